@@ -1,0 +1,1 @@
+package dev.cauce; public class Cauce { public static void main(String[] a){} }

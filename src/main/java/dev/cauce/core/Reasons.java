@@ -1,0 +1,44 @@
+package dev.cauce.core;
+
+/**
+ * The reason codes of the ingest, parse and clean stages. Validation reasons are rule names. These
+ * strings are a public contract: they appear in dead letters, counters, reports and quality limits.
+ */
+public final class Reasons {
+  private Reasons() {}
+
+  // ingest
+  /** The record's bytes are not valid UTF-8. */
+  public static final String INVALID_UTF8 = "invalid_utf8";
+  /** The record is longer than --maxRecordBytes; its raw text is truncated in the dead letter. */
+  public static final String RECORD_TOO_LONG = "record_too_long";
+  /** The rest of a file could not be read (corrupt compression, I/O error); the line is where it stopped. */
+  public static final String UNREADABLE_INPUT = "unreadable_input";
+
+  // parse
+  /** The record contains a NUL (U+0000) character. */
+  public static final String NUL_BYTE = "nul_byte";
+  /** Not well-formed JSON: truncated, trailing garbage, NaN/Infinity literals, bad escapes. */
+  public static final String MALFORMED_JSON = "malformed_json";
+  /** Well-formed JSON that is not an object (an array, a string, a number...). */
+  public static final String NOT_AN_OBJECT = "not_an_object";
+  /** JSON nested deeper than the parser allows. */
+  public static final String NESTING_TOO_DEEP = "nesting_too_deep";
+  /** A schema field holds an object or array where a scalar value was expected. */
+  public static final String NOT_A_SCALAR = "not_a_scalar";
+  /** A CSV record whose column count differs from the header's. */
+  public static final String COLUMN_COUNT = "column_count";
+  /** A CSV record that cannot be parsed (e.g. an unterminated quote at the end of the file). */
+  public static final String MALFORMED_CSV = "malformed_csv";
+
+  // clean (cleaning steps and conversion to the field's type)
+  public static final String INVALID_NUMBER = "invalid_number";
+  /** A number that does not fit its type (int/long overflow, a double beyond range). */
+  public static final String NUMBER_OUT_OF_RANGE = "number_out_of_range";
+  /** NaN or Infinity given for a numeric field. */
+  public static final String NON_FINITE_NUMBER = "non_finite_number";
+  public static final String INVALID_BOOLEAN = "invalid_boolean";
+  /** Text that matches none of the date formats, or an impossible date (2023-02-30). */
+  public static final String INVALID_DATE = "invalid_date";
+  public static final String INVALID_TIMESTAMP = "invalid_timestamp";
+}

@@ -1,0 +1,17 @@
+package dev.cauce.core;
+
+import java.util.Locale;
+
+/** The stages a record passes through, in order. Their lower-case names appear in rejections and counters. */
+public enum Stage {
+  INGEST,
+  PARSE,
+  CLEAN,
+  VALIDATE,
+  DEDUPE,
+  WRITE;
+
+  public String id() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+}

@@ -1,0 +1,282 @@
+package dev.cauce.spec;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One dataset's pipeline, as declared in {@code pipelines/<name>.yaml} and checked by {@link SpecLoader}.
+ * Every object in this model is immutable and serializable, so Beam can ship it inside DoFns.
+ */
+public record PipelineSpec(
+    String name,
+    String description,
+    SourceSpec source,
+    List<FieldSpec> schema,
+    CleanSpec clean,
+    List<RuleSpec> validate,
+    DedupeSpec dedupe,
+    String output,
+    List<SinkSpec> sinks,
+    DeadLetterSpec deadLetter,
+    QualitySpec quality)
+    implements Serializable {
+
+  public PipelineSpec {
+    schema = List.copyOf(schema);
+    validate = List.copyOf(validate);
+    sinks = List.copyOf(sinks);
+  }
+
+  public Optional<FieldSpec> field(String fieldName) {
+    return schema.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+  }
+
+  public List<String> fieldNames() {
+    return schema.stream().map(FieldSpec::name).toList();
+  }
+
+  /** Returns a copy whose source path and output folder are replaced where the arguments are non-null. */
+  public PipelineSpec withOverrides(String inputPath, String outputDir) {
+    SourceSpec src = inputPath == null ? source : source.withPath(inputPath);
+    String out = outputDir == null ? output : outputDir;
+    return new PipelineSpec(
+        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality);
+  }
+
+  /** Where the data comes from. */
+  public record SourceSpec(String path, Format format, CsvSpec csv) implements Serializable {
+    public enum Format {
+      JSONL,
+      CSV
+    }
+
+    public SourceSpec withPath(String newPath) {
+      return new SourceSpec(newPath, format, csv);
+    }
+  }
+
+  /**
+   * CSV dialect. {@code header}: the first record names the columns (matched to schema fields by
+   * name); otherwise {@code columns} lists them in order (default: the schema's order).
+   */
+  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns)
+      implements Serializable {
+    public static final CsvSpec DEFAULT = new CsvSpec(',', '"', true, List.of());
+
+    public CsvSpec {
+      columns = List.copyOf(columns);
+    }
+  }
+
+  /** A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}). */
+  public record FieldSpec(String name, FieldType type, boolean required) implements Serializable {}
+
+  /**
+   * Cleaning. {@code all} runs first on every field's text, then {@code nullTokens} turns matching
+   * values (case-insensitive, after {@code all}) into null, then the field's own steps run in order,
+   * then the value is converted to its type using the field's {@code formats} (dates, timestamps) or
+   * number format.
+   */
+  public record CleanSpec(
+      List<CleanStep> all, List<String> nullTokens, Map<String, FieldCleaning> fields, String timezone)
+      implements Serializable {
+    public static final List<String> DEFAULT_NULL_TOKENS = List.of("", "N/A", "NA", "null", "none", "empty");
+
+    public CleanSpec {
+      all = List.copyOf(all);
+      nullTokens = List.copyOf(nullTokens);
+      fields = Map.copyOf(fields);
+    }
+
+    public static CleanSpec defaults() {
+      return new CleanSpec(List.of(CleanStep.simple(CleanStep.Op.TRIM)), DEFAULT_NULL_TOKENS, Map.of(), "UTC");
+    }
+
+    public FieldCleaning forField(String field) {
+      return fields.getOrDefault(field, FieldCleaning.NONE);
+    }
+  }
+
+  /**
+   * One field's cleaning: ordered {@code steps}, a {@code defaultValue} used when the value is null
+   * after the steps, accepted input {@code formats} for date/timestamp fields (java.time patterns or
+   * {@code iso}, {@code epoch_seconds}, {@code epoch_millis}), and for numbers the grouping and
+   * decimal separators.
+   */
+  public record FieldCleaning(
+      List<CleanStep> steps,
+      String defaultValue,
+      List<String> formats,
+      Character groupingSeparator,
+      Character decimalSeparator)
+      implements Serializable {
+    public static final FieldCleaning NONE = new FieldCleaning(List.of(), null, List.of(), null, null);
+
+    public FieldCleaning {
+      steps = List.copyOf(steps);
+      formats = List.copyOf(formats);
+    }
+  }
+
+  /**
+   * One text cleaning step. {@code pattern} is a Java regex for STRIP/REPLACE/EXTRACT, {@code
+   * replacement} the REPLACE text ({@code $1} groups allowed), {@code tokens} the NULL_IF values.
+   */
+  public record CleanStep(Op op, String pattern, String replacement, List<String> tokens)
+      implements Serializable {
+    public enum Op {
+      TRIM("trim"),
+      COLLAPSE_WHITESPACE("collapse_whitespace"),
+      LOWER("lower"),
+      UPPER("upper"),
+      STRIP("strip"),
+      REPLACE("replace"),
+      EXTRACT("extract"),
+      NULL_IF("null_if");
+
+      private final String specName;
+
+      Op(String specName) {
+        this.specName = specName;
+      }
+
+      public String specName() {
+        return specName;
+      }
+
+      public static Op fromSpec(String s) {
+        for (Op op : values()) {
+          if (op.specName.equals(s)) {
+            return op;
+          }
+        }
+        return null;
+      }
+    }
+
+    public CleanStep {
+      tokens = tokens == null ? List.of() : List.copyOf(tokens);
+    }
+
+    public static CleanStep simple(Op op) {
+      return new CleanStep(op, null, null, List.of());
+    }
+  }
+
+  /** Validation rule: stable {@code name} (the reason code), type, target field, parameters, severity. */
+  public record RuleSpec(
+      String name,
+      RuleType type,
+      String field,
+      Severity severity,
+      String min,
+      String max,
+      boolean minInclusive,
+      boolean maxInclusive,
+      String pattern,
+      List<String> values,
+      boolean ignoreCase,
+      String expr,
+      String message)
+      implements Serializable {
+    public enum RuleType {
+      NOT_NULL("not_null"),
+      RANGE("range"),
+      LENGTH("length"),
+      REGEX("regex"),
+      IN("in"),
+      EXPRESSION("expression");
+
+      private final String specName;
+
+      RuleType(String specName) {
+        this.specName = specName;
+      }
+
+      public String specName() {
+        return specName;
+      }
+
+      public static RuleType fromSpec(String s) {
+        for (RuleType t : values()) {
+          if (t.specName.equals(s)) {
+            return t;
+          }
+        }
+        return null;
+      }
+    }
+
+    public enum Severity {
+      ERROR,
+      WARN
+    }
+
+    public RuleSpec {
+      values = values == null ? List.of() : List.copyOf(values);
+    }
+  }
+
+  /** Keep one record per key: the first in source order, or the latest by {@code orderBy}. */
+  public record DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets) implements Serializable {
+    public enum Keep {
+      FIRST,
+      LATEST
+    }
+
+    public DedupeSpec {
+      key = List.copyOf(key);
+    }
+  }
+
+  /** A file sink: published at {@code <output>/<name>/}, written by shards. */
+  public record SinkSpec(String name, SinkFormat format, int shards, WriteMode mode) implements Serializable {}
+
+  public enum SinkFormat {
+    JSONL("jsonl"),
+    CSV("csv"),
+    PARQUET("parquet");
+
+    private final String specName;
+
+    SinkFormat(String specName) {
+      this.specName = specName;
+    }
+
+    public String specName() {
+      return specName;
+    }
+
+    public String extension() {
+      return "." + specName;
+    }
+  }
+
+  /** overwrite: a publish replaces the sink's files; append: it adds this run's files. */
+  public enum WriteMode {
+    OVERWRITE,
+    APPEND
+  }
+
+  /** Where rejections go: {@code <output>/<name>/}, JSONL (default) or CSV. */
+  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode) implements Serializable {
+    public static final DeadLetterSpec DEFAULT = new DeadLetterSpec("rejected", SinkFormat.JSONL, WriteMode.OVERWRITE);
+  }
+
+  /**
+   * The quality gate: a run whose rejected share exceeds {@code maxRejectedRatio}, or whose count or
+   * share of a rule's violations exceeds that rule's limit, is refused (nothing published).
+   */
+  public record QualitySpec(Double maxRejectedRatio, Long minRecords, Map<String, RuleLimit> limits)
+      implements Serializable {
+    public static final QualitySpec NONE = new QualitySpec(null, null, Map.of());
+
+    public QualitySpec {
+      limits = Map.copyOf(limits);
+    }
+  }
+
+  public record RuleLimit(Double maxRatio, Long maxCount) implements Serializable {}
+}
