@@ -1,0 +1,84 @@
+package dev.cauce;
+
+import dev.cauce.clean.CleanStage;
+import dev.cauce.core.CauceRecord;
+import dev.cauce.core.Coders;
+import dev.cauce.core.Rejection;
+import dev.cauce.core.Schemas;
+import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Staged;
+import dev.cauce.dedupe.Deduplicate;
+import dev.cauce.ingest.ReadInputs;
+import dev.cauce.parse.ParseStage;
+import dev.cauce.replay.ReplayDeadLetter;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.SinkSpec;
+import dev.cauce.validate.ValidateStage;
+import dev.cauce.write.WriteDeadLetter;
+import dev.cauce.write.WriteSink;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+
+/**
+ * Assembles one job from a spec: Ingest → Parse → Clean → Validate → Deduplicate → Write, with the
+ * rejections of every stage flattened into one dead letter. {@link #build} returns the collections
+ * before writing, so tests can assert on them with {@code PAssert}; {@link #write} adds the sinks.
+ */
+public final class CauceJob {
+  private CauceJob() {}
+
+  /** The job's two results: the rows to publish (typed schema) and every rejection. */
+  public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {}
+
+  /** Where records come from: the spec's source, or dead letters being replayed. */
+  public record Input(int maxRecordBytes, String replayPattern) {
+    public static Input of(CauceOptions o) {
+      return new Input(o.getMaxRecordBytes(), o.getReplay());
+    }
+  }
+
+  public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
+    List<PCollection<Rejection>> rejections = new ArrayList<>();
+
+    PCollectionTuple ingested =
+        input.replayPattern() == null
+            ? p.apply(new ReadInputs(spec, runId, input.maxRecordBytes()))
+            : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
+    PCollection<SourceRecord> records =
+        ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);
+    rejections.add(ingested.get(input.replayPattern() == null ? ReadInputs.REJECTIONS : ReplayDeadLetter.REJECTIONS));
+
+    Staged<CauceRecord> parsed = records.apply(ParseStage.of(spec, runId));
+    rejections.add(parsed.rejections());
+    Staged<CauceRecord> cleaned = parsed.output().apply(CleanStage.of(spec, runId));
+    rejections.add(cleaned.rejections());
+    Staged<CauceRecord> validated = cleaned.output().apply(ValidateStage.of(spec, runId));
+    rejections.add(validated.rejections());
+
+    PCollection<CauceRecord> kept =
+        spec.dedupe() == null ? validated.output() : validated.output().apply(new Deduplicate(spec));
+
+    PCollection<Row> rows =
+        kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
+            .setRowSchema(Schemas.typed(spec));
+    PCollection<Rejection> allRejections =
+        PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
+    return new Outputs(rows, allRejections);
+  }
+
+  /** Writes every sink and the dead letter to this run's staging folders. */
+  public static void write(Outputs outputs, PipelineSpec spec, String runId) {
+    for (SinkSpec sink : spec.sinks()) {
+      outputs.records().apply("Write " + sink.name(), new WriteSink(spec, sink, runId));
+    }
+    outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+  }
+}

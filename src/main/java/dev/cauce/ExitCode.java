@@ -1,0 +1,19 @@
+package dev.cauce;
+
+/** cauce's exit codes; the README lists them. */
+public enum ExitCode {
+  /** The run succeeded and its output was published. */
+  OK(0),
+  /** The job failed, or its counts did not add up: nothing was published. */
+  FAILED(1),
+  /** Bad options, a bad spec, or no input: nothing ran. */
+  USAGE(2),
+  /** The quality gate refused the run: nothing was published; the staging output is kept. */
+  REFUSED(3);
+
+  public final int code;
+
+  ExitCode(int code) {
+    this.code = code;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.cauce.core;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PInput;
+import org.apache.beam.sdk.values.POutput;
+import org.apache.beam.sdk.values.PValue;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * What a stage transform yields: the records that passed it and the rejections it produced. Call
+ * sites chain the {@link #output()} and hand every {@link #rejections()} to the dead letter.
+ */
+public record Staged<T>(PCollection<T> output, PCollection<Rejection> rejections) implements POutput {
+  private static final TupleTag<?> OUTPUT = new TupleTag<>("output");
+  private static final TupleTag<?> REJECTIONS = new TupleTag<>("rejections");
+
+  @Override
+  public Pipeline getPipeline() {
+    return output.getPipeline();
+  }
+
+  @Override
+  public Map<TupleTag<?>, PValue> expand() {
+    Map<TupleTag<?>, PValue> m = new LinkedHashMap<>();
+    m.put(OUTPUT, output);
+    m.put(REJECTIONS, rejections);
+    return m;
+  }
+
+  @Override
+  public void finishSpecifyingOutput(String transformName, PInput input, PTransform<?, ?> transform) {}
+}

@@ -1,0 +1,81 @@
+package dev.cauce.dedupe;
+
+import dev.cauce.core.CauceRecord;
+import dev.cauce.core.SourceRecord;
+import dev.cauce.spec.PipelineSpec.DedupeSpec;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Keep-one-per-key logic, independent of Beam: the key of a record, the bucket it hashes into,
+ * and which of two records with the same key is kept. The choice is a total order, so the result
+ * never depends on the runner, the parallelism or the order records arrive in:
+ *
+ * <ul>
+ *   <li>{@code first}: the earliest in source order (source path, then line);
+ *   <li>{@code latest}: the greatest {@code order_by} value (null is the oldest); on a tie, the
+ *       later in source order.
+ * </ul>
+ */
+public final class Deduper {
+  private static final char SEPARATOR = '\u001f';
+  private static final char NULL_MARK = '\u0000';
+
+  private final int[] keyIndexes;
+  private final int orderByIndex;
+  private final DedupeSpec spec;
+
+  public Deduper(DedupeSpec spec, Schema typedSchema) {
+    this.spec = spec;
+    List<String> key = spec.key();
+    this.keyIndexes = key.stream().mapToInt(typedSchema::indexOf).toArray();
+    this.orderByIndex = spec.keep() == DedupeSpec.Keep.LATEST ? typedSchema.indexOf(spec.orderBy()) : -1;
+  }
+
+  /** The record's key as one string: the key fields' values, separated by U+001F; null marked. */
+  public String keyOf(Row row) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keyIndexes.length; i++) {
+      if (i > 0) {
+        sb.append(SEPARATOR);
+      }
+      Object v = row.getValue(keyIndexes[i]);
+      if (v == null) {
+        sb.append(NULL_MARK);
+      } else {
+        sb.append(v instanceof java.math.BigDecimal d ? d.stripTrailingZeros().toPlainString() : v.toString());
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The bucket a key belongs to; String.hashCode is specified, so every JVM agrees. */
+  public int bucketOf(String key) {
+    return Math.floorMod(key.hashCode(), spec.buckets());
+  }
+
+  /** Of two records with the same key, the one to keep. */
+  public CauceRecord keep(CauceRecord a, CauceRecord b) {
+    if (orderByIndex < 0) {
+      return SOURCE_ORDER.compare(a.origin(), b.origin()) <= 0 ? a : b;
+    }
+    int byValue = compareNullsFirst(a.row().getValue(orderByIndex), b.row().getValue(orderByIndex));
+    if (byValue != 0) {
+      return byValue > 0 ? a : b;
+    }
+    return SOURCE_ORDER.compare(a.origin(), b.origin()) >= 0 ? a : b;
+  }
+
+  private static final Comparator<SourceRecord> SOURCE_ORDER =
+      Comparator.comparing(SourceRecord::source).thenComparingLong(SourceRecord::line);
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compareNullsFirst(Object x, Object y) {
+    if (x == null || y == null) {
+      return x == null ? (y == null ? 0 : -1) : 1;
+    }
+    return ((Comparable) x).compareTo(y);
+  }
+}

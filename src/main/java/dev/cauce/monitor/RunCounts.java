@@ -1,0 +1,94 @@
+package dev.cauce.monitor;
+
+import dev.cauce.core.Stage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+
+/**
+ * A run's counts, read from its Beam counters after it ended. Attempted values are used: they are
+ * what every runner reports (Flink has no committed metrics).
+ *
+ * @param read records taken from the inputs, good or bad
+ * @param rejectedByStage rejected records per stage id, in stage order
+ * @param reasons violations per stage id, then per reason code
+ * @param warnings warn-rule violations per rule name (records kept)
+ * @param duplicates records dropped by dedupe
+ * @param writtenBySink records written per sink name
+ * @param deadLettered rejections written to the dead letter
+ */
+public record RunCounts(
+    long read,
+    Map<String, Long> rejectedByStage,
+    Map<String, Map<String, Long>> reasons,
+    Map<String, Long> warnings,
+    long duplicates,
+    Map<String, Long> writtenBySink,
+    long deadLettered) {
+
+  public long rejected() {
+    return rejectedByStage.values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  /** Violations of one reason code, summed over stages (a code belongs to one stage in practice). */
+  public long violations(String reason) {
+    return reasons.values().stream().mapToLong(m -> m.getOrDefault(reason, 0L)).sum();
+  }
+
+  public static RunCounts from(MetricResults metrics) {
+    MetricQueryResults q =
+        metrics.queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(CauceMetrics.NAMESPACE)).build());
+    Map<String, Long> byName = new TreeMap<>();
+    for (MetricResult<Long> c : q.getCounters()) {
+      Long v = c.getAttempted();
+      byName.merge(c.getName().getName(), v == null ? 0L : v, Long::sum);
+    }
+    return fromCounters(byName);
+  }
+
+  /** Builds the counts from counter names and values (see {@link CauceMetrics} for the names). */
+  public static RunCounts fromCounters(Map<String, Long> byName) {
+    Map<String, Long> rejected = new LinkedHashMap<>();
+    Map<String, Map<String, Long>> reasons = new LinkedHashMap<>();
+    for (Stage s : Stage.values()) {
+      long n = byName.getOrDefault(CauceMetrics.rejected(s.id()), 0L);
+      if (n > 0) {
+        rejected.put(s.id(), n);
+      }
+    }
+    Map<String, Long> warnings = new TreeMap<>();
+    Map<String, Long> written = new TreeMap<>();
+    byName.forEach(
+        (name, value) -> {
+          if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
+            String rest = name.substring(CauceMetrics.REASON_PREFIX.length());
+            int dot = rest.indexOf('.');
+            reasons.computeIfAbsent(rest.substring(0, dot), k -> new TreeMap<>()).merge(rest.substring(dot + 1), value, Long::sum);
+          } else if (name.startsWith(CauceMetrics.WARNED_PREFIX)) {
+            warnings.put(name.substring(CauceMetrics.WARNED_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.WRITTEN_PREFIX)) {
+            written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
+          }
+        });
+    Map<String, Map<String, Long>> orderedReasons = new LinkedHashMap<>();
+    for (Stage s : Stage.values()) {
+      if (reasons.containsKey(s.id())) {
+        orderedReasons.put(s.id(), reasons.get(s.id()));
+      }
+    }
+    return new RunCounts(
+        byName.getOrDefault(CauceMetrics.READ, 0L),
+        rejected,
+        orderedReasons,
+        warnings,
+        byName.getOrDefault(CauceMetrics.DUPLICATES, 0L),
+        written,
+        byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L));
+  }
+}

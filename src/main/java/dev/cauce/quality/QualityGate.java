@@ -1,0 +1,75 @@
+package dev.cauce.quality;
+
+import dev.cauce.monitor.RunCounts;
+import dev.cauce.spec.PipelineSpec.QualitySpec;
+import dev.cauce.spec.PipelineSpec.RuleLimit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The quality gate: decides from a run's counts whether its output may be published. A limit on a
+ * reason code counts that code's violations (rejections) plus its warnings, so limits work for warn
+ * rules too. Ratios are of records read; with nothing read every ratio is 0.
+ */
+public final class QualityGate {
+  private QualityGate() {}
+
+  /** One limit exceeded: which, what was allowed, what was seen, in words. */
+  public record Breach(String limit, String allowed, String actual, String message) {}
+
+  public record Verdict(boolean passed, List<Breach> breaches, List<String> checked) {}
+
+  public static Verdict evaluate(QualitySpec q, RunCounts c) {
+    List<Breach> breaches = new ArrayList<>();
+    List<String> checked = new ArrayList<>();
+    long read = c.read();
+    if (q.maxRejectedRatio() != null) {
+      double ratio = ratio(c.rejected(), read);
+      checked.add("rejected " + pct(ratio) + " <= " + pct(q.maxRejectedRatio()));
+      if (ratio > q.maxRejectedRatio()) {
+        breaches.add(new Breach("max_rejected_ratio", pct(q.maxRejectedRatio()), pct(ratio),
+            "rejected " + c.rejected() + " of " + read + " records (" + pct(ratio) + "), over max_rejected_ratio "
+                + pct(q.maxRejectedRatio()) + " by " + pct(ratio - q.maxRejectedRatio())));
+      }
+    }
+    if (q.minRecords() != null) {
+      checked.add("read " + read + " >= " + q.minRecords());
+      if (read < q.minRecords()) {
+        breaches.add(new Breach("min_records", String.valueOf(q.minRecords()), String.valueOf(read),
+            "read " + read + " records, fewer than min_records " + q.minRecords() + " by " + (q.minRecords() - read)));
+      }
+    }
+    for (Map.Entry<String, RuleLimit> e : q.limits().entrySet()) {
+      String code = e.getKey();
+      RuleLimit limit = e.getValue();
+      long n = c.violations(code) + c.warnings().getOrDefault(code, 0L);
+      if (limit.maxCount() != null) {
+        checked.add(code + " " + n + " <= " + limit.maxCount());
+        if (n > limit.maxCount()) {
+          breaches.add(new Breach("limits." + code + ".max_count", String.valueOf(limit.maxCount()), String.valueOf(n),
+              code + ": " + n + " records, over max_count " + limit.maxCount() + " by " + (n - limit.maxCount())));
+        }
+      }
+      if (limit.maxRatio() != null) {
+        double ratio = ratio(n, read);
+        checked.add(code + " " + pct(ratio) + " <= " + pct(limit.maxRatio()));
+        if (ratio > limit.maxRatio()) {
+          breaches.add(new Breach("limits." + code + ".max_ratio", pct(limit.maxRatio()), pct(ratio),
+              code + ": " + n + " of " + read + " records (" + pct(ratio) + "), over max_ratio " + pct(limit.maxRatio())
+                  + " by " + pct(ratio - limit.maxRatio())));
+        }
+      }
+    }
+    return new Verdict(breaches.isEmpty(), breaches, checked);
+  }
+
+  static double ratio(long n, long of) {
+    return of == 0 ? 0.0 : (double) n / of;
+  }
+
+  public static String pct(double ratio) {
+    return String.format(Locale.ROOT, "%.2f%%", ratio * 100);
+  }
+}
