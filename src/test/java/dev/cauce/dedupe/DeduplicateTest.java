@@ -1,0 +1,56 @@
+package dev.cauce.dedupe;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.cauce.TestSpecs;
+import dev.cauce.core.CauceRecord;
+import dev.cauce.core.Coders;
+import dev.cauce.core.Schemas;
+import dev.cauce.monitor.RunCounts;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.DedupeSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.Rule;
+import org.junit.Test;
+
+public class DeduplicateTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Test
+  public void keepsLatestPerKeyAndCountsDuplicatesAcrossBuckets() {
+    PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 3));
+    List<CauceRecord> input = new ArrayList<>();
+    // 50 keys, each seen 3 times; the winner is the one with the greatest updated_at (line 2)
+    for (int k = 0; k < 50; k++) {
+      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 1, "k" + k, 1000L));
+      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 2, "k" + k, 3000L));
+      input.add(DeduperTest.rec(spec, "b.jsonl", k * 10 + 3, "k" + k, 2000L));
+    }
+    input.add(DeduperTest.rec(spec, "c.jsonl", 1, "single", null));
+
+    PCollection<String> kept =
+        p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
+            .apply(new Deduplicate(spec))
+            .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
+
+    List<String> expected = new ArrayList<>();
+    for (int k = 0; k < 50; k++) {
+      expected.add("k" + k + "@" + (k * 10 + 2));
+    }
+    expected.add("single@1");
+    PAssert.that(kept).containsInAnyOrder(expected);
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(100L));
+  }
+}
