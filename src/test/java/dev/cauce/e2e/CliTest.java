@@ -1,0 +1,75 @@
+package dev.cauce.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.cauce.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** What a user sees from the command line before any job runs. */
+public class CliTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void helpListsEveryCauceOption() {
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "x", "--help");
+    assertThat(run.code, equalTo(ExitCode.OK));
+    for (String option : new String[] {"--spec", "--input", "--output", "--replay", "--runId", "--maxRecordBytes", "--dryRun"}) {
+      assertThat(run.stdout, containsString(option));
+    }
+    assertThat(run.stdout, containsString("Exit codes"));
+  }
+
+  @Test
+  public void aBadSpecExitsTwoNamingEveryProblem() throws IOException {
+    Path spec = tmp.getRoot().toPath().resolve("bad.yaml");
+    Files.writeString(spec, """
+        name: bad
+        source: {path: x/*.jsonl, format: xml}
+        schema:
+          - {name: id, type: strin}
+        validate:
+          - {name: r1, rule: regex, field: id, pattern: "[a-"}
+          - {name: r2, rule: range, field: nope, min: 1}
+        dedupe: {key: [idd]}
+        colour: blue
+        """);
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "x", "--spec=" + spec);
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString(spec.toString()));
+    assertThat(run.stderr, containsString("source.format"));
+    assertThat(run.stderr, containsString("schema[0].type"));
+    assertThat(run.stderr, containsString("validate[0].pattern"));
+    assertThat(run.stderr, containsString("validate[1].field"));
+    assertThat(run.stderr, containsString("dedupe.key[0]"));
+    assertThat(run.stderr, containsString("colour"));
+    assertThat(Files.exists(tmp.getRoot().toPath().resolve("out")), equalTo(false));
+  }
+
+  @Test
+  public void aMissingSpecFileIsAClearError() {
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=" + tmp.getRoot().toPath().resolve("nope.yaml"));
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("nope.yaml"));
+  }
+
+  @Test
+  public void anUnknownOptionExitsTwoAndPointsToHelp() {
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=pipelines/orders.yaml", "--colour=blue");
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("--help"));
+  }
+
+  @Test
+  public void aBadRunIdIsRefusedBeforeRunning() {
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "../escape", "--spec=pipelines/orders.yaml");
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("--runId"));
+  }
+}
