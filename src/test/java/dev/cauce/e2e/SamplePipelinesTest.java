@@ -1,0 +1,103 @@
+package dev.cauce.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cauce.ExitCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Both sample pipelines, end to end, against a hand-checked oracle: {@code
+ * src/test/resources/expected/<pipeline>.tsv} says what must happen to every record read (written,
+ * rejected at which stage for which reasons, or dropped as a duplicate) and which warnings fire.
+ * The run's counts, its dead letter and its published keys must match it exactly.
+ */
+public class SamplePipelinesTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  record Expected(String file, long line, String outcome, String stage, List<String> reasons, List<String> warnings, String key) {}
+
+  static List<Expected> oracle(String pipeline) throws IOException {
+    List<String> lines = Files.readAllLines(Path.of("src/test/resources/expected/" + pipeline + ".tsv"), StandardCharsets.UTF_8);
+    List<Expected> out = new ArrayList<>();
+    for (String l : lines.subList(1, lines.size())) {
+      if (l.isBlank()) {
+        continue;
+      }
+      String[] c = l.split("\t", -1);
+      out.add(new Expected(c[0], Long.parseLong(c[1]), c[2], c[3], split(c[4]), split(c[5]), c.length > 6 ? c[6] : ""));
+    }
+    return out;
+  }
+
+  static List<String> split(String s) {
+    return s.isEmpty() ? List.of() : List.of(s.split(","));
+  }
+
+  @Test
+  public void ordersMatchesTheOracle() throws IOException {
+    check("orders", "orders");
+  }
+
+  @Test
+  public void tripsMatchesTheOracle() throws IOException {
+    check("trips", "trips");
+  }
+
+  private void check(String pipeline, String mainSink) throws IOException {
+    List<Expected> expected = oracle(pipeline);
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), pipeline + "-test", "--spec=pipelines/" + pipeline + ".yaml");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+
+    long read = expected.size();
+    long written = expected.stream().filter(e -> e.outcome().equals("written")).count();
+    long duplicates = expected.stream().filter(e -> e.outcome().equals("duplicate")).count();
+    Map<String, Long> rejectedByStage = new TreeMap<>();
+    Map<String, Long> reasons = new TreeMap<>();
+    Map<String, Long> warnings = new TreeMap<>();
+    for (Expected e : expected) {
+      if (e.outcome().equals("rejected")) {
+        rejectedByStage.merge(e.stage(), 1L, Long::sum);
+        e.reasons().forEach(r -> reasons.merge(e.stage() + "/" + r, 1L, Long::sum));
+      }
+      e.warnings().forEach(w -> warnings.merge(w, 1L, Long::sum));
+    }
+    JsonNode counts = run.report().get("counts");
+    assertThat(counts.get("read").asLong(), equalTo(read));
+    assertThat(counts.get("duplicates").asLong(), equalTo(duplicates));
+    assertThat(toMap(counts.get("rejected_by_stage")), equalTo(rejectedByStage));
+    assertThat(BadInputCorpusTest.reasons(run.report()), equalTo(reasons));
+    assertThat(toMap(counts.get("warnings_by_rule")), equalTo(warnings));
+    counts.get("written").fields().forEachRemaining(s -> assertThat(s.getKey(), s.getValue().asLong(), equalTo(written)));
+    assertThat(run.report().get("conservation").get("holds").asBoolean(), equalTo(true));
+
+    // the dead letter: exactly the rejected records, each with its stage and all its reasons
+    List<String> deadActual = new ArrayList<>();
+    for (String l : CauceRun.published(run.output.resolve("rejected"))) {
+      JsonNode n = BadInputCorpusTest.json(l);
+      List<String> rs = new ArrayList<>();
+      n.get("errors").forEach(x -> rs.add(x.get("reason").asText()));
+      deadActual.add(Path.of(n.get("source").asText()).getFileName() + ":" + n.get("line").asLong() + " " + n.get("stage").asText() + " " + String.join(",", rs));
+    }
+    List<String> deadExpected = expected.stream().filter(e -> e.outcome().equals("rejected"))
+        .map(e -> e.file() + ":" + e.line() + " " + e.stage() + " " + String.join(",", e.reasons())).toList();
+    assertThat(deadActual.stream().sorted().toList(), equalTo(deadExpected.stream().sorted().toList()));
+  }
+
+  private static Map<String, Long> toMap(JsonNode node) {
+    Map<String, Long> m = new TreeMap<>();
+    node.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asLong()));
+    return m;
+  }
+}
