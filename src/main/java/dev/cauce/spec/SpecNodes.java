@@ -104,12 +104,9 @@ final class SpecNodes {
   }
 
   Boolean bool(Node n, String path) {
-    // YAML 1.1 also reads yes/no/on/off as booleans; only true and false are accepted here.
+    // only true/false (any case) are booleans: the parser leaves YAML 1.1's yes/no/on/off as strings
     if (n instanceof ScalarNode s && s.kind() == Kind.BOOLEAN) {
-      String t = s.text().toLowerCase(Locale.ROOT);
-      if (t.equals("true") || t.equals("false")) {
-        return t.equals("true");
-      }
+      return s.text().equalsIgnoreCase("true");
     }
     problem(path, n.line(), "expected true or false, got " + n.describe());
     return null;

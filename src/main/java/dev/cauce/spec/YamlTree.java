@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +22,14 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 final class YamlTree {
   private YamlTree() {}
 
-  private static final YAMLFactory FACTORY = YAMLFactory.builder().build();
+  /**
+   * Plain empty values ({@code key:}) are null, quoted ones ({@code ""}) empty strings; only {@code
+   * true}/{@code false} are booleans (YAML 1.1's yes/no/on/off stay strings).
+   */
+  private static final YAMLFactory FACTORY = YAMLFactory.builder()
+      .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
+      .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+      .build();
 
   /** A node of the tree; {@code line} is 1-based: for a map entry's value, the line of its key. */
   sealed interface Node permits MapNode, ListNode, ScalarNode {
@@ -68,9 +76,7 @@ final class YamlTree {
       return switch (kind) {
         case STRING -> "a string \"" + text + "\"";
         case INT, FLOAT -> "a number " + text;
-        case BOOLEAN -> text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")
-            ? "a boolean " + text
-            : "\"" + text + "\" (write true or false)";
+        case BOOLEAN -> "a boolean " + text;
         case NULL -> "nothing (null)";
       };
     }
