@@ -115,6 +115,8 @@ final class YamlTree {
         throw new YamlSyntaxException("only one YAML document is allowed", line(p));
       }
       return root;
+    } catch (UnsupportedYamlException e) {
+      throw new YamlSyntaxException(e.getMessage(), e.line);
     } catch (JsonProcessingException e) {
       throw syntaxError(e);
     } catch (IOException e) {
@@ -122,8 +124,24 @@ final class YamlTree {
     }
   }
 
+  /** Well-formed YAML that a spec may not use. */
+  private static final class UnsupportedYamlException extends IOException {
+    private static final long serialVersionUID = 1L;
+    final int line;
+
+    UnsupportedYamlException(String message, int line) {
+      super(message);
+      this.line = line;
+    }
+  }
+
   private static Node read(JsonParser p, JsonToken t, int keyLine) throws IOException {
     int line = keyLine > 0 ? keyLine : line(p);
+    if (p instanceof YAMLParser y && y.isCurrentAlias()) {
+      // Jackson hands an alias over as a string holding the anchor's name: refuse it rather than misread it
+      throw new UnsupportedYamlException("YAML aliases (*" + p.getText() + ") are not supported in a spec; "
+          + "write the value out", line(p));
+    }
     switch (t) {
       case START_OBJECT -> {
         Map<String, Entry> entries = new LinkedHashMap<>();

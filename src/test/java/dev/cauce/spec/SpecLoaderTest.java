@@ -341,6 +341,48 @@ public class SpecLoaderTest {
   }
 
   @Test
+  public void yamlAliasesAreRefusedRatherThanMisread() {
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: in, field: email, values: &codes [a, b]}
+          - {name: r2, rule: in, field: email, values: *codes}
+        """);
+    assertThat(e.problems().size(), equalTo(1));
+    assertProblem(problemAt(e, "(file)"), 14, "YAML aliases (*codes) are not supported");
+  }
+
+  @Test
+  public void emptyValuesAreAbsentButQuotedEmptyStringsAreKept() {
+    PipelineSpec spec = parse(BASE + """
+        description:
+        clean:
+        dedupe:
+        quality:
+        """);
+    assertThat(spec.description(), nullValue());
+    assertThat(spec.clean(), equalTo(CleanSpec.defaults()));
+    assertThat(spec.dedupe(), nullValue());
+    assertThat(spec.quality(), equalTo(QualitySpec.NONE));
+
+    PipelineSpec quoted = parse(BASE + "clean: {null_tokens: [\"\", ''], fields: {email: [{null_if: [\"\"]}]}}\n");
+    assertThat(quoted.clean().nullTokens(), equalTo(List.of("", "")));
+    assertThat(quoted.clean().forField("email").steps().get(0).tokens(), equalTo(List.of("")));
+  }
+
+  @Test
+  public void onlyTrueAndFalseAreBooleansAndOtherWordsStayText() {
+    PipelineSpec spec = parse(BASE.replace("required: true}", "required: True}") + """
+        clean:
+          null_tokens: [no, off, N/A]
+        validate:
+          - {name: country_ok, rule: in, field: email, values: [NO, yes, on, 1.50]}
+        """);
+    assertThat(spec.schema().get(0).required(), equalTo(true));
+    assertThat(spec.clean().nullTokens(), equalTo(List.of("no", "off", "N/A")));
+    assertThat(spec.validate().get(0).values(), equalTo(List.of("NO", "yes", "on", "1.50")));
+  }
+
+  @Test
   public void reportFormatsEveryProblemUnderTheFileName() {
     SpecException e = fails(BASE + """
         validate:
