@@ -1,11 +1,43 @@
 package dev.cauce.core;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.List;
+
 /**
  * The reason codes of the ingest, parse and clean stages. Validation reasons are rule names. These
  * strings are a public contract: they appear in dead letters, counters, reports and quality limits.
  */
 public final class Reasons {
   private Reasons() {}
+
+  /**
+   * Every reason code declared below, in declaration order: the public static final String
+   * constants of this class are the one source of truth.
+   */
+  public static List<String> all() {
+    return Holder.ALL;
+  }
+
+  private static final class Holder {
+    static final List<String> ALL = collect();
+
+    private static List<String> collect() {
+      List<String> codes = new ArrayList<>();
+      for (Field f : Reasons.class.getDeclaredFields()) {
+        int m = f.getModifiers();
+        if (Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m) && f.getType() == String.class) {
+          try {
+            codes.add((String) f.get(null));
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+          }
+        }
+      }
+      return List.copyOf(codes);
+    }
+  }
 
   // ingest
   /** The record's bytes are not valid UTF-8. */
