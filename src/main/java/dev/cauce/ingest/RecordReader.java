@@ -70,6 +70,8 @@ public final class RecordReader {
   private final byte delimiter;
   private final byte quote;
   private final int maxRecordBytes;
+  /** The most bytes of one record ever held: the record itself, or a too-long record's preview. */
+  private final int holdLimit;
   private final CharsetDecoder strictUtf8 =
       StandardCharsets.UTF_8
           .newDecoder()
@@ -90,6 +92,7 @@ public final class RecordReader {
       throw new IllegalArgumentException("maxRecordBytes must be positive, got " + maxRecordBytes);
     }
     this.maxRecordBytes = maxRecordBytes;
+    this.holdLimit = Math.max(maxRecordBytes, PREVIEW_BYTES);
     this.csv = source.format() == SourceSpec.Format.CSV;
     CsvSpec dialect = source.csv() == null ? CsvSpec.DEFAULT : source.csv();
     this.csvHeader = csv && dialect.header();
@@ -142,7 +145,7 @@ public final class RecordReader {
     private final InputStream in;
     private final Sink sink;
 
-    private byte[] record = new byte[Math.min(8 * 1024, Math.max(maxRecordBytes, PREVIEW_BYTES))];
+    private byte[] record = new byte[Math.min(8 * 1024, holdLimit)];
     /** Bytes of the current record held in {@link #record}. */
     private int held;
     /** Bytes of the current record seen so far (may exceed what is held). */
@@ -246,10 +249,9 @@ public final class RecordReader {
         blank = false;
       }
       size++;
-      int keep = Math.max(maxRecordBytes, PREVIEW_BYTES);
-      if (held < keep && (size <= maxRecordBytes || held < PREVIEW_BYTES)) {
+      if (held < holdLimit && (size <= maxRecordBytes || held < PREVIEW_BYTES)) {
         if (held == record.length) {
-          record = Arrays.copyOf(record, (int) Math.min((long) keep, 2L * record.length));
+          record = Arrays.copyOf(record, (int) Math.min((long) holdLimit, 2L * record.length));
         }
         record[held++] = b;
       }
