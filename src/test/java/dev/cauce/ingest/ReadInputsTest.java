@@ -1,0 +1,192 @@
+package dev.cauce.ingest;
+
+import static dev.cauce.ingest.TestSpecs.csvSource;
+import static dev.cauce.ingest.TestSpecs.jsonlSource;
+import static dev.cauce.ingest.TestSpecs.spec;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.is;
+
+import dev.cauce.core.Reasons;
+import dev.cauce.core.Rejection;
+import dev.cauce.core.SourceRecord;
+import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.spec.PipelineSpec;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+public class ReadInputsTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+  @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final String RUN = "run-1";
+
+  private static byte[] gzip(String s) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(bytes)) {
+      out.write(s.getBytes(UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  private static byte[] bzip2(String s) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (OutputStream out = new BZip2CompressorOutputStream(bytes)) {
+      out.write(s.getBytes(UTF_8));
+    }
+    return bytes.toByteArray();
+  }
+
+  private String write(File dir, String name, byte[] content) throws IOException {
+    File f = new File(dir, name);
+    Files.write(f.toPath(), content);
+    return f.getPath();
+  }
+
+  private static long counter(PipelineResult result, String name) {
+    MetricQueryResults q =
+        result.metrics().queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.named(CauceMetrics.NAMESPACE, name)).build());
+    long total = 0;
+    for (MetricResult<Long> c : q.getCounters()) {
+      total += c.getAttempted();
+    }
+    return total;
+  }
+
+  @Test
+  public void readsPlainGzipAndBzip2FilesOfAGlob() throws IOException {
+    File dir = tmp.newFolder("in");
+    String plain = write(dir, "a.jsonl", "{\"n\":1}\n\n{\"n\":2}\n".getBytes(UTF_8));
+    String gz = write(dir, "b.jsonl.gz", gzip("{\"n\":3}\r\n{\"n\":4}\r\n"));
+    String bz = write(dir, "c.jsonl.bz2", bzip2("\uFEFF{\"n\":5}\n"));
+    byte[] bad = "{\"n\":6}\n{\"n\":\"\u00FF\"}\n".getBytes(UTF_8);
+    bad[bad.length - 4] = (byte) 0xFF; // break the second byte of the two-byte ÿ: invalid UTF-8
+    bad[bad.length - 5] = (byte) 0xFF;
+    String invalid = write(dir, "d.jsonl", bad);
+    write(dir, "ignored.csv", "x\n".getBytes(UTF_8));
+
+    PipelineSpec spec = spec(jsonlSource(dir + "/*.jsonl*"), "n");
+    ReadInputs.Outputs out = ReadInputs.read(p.begin(), spec, RUN, 1024);
+
+    PAssert.that(out.records())
+        .containsInAnyOrder(
+            SourceRecord.of(plain, 1, "{\"n\":1}"),
+            SourceRecord.of(plain, 3, "{\"n\":2}"),
+            SourceRecord.of(gz, 1, "{\"n\":3}"),
+            SourceRecord.of(gz, 2, "{\"n\":4}"),
+            SourceRecord.of(bz, 1, "{\"n\":5}"),
+            SourceRecord.of(invalid, 1, "{\"n\":6}"));
+    PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", invalid, 2, Reasons.INVALID_UTF8));
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, CauceMetrics.READ), is(7L));
+    assertThat(counter(result, CauceMetrics.rejected("ingest")), is(1L));
+    assertThat(counter(result, CauceMetrics.reason("ingest", Reasons.INVALID_UTF8)), is(1L));
+  }
+
+  @Test
+  public void corruptGzipIsOneUnreadableInputRejectionAfterItsGoodRecords() throws IOException {
+    File dir = tmp.newFolder("in");
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= 3000; i++) {
+      text.append("{\"n\":").append(i).append(",\"pad\":\"").append("q".repeat(i % 89)).append("\"}\n");
+    }
+    byte[] whole = gzip(text.toString());
+    String corrupt = write(dir, "broken.jsonl.gz", Arrays.copyOf(whole, whole.length / 2));
+    String fine = write(dir, "fine.jsonl.gz", gzip("{\"n\":0}\n"));
+
+    ReadInputs.Outputs out = ReadInputs.read(p.begin(), spec(jsonlSource(dir + "/*.gz"), "n"), RUN, 1 << 20);
+
+    PAssert.that(out.records()).satisfies(recordsOf(corrupt, fine));
+    PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", corrupt, -1, Reasons.UNREADABLE_INPUT));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void csvRecordsCarryTheirHeaderThroughThePipeline() throws IOException {
+    File dir = tmp.newFolder("in");
+    String f = write(dir, "a.csv.gz", gzip("id,note\r\n1,\"x\r\ny\"\r\n2,z\r\n"));
+    ReadInputs.Outputs out =
+        ReadInputs.read(p.begin(), spec(csvSource(dir + "/*.csv*"), "id", "note"), RUN, 1024);
+    PAssert.that(out.records())
+        .containsInAnyOrder(
+            new SourceRecord(f, 2, "1,\"x\r\ny\"", "id,note"), new SourceRecord(f, 4, "2,z", "id,note"));
+    PAssert.that(out.rejections()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void emptyMatchYieldsNothing() {
+    ReadInputs.Outputs out =
+        ReadInputs.read(p.begin(), spec(jsonlSource(tmp.getRoot() + "/none/*.jsonl"), "n"), RUN, 1024);
+    PAssert.that(out.records()).empty();
+    PAssert.that(out.rejections()).empty();
+    p.run().waitUntilFinish();
+  }
+
+  /** Exactly one rejection, of the ingest stage, with this source, reason and (unless -1) line. */
+  private static SerializableFunction<Iterable<Rejection>, Void> oneRejection(
+      String runId, String pipeline, String source, long line, String reason) {
+    return rejections -> {
+      List<Rejection> all = new ArrayList<>();
+      rejections.forEach(all::add);
+      assertThat(all.toString(), all.size(), is(1));
+      Rejection r = all.get(0);
+      assertThat(r.runId(), is(runId));
+      assertThat(r.pipeline(), is(pipeline));
+      assertThat(r.stage(), is("ingest"));
+      assertThat(r.source(), is(source));
+      assertThat(r.reason(), is(reason));
+      if (line >= 0) {
+        assertThat(r.line(), is(line));
+      }
+      return null;
+    };
+  }
+
+  /** The corrupt file's records are lines 1..k in order, and the fine file's one record is there. */
+  private static SerializableFunction<Iterable<SourceRecord>, Void> recordsOf(String corrupt, String fine) {
+    return records -> {
+      List<Long> corruptLines = new ArrayList<>();
+      int fineCount = 0;
+      for (SourceRecord r : records) {
+        if (r.source().equals(corrupt)) {
+          corruptLines.add(r.line());
+          assertThat(r.text(), is("{\"n\":" + r.line() + ",\"pad\":\"" + "q".repeat((int) (r.line() % 89)) + "\"}"));
+        } else {
+          assertThat(r.source(), is(fine));
+          fineCount++;
+        }
+      }
+      corruptLines.sort(null);
+      assertThat(fineCount, is(1));
+      assertThat(corruptLines.isEmpty(), is(false));
+      for (int i = 0; i < corruptLines.size(); i++) {
+        assertThat(corruptLines.get(i), is(i + 1L));
+      }
+      assertThat(corruptLines.size() < 3000, is(true));
+      return null;
+    };
+  }
+}
