@@ -73,13 +73,20 @@ final class Conversions {
     throw new Refused(Reasons.INVALID_BOOLEAN, "is not a boolean (true/false, yes/no, y/n, 1/0, t/f)");
   }
 
-  /** Drops grouping separators and makes the decimal separator a dot. */
+  /**
+   * Drops grouping separators and makes the decimal separator a dot. With a decimal separator other
+   * than the dot, a dot left in the text is not taken for one ({@code 1.234} with decimal {@code ,}
+   * and no grouping is refused rather than read as 1.234): the result is then null.
+   */
   static String normalizeNumber(String text, Character grouping, Character decimal) {
     String t = text;
     if (grouping != null && t.indexOf(grouping) >= 0) {
       t = t.replace(grouping.toString(), "");
     }
     if (decimal != null && decimal != '.') {
+      if (t.indexOf('.') >= 0) {
+        return null;
+      }
       t = t.replace(decimal, '.');
     }
     return t;
@@ -87,6 +94,9 @@ final class Conversions {
 
   static Object toNumber(FieldType type, String t) throws Refused {
     String what = article(type);
+    if (t == null) {
+      throw new Refused(Reasons.INVALID_NUMBER, "is not " + what);
+    }
     if (isNonFinite(t)) {
       throw new Refused(Reasons.NON_FINITE_NUMBER, "is not a finite number; expected " + what);
     }

@@ -249,6 +249,8 @@ public class CleanerTest {
     assertThat(d.toPlainString(), is("12.50"));
     assertThat(((BigDecimal) cleanOk(FieldType.DECIMAL, separators(',', '.'), "1,234.50")).toPlainString(), is("1234.50"));
     assertThat(((BigDecimal) cleanOk(FieldType.DECIMAL, separators('.', ','), "1.234,50")).toPlainString(), is("1234.50"));
+    assertThat(((BigDecimal) cleanOk(FieldType.DECIMAL, separators(null, ','), "12,5")).toPlainString(), is("12.5"));
+    assertThat(cleanBad(FieldType.DECIMAL, separators(null, ','), "1.234").message(), is("v: \"1.234\" is not a decimal"));
     assertThat(((BigDecimal) cleanOk(FieldType.DECIMAL, FieldCleaning.NONE, "1.5e2")).toPlainString(), is("150"));
     assertThat(((BigDecimal) cleanOk(FieldType.DECIMAL, FieldCleaning.NONE, "-0.001")).toPlainString(), is("-0.001"));
     Violation v = cleanBad(FieldType.DECIMAL, FieldCleaning.NONE, "12,5x");
