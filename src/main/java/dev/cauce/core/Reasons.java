@@ -73,4 +73,6 @@ public final class Reasons {
   /** Text that matches none of the date formats, or an impossible date (2023-02-30). */
   public static final String INVALID_DATE = "invalid_date";
   public static final String INVALID_TIMESTAMP = "invalid_timestamp";
+  /** A cleaning step failed at run time (e.g. a regex that overflows the stack or exceeds its work budget). */
+  public static final String CLEAN_FAILED = "clean_failed";
 }

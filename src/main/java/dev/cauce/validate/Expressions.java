@@ -1,9 +1,16 @@
 package dev.cauce.validate;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.apache.commons.jexl3.JexlBuilder;
+import org.apache.commons.jexl3.JexlContext;
 import org.apache.commons.jexl3.JexlEngine;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlFeatures;
@@ -12,8 +19,23 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
 
 /**
  * The one place that builds cauce's expression engine (Apache Commons JEXL) for cross-field rules.
- * Expressions are side-effect free: no loops, no assignments to outside state, no object creation,
- * no access to Java classes beyond the values of the record's fields and the functions cauce provides.
+ * Expressions are side-effect free: no loops, no assignments, no local variables, no lambdas, no
+ * object creation, no method calls or property access on values, and no access to Java classes;
+ * only the record's fields (read through a {@link JexlContext}), literals, operators and the
+ * functions of {@link ExpressionFunctions}, which are called without a prefix ({@code abs(x)}).
+ *
+ * <p>Two independent layers enforce this: the parser's {@link JexlFeatures} refuse loops,
+ * assignments, {@code new(...)}, method calls ({@code "".getClass()}) and the like when compiling;
+ * and the introspection {@link JexlPermissions} allow no class but {@link ExpressionFunctions}, so
+ * nothing reflective can be reached at evaluation either (a property such as {@code s.class} is
+ * simply undefined, which fails in strict mode).
+ *
+ * <p>Comparisons ({@code < <= > >= ==}) work on numbers of any mix (BigDecimal, Double, Long,
+ * Integer) and on any {@link Comparable} of one class, such as {@link java.time.Instant} and {@link
+ * java.time.LocalDate}: JEXL's own arithmetic handles these, so no custom arithmetic is needed.
+ * Arithmetic mixing BigDecimal and Double is carried out in BigDecimal (MathContext.DECIMAL128);
+ * division or modulo by zero fails. The engine and compiled scripts are thread-safe; evaluate a
+ * script with a context per call (see {@link RowContext}).
  */
 public final class Expressions {
   private Expressions() {}
@@ -26,6 +48,11 @@ public final class Expressions {
           .newInstance(false)
           .structuredLiteral(false)
           .lambda(false)
+          .thinArrow(false)
+          .fatArrow(false)
+          .localVar(false)
+          .methodCall(false)
+          .arrayReferenceExpr(false)
           .pragma(false)
           .annotation(false)
           .importPragma(false)
@@ -33,15 +60,55 @@ public final class Expressions {
           .register(false)
           .script(false);
 
-  private static final JexlEngine ENGINE =
-      new JexlBuilder()
-          .features(FEATURES)
-          .permissions(JexlPermissions.RESTRICTED)
-          .strict(true)
-          .silent(false)
-          .safe(false)
-          .cache(256)
-          .create();
+  /** Allows introspection of {@link ExpressionFunctions}' public static methods and nothing else. */
+  private static final JexlPermissions FUNCTIONS_ONLY =
+      new JexlPermissions() {
+        @Override
+        public boolean allow(Class<?> c) {
+          return c == ExpressionFunctions.class;
+        }
+
+        @Override
+        public boolean allow(Constructor<?> ctor) {
+          return false;
+        }
+
+        @Override
+        public boolean allow(Field field) {
+          return false;
+        }
+
+        @Override
+        public boolean allow(Method method) {
+          return method.getDeclaringClass() == ExpressionFunctions.class;
+        }
+
+        @Override
+        public boolean allow(Package pack) {
+          return pack != null && pack.getName().equals(ExpressionFunctions.class.getPackageName());
+        }
+
+        @Override
+        public JexlPermissions compose(String... src) {
+          throw new UnsupportedOperationException("cauce's expression permissions are fixed");
+        }
+      };
+
+  private static final JexlEngine ENGINE = build();
+
+  private static JexlEngine build() {
+    Map<String, Object> namespaces = new HashMap<>();
+    namespaces.put(null, ExpressionFunctions.class); // the null namespace: functions without prefix
+    return new JexlBuilder()
+        .features(FEATURES)
+        .permissions(FUNCTIONS_ONLY)
+        .namespaces(namespaces)
+        .strict(true)
+        .silent(false)
+        .safe(false)
+        .cache(256)
+        .create();
+  }
 
   public static JexlEngine engine() {
     return ENGINE;
@@ -54,6 +121,9 @@ public final class Expressions {
    *     forbidden construct
    */
   public static JexlScript compile(String expr) {
+    if (expr == null || expr.isBlank()) {
+      throw new IllegalArgumentException("empty expression");
+    }
     try {
       return ENGINE.createScript(expr);
     } catch (JexlException e) {
@@ -72,8 +142,24 @@ public final class Expressions {
     return names;
   }
 
-  private static String describe(JexlException e) {
+  private static final Pattern LOCATION = Pattern.compile("^\\S*@\\d+(:\\d+)?\\s*");
+
+  /** A one-line description of a JEXL failure without its source-location prefix. */
+  static String describe(JexlException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof ArithmeticException && ("/".equals(cause.getMessage()) || "%".equals(cause.getMessage()))) {
+      return "division by zero";
+    }
+    if (cause != null && cause != e && !(cause instanceof JexlException)) {
+      return cause.getMessage() == null
+          ? cause.getClass().getSimpleName()
+          : cause.getClass().getSimpleName() + ": " + oneLine(cause.getMessage());
+    }
     String m = e.getMessage();
-    return m == null ? e.getClass().getSimpleName() : m.replaceAll("\\s+", " ").trim();
+    return m == null ? e.getClass().getSimpleName() : LOCATION.matcher(oneLine(m)).replaceFirst("");
+  }
+
+  private static String oneLine(String m) {
+    return m.replaceAll("\\s+", " ").trim();
   }
 }

@@ -1,0 +1,171 @@
+package dev.cauce.clean;
+
+import dev.cauce.spec.PipelineSpec.CleanStep;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/** Compiles cleaning steps into functions on text. Every function maps null to null. */
+final class TextSteps {
+  private TextSteps() {}
+
+  /** A compiled step: its spec name (the violation's rule) and its function. */
+  record TextStep(String name, UnaryOperator<String> function) {
+    String apply(String value) {
+      return value == null ? null : function.apply(value);
+    }
+  }
+
+  /**
+   * Compiles one step.
+   *
+   * @param where where the step is in the spec, for error messages
+   * @throws IllegalArgumentException when the step's regex or replacement is invalid
+   */
+  static TextStep compile(CleanStep step, String where) {
+    if (step == null || step.op() == null) {
+      throw new IllegalArgumentException(where + ": missing cleaning step");
+    }
+    String name = step.op().specName();
+    return switch (step.op()) {
+      case TRIM -> new TextStep(name, TextSteps::trim);
+      case COLLAPSE_WHITESPACE -> new TextStep(name, TextSteps::collapseWhitespace);
+      case LOWER -> new TextStep(name, s -> s.toLowerCase(Locale.ROOT));
+      case UPPER -> new TextStep(name, s -> s.toUpperCase(Locale.ROOT));
+      case STRIP -> {
+        Pattern p = regex(step.pattern(), where);
+        yield new TextStep(name, s -> p.matcher(BoundedText.of(s)).replaceAll(""));
+      }
+      case REPLACE -> {
+        Pattern p = regex(step.pattern(), where);
+        String with = step.replacement() == null ? "" : step.replacement();
+        checkReplacement(with, p, where);
+        yield new TextStep(name, s -> p.matcher(BoundedText.of(s)).replaceAll(with));
+      }
+      case EXTRACT -> {
+        Pattern p = regex(step.pattern(), where);
+        int group = p.matcher("").groupCount() >= 1 ? 1 : 0;
+        yield new TextStep(
+            name,
+            s -> {
+              Matcher m = p.matcher(BoundedText.of(s));
+              return m.find() ? m.group(group) : null;
+            });
+      }
+      case NULL_IF -> {
+        Set<String> tokens = caseInsensitiveSet(step.tokens());
+        yield new TextStep(name, s -> tokens.contains(s) ? null : s);
+      }
+    };
+  }
+
+  static Set<String> caseInsensitiveSet(List<String> values) {
+    Set<String> set = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    for (String v : values) {
+      if (v != null) {
+        set.add(v);
+      }
+    }
+    return set;
+  }
+
+  /** Removes leading and trailing Unicode white space (including no-break spaces). */
+  static String trim(String s) {
+    int start = 0;
+    int end = s.length();
+    while (start < end && isWhiteSpace(s.codePointAt(start))) {
+      start += Character.charCount(s.codePointAt(start));
+    }
+    while (end > start && isWhiteSpace(s.codePointBefore(end))) {
+      end -= Character.charCount(s.codePointBefore(end));
+    }
+    return start == 0 && end == s.length() ? s : s.substring(start, end);
+  }
+
+  /** Replaces every run of Unicode white space by one ASCII space (leading and trailing runs too). */
+  static String collapseWhitespace(String s) {
+    StringBuilder sb = null;
+    int i = 0;
+    while (i < s.length()) {
+      int cp = s.codePointAt(i);
+      int n = Character.charCount(cp);
+      if (isWhiteSpace(cp)) {
+        int j = i + n;
+        while (j < s.length() && isWhiteSpace(s.codePointAt(j))) {
+          j += Character.charCount(s.codePointAt(j));
+        }
+        if (sb == null && (cp != ' ' || j - i > 1)) {
+          sb = new StringBuilder(s.length()).append(s, 0, i);
+        }
+        if (sb != null) {
+          sb.append(' ');
+        }
+        i = j;
+      } else {
+        if (sb != null) {
+          sb.appendCodePoint(cp);
+        }
+        i += n;
+      }
+    }
+    return sb == null ? s : sb.toString();
+  }
+
+  /** The Unicode White_Space property (what {@code \s} means with UNICODE_CHARACTER_CLASS). */
+  static boolean isWhiteSpace(int cp) {
+    return (cp >= 0x09 && cp <= 0x0D)
+        || cp == 0x20
+        || cp == 0x85
+        || cp == 0xA0
+        || cp == 0x1680
+        || (cp >= 0x2000 && cp <= 0x200A)
+        || cp == 0x2028
+        || cp == 0x2029
+        || cp == 0x202F
+        || cp == 0x205F
+        || cp == 0x3000;
+  }
+
+  private static Pattern regex(String pattern, String where) {
+    if (pattern == null) {
+      throw new IllegalArgumentException(where + ": missing regex");
+    }
+    try {
+      return Pattern.compile(pattern);
+    } catch (PatternSyntaxException e) {
+      throw new IllegalArgumentException(
+          where + ": invalid regex \"" + pattern + "\": " + e.getDescription(), e);
+    }
+  }
+
+  /** Refuses replacements that would fail on every match: a group the regex lacks, a dangling $ or \. */
+  private static void checkReplacement(String with, Pattern p, String where) {
+    int groups = p.matcher("").groupCount();
+    for (int i = 0; i < with.length(); i++) {
+      char c = with.charAt(i);
+      if (c == '\\') {
+        if (++i >= with.length()) {
+          throw new IllegalArgumentException(where + ": replacement \"" + with + "\" ends with \\");
+        }
+      } else if (c == '$') {
+        if (i + 1 >= with.length()) {
+          throw new IllegalArgumentException(where + ": replacement \"" + with + "\" ends with $");
+        }
+        char next = with.charAt(i + 1);
+        if (next >= '0' && next <= '9' && next - '0' > groups) {
+          throw new IllegalArgumentException(
+              where + ": replacement \"" + with + "\" refers to group " + next + " but the regex has " + groups);
+        }
+        if ((next < '0' || next > '9') && next != '{') {
+          throw new IllegalArgumentException(
+              where + ": replacement \"" + with + "\": $ must be followed by a group number or {name} (write \\$ for a dollar)");
+        }
+      }
+    }
+  }
+}

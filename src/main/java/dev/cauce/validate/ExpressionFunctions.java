@@ -1,0 +1,135 @@
+package dev.cauce.validate;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The functions of cauce expressions, callable without a prefix: {@code abs(x)}, {@code min(a, b)},
+ * {@code max(a, b)}, {@code round(x, digits)}, {@code minutes_between(a, b)}, {@code
+ * hours_between(a, b)}, {@code days_between(a, b)} and {@code length(s)}.
+ *
+ * <p>Numbers keep their kind where they can: {@code abs} and {@code round} of a BigDecimal are
+ * BigDecimals, of a Double Doubles, of an integer integers. {@code round} rounds half away from
+ * zero ({@link RoundingMode#HALF_UP}); negative digits round to tens, hundreds... The {@code
+ * *_between} functions return {@code b − a}: for two Instants as a Double with the fraction ({@code
+ * minutes_between} of 90 seconds is 1.5), for two LocalDates as a Long of whole days (times 24 or
+ * 1440 for hours and minutes); mixing an Instant and a LocalDate is an error. {@code length} counts
+ * Unicode code points. A wrong argument throws, which fails the rule with a message; it never
+ * escapes {@link Validator#validate}.
+ */
+public final class ExpressionFunctions {
+  private ExpressionFunctions() {}
+
+  public static Object abs(Object x) {
+    if (x instanceof Integer i) {
+      return i == Integer.MIN_VALUE ? (Object) (-(long) i) : (Object) Math.abs(i);
+    }
+    if (x instanceof Long l) {
+      return l == Long.MIN_VALUE ? (Object) BigDecimal.valueOf(l).negate() : (Object) Math.abs(l);
+    }
+    if (x instanceof BigDecimal d) {
+      return d.abs();
+    }
+    if (x instanceof Number n) {
+      return Math.abs(n.doubleValue());
+    }
+    throw new IllegalArgumentException("abs needs a number, got " + describe(x));
+  }
+
+  public static Object min(Object a, Object b) {
+    return compare(a, b, "min") <= 0 ? a : b;
+  }
+
+  public static Object max(Object a, Object b) {
+    return compare(a, b, "max") >= 0 ? a : b;
+  }
+
+  public static Object round(Object x, Object digits) {
+    if (!(digits instanceof Integer || digits instanceof Long || digits instanceof Short || digits instanceof Byte)) {
+      throw new IllegalArgumentException("round needs whole digits, got " + describe(digits));
+    }
+    int d = Math.toIntExact(((Number) digits).longValue());
+    if (x instanceof BigDecimal b) {
+      return b.setScale(d, RoundingMode.HALF_UP);
+    }
+    if (x instanceof Integer || x instanceof Long || x instanceof Short || x instanceof Byte) {
+      long l = ((Number) x).longValue();
+      return d >= 0 ? l : BigDecimal.valueOf(l).setScale(d, RoundingMode.HALF_UP).longValueExact();
+    }
+    if (x instanceof Number n) {
+      double v = n.doubleValue();
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        return v;
+      }
+      return BigDecimal.valueOf(v).setScale(d, RoundingMode.HALF_UP).doubleValue();
+    }
+    throw new IllegalArgumentException("round needs a number, got " + describe(x));
+  }
+
+  public static Object minutes_between(Object a, Object b) {
+    return between(a, b, "minutes_between", 60_000L, 1_440L);
+  }
+
+  public static Object hours_between(Object a, Object b) {
+    return between(a, b, "hours_between", 3_600_000L, 24L);
+  }
+
+  public static Object days_between(Object a, Object b) {
+    return between(a, b, "days_between", 86_400_000L, 1L);
+  }
+
+  public static int length(Object s) {
+    if (s instanceof CharSequence cs) {
+      return Character.codePointCount(cs, 0, cs.length());
+    }
+    throw new IllegalArgumentException("length needs a string, got " + describe(s));
+  }
+
+  private static Object between(Object a, Object b, String fn, long millisPerUnit, long unitsPerDay) {
+    if (a instanceof Instant x && b instanceof Instant y) {
+      Duration d = Duration.between(x, y);
+      return d.toMillis() / (double) millisPerUnit;
+    }
+    if (a instanceof LocalDate x && b instanceof LocalDate y) {
+      return Math.multiplyExact(ChronoUnit.DAYS.between(x, y), unitsPerDay);
+    }
+    throw new IllegalArgumentException(
+        fn + " needs two timestamps or two dates, got " + describe(a) + " and " + describe(b));
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static int compare(Object a, Object b, String fn) {
+    if (a instanceof Number x && b instanceof Number y) {
+      return toBigDecimal(x, fn).compareTo(toBigDecimal(y, fn));
+    }
+    if (a instanceof Comparable c && b != null && a.getClass() == b.getClass()) {
+      return c.compareTo(b);
+    }
+    throw new IllegalArgumentException(fn + " cannot compare " + describe(a) + " and " + describe(b));
+  }
+
+  private static BigDecimal toBigDecimal(Number n, String fn) {
+    if (n instanceof BigDecimal b) {
+      return b;
+    }
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new IllegalArgumentException(fn + " of a non-finite number " + d);
+      }
+      return BigDecimal.valueOf(d);
+    }
+    if (n instanceof java.math.BigInteger i) {
+      return new BigDecimal(i);
+    }
+    return BigDecimal.valueOf(n.longValue());
+  }
+
+  private static String describe(Object x) {
+    return x == null ? "null" : x.getClass().getSimpleName() + " " + x;
+  }
+}

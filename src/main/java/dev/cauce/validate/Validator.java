@@ -1,0 +1,102 @@
+package dev.cauce.validate;
+
+import dev.cauce.core.Violation;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.spec.PipelineSpec.RuleSpec;
+import dev.cauce.validate.Checks.Check;
+import java.time.DateTimeException;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * The validate stage: runs every rule of a spec on a typed row ({@link dev.cauce.core.Schemas#typed})
+ * and sorts the failures into errors and warnings. Every rule runs on every record; nothing stops at
+ * the first failure.
+ *
+ * <p>Rules, in order: first an implicit {@code not_null} rule named {@code <field>_required} for each
+ * {@code required: true} field (schema order), then the spec's {@code validate} rules in order. A
+ * {@link Violation}'s reason is the rule's name, its rule the rule type ({@code range}, {@code regex},
+ * ...), its field the rule's field (null for expressions), and its message the rule's {@code message}
+ * or a generated one ({@code amount must be > 0, was -5.00}).
+ *
+ * <p>Null values pass every rule except {@code not_null}; an expression reading any null field is
+ * not applied. {@code range} compares in the field's type (numbers as BigDecimal, dates, timestamps;
+ * bounds are parsed once, timestamps without offset in {@code clean.timezone}); {@code length}
+ * counts code points; {@code regex} must match the whole value; {@code in} compares canonical text
+ * (numbers without trailing zeros, so {@code 1.0} is {@code 1}). {@code length} and {@code regex} on a
+ * non-string field apply to its text form. An expression that does not return a boolean or fails to
+ * evaluate (division by zero) fails its rule with a message saying so — after the rule's own message,
+ * if it has one; nothing a record contains makes {@link #validate} throw.
+ *
+ * <p>Regexes and expressions are compiled once, in {@link #create}. A Validator is immutable and
+ * thread-safe (each expression evaluation gets its own lightweight {@link RowContext}).
+ */
+public final class Validator {
+  private final List<Check> checks;
+
+  private Validator(List<Check> checks) {
+    this.checks = checks;
+  }
+
+  /**
+   * Compiles a spec's rules.
+   *
+   * @throws IllegalArgumentException when a rule is invalid (unknown field, bad regex, bound or
+   *     expression; the spec loader normally refuses these first)
+   */
+  public static Validator create(PipelineSpec spec) {
+    ZoneId zone = zone(spec);
+    List<Check> checks = new ArrayList<>();
+    List<FieldSpec> schema = spec.schema();
+    for (int i = 0; i < schema.size(); i++) {
+      if (schema.get(i).required()) {
+        checks.add(Checks.required(schema.get(i), i));
+      }
+    }
+    for (RuleSpec rule : spec.validate()) {
+      checks.add(Checks.of(rule, spec, zone));
+    }
+    return new Validator(List.copyOf(checks));
+  }
+
+  /** Runs every rule on a typed row. */
+  public Validation validate(Row typed) {
+    List<Violation> errors = null;
+    List<Violation> warnings = null;
+    for (Check check : checks) {
+      Violation v;
+      try {
+        v = check.check(typed);
+      } catch (RuntimeException | StackOverflowError e) {
+        v = check.broken("rule could not be evaluated: " + e);
+      }
+      if (v == null) {
+        continue;
+      }
+      if (check.error) {
+        (errors == null ? errors = new ArrayList<>() : errors).add(v);
+      } else {
+        (warnings == null ? warnings = new ArrayList<>() : warnings).add(v);
+      }
+    }
+    if (errors == null && warnings == null) {
+      return Validation.valid();
+    }
+    return new Validation(errors == null ? List.of() : errors, warnings == null ? List.of() : warnings);
+  }
+
+  private static ZoneId zone(PipelineSpec spec) {
+    String tz = spec.clean() == null ? null : spec.clean().timezone();
+    if (tz == null || tz.isBlank()) {
+      return ZoneId.of("UTC");
+    }
+    try {
+      return ZoneId.of(tz);
+    } catch (DateTimeException e) {
+      throw new IllegalArgumentException("clean.timezone: invalid zone \"" + tz + "\"", e);
+    }
+  }
+}
