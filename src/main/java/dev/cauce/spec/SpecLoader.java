@@ -1,5 +1,6 @@
 package dev.cauce.spec;
 
+import dev.cauce.clean.TypedValues;
 import dev.cauce.core.Reasons;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
 import dev.cauce.spec.PipelineSpec.CleanStep;
@@ -569,7 +570,7 @@ public final class SpecLoader {
         List<Node> items = m.has("formats") ? m.list("formats", "date formats") : List.of();
         for (int i = 0; i < items.size(); i++) {
           if (items.get(i) instanceof ScalarNode s && !s.isNull()) {
-            String p = SpecValues.formatProblem(s.text());
+            String p = TypedValues.formatProblem(s.text());
             if (p != null) {
               problem(SpecNodes.index(m.path("formats"), i), s.line(), p);
             }
@@ -577,7 +578,8 @@ public final class SpecLoader {
         }
       }
       if (dflt != null && type != null && formats != null) {
-        String p = SpecValues.conversionProblem(type, dflt, formats, grouping, decimal);
+        String p = TypedValues.conversionProblem(
+            type, new FieldCleaning(List.of(), null, formats, grouping, decimal), zone, dflt);
         if (p != null) {
           problem(m.path("default"), m.line("default"), "default \"" + dflt + "\" " + p + " (field " + field
               + " is " + typeName(type) + ")");
@@ -900,18 +902,13 @@ public final class SpecLoader {
       if (t == null) {
         return null;
       }
-      Comparable<?> v;
-      String expected;
-      if (type.isNumeric()) {
-        v = SpecValues.decimal(t);
-        expected = "is not a number";
-      } else if (type == FieldType.DATE) {
-        v = SpecValues.isoDate(t);
-        expected = "is not an ISO date (yyyy-MM-dd)";
-      } else {
-        v = SpecValues.isoTimestamp(t, zone);
-        expected = "is not an ISO timestamp (such as 2024-01-31T12:00:00Z or 2024-01-31T12:00:00)";
-      }
+      Comparable<?> v = TypedValues.rangeBound(type, t, zone);
+      String expected =
+          type.isNumeric()
+              ? "is not a number"
+              : type == FieldType.DATE
+                  ? "is not an ISO date (yyyy-MM-dd)"
+                  : "is not an ISO timestamp (such as 2024-01-31T12:00:00Z or 2024-01-31T12:00:00)";
       if (v == null) {
         problem(m.path(key), m.line(key), key + " \"" + t + "\" " + expected);
       }
@@ -938,7 +935,7 @@ public final class SpecLoader {
       List<Node> items = ((YamlTree.ListNode) m.get("values")).items();
       for (int i = 0; i < items.size(); i++) {
         if (items.get(i) instanceof ScalarNode s && !s.isNull()) {
-          String p = SpecValues.conversionProblem(type, s.text());
+          String p = TypedValues.conversionProblem(type, FieldCleaning.NONE, zone, s.text());
           if (p != null) {
             problem(SpecNodes.index(m.path("values"), i), s.line(), "value \"" + s.text() + "\" " + p
                 + " (field " + field + " is " + typeName(type) + ")");

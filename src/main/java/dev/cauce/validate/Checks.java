@@ -2,6 +2,7 @@ package dev.cauce.validate;
 
 import dev.cauce.clean.BoundedText;
 import dev.cauce.clean.Temporals;
+import dev.cauce.clean.TypedValues;
 import dev.cauce.core.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
@@ -136,19 +137,12 @@ final class Checks {
       if (text == null) {
         return null;
       }
-      String t = text.trim();
-      try {
-        return (Comparable<Object>)
-            (Comparable<?>)
-                switch (type) {
-                  case DATE -> Temporals.parseIsoDate(t);
-                  case TIMESTAMP -> Temporals.parseIsoInstant(t, zone);
-                  default -> new BigDecimal(t);
-                };
-      } catch (NumberFormatException | DateTimeException e) {
+      Comparable<?> b = TypedValues.rangeBound(type, text, zone);
+      if (b == null) {
         throw new IllegalArgumentException(
-            where + ": \"" + text + "\" is not a " + (type.isNumeric() ? "number" : "ISO " + type.specName()), e);
+            where + ": \"" + text + "\" is not a " + (type.isNumeric() ? "number" : "ISO " + type.specName()));
       }
+      return (Comparable<Object>) b;
     }
 
     @Override
