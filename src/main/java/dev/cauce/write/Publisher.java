@@ -44,8 +44,9 @@ import org.slf4j.LoggerFactory;
  * the files it lists (readers go by the manifest only, see {@link #publishedFiles}):
  *
  * <ol>
- *   <li>Every target's staged files are listed first; if any target has none, publishing fails
- *       before anything is moved, and all published folders are left unchanged.
+ *   <li>Every target's staged files are listed, and its current manifest read, first; if any
+ *       target has no staged file (or an unreadable manifest), publishing fails before anything
+ *       is moved, and all published folders are left unchanged.
  *   <li>For each target in turn: (a) the staged files are renamed into {@code <output>/<name>/}
  *       (where the filesystem has no atomic rename, Beam copies then deletes); they are named
  *       after the run, so they replace no published file, and the old manifest does not list them;
@@ -131,6 +132,7 @@ public final class Publisher {
     Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
 
     Map<Target, List<ResourceId>> staged = new LinkedHashMap<>();
+    Map<Target, Optional<Manifest>> previous = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
     for (Target t : targets) {
       ResourceId dir = Layout.staging(output, runId, t.name());
@@ -139,6 +141,7 @@ public final class Publisher {
         missing.add(t.name() + " (" + dir + ")");
       }
       staged.put(t, files);
+      previous.put(t, Manifest.read(Layout.published(output, t.name())));
     }
     if (!missing.isEmpty()) {
       throw new FileNotFoundException(
@@ -149,16 +152,16 @@ public final class Publisher {
 
     List<Published> results = new ArrayList<>();
     for (Map.Entry<Target, List<ResourceId>> e : staged.entrySet()) {
-      results.add(publishTarget(output, runId, at, e.getKey(), e.getValue()));
+      results.add(publishTarget(output, runId, at, e.getKey(), e.getValue(), previous.get(e.getKey())));
     }
     deleteStaging(output, runId);
     return new PublishResult(runId, at, results);
   }
 
   private static Published publishTarget(
-      String output, String runId, Instant at, Target target, List<ResourceId> staged) throws IOException {
+      String output, String runId, Instant at, Target target, List<ResourceId> staged, Optional<Manifest> previous)
+      throws IOException {
     ResourceId dir = Layout.published(output, target.name());
-    Optional<Manifest> previous = Manifest.read(dir);
 
     List<String> added = new ArrayList<>();
     List<ResourceId> destinations = new ArrayList<>();

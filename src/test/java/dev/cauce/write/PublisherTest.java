@@ -171,6 +171,20 @@ public class PublisherTest {
   }
 
   @Test
+  public void anUnreadableManifestFailsBeforeAnythingMoves() throws Exception {
+    Files.createDirectories(out.resolve("rejected"));
+    Files.writeString(out.resolve("rejected").resolve("_MANIFEST.json"), "{\"half\": ");
+    stageRun("r1");
+
+    java.io.IOException e =
+        assertThrows(java.io.IOException.class, () -> at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE)));
+
+    assertThat(e.getMessage(), containsString("_MANIFEST.json: not a cauce manifest"));
+    assertThat(Files.exists(out.resolve("orders")), is(false));
+    assertThat(WriteSinkTest.names(out.resolve("_staging/r1/orders")), contains("r1-00000-of-00002.jsonl", "r1-00001-of-00002.jsonl"));
+  }
+
+  @Test
   public void publishingARunTwiceFailsTheSecondTime() throws Exception {
     stageRun("r1");
     at(T1).publish(output, "r1", targets(WriteMode.APPEND));
