@@ -33,7 +33,7 @@ final class CsvLines {
 
   private CsvGenerator newGenerator(boolean strictQuoting) {
     try {
-      CsvGenerator g = (CsvGenerator) FACTORY.createGenerator(buffer);
+      CsvGenerator g = FACTORY.createGenerator(buffer);
       g.configure(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING, strictQuoting);
       g.setSchema(SCHEMA);
       return g;
