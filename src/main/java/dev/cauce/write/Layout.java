@@ -1,0 +1,83 @@
+package dev.cauce.write;
+
+import java.util.regex.Pattern;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+
+/**
+ * Where a run's files live, under the spec's output folder (local or {@code gs://}, through Beam's
+ * {@link FileSystems}):
+ *
+ * <pre>
+ * &lt;output&gt;/_staging/&lt;runId&gt;/&lt;name&gt;/   a sink's or the dead letter's files, written by the job
+ * &lt;output&gt;/_staging/&lt;runId&gt;/_tmp/     Beam's temporary files while the job writes
+ * &lt;output&gt;/&lt;name&gt;/                   published data files and their _MANIFEST.json
+ * </pre>
+ *
+ * Data files are named {@code <runId>-SSSSS-of-NNNNN<ext>}, e.g. {@code r1-00000-of-00002.jsonl}.
+ * Names starting with {@code _} or {@code .} are never data files.
+ */
+public final class Layout {
+  private Layout() {}
+
+  public static final String STAGING = "_staging";
+  public static final String TMP = "_tmp";
+  public static final String MANIFEST = "_MANIFEST.json";
+
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+
+  /** A folder as a Beam resource. */
+  public static ResourceId dir(String path) {
+    return FileSystems.matchNewResource(path, true);
+  }
+
+  /** {@code <output>/_staging/<runId>/}: everything a run writes before it is published. */
+  public static ResourceId stagingRoot(String output, String runId) {
+    return dir(output)
+        .resolve(STAGING, StandardResolveOptions.RESOLVE_DIRECTORY)
+        .resolve(checkRunId(runId), StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <output>/_staging/<runId>/<name>/}: one sink's (or the dead letter's) staged files. */
+  public static ResourceId staging(String output, String runId, String name) {
+    return stagingRoot(output, runId).resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <output>/_staging/<runId>/_tmp/}: Beam's temporary directory for the run's writes. */
+  public static ResourceId tempDir(String output, String runId) {
+    return stagingRoot(output, runId).resolve(TMP, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <output>/<name>/}: where a sink's data is published. */
+  public static ResourceId published(String output, String name) {
+    return dir(output).resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <dir>/_MANIFEST.json}. */
+  public static ResourceId manifest(ResourceId dir) {
+    return dir.resolve(MANIFEST, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** {@code <runId>-SSSSS-of-NNNNN<ext>}, shards counted from 0. */
+  public static String fileName(String runId, int shardIndex, int numShards, String extension) {
+    return String.format("%s-%05d-of-%05d%s", runId, shardIndex, numShards, extension);
+  }
+
+  /** Whether a file name in a published folder is data (not a manifest, temporary or hidden file). */
+  public static boolean isDataFile(String name) {
+    return !name.isEmpty() && !name.startsWith("_") && !name.startsWith(".");
+  }
+
+  /**
+   * A run id names files and folders, so it is letters, digits, {@code .}, {@code _} and {@code -},
+   * starting with a letter or digit.
+   */
+  public static String checkRunId(String runId) {
+    if (runId == null || !RUN_ID.matcher(runId).matches()) {
+      throw new IllegalArgumentException(
+          "invalid run id \"" + runId + "\": letters, digits, '.', '_' and '-', starting with a letter or digit");
+    }
+    return runId;
+  }
+}

@@ -1,0 +1,111 @@
+package dev.cauce.write;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
+import org.joda.time.ReadableInstant;
+
+/**
+ * The text forms of typed values, shared by every output format so that a value reads the same in
+ * JSON Lines and CSV: decimals in plain notation ({@link BigDecimal#toPlainString()}, never an
+ * exponent), doubles as {@link Double#toString(double)}, dates {@code yyyy-MM-dd}, timestamps
+ * ISO-8601 in UTC with milliseconds ({@code 2024-01-05T10:00:00.000Z}), booleans {@code
+ * true}/{@code false}.
+ */
+public final class ValueText {
+  private ValueText() {}
+
+  private static final DateTimeFormatter TIMESTAMP =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  /** The kinds of value a typed row holds (see {@link dev.cauce.core.Schemas}). */
+  public enum Kind {
+    STRING,
+    INT,
+    LONG,
+    DOUBLE,
+    DECIMAL,
+    BOOLEAN,
+    DATE,
+    TIMESTAMP
+  }
+
+  /** The kind of a Beam field type of a typed row; unsupported types are refused with the field's name. */
+  public static Kind kindOf(String fieldName, Schema.FieldType type) {
+    switch (type.getTypeName()) {
+      case STRING:
+        return Kind.STRING;
+      case INT32:
+        return Kind.INT;
+      case INT64:
+        return Kind.LONG;
+      case DOUBLE:
+        return Kind.DOUBLE;
+      case DECIMAL:
+        return Kind.DECIMAL;
+      case BOOLEAN:
+        return Kind.BOOLEAN;
+      case DATETIME:
+        return Kind.TIMESTAMP;
+      case LOGICAL_TYPE:
+        if (SqlTypes.DATE.getIdentifier().equals(type.getLogicalType().getIdentifier())) {
+          return Kind.DATE;
+        }
+        break;
+      default:
+        break;
+    }
+    throw new IllegalArgumentException(
+        "field " + fieldName + ": type " + type + " is not a cauce field type");
+  }
+
+  /** The kinds of every field of {@code schema}, in order. */
+  public static Kind[] kindsOf(Schema schema) {
+    Kind[] kinds = new Kind[schema.getFieldCount()];
+    for (int i = 0; i < kinds.length; i++) {
+      Schema.Field f = schema.getField(i);
+      kinds[i] = kindOf(f.getName(), f.getType());
+    }
+    return kinds;
+  }
+
+  /** The text of a value of the given kind; {@code null} for null. */
+  public static String text(Kind kind, Object value) {
+    if (value == null) {
+      return null;
+    }
+    return switch (kind) {
+      case STRING -> (String) value;
+      case INT, LONG -> value.toString();
+      case DOUBLE -> Double.toString((Double) value);
+      case DECIMAL -> decimal((BigDecimal) value);
+      case BOOLEAN -> value.toString();
+      case DATE -> date((LocalDate) value);
+      case TIMESTAMP -> timestamp((ReadableInstant) value);
+    };
+  }
+
+  /** Plain notation, exact: {@code 1E+3} is written {@code 1000}, {@code 1.50} keeps its scale. */
+  public static String decimal(BigDecimal value) {
+    return value.toPlainString();
+  }
+
+  /** {@code yyyy-MM-dd}. */
+  public static String date(LocalDate value) {
+    return DateTimeFormatter.ISO_LOCAL_DATE.format(value);
+  }
+
+  /** ISO-8601 in UTC with milliseconds, e.g. {@code 2024-01-05T10:00:00.000Z}. */
+  public static String timestamp(ReadableInstant value) {
+    return timestampMillis(value.getMillis());
+  }
+
+  /** ISO-8601 in UTC with milliseconds of an epoch-millisecond instant. */
+  public static String timestampMillis(long epochMillis) {
+    return TIMESTAMP.format(java.time.Instant.ofEpochMilli(epochMillis));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.cauce.write;
+
+import dev.cauce.core.Coders;
+import dev.cauce.core.Rejection;
+import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
+import dev.cauce.spec.PipelineSpec.SinkFormat;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Writes a run's rejections to the dead letter's staging folder, {@code
+ * <output>/_staging/<runId>/<dead_letter.name>/}, as {@code <runId>-SSSSS-of-NNNNN.jsonl} ({@link
+ * RejectionJson}, the default) or {@code .csv} ({@link RejectionCsv}, header in every file); the
+ * {@link Publisher} moves them to {@code <output>/<dead_letter.name>/}. Every rejection is counted
+ * in {@value CauceMetrics#DEAD_LETTERED}. One shard unless told otherwise, so a run's rejections are
+ * one file (an empty one when there are none). Beam's temporary files go to {@code
+ * <output>/_staging/<runId>/_tmp/}.
+ */
+public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, WriteFilesResult<Void>> {
+  /** The dead letter's shard count unless told otherwise. */
+  public static final int DEFAULT_SHARDS = 1;
+
+  private final String output;
+  private final DeadLetterSpec deadLetter;
+  private final String runId;
+  private final int shards;
+
+  /** The spec's dead letter (or {@link DeadLetterSpec#DEFAULT}) in one shard. */
+  public WriteDeadLetter(PipelineSpec spec, String runId) {
+    this(spec, runId, DEFAULT_SHARDS);
+  }
+
+  /** {@code shards}: files per run; 0 lets the runner decide. */
+  public WriteDeadLetter(PipelineSpec spec, String runId, int shards) {
+    this(spec.output(), spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter(), runId, shards);
+  }
+
+  private WriteDeadLetter(String output, DeadLetterSpec deadLetter, String runId, int shards) {
+    super("Write dead letter " + deadLetter.name());
+    if (deadLetter.format() == SinkFormat.PARQUET) {
+      throw new IllegalArgumentException("dead letter " + deadLetter.name() + ": format must be jsonl or csv, not parquet");
+    }
+    if (shards < 0) {
+      throw new IllegalArgumentException("dead letter shards must be 0 or more, got " + shards);
+    }
+    this.output = output;
+    this.deadLetter = deadLetter;
+    this.runId = Layout.checkRunId(runId);
+    this.shards = shards;
+  }
+
+  @Override
+  public WriteFilesResult<Void> expand(PCollection<Rejection> rejections) {
+    PCollection<Rejection> counted =
+        rejections
+            .apply("Count", ParDo.of(new CountEach<Rejection>(CauceMetrics.DEAD_LETTERED)))
+            .setCoder(Coders.rejection());
+    TextLineSink<Rejection> sink =
+        deadLetter.format() == SinkFormat.CSV
+            ? new TextLineSink<>(RejectionCsv.header(), () -> new RejectionCsv()::format)
+            : new TextLineSink<>(null, () -> new RejectionJson()::format);
+    return counted.apply(
+        "Files",
+        StagedWrite.toStaging(
+            FileIO.<Rejection>write().via(sink), output, runId, deadLetter.name(),
+            deadLetter.format().extension(), shards));
+  }
+}

@@ -1,0 +1,70 @@
+package dev.cauce.write;
+
+import dev.cauce.core.Schemas;
+import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.SinkSpec;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * Writes a pipeline's typed rows (schema {@link Schemas#typed}) to one sink's staging folder,
+ * {@code <output>/_staging/<runId>/<sink>/}, as files {@code <runId>-SSSSS-of-NNNNN<ext>}; the
+ * {@link Publisher} moves them to {@code <output>/<sink>/} once the run is accepted. Every row is
+ * counted in {@code written.<sink>} ({@link CauceMetrics#written}).
+ *
+ * <p>Formats: {@code jsonl} ({@link RowJson}) and {@code csv} ({@link RowCsv}, with the header line
+ * at the top of every file) through {@link org.apache.beam.sdk.io.TextIO#sink()}; {@code parquet}
+ * through {@link ParquetIO#sink} with the Avro schema of {@link RowParquet} (decimals as strings).
+ *
+ * <p>Shards: {@code sink.shards()} files when it is above 0, else as many as the runner decides.
+ * An empty input still yields valid files: with a fixed shard count, that many empty shards (for
+ * CSV each holds just the header, for Parquet a valid file with no rows); with runner-decided
+ * sharding, one empty file ({@code -00000-of-00001}): the write is unwindowed, and Beam's
+ * unwindowed writes finalize every shard, even one that got no row. Beam's temporary
+ * files go to {@code <output>/_staging/<runId>/_tmp/}, never next to published data.
+ */
+public final class WriteSink extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
+  private final PipelineSpec spec;
+  private final SinkSpec sink;
+  private final String runId;
+
+  public WriteSink(PipelineSpec spec, SinkSpec sink, String runId) {
+    super("Write " + sink.name());
+    this.spec = spec;
+    this.sink = sink;
+    this.runId = Layout.checkRunId(runId);
+  }
+
+  @Override
+  public WriteFilesResult<Void> expand(PCollection<Row> rows) {
+    Schema schema = Schemas.typed(spec);
+    if (rows.hasSchema() && !rows.getSchema().assignableTo(schema)) {
+      throw new IllegalArgumentException(
+          "sink " + sink.name() + ": rows have schema " + rows.getSchema() + ", the spec's typed schema is " + schema);
+    }
+    PCollection<Row> counted =
+        rows.apply("Count", ParDo.of(new CountEach<Row>(CauceMetrics.written(sink.name()))))
+            .setRowSchema(schema);
+    FileIO.Write<Void, Row> write =
+        switch (sink.format()) {
+          case JSONL -> FileIO.<Row>write().via(new TextLineSink<>(null, () -> new RowJson(schema)::format));
+          case CSV -> FileIO.<Row>write()
+              .via(new TextLineSink<>(RowCsv.header(schema), () -> new RowCsv(schema)::format));
+          case PARQUET -> FileIO.<Row>write()
+              .via(
+                  Contextful.fn(RowParquet.toGenericRecord(schema, spec.name())),
+                  ParquetIO.sink(RowParquet.avroSchema(schema, spec.name())));
+        };
+    return counted.apply(
+        "Files",
+        StagedWrite.toStaging(write, spec.output(), runId, sink.name(), sink.format().extension(), sink.shards()));
+  }
+}
