@@ -2,7 +2,7 @@
 PIPELINE ?= orders
 RUNNER   ?= direct
 ARGS     ?=
-MVN      ?= mvn -B -q
+MVN      ?= mvn -B -q -Dstyle.color=never
 
 SPEC        := pipelines/$(PIPELINE).yaml
 RUNNER_ARGS := $(shell cat runners/$(RUNNER).args 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')

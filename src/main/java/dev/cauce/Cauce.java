@@ -12,6 +12,7 @@ import dev.cauce.quality.QualityGate;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.SpecLoader;
+import dev.cauce.write.Layout;
 import dev.cauce.write.Publisher;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -23,7 +24,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.regex.Pattern;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -37,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Cauce {
   private static final Logger LOG = LoggerFactory.getLogger(Cauce.class);
-  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   private static final DateTimeFormatter RUN_ID_TIME =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
@@ -76,8 +75,10 @@ public final class Cauce {
       return ExitCode.USAGE;
     }
     String runId = options.getRunId() != null ? options.getRunId() : newRunId(started);
-    if (!RUN_ID.matcher(runId).matches()) {
-      err.println("cauce: --runId \"" + runId + "\" is not allowed: use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit.");
+    try {
+      Layout.checkRunId(runId);
+    } catch (IllegalArgumentException e) {
+      err.println("cauce: --runId: " + e.getMessage());
       return ExitCode.USAGE;
     }
     List<InputFile> inputs;
@@ -94,7 +95,7 @@ public final class Cauce {
             .options(maskedOptions(args))
             .inputs(inputs)
             .timing("check", checkedAt - started.toEpochMilli());
-    String runDir = Paths.runDir(spec.output(), runId);
+    String runDir = Layout.runDir(spec.output(), runId).toString();
     if (options.getDryRun()) {
       out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
       inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
@@ -133,7 +134,7 @@ public final class Cauce {
     QualityGate.Verdict verdict = QualityGate.evaluate(spec.quality(), counts);
     report.quality(verdict);
     if (!verdict.passed()) {
-      report.outputs(List.of(), Paths.stagingDir(spec.output(), runId));
+      report.outputs(List.of(), Layout.stagingRoot(spec.output(), runId).toString());
       report.finish("REFUSED", ExitCode.REFUSED.code, null, Instant.now());
       String reportPath = writeReport(report, runDir, err);
       Summary.print(out, report, counts, verdict, "REFUSED", reportPath);
@@ -143,7 +144,7 @@ public final class Cauce {
     long publishStart = System.currentTimeMillis();
     List<String> published;
     try {
-      published = Publisher.publish(spec, runId);
+      published = new Publisher().publish(spec, runId).targets().stream().map(Publisher.Published::dir).toList();
     } catch (Exception e) {
       LOG.error("run {}: publishing failed", runId, e);
       report.timing("publish", System.currentTimeMillis() - publishStart);
@@ -160,11 +161,11 @@ public final class Cauce {
 
   private static ExitCode fail(RunReport report, String runDir, PipelineSpec spec, String runId, String error,
       PrintStream out, PrintStream err, RunCounts counts) {
-    report.outputs(List.of(), Paths.stagingDir(spec.output(), runId));
+    report.outputs(List.of(), Layout.stagingRoot(spec.output(), runId).toString());
     report.finish("FAILED", ExitCode.FAILED.code, error, Instant.now());
     String reportPath = writeReport(report, runDir, err);
     err.println("cauce: run " + runId + " FAILED: " + Secrets.maskText(error));
-    err.println("Nothing was published. Staging output (if any) is kept at " + Paths.stagingDir(spec.output(), runId));
+    err.println("Nothing was published. Staging output (if any) is kept at " + Layout.stagingRoot(spec.output(), runId).toString());
     if (counts != null) {
       Summary.print(out, report, counts, null, "FAILED", reportPath);
     } else if (reportPath != null) {

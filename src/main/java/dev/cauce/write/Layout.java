@@ -24,8 +24,9 @@ public final class Layout {
   public static final String STAGING = "_staging";
   public static final String TMP = "_tmp";
   public static final String MANIFEST = "_MANIFEST.json";
+  public static final String RUNS = "_runs";
 
-  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
   /** A folder as a Beam resource. */
   public static ResourceId dir(String path) {
@@ -47,6 +48,13 @@ public final class Layout {
   /** {@code <output>/_staging/<runId>/_tmp/}: Beam's temporary directory for the run's writes. */
   public static ResourceId tempDir(String output, String runId) {
     return stagingRoot(output, runId).resolve(TMP, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <output>/_runs/<runId>/}: the run's report. */
+  public static ResourceId runDir(String output, String runId) {
+    return dir(output)
+        .resolve(RUNS, StandardResolveOptions.RESOLVE_DIRECTORY)
+        .resolve(checkRunId(runId), StandardResolveOptions.RESOLVE_DIRECTORY);
   }
 
   /** {@code <output>/<name>/}: where a sink's data is published. */
@@ -76,7 +84,7 @@ public final class Layout {
   public static String checkRunId(String runId) {
     if (runId == null || !RUN_ID.matcher(runId).matches()) {
       throw new IllegalArgumentException(
-          "invalid run id \"" + runId + "\": letters, digits, '.', '_' and '-', starting with a letter or digit");
+          "invalid run id \"" + runId + "\": use 1-100 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
     return runId;
   }

@@ -1,13 +1,16 @@
 package dev.cauce.write;
 
+import dev.cauce.core.Violation;
+import java.util.stream.Collectors;
 import dev.cauce.core.Rejection;
 import java.util.List;
 
 /**
  * The dead letter's CSV form of a {@link Rejection} ({@code dead_letter.format: csv}): the columns
- * {@code run_id, pipeline, stage, reason, rule, field, message, source, line, raw, error_count},
- * where reason, rule, field and message are the first violation's and {@code error_count} says how
- * many violations the record had. The CSV form keeps neither the other violations nor the CSV
+ * {@code run_id, pipeline, stage, reason, rule, field, message, source, line, raw, reasons,
+ * error_count}, where reason, rule, field and message are the first violation's, {@code reasons}
+ * lists every violation's reason code separated by {@code |}, and {@code error_count} says how many
+ * violations the record had. The CSV form keeps neither the other violations' messages nor the CSV
  * source's header: replay from the JSON Lines form ({@link RejectionJson#fromJson}).
  *
  * <p>Not thread-safe: one instance per writer.
@@ -17,7 +20,7 @@ public final class RejectionCsv {
   public static final List<String> COLUMNS =
       List.of(
           "run_id", "pipeline", "stage", "reason", "rule", "field", "message", "source", "line", "raw",
-          "error_count");
+          "reasons", "error_count");
 
   private final CsvLines lines = new CsvLines();
   private final String[] values = new String[COLUMNS.size()];
@@ -39,7 +42,8 @@ public final class RejectionCsv {
     values[7] = r.source();
     values[8] = Long.toString(r.line());
     values[9] = r.raw();
-    values[10] = Integer.toString(r.errors().size());
+    values[10] = r.errors().stream().map(Violation::reason).collect(Collectors.joining("|"));
+    values[11] = Integer.toString(r.errors().size());
     return lines.line(values);
   }
 }

@@ -166,7 +166,9 @@ public class BadInputCorpusTest {
         "clean/invalid_number", 1L,
         "parse/malformed_csv", 1L))));
     List<String> written = CauceRun.published(run.output.resolve("corpus_csv"));
-    assertThat(written.get(0), equalTo("id,name,amount,note"));
+    assertThat(written, equalTo(List.of(
+        "{\"id\":\"c1\",\"name\":\"Ann\",\"amount\":1234.50,\"note\":\"said \\\"hi\\\"\"}",
+        "{\"id\":\"c2\",\"name\":\"Bob, Jr.\",\"amount\":5,\"note\":\"two\\r\\nlines\"}")));
     List<JsonNode> dead = CauceRun.published(run.output.resolve("rejected")).stream().map(BadInputCorpusTest::json).toList();
     JsonNode fewer = dead.stream().filter(n -> n.get("line").asLong() == 5).findFirst().orElseThrow();
     assertThat(fewer.get("reason").asText(), equalTo("column_count"));

@@ -1,6 +1,9 @@
 package dev.cauce.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cauce.Cauce;
 import dev.cauce.ExitCode;
@@ -11,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Runs cauce in-process the way a user does, capturing what it prints and reading what it wrote. */
 final class CauceRun {
@@ -67,6 +72,40 @@ final class CauceRun {
       lines.addAll(Files.readAllLines(dir.resolve(f.asText()), StandardCharsets.UTF_8));
     }
     return lines;
+  }
+
+  /**
+   * The published dead letter, JSONL or CSV, as one map per rejection: its columns, with {@code
+   * reasons} holding every violation's reason code joined by commas.
+   */
+  static List<Map<String, String>> deadLetter(Path dir) throws IOException {
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("_MANIFEST.json").toFile());
+    List<Map<String, String>> rows = new ArrayList<>();
+    for (JsonNode f : manifest.get("files")) {
+      Path file = dir.resolve(f.asText());
+      if (file.toString().endsWith(".csv")) {
+        CsvMapper csv = new CsvMapper();
+        try (MappingIterator<Map<String, String>> it =
+            csv.readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(file.toFile())) {
+          while (it.hasNext()) {
+            Map<String, String> row = new LinkedHashMap<>(it.next());
+            row.put("reasons", row.get("reasons").replace('|', ','));
+            rows.add(row);
+          }
+        }
+      } else {
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+          JsonNode n = new ObjectMapper().readTree(line);
+          Map<String, String> row = new LinkedHashMap<>();
+          n.fields().forEachRemaining(e -> row.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText() : e.getValue().toString()));
+          List<String> reasons = new ArrayList<>();
+          n.get("errors").forEach(x -> reasons.add(x.get("reason").asText()));
+          row.put("reasons", String.join(",", reasons));
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
   }
 
   @Override

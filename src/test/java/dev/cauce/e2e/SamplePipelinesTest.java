@@ -84,11 +84,8 @@ public class SamplePipelinesTest {
 
     // the dead letter: exactly the rejected records, each with its stage and all its reasons
     List<String> deadActual = new ArrayList<>();
-    for (String l : CauceRun.published(run.output.resolve("rejected"))) {
-      JsonNode n = BadInputCorpusTest.json(l);
-      List<String> rs = new ArrayList<>();
-      n.get("errors").forEach(x -> rs.add(x.get("reason").asText()));
-      deadActual.add(Path.of(n.get("source").asText()).getFileName() + ":" + n.get("line").asLong() + " " + n.get("stage").asText() + " " + String.join(",", rs));
+    for (Map<String, String> n : CauceRun.deadLetter(run.output.resolve("rejected"))) {
+      deadActual.add(Path.of(n.get("source")).getFileName() + ":" + n.get("line") + " " + n.get("stage") + " " + n.get("reasons"));
     }
     List<String> deadExpected = expected.stream().filter(e -> e.outcome().equals("rejected"))
         .map(e -> e.file() + ":" + e.line() + " " + e.stage() + " " + String.join(",", e.reasons())).toList();

@@ -422,16 +422,16 @@ public class SpecChecksTest {
             ordered_on: {default: "31/12/2020"}
             updated_at: {default: "yesterday"}
         """);
-    assertProblem(problemAt(e, "clean.fields.qty.default"), 14, "default \"1.5\" is not a whole number (field qty is int)");
-    assertProblem(problemAt(e, "clean.fields.amount.default"), 15, "is not a number");
-    assertProblem(problemAt(e, "clean.fields.ordered_on.default"), 16, "is not an ISO date (yyyy-MM-dd)");
-    assertProblem(problemAt(e, "clean.fields.updated_at.default"), 17, "is not an ISO timestamp");
+    assertProblem(problemAt(e, "clean.fields.qty.default"), 14, "default \"1.5\" has a fractional part; expected an int (field qty is int)");
+    assertProblem(problemAt(e, "clean.fields.amount.default"), 15, "is not a decimal");
+    assertProblem(problemAt(e, "clean.fields.ordered_on.default"), 16, "is not a date in formats [iso]");
+    assertProblem(problemAt(e, "clean.fields.updated_at.default"), 17, "is not a timestamp in formats [iso]");
     assertThat(e.problems().size(), equalTo(4));
 
-    assertOnlyProblem(BASE.replace("type: int}", "type: boolean}") + "clean: {fields: {qty: {default: \"yes\"}}}\n",
-        "clean.fields.qty.default", 12, "is not a boolean (true or false)");
+    assertOnlyProblem(BASE.replace("type: int}", "type: boolean}") + "clean: {fields: {qty: {default: \"maybe\"}}}\n",
+        "clean.fields.qty.default", 12, "is not a boolean (true/false, yes/no, y/n, 1/0, t/f)");
     assertOnlyProblem(BASE + "clean: {fields: {qty: {default: \"3000000000\"}}}\n", "clean.fields.qty.default", 12,
-        "is out of range for int");
+        "is out of range for an int");
   }
 
   @Test
@@ -459,7 +459,7 @@ public class SpecChecksTest {
           - {name: r1, rule: range, field: email, min: 1}
           - {name: r2, rule: range, field: amount, min: ten, max: 20}
           - {name: r3, rule: range, field: ordered_on, min: "01/01/2020"}
-          - {name: r4, rule: range, field: updated_at, min: "2020-01-01 10:00"}
+          - {name: r4, rule: range, field: updated_at, min: "01/01/2020 10:00"}
           - {name: r5, rule: range, field: qty}
         """);
     assertProblem(problemAt(e, "validate[0].field"), 13, "a range rule needs a numeric, date or timestamp field; email is string");
@@ -539,7 +539,7 @@ public class SpecChecksTest {
         """);
     assertProblem(problemAt(e, "validate[0].values"), 13, "needs at least one value");
     assertProblem(problemAt(e, "validate[1].values"), 14, "expected a list of allowed values");
-    assertProblem(problemAt(e, "validate[2].values[1]"), 15, "value \"two\" is not a number (field qty is int)");
+    assertProblem(problemAt(e, "validate[2].values[1]"), 15, "value \"two\" is not an int (field qty is int)");
     assertThat(e.problems().size(), equalTo(3));
 
     PipelineSpec ok = parse(BASE + "validate:\n  - {name: r, rule: in, field: qty, values: [1, \"2\", 3]}\n");

@@ -11,7 +11,7 @@ import org.junit.Test;
 public class RejectionCsvTest {
   @Test
   public void headerAndLine() {
-    assertThat(RejectionCsv.header(), is("run_id,pipeline,stage,reason,rule,field,message,source,line,raw,error_count"));
+    assertThat(RejectionCsv.header(), is("run_id,pipeline,stage,reason,rule,field,message,source,line,raw,reasons,error_count"));
     Rejection r =
         new Rejection("r1", "orders", "validate", "/in/a.csv", 12, "A-1,\"x, y\",-3", "id,name,amount",
             List.of(
@@ -20,12 +20,12 @@ public class RejectionCsvTest {
     assertThat(
         new RejectionCsv().format(r),
         is("r1,orders,validate,amount_positive,range,amount,amount -3 is below 0,/in/a.csv,12,"
-            + "\"A-1,\"\"x, y\"\",-3\",2"));
+            + "\"A-1,\"\"x, y\"\",-3\",amount_positive|other,2"));
   }
 
   @Test
   public void nullsAreEmpty() {
     Rejection r = new Rejection("r1", "p", "parse", "s", 1, "{", null, List.of(Violation.of("malformed_json", null)));
-    assertThat(new RejectionCsv().format(r), is("r1,p,parse,malformed_json,,,,s,1,{,1"));
+    assertThat(new RejectionCsv().format(r), is("r1,p,parse,malformed_json,,,,s,1,{,malformed_json,1"));
   }
 }
