@@ -1,0 +1,134 @@
+package dev.cauce;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.cauce.clean.CleanStage;
+import dev.cauce.core.CauceRecord;
+import dev.cauce.core.Coders;
+import dev.cauce.core.Rejection;
+import dev.cauce.core.Schemas;
+import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Staged;
+import dev.cauce.monitor.RunCounts;
+import dev.cauce.parse.ParseStage;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.SpecLoader;
+import dev.cauce.validate.ValidateStage;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Each stage's transform on its own and the whole job before writing, with {@code TestPipeline} +
+ * {@code PAssert}: what passes, what is rejected (stage, reasons, origin), and the counters.
+ */
+public class StagesTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+  @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final PipelineSpec SPEC = SpecLoader.parse("""
+      name: stages
+      source: {path: in/*.jsonl, format: jsonl}
+      schema:
+        - {name: id, type: string, required: true}
+        - {name: amount, type: decimal}
+        - {name: qty, type: int}
+      clean:
+        fields:
+          amount: [{strip: "[$]"}]
+      validate:
+        - {name: amount_positive, rule: range, field: amount, min: 0, min_inclusive: false}
+        - {name: qty_small, rule: range, field: qty, max: 10, severity: warn}
+        - {name: id_shape, rule: regex, field: id, pattern: "[a-z][0-9]"}
+      dedupe: {key: [id]}
+      """, "stages.yaml");
+
+  private static SourceRecord src(long line, String text) {
+    return SourceRecord.of("in/a.jsonl", line, text);
+  }
+
+  private static String describe(Rejection r) {
+    return r.stage() + ":" + r.line() + ":" + String.join(",", r.errors().stream().map(v -> v.reason()).toList());
+  }
+
+  private static final List<SourceRecord> INPUT = List.of(
+      src(1, "{\"id\":\"a1\",\"amount\":\"$5.50\",\"qty\":2}"),
+      src(2, "{\"id\":\"a2\",\"amount\":"),
+      src(3, "{\"id\":\"a3\",\"amount\":\"x\",\"qty\":\"1.5\"}"),
+      src(4, "{\"id\":\"BAD\",\"amount\":\"-1\",\"qty\":20}"),
+      src(5, "{\"amount\":\"1\"}"),
+      src(6, "{\"id\":\"a6\",\"amount\":\"7\",\"qty\":11}"),
+      src(7, "{\"id\":\"a1\",\"amount\":\"9\"}"));
+
+  @Test
+  public void parseCleanAndValidateRouteFailuresToRejections() {
+    PCollection<SourceRecord> in = p.apply(Create.of(INPUT).withCoder(Coders.sourceRecord()));
+    Staged<CauceRecord> parsed = in.apply(ParseStage.of(SPEC, "r1"));
+    Staged<CauceRecord> cleaned = parsed.output().apply(CleanStage.of(SPEC, "r1"));
+    Staged<CauceRecord> validated = cleaned.output().apply(ValidateStage.of(SPEC, "r1"));
+
+    PAssert.that(parsed.rejections().apply("d1", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
+        .containsInAnyOrder("parse:2:malformed_json");
+    PAssert.that(cleaned.rejections().apply("d2", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
+        .containsInAnyOrder("clean:3:invalid_number,invalid_number");
+    PAssert.that(validated.rejections().apply("d3", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
+        .containsInAnyOrder("validate:4:amount_positive,id_shape", "validate:5:id_required");
+    PAssert.that(validated.output().apply("ids", MapElements.into(TypeDescriptors.strings())
+            .via(r -> r.row().getString("id") + "@" + r.origin().line())))
+        .containsInAnyOrder("a1@1", "a6@6", "a1@7");
+    PAssert.that(cleaned.output().apply("amounts", MapElements.into(TypeDescriptors.strings())
+            .via(r -> r.row().getString("id") + "=" + r.row().getDecimal("amount").toPlainString())))
+        .containsInAnyOrder("a1=5.50", "BAD=-1", "null=1", "a6=7", "a1=9");
+    PAssert.that(parsed.rejections()).satisfies(rs -> {
+      Rejection r = rs.iterator().next();
+      assertThat(r.runId(), equalTo("r1"));
+      assertThat(r.pipeline(), equalTo("stages"));
+      assertThat(r.source(), equalTo("in/a.jsonl"));
+      assertThat(r.raw(), equalTo("{\"id\":\"a2\",\"amount\":"));
+      return null;
+    });
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    RunCounts c = RunCounts.from(result.metrics());
+    assertThat(c.rejectedByStage(), equalTo(Map.of("parse", 1L, "clean", 1L, "validate", 2L)));
+    assertThat(c.violations("invalid_number"), equalTo(2L));
+    assertThat(c.warnings(), equalTo(Map.of("qty_small", 2L)));
+  }
+
+  @Test
+  public void theWholeJobKeepsOneRecordPerKeyAndFlattensEveryRejection() throws Exception {
+    Path in = tmp.newFolder("in").toPath();
+    Files.write(in.resolve("a.jsonl"), INPUT.stream().map(SourceRecord::text).toList());
+    PipelineSpec spec = SPEC.withOverrides(in + "/*.jsonl", tmp.getRoot() + "/out");
+
+    CauceJob.Outputs out = CauceJob.build(p, spec, "r2", new CauceJob.Input(1 << 20, null));
+
+    PAssert.that(out.records()).containsInAnyOrder(
+        Row.withSchema(Schemas.typed(spec)).addValues("a1", new BigDecimal("5.50"), 2).build(),
+        Row.withSchema(Schemas.typed(spec)).addValues("a6", new BigDecimal("7"), 11).build());
+    PAssert.that(out.rejections().apply(MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
+        .containsInAnyOrder("parse:2:malformed_json", "clean:3:invalid_number,invalid_number",
+            "validate:4:amount_positive,id_shape", "validate:5:id_required");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    RunCounts c = RunCounts.from(result.metrics());
+    assertThat(c.read(), equalTo(7L));
+    assertThat(c.duplicates(), equalTo(1L));
+    assertThat(c.rejected(), equalTo(4L));
+  }
+}
