@@ -4,6 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.cauce.ExitCode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +17,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -21,7 +30,9 @@ import org.junit.rules.TemporaryFolder;
  * Both sample pipelines, end to end, against a hand-checked oracle: {@code
  * src/test/resources/expected/<pipeline>.tsv} says what must happen to every record read (written,
  * rejected at which stage for which reasons, or dropped as a duplicate) and which warnings fire.
- * The run's counts, its dead letter and its published keys must match it exactly.
+ * The run's counts, its dead letter and its published keys (in every sink: JSONL, CSV, Parquet)
+ * must match it exactly, and the published records must equal the reviewed golden files {@code
+ * expected/<pipeline>.written.jsonl}.
  */
 public class SamplePipelinesTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
@@ -47,15 +58,53 @@ public class SamplePipelinesTest {
 
   @Test
   public void ordersMatchesTheOracle() throws IOException {
-    check("orders", "orders");
+    CauceRun run = check("orders", "order_id");
+    assertThat(sorted(CauceRun.published(run.output.resolve("orders"))), equalTo(golden("orders")));
+    List<String> parquetKeys = new ArrayList<>();
+    for (Path f : dataFiles(run.output.resolve("orders_parquet"))) {
+      try (ParquetReader<GenericRecord> reader =
+          AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(f.toUri()), new Configuration())).build()) {
+        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+          parquetKeys.add(r.get("order_id").toString());
+        }
+      }
+    }
+    assertThat(sorted(parquetKeys), equalTo(expectedKeys("orders")));
   }
 
   @Test
   public void tripsMatchesTheOracle() throws IOException {
-    check("trips", "trips");
+    CauceRun run = check("trips", "trip_id");
+    assertThat(sorted(CauceRun.published(run.output.resolve("trips_archive"))), equalTo(golden("trips")));
+    List<String> csvKeys = new ArrayList<>();
+    try (MappingIterator<Map<String, String>> it = new CsvMapper().readerFor(Map.class)
+        .with(CsvSchema.emptySchema().withHeader()).readValues(dataFiles(run.output.resolve("trips")).get(0).toFile())) {
+      it.forEachRemaining(row -> csvKeys.add(row.get("trip_id")));
+    }
+    assertThat(sorted(csvKeys), equalTo(expectedKeys("trips")));
   }
 
-  private void check(String pipeline, String mainSink) throws IOException {
+  /** The published records, sorted, must equal the reviewed golden file byte for byte. */
+  private static List<String> golden(String pipeline) throws IOException {
+    return Files.readAllLines(Path.of("src/test/resources/expected/" + pipeline + ".written.jsonl"), StandardCharsets.UTF_8);
+  }
+
+  private static List<String> expectedKeys(String pipeline) throws IOException {
+    return sorted(oracle(pipeline).stream().filter(e -> e.outcome().equals("written")).map(Expected::key).toList());
+  }
+
+  private static List<String> sorted(List<String> l) {
+    return l.stream().sorted().toList();
+  }
+
+  private static List<Path> dataFiles(Path dir) throws IOException {
+    JsonNode manifest = new ObjectMapper().readTree(dir.resolve("_MANIFEST.json").toFile());
+    List<Path> files = new ArrayList<>();
+    manifest.get("files").forEach(f -> files.add(dir.resolve(f.asText())));
+    return files;
+  }
+
+  private CauceRun check(String pipeline, String keyField) throws IOException {
     List<Expected> expected = oracle(pipeline);
     CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), pipeline + "-test", "--spec=pipelines/" + pipeline + ".yaml");
     assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
@@ -90,6 +139,14 @@ public class SamplePipelinesTest {
     List<String> deadExpected = expected.stream().filter(e -> e.outcome().equals("rejected"))
         .map(e -> e.file() + ":" + e.line() + " " + e.stage() + " " + String.join(",", e.reasons())).toList();
     assertThat(deadActual.stream().sorted().toList(), equalTo(deadExpected.stream().sorted().toList()));
+
+    // the published keys: exactly the oracle's written records
+    List<String> keys = new ArrayList<>();
+    for (String l : CauceRun.published(run.output.resolve(pipeline.equals("trips") ? "trips_archive" : pipeline))) {
+      keys.add(BadInputCorpusTest.json(l).get(keyField).asText());
+    }
+    assertThat(sorted(keys), equalTo(expectedKeys(pipeline)));
+    return run;
   }
 
   private static Map<String, Long> toMap(JsonNode node) {
