@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -55,6 +56,7 @@ public final class Cauce {
         return ExitCode.OK;
       }
     }
+    args = lastOccurrenceWins(args);
     PipelineOptionsFactory.register(CauceOptions.class);
     CauceOptions options;
     try {
@@ -65,6 +67,11 @@ public final class Cauce {
       return ExitCode.USAGE;
     }
     FileSystems.setDefaultPipelineOptions(options);
+    Optional<String> unreachable = Preflight.check(options);
+    if (unreachable.isPresent()) {
+      err.println("cauce: " + unreachable.get());
+      return ExitCode.USAGE;
+    }
 
     Instant started = Instant.now();
     PipelineSpec spec;
@@ -194,6 +201,21 @@ public final class Cauce {
     }
     String m = t.getMessage();
     return t.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+  }
+
+  /**
+   * Drops earlier occurrences of an option given again later, so that arguments appended on the
+   * command line (make's ARGS) override a runner profile's (runners/*.args). Beam refuses repeats.
+   */
+  static String[] lastOccurrenceWins(String[] args) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      String name = eq < 0 ? a : a.substring(0, eq);
+      byName.remove(name);
+      byName.put(name, a);
+    }
+    return byName.values().toArray(String[]::new);
   }
 
   /** The arguments as given, secrets masked. */

@@ -35,10 +35,11 @@ final class CauceRun {
   }
 
   static CauceRun run(Path output, String runId, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
+    List<String> all = new ArrayList<>();
+    all.add("--runner=DirectRunner"); // a test's own --runner, given later, wins
     all.add("--output=" + output);
     all.add("--runId=" + runId);
-    all.add("--runner=DirectRunner");
+    all.addAll(List.of(args));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     ExitCode code;

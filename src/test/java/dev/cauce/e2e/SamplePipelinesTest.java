@@ -23,6 +23,10 @@ import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.junit.Rule;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
@@ -34,8 +38,24 @@ import org.junit.rules.TemporaryFolder;
  * must match it exactly, and the published records must equal the reviewed golden files {@code
  * expected/<pipeline>.written.jsonl}.
  */
+@RunWith(Parameterized.class)
 public class SamplePipelinesTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  /** Runner parity: every runner must give exactly the oracle's outcome and the golden records. */
+  @Parameters(name = "{0}")
+  public static List<Object[]> runners() {
+    return List.of(
+        new Object[] {"direct", new String[] {"--runner=DirectRunner"}},
+        new Object[] {"flink-local-p1", new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1"}},
+        new Object[] {"flink-local-p2", new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"}});
+  }
+
+  @Parameter(0)
+  public String runnerName;
+
+  @Parameter(1)
+  public String[] runnerArgs;
 
   record Expected(String file, long line, String outcome, String stage, List<String> reasons, List<String> warnings, String key) {}
 
@@ -106,7 +126,10 @@ public class SamplePipelinesTest {
 
   private CauceRun check(String pipeline, String keyField) throws IOException {
     List<Expected> expected = oracle(pipeline);
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), pipeline + "-test", "--spec=pipelines/" + pipeline + ".yaml");
+    List<String> args = new ArrayList<>(List.of(runnerArgs));
+    args.add("--spec=pipelines/" + pipeline + ".yaml");
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), pipeline + "-" + runnerName, args.toArray(String[]::new));
+    assertThat(run.report().get("runner").asText(), equalTo(runnerArgs[0].substring("--runner=".length())));
     assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
 
     long read = expected.size();
