@@ -56,6 +56,11 @@ public final class InputFiles {
       }
       files.add(new InputFile(m.resourceId().toString(), m.sizeBytes(), m.lastModifiedMillis()));
     }
+    if (files.isEmpty() && isFolder(pattern)) {
+      throw new NoInputException(
+          pattern, "input path \"" + pattern + "\" is a directory; name its files with a glob, e.g. "
+              + globExample(pattern));
+    }
     if (files.isEmpty()) {
       throw new NoInputException(
           pattern, "no input files match \"" + pattern
@@ -63,6 +68,25 @@ public final class InputFiles {
     }
     files.sort(Comparator.comparing(InputFile::path));
     return List.copyOf(files);
+  }
+
+  /**
+   * Whether a pattern that matched nothing names a folder: an object store such as GCS has no
+   * directories, only names sharing a prefix, so {@code gs://b/in} and {@code gs://b/in/} match no
+   * object even when {@code gs://b/in/a.jsonl} exists (a local directory is matched, and caught
+   * above). Only asked for a pattern without wildcards; it lists the folder as its glob would.
+   */
+  private static boolean isFolder(String pattern) {
+    if (pattern.chars().anyMatch(c -> c == '*' || c == '?' || c == '[' || c == '{')) {
+      return false;
+    }
+    String folder = pattern.endsWith("/") ? pattern : pattern + "/";
+    try {
+      MatchResult m = FileSystems.match(folder + "**", EmptyMatchTreatment.ALLOW);
+      return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static String globExample(String dir) {

@@ -1,0 +1,92 @@
+package dev.cauce.gcs;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.Assert.assertThrows;
+
+import dev.cauce.ingest.InputFiles;
+import dev.cauce.ingest.InputFiles.InputFile;
+import dev.cauce.ingest.NoInputException;
+import java.io.IOException;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** {@link InputFiles#match} on {@code gs://} patterns, against a {@link FakeGcsServer}. */
+public class GcsInputFilesTest {
+  private FakeGcsServer gcs;
+
+  @Before
+  public void start() throws IOException {
+    gcs = FakeGcsServer.start();
+    gcs.createBucket("bucket");
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.fromArgs(gcs.beamArgs().toArray(String[]::new)).create());
+    gcs.putObject("bucket", "in/", ""); // a "folder" placeholder, as the Cloud Console creates them
+    gcs.putObject("bucket", "in/b.jsonl", "22\n");
+    gcs.putObject("bucket", "in/a.jsonl", "1\n");
+    gcs.putObject("bucket", "in/c.csv", "x\n");
+    gcs.putObject("bucket", "in/sub/", "");
+    gcs.putObject("bucket", "in/sub/d.jsonl", "4444\n");
+    gcs.putObject("bucket", "plain/e.jsonl", "55555\n"); // a prefix with no placeholder object
+  }
+
+  @After
+  public void stop() {
+    gcs.close();
+  }
+
+  private static List<String> paths(List<InputFile> files) {
+    return files.stream().map(f -> f.path() + " " + f.sizeBytes()).toList();
+  }
+
+  @Test
+  public void aGlobMatchesObjectsNotFolderPlaceholders() {
+    assertThat(paths(InputFiles.match("gs://bucket/in/*")),
+        contains("gs://bucket/in/a.jsonl 2", "gs://bucket/in/b.jsonl 3", "gs://bucket/in/c.csv 2"));
+    assertThat(paths(InputFiles.match("gs://bucket/in/*.jsonl")), contains("gs://bucket/in/a.jsonl 2", "gs://bucket/in/b.jsonl 3"));
+    assertThat(paths(InputFiles.match("gs://bucket/in/**.jsonl")),
+        contains("gs://bucket/in/a.jsonl 2", "gs://bucket/in/b.jsonl 3", "gs://bucket/in/sub/d.jsonl 5"));
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
+  }
+
+  @Test
+  public void aSingleObjectMatches() {
+    List<InputFile> files = InputFiles.match("gs://bucket/in/a.jsonl");
+    assertThat(paths(files), contains("gs://bucket/in/a.jsonl 2"));
+    assertThat(files.get(0).lastModifiedMillis() > 0, equalTo(true));
+  }
+
+  @Test
+  public void aFolderIsAnErrorSuggestingAGlobLikeALocalDirectory() {
+    for (String pattern : List.of("gs://bucket/in/", "gs://bucket/in", "gs://bucket/plain/", "gs://bucket/plain")) {
+      NoInputException e = assertThrows(pattern, NoInputException.class, () -> InputFiles.match(pattern));
+      assertThat(e.getMessage(), containsString("is a directory"));
+      assertThat(e.getMessage(), containsString(pattern.replaceAll("/$", "") + "/*.jsonl"));
+    }
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
+  }
+
+  @Test
+  public void aMissingObjectOrEmptyGlobIsNoInput() {
+    for (String pattern : List.of("gs://bucket/in/z.jsonl", "gs://bucket/nothing/*.jsonl", "gs://bucket/in/*.parquet")) {
+      NoInputException e = assertThrows(pattern, NoInputException.class, () -> InputFiles.match(pattern));
+      assertThat(e.getMessage(), containsString("no input files match \"" + pattern + "\""));
+    }
+  }
+
+  @Test
+  public void aMissingBucketIsNoInputNamingThePattern() {
+    NoInputException glob = assertThrows(NoInputException.class, () -> InputFiles.match("gs://nobucket/in/*.jsonl"));
+    assertThat(glob.getMessage(), containsString(
+        "cannot list input files \"gs://nobucket/in/*.jsonl\": Unable to match files in bucket nobucket, prefix in/."));
+    NoInputException one = assertThrows(NoInputException.class, () -> InputFiles.match("gs://nobucket/in/a.jsonl"));
+    assertThat(one.getMessage(), containsString("no input files match \"gs://nobucket/in/a.jsonl\""));
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
+  }
+}
