@@ -331,17 +331,18 @@ public final class FakeGcsServer implements AutoCloseable {
   private Response dispatch(Request req) {
     Response resp;
     boolean unimplemented = false;
-    String note = null;
+    String note = req.header("Content-Range") != null ? "Content-Range: " + req.header("Content-Range")
+        : req.header("Range") != null ? "Range: " + req.header("Range") : null;
     try {
       resp = route(req);
     } catch (Failure f) {
       unimplemented = f.unimplemented;
-      note = f.getMessage();
+      note = (note == null ? "" : note + "; ") + f.getMessage();
       resp = error(f.status, f.reason, f.getMessage());
     } catch (RuntimeException e) {
       // a bug in this server: still a 4xx, never a 5xx that Beam would retry for minutes
       unimplemented = true;
-      note = "server error " + e;
+      note = (note == null ? "" : note + "; ") + "server error " + e;
       resp = error(400, "fakeServerError", e.toString());
     }
     calls.add(new Call(req.method(), req.rawPath(), req.rawQuery(), req.remote(), resp.status(), req.inBatch(),
