@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
@@ -153,6 +154,183 @@ public class GcsEndToEndTest {
     assertOnlyLoopback();
   }
 
+  // ------------------------------------------------------------------ writing: chunks and empty shards
+
+  /**
+   * A spec whose source and output are gs:// in the YAML itself; with a 256 KiB upload buffer its
+   * ~570 KB output goes up in three chunks (two answered 308, the last 200).
+   */
+  @Test
+  public void aLargeOutputIsUploadedInSeveralChunks() throws IOException {
+    StringBuilder input = new StringBuilder();
+    List<String> expected = new ArrayList<>();
+    String text = "x".repeat(150);
+    for (int i = 1; i <= 3000; i++) {
+      String id = String.format("r%05d", i);
+      input.append("{\"id\":\"").append(id).append("\",\"n\":\"").append(i).append("\",\"text\":\"").append(text).append("\"}\n");
+      expected.add("{\"id\":\"" + id + "\",\"n\":" + i + ",\"text\":\"" + text + "\"}");
+    }
+    input.append("{\"id\":\"r00001\",\"n\":\"1\",\"text\":\"a duplicate\"}\n");
+    input.append("{\"id\":\"bad1\",\"n\":\"one\"}\n");
+    input.append("{\"id\":\"bad2\",\"n\":\"two\"}\n");
+    gcs.putObject(BUCKET, "big/part-1.jsonl", input.toString());
+    Path spec = writeSpec("big.yaml", """
+        name: big
+        source: {path: "gs://bucket/big/*.jsonl", format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: n, type: long}
+          - {name: text, type: string}
+        dedupe: {key: [id]}
+        output: gs://bucket/big-out
+        sinks:
+          - {name: big, format: jsonl, shards: 1}
+          - {name: big_csv, format: csv, shards: 1}
+        """);
+
+    GcsRun run = GcsRun.run(gcs, "--spec=" + spec, "--runId=big-1", "--gcsUploadBufferSizeBytes=262144");
+
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stdout, containsString("check: read 3003 = written 3000 + rejected 2 + duplicates 1  OK"));
+    String jsonl = "big-out/big/big-1-00000-of-00001.jsonl";
+    assertThat(GcsRun.manifestFiles(gcs, BUCKET, "big-out/big/"), equalTo(List.of("big-1-00000-of-00001.jsonl")));
+    assertThat(sorted(GcsRun.published(gcs, BUCKET, "big-out/big/")), equalTo(expected));
+    int size = gcs.bytes(BUCKET, jsonl).length;
+    assertThat(size, greaterThan(2 * 262144));
+    List<String> csv = GcsRun.published(gcs, BUCKET, "big-out/big_csv/");
+    assertThat(csv.size(), equalTo(3001));
+    assertThat(csv.get(0), equalTo("id,n,text"));
+    assertThat(GcsRun.published(gcs, BUCKET, "big-out/rejected/").size(), equalTo(2));
+
+    List<String> puts = new ArrayList<>();
+    for (Call c : gcs.calls()) {
+      if (c.method().equals("PUT") && c.status() == 308) {
+        puts.add(c.note());
+      }
+    }
+    // in 256 KiB chunks: the JSONL file (over 512 KiB) in three, the CSV file (under) in two
+    int csvSize = gcs.bytes(BUCKET, "big-out/big_csv/big-1-00000-of-00001.csv").length;
+    assertThat(csvSize, greaterThan(262144));
+    assertThat(gcs.log(), sorted(puts), equalTo(List.of(
+        "Content-Range: bytes 0-262143/*", "Content-Range: bytes 0-262143/*", "Content-Range: bytes 262144-524287/*")));
+    assertThat(gcs.log(), gcs.calls(), hasItem(note("PUT", 200, "Content-Range: bytes 262144-" + (csvSize - 1) + "/" + csvSize)));
+    assertThat(gcs.log(), gcs.calls(), hasItem(note("PUT", 200, "Content-Range: bytes 524288-" + (size - 1) + "/" + size)));
+    assertThat(filter(gcs.list(BUCKET, ""), n -> n.contains(".temp-beam") || n.contains("_staging/")), empty());
+    assertOnlyLoopback();
+  }
+
+  /**
+   * Fixed shard counts above the number of records give empty shards (uploaded as {@code bytes
+   * *}{@code /0}); an empty input gives empty but valid files in every sink; and an overwrite
+   * publish on gs:// replaces the previous run's objects.
+   */
+  @Test
+  public void emptyShardsAndAnEmptyInputPublishValidFiles() throws IOException {
+    gcs.putObject(BUCKET, "few/one.jsonl", "{\"id\":\"a\",\"n\":\"7\"}\n");
+    gcs.putObject(BUCKET, "empty/none.jsonl", "");
+    Path spec = writeSpec("few.yaml", """
+        name: few
+        source: {path: "gs://bucket/few/*.jsonl", format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: n, type: long}
+        output: gs://bucket/few-out
+        sinks:
+          - {name: few, format: jsonl, shards: 3}
+          - {name: few_csv, format: csv, shards: 3}
+          - {name: few_parquet, format: parquet, shards: 2}
+        quality: {min_records: 0}
+        """);
+
+    GcsRun one = GcsRun.run(gcs, "--spec=" + spec, "--runId=few-1");
+    assertThat(one.toString(), one.code, equalTo(ExitCode.OK));
+    assertThat(one.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
+    assertThat(GcsRun.manifestFiles(gcs, BUCKET, "few-out/few/"),
+        equalTo(List.of("few-1-00000-of-00003.jsonl", "few-1-00001-of-00003.jsonl", "few-1-00002-of-00003.jsonl")));
+    assertThat(GcsRun.published(gcs, BUCKET, "few-out/few/"), equalTo(List.of("{\"id\":\"a\",\"n\":7}")));
+    assertThat(sizes("few-out/few/"), equalTo(List.of(0, 0, 17)));
+    assertThat(sorted(GcsRun.published(gcs, BUCKET, "few-out/few_csv/")), equalTo(List.of("a,7", "id,n", "id,n", "id,n")));
+    assertThat(parquetIds("few-out/few_parquet/"), equalTo(List.of("a")));
+    assertThat(GcsRun.manifestFiles(gcs, BUCKET, "few-out/few_parquet/").size(), equalTo(2));
+    assertThat(GcsRun.manifestFiles(gcs, BUCKET, "few-out/rejected/"), equalTo(List.of("few-1-00000-of-00001.jsonl")));
+    assertThat(gcs.bytes(BUCKET, "few-out/rejected/few-1-00000-of-00001.jsonl").length, equalTo(0));
+    long emptyUploads = gcs.calls().stream()
+        .filter(c -> c.method().equals("PUT") && c.status() == 200 && "Content-Range: bytes */0".equals(c.note())).count();
+    assertThat(gcs.log(), emptyUploads, equalTo(3L)); // two empty jsonl shards and the empty dead letter
+
+    GcsRun empty = GcsRun.run(gcs, "--spec=" + spec, "--runId=few-2", "--input=gs://bucket/empty/*.jsonl");
+    assertThat(empty.toString(), empty.code, equalTo(ExitCode.OK));
+    assertThat(empty.stdout, containsString("check: read 0 = written 0 + rejected 0 + duplicates 0  OK"));
+    assertThat(GcsRun.published(gcs, BUCKET, "few-out/few/"), empty());
+    assertThat(sizes("few-out/few/"), equalTo(List.of(0, 0, 0)));
+    assertThat(GcsRun.published(gcs, BUCKET, "few-out/few_csv/"), equalTo(List.of("id,n", "id,n", "id,n")));
+    assertThat(parquetIds("few-out/few_parquet/"), empty());
+    assertThat(GcsRun.manifestFiles(gcs, BUCKET, "few-out/few_parquet/").size(), equalTo(2));
+    List<String> expected = new ArrayList<>();
+    for (String sink : List.of("few", "few_csv", "few_parquet", "rejected")) {
+      expected.add("few-out/" + sink + "/_MANIFEST.json");
+      GcsRun.manifestFiles(gcs, BUCKET, "few-out/" + sink + "/").forEach(f -> expected.add("few-out/" + sink + "/" + f));
+    }
+    expected.add("few-out/_runs/few-1/run-report.json");
+    expected.add("few-out/_runs/few-2/run-report.json");
+    assertThat("only run few-2's files are left", gcs.list(BUCKET, "few-out/"), equalTo(sorted(expected)));
+    assertThat(filter(gcs.list(BUCKET, "few-out/"), n -> n.contains("few-1-")), empty());
+    assertOnlyLoopback();
+  }
+
+  // ------------------------------------------------------------------ refused runs and replay
+
+  @Test
+  public void aRefusedRunLeavesThePublishedObjectsUnchangedAndKeepsItsStagingInTheBucket() throws IOException {
+    Path spec = gateSpec();
+    GcsRun first = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-1");
+    assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
+    assertThat(first.stdout, containsString("check: read 4 = written 2 + rejected 1 + duplicates 1  OK"));
+    Map<String, String> published = publishedSnapshot();
+    assertThat(GcsRun.published(gcs, BUCKET, "gate/gate/").size(), equalTo(2));
+
+    GcsRun refused = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-2", "--input=gs://bucket/dirty/*.jsonl");
+    assertThat(refused.toString(), refused.code, equalTo(ExitCode.REFUSED));
+    assertThat(refused.stdout, containsString("rejected 2 of 3 records (66.67%), over max_rejected_ratio 50.00% by 16.67%"));
+    assertThat("same objects, same generations", publishedSnapshot(), equalTo(published));
+    assertThat(gcs.list(BUCKET, "gate/_staging/"), equalTo(List.of(
+        "gate/_staging/run-2/gate/run-2-00000-of-00001.jsonl",
+        "gate/_staging/run-2/gate_csv/run-2-00000-of-00001.csv",
+        "gate/_staging/run-2/rejected/run-2-00000-of-00001.jsonl")));
+    JsonNode report = GcsRun.json(gcs, BUCKET, "gate/_runs/run-2/run-report.json");
+    assertThat(report.get("status").asText(), equalTo("REFUSED"));
+    assertThat(report.get("outputs").get("staging_kept").asText(), equalTo("gs://bucket/gate/_staging/run-2/"));
+
+    GcsRun rerun = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-3");
+    assertThat(rerun.toString(), rerun.code, equalTo(ExitCode.OK));
+    assertThat(sorted(GcsRun.published(gcs, BUCKET, "gate/gate/")), equalTo(sorted(List.of(
+        "{\"id\":\"1\",\"amount\":10.00}", "{\"id\":\"2\",\"amount\":20.50}"))));
+    assertThat(gcs.list(BUCKET, "gate/gate/"), equalTo(List.of("gate/gate/_MANIFEST.json", "gate/gate/run-3-00000-of-00001.jsonl")));
+    assertThat("the refused run's staging is still kept; run-3 left none", gcs.list(BUCKET, "gate/_staging/").size(), equalTo(3));
+    assertOnlyLoopback();
+  }
+
+  @Test
+  public void fixedDeadLetterRecordsCanBeReplayedFromTheBucket() throws IOException {
+    Path spec = gateSpec();
+    GcsRun first = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-1");
+    assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
+    List<String> dead = GcsRun.published(gcs, BUCKET, "gate/rejected/");
+    assertThat(dead.size(), equalTo(1));
+    assertThat(new ObjectMapper().readTree(dead.get(0)).get("source").asText(), equalTo("gs://bucket/good/a.jsonl"));
+    gcs.putObject(BUCKET, "fixed/fixed.jsonl",
+        dead.get(0).replace("\\\"amount\\\":\\\"-1\\\"", "\\\"amount\\\":\\\"1\\\"") + "\n");
+
+    GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
+        "--output=gs://bucket/replayed");
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
+    assertThat(GcsRun.published(gcs, BUCKET, "replayed/gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
+    JsonNode report = GcsRun.json(gcs, BUCKET, "replayed/_runs/replay-1/run-report.json");
+    assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
+    assertOnlyLoopback();
+  }
+
   // ------------------------------------------------------------------ failures before the job
 
   @Test
@@ -170,6 +348,93 @@ public class GcsEndToEndTest {
 
   // ------------------------------------------------------------------ helpers
 
+  private Path writeSpec(String name, String yaml) throws IOException {
+    Path p = tmp.getRoot().toPath().resolve(name);
+    Files.writeString(p, yaml);
+    return p;
+  }
+
+  /** PublishAndGateTest's spec and inputs, in the bucket: good/a.jsonl is accepted, dirty/b.jsonl refused. */
+  private Path gateSpec() throws IOException {
+    gcs.putObject(BUCKET, "good/a.jsonl", """
+        {"id":"1","amount":"10.00"}
+        {"id":"2","amount":"20.50"}
+        {"id":"2","amount":"20.50"}
+        {"id":"3","amount":"-1"}
+        """);
+    gcs.putObject(BUCKET, "dirty/b.jsonl", """
+        {"id":"7","amount":"70"}
+        {"id":"8","amount":"x"}
+        not json
+        """);
+    return writeSpec("gate.yaml", """
+        name: gate
+        source: {path: "gs://bucket/good/*.jsonl", format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: amount, type: decimal}
+        validate:
+          - {name: amount_positive, rule: range, field: amount, min: 0, min_inclusive: false}
+        dedupe: {key: [id]}
+        output: gs://bucket/gate
+        sinks:
+          - {name: gate, format: jsonl}
+          - {name: gate_csv, format: csv}
+        quality:
+          max_rejected_ratio: 0.5
+        """);
+  }
+
+  /** The published folders of the gate spec: every object with its generation and content. */
+  private Map<String, String> publishedSnapshot() {
+    Map<String, String> m = new java.util.TreeMap<>();
+    for (String d : List.of("gate/gate/", "gate/gate_csv/", "gate/rejected/")) {
+      m.putAll(gcs.snapshot(BUCKET, d));
+    }
+    assertThat(m.size(), equalTo(6));
+    return m;
+  }
+
+  /** The sizes of a published folder's files, smallest first (which shard gets a record is the runner's choice). */
+  private List<Integer> sizes(String prefix) throws IOException {
+    return GcsRun.manifestFiles(gcs, BUCKET, prefix).stream().map(f -> gcs.bytes(BUCKET, prefix + f).length).sorted().toList();
+  }
+
+  private List<String> parquetIds(String prefix) throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (String f : GcsRun.manifestFiles(gcs, BUCKET, prefix)) {
+      ids.addAll(parquetColumn(gcs.bytes(BUCKET, prefix + f), "id"));
+    }
+    return sorted(ids);
+  }
+
+  private List<String> parquetColumn(byte[] file, String column) throws IOException {
+    Path copy = tmp.newFile().toPath();
+    Files.write(copy, file);
+    List<String> values = new ArrayList<>();
+    try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(copy.toUri()), new Configuration())).build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        values.add(r.get(column).toString());
+      }
+    }
+    return values;
+  }
+
+  private static org.hamcrest.Matcher<Call> note(String method, int status, String note) {
+    return new org.hamcrest.TypeSafeMatcher<>() {
+      @Override
+      protected boolean matchesSafely(Call c) {
+        return c.method().equals(method) && c.status() == status && note.equals(c.note());
+      }
+
+      @Override
+      public void describeTo(org.hamcrest.Description d) {
+        d.appendText(method + " -> " + status + " (" + note + ")");
+      }
+    };
+  }
+
   private void uploadOrders(String prefix) throws IOException {
     for (String f : ORDERS_FILES) {
       gcs.putObject(BUCKET, prefix + f, Files.readAllBytes(ORDERS_DATA.resolve(f)));
@@ -183,14 +448,7 @@ public class GcsEndToEndTest {
 
     List<String> parquetKeys = new ArrayList<>();
     for (String f : GcsRun.manifestFiles(gcs, BUCKET, prefix + "orders_parquet/")) {
-      Path copy = tmp.newFile().toPath();
-      Files.write(copy, gcs.bytes(BUCKET, prefix + "orders_parquet/" + f));
-      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(copy.toUri()), new Configuration())).build()) {
-        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-          parquetKeys.add(r.get("order_id").toString());
-        }
-      }
+      parquetKeys.addAll(parquetColumn(gcs.bytes(BUCKET, prefix + "orders_parquet/" + f), "order_id"));
     }
     assertThat(sorted(parquetKeys), equalTo(goldenKeys()));
 
