@@ -13,6 +13,7 @@ import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.SpecLoader;
 import dev.cauce.write.Layout;
+import dev.cauce.write.OutputCheck;
 import dev.cauce.write.Publisher;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -93,6 +94,11 @@ public final class Cauce {
       inputs = InputFiles.match(options.getReplay() != null ? options.getReplay() : spec.source().path());
     } catch (NoInputException e) {
       err.println("cauce: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
+    Optional<String> badOutput = OutputCheck.problem(spec.output(), runId);
+    if (badOutput.isPresent()) {
+      err.println("cauce: " + badOutput.get());
       return ExitCode.USAGE;
     }
     long checkedAt = System.currentTimeMillis();

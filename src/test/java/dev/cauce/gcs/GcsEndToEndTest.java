@@ -346,6 +346,21 @@ public class GcsEndToEndTest {
     assertOnlyLoopback();
   }
 
+  @Test
+  public void anOutputBucketThatDoesNotExistExitsWith2BeforeTheJob() throws IOException {
+    Path spec = gateSpec();
+    GcsRun run = GcsRun.run(gcs, "--spec=" + spec, "--runId=nob-1", "--output=gs://nobucket/out");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("cauce: cannot use the output folder gs://nobucket/out/: "
+        + "Unable to match files in bucket nobucket, prefix out/_runs/nob-1/."));
+    assertThat(run.stderr, containsString("check --output (or output in the spec), that the bucket exists"));
+    List<String> calls = gcs.calls().stream().map(c -> c.method() + " " + c.path() + "?" + c.query() + " " + c.status()).toList();
+    assertThat(gcs.log(), calls, equalTo(List.of(
+        "GET /storage/v1/b/bucket/o?maxResults=1024&prefix=good/ 200",
+        "GET /storage/v1/b/nobucket/o?maxResults=1024&prefix=out/_runs/nob-1/ 404")));
+    assertOnlyLoopback();
+  }
+
   // ------------------------------------------------------------------ helpers
 
   private Path writeSpec(String name, String yaml) throws IOException {
