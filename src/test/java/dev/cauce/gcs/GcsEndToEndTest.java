@@ -321,13 +321,23 @@ public class GcsEndToEndTest {
     gcs.putObject(BUCKET, "fixed/fixed.jsonl",
         dead.get(0).replace("\\\"amount\\\":\\\"-1\\\"", "\\\"amount\\\":\\\"1\\\"") + "\n");
 
-    GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
-        "--output=gs://bucket/replayed");
-    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
-    assertThat(replay.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
-    assertThat(GcsRun.published(gcs, BUCKET, "replayed/gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
-    JsonNode report = GcsRun.json(gcs, BUCKET, "replayed/_runs/replay-1/run-report.json");
-    assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
+    // into the root of another bucket, twice with the same run id: the second run overwrites the
+    // first's objects (report included) and publishes the same records
+    gcs.createBucket("replayed");
+    for (int attempt = 1; attempt <= 2; attempt++) {
+      GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
+          "--output=gs://replayed");
+      assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+      assertThat(replay.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
+      assertThat(replay.stdout, containsString("published: gs://replayed/gate/, gs://replayed/gate_csv/, gs://replayed/rejected/"));
+      assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
+      JsonNode report = GcsRun.json(gcs, "replayed", "_runs/replay-1/run-report.json");
+      assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
+      assertThat(gcs.list("replayed", ""), equalTo(List.of("_runs/replay-1/run-report.json",
+          "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001.jsonl",
+          "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001.csv",
+          "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001.jsonl")));
+    }
     assertOnlyLoopback();
   }
 
@@ -343,6 +353,22 @@ public class GcsEndToEndTest {
     assertThat(gcs.list(BUCKET, "out/"), empty());
     assertThat(gcs.log(), gcs.calls().size(), equalTo(1));
     assertThat(gcs.log(), gcs.calls().get(0), call("GET", "/storage/v1/b/bucket/o", "prefix=nothing/"));
+    assertOnlyLoopback();
+  }
+
+  @Test
+  public void aDryRunListsTheInputObjectsAndWritesNothing() throws IOException {
+    uploadOrders("in/");
+    GcsRun run = GcsRun.run(gcs, "--spec=pipelines/orders.yaml", "--input=gs://bucket/in/*.jsonl*",
+        "--output=gs://bucket/out", "--runId=dry-1", "--dryRun=true");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    StringBuilder expected = new StringBuilder("cauce: spec pipelines/orders.yaml is valid; 3 input file(s) match; dry run, nothing ran.\n");
+    for (String f : ORDERS_FILES) {
+      expected.append("  gs://bucket/in/").append(f).append(" (").append(Files.size(ORDERS_DATA.resolve(f))).append(" bytes)\n");
+    }
+    assertThat(run.stdout, equalTo(expected.toString()));
+    assertThat(gcs.calls().stream().filter(c -> !c.method().equals("GET")).toList(), empty());
+    assertThat(gcs.list(BUCKET, "out/"), empty());
     assertOnlyLoopback();
   }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
 import dev.cauce.ingest.InputFiles;
@@ -78,6 +79,32 @@ public class GcsInputFilesTest {
       NoInputException e = assertThrows(pattern, NoInputException.class, () -> InputFiles.match(pattern));
       assertThat(e.getMessage(), containsString("no input files match \"" + pattern + "\""));
     }
+  }
+
+  @Test
+  public void aGlobOverMoreThanOnePageOfObjectsMatchesThemAll() {
+    for (int i = 0; i < 1500; i++) {
+      gcs.putObject("bucket", String.format("many/f%04d.jsonl", i), "{}\n");
+    }
+    gcs.putObject("bucket", "many/skip.csv", "x\n");
+    gcs.clearCalls();
+    List<InputFile> files = InputFiles.match("gs://bucket/many/*.jsonl");
+    assertThat(files.size(), equalTo(1500));
+    assertThat(files.get(0).path(), equalTo("gs://bucket/many/f0000.jsonl"));
+    assertThat(files.get(1499).path(), equalTo("gs://bucket/many/f1499.jsonl"));
+    List<String> calls = gcs.calls().stream().map(c -> c.method() + " " + c.path() + "?" + c.query()).toList();
+    assertThat(gcs.log(), calls.size(), equalTo(2));
+    assertThat(calls.get(0), equalTo("GET /storage/v1/b/bucket/o?maxResults=1024&prefix=many/"));
+    assertThat(calls.get(1), startsWith("GET /storage/v1/b/bucket/o?maxResults=1024&pageToken="));
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
+  }
+
+  @Test
+  public void namesWithSpacesPlusSignsAndNonAsciiLettersMatch() {
+    gcs.putObject("bucket", "odd/a b+c ñ.jsonl", "{}\n");
+    assertThat(paths(InputFiles.match("gs://bucket/odd/*.jsonl")), contains("gs://bucket/odd/a b+c ñ.jsonl 3"));
+    assertThat(paths(InputFiles.match("gs://bucket/odd/a b+c ñ.jsonl")), contains("gs://bucket/odd/a b+c ñ.jsonl 3"));
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
   }
 
   @Test
