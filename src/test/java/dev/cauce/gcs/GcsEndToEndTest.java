@@ -51,6 +51,7 @@ public class GcsEndToEndTest {
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @Rule public final OutboundConnections connections = new OutboundConnections();
+  @Rule public final TestName name = new TestName();
 
   private FakeGcsServer gcs;
 
@@ -59,8 +60,6 @@ public class GcsEndToEndTest {
     gcs = FakeGcsServer.start();
     gcs.createBucket(BUCKET);
   }
-
-  @Rule public final TestName name = new TestName();
 
   /** Keeps each test's call log in target/fake-gcs/ for reading after the fact. */
   @After

@@ -8,6 +8,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -35,10 +37,12 @@ public class GcsFileSystemTest {
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.fromArgs(gcs.beamArgs().toArray(String[]::new)).create());
   }
 
+  /** Keeps the call log in target/fake-gcs/ for reading after the fact. */
   @After
-  public void stop() {
-    System.err.println(gcs.log());
+  public void stop() throws IOException {
     gcs.close();
+    Path logs = Files.createDirectories(Path.of("target", "fake-gcs"));
+    Files.writeString(logs.resolve(getClass().getSimpleName() + ".log"), gcs.log());
   }
 
   @Test
