@@ -16,7 +16,7 @@ import org.junit.Before;
 import org.junit.Test;
 
 /** The fake server's own behaviour, over raw HTTP: what tests rely on when Beam talks to it. */
-public class FakeGcsServerTest {
+public class GcsFakeServerTest {
   private FakeGcsServer gcs;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
