@@ -148,11 +148,11 @@ check_java() {
 }
 
 resource_params() { # JM|TM: two lines, the JVM flags and the -D memory properties (as Flink's bin scripts)
-  local out
-  out="$("$JAVA" -Dlog4j.configurationFile="file:$CONF/log4j.properties" -Dlog.file="$LOG/bash-java-utils.log" \
-    -cp "$CP" "$UTILS_CLASS" "GET_$1_RESOURCE_PARAMS" --configDir "$CONF" 2>&1)" || true
-  out="$(echo "$out" | grep '^BASH_JAVA_UTILS_EXEC_RESULT:' | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')" || true
-  [[ "$(echo "$out" | grep -c .)" == 2 ]] || die "BashJavaUtils GET_$1_RESOURCE_PARAMS gave no memory settings for runners/flink/config.yaml (see $LOG/bash-java-utils.log)"
+  local out log="$LOG/bash-java-utils-$1.log"
+  # log4j's default configuration: errors only, to the console, i.e. into $log
+  "$JAVA" -Dlog4j2.statusLoggerLevel=OFF -cp "$CP" "$UTILS_CLASS" "GET_$1_RESOURCE_PARAMS" --configDir "$CONF" >"$log" 2>&1 || true
+  out="$(grep '^BASH_JAVA_UTILS_EXEC_RESULT:' "$log" | sed 's/^BASH_JAVA_UTILS_EXEC_RESULT://')" || true
+  [[ "$(echo "$out" | grep -c .)" == 2 ]] || { cat "$log" >&2; die "BashJavaUtils GET_$1_RESOURCE_PARAMS gave no memory settings for runners/flink/config.yaml (output above, in ${log#"$ROOT"/})"; }
   echo "$out"
 }
 
@@ -259,9 +259,12 @@ cmd_up() {
   check_java
   local started=$SECONDS tm
   CP="$(classpath)"
-  # stale state from a crashed or killed cluster: pid files, temporary and blob directories
+  # stale state from a crashed or killed cluster: pid files, temporary and blob directories; the
+  # previous cluster's logs move to log/previous/
   rm -f "$STATE"/jobmanager.pid "$STATE"/taskmanager-*.pid "$STATE/tm-counter"
-  rm -rf "${TMP:?}"/*
+  rm -rf "${TMP:?}"/* "$LOG/previous"
+  mkdir -p "$LOG/previous"
+  find "$LOG" -maxdepth 1 -type f -exec mv {} "$LOG/previous/" \;
   say "starting the JobManager and a TaskManager (Flink 1.19.0, config runners/flink/config.yaml)"
   start_jm
   tm="$(start_tm)"
@@ -322,7 +325,7 @@ cmd_status() {
   else
     say "REST $REST: no answer"
   fi
-  say "logs: ${LOG#"$ROOT"/}/ (jobmanager.log, taskmanager-N.log; *.out hold the JVMs' stdout/stderr)"
+  say "logs: ${LOG#"$ROOT"/}/ (jobmanager.log, taskmanager-N.log; *.out hold the JVMs' stdout/stderr; previous/ the last cluster's)"
   ((running)) || exit 3
 }
 
