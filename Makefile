@@ -52,6 +52,10 @@ runner-file:
 # load the job's classes, so it is plain `java -cp`).
 BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
 FLINK_ARGS  := $(shell grep -v '^\s*\#' runners/flink-cluster.args | tr '\n' ' ')
+# an option given in ARGS replaces the same option from runners/flink-cluster.args (Beam refuses an
+# option given twice), e.g. make submit ARGS=--parallelism=1
+ARG_NAMES    = $(foreach a,$(filter --%,$(ARGS)),$(firstword $(subst =, ,$(a))))
+SUBMIT_ARGS  = $(filter-out $(addsuffix =%,$(ARG_NAMES)),$(FLINK_ARGS))
 
 .PHONY: flink-up flink-down flink-status submit
 
@@ -68,6 +72,9 @@ flink-status:
 $(BUNDLED_JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 	$(MVN) package -DskipTests
 
-submit: $(BUNDLED_JAR)
+.PHONY: spec-file
+spec-file:
 	@test -f $(SPEC) || { echo "No pipeline spec $(SPEC); available: $$(ls pipelines/*.yaml | xargs -n1 basename | sed 's/.yaml//' | tr '\n' ' ')"; exit 2; }
-	NO_GCE_CHECK=true java -cp $(BUNDLED_JAR) dev.cauce.Cauce --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(BUNDLED_JAR) $(ARGS)
+
+submit: spec-file $(BUNDLED_JAR)
+	NO_GCE_CHECK=true java -cp $(BUNDLED_JAR) dev.cauce.Cauce --spec=$(SPEC) $(SUBMIT_ARGS) $(if $(filter --filesToStage,$(ARG_NAMES)),,--filesToStage=$(BUNDLED_JAR)) $(ARGS)
