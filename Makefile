@@ -16,6 +16,8 @@ help:
 	@echo "make options                    list every option (--help)"
 	@echo "make build                      compile"
 	@echo "make clean                      remove build output and out/"
+	@echo "make flink-up | flink-down | flink-status   a local Flink 1.19 session cluster (runners/flink/cluster.sh)"
+	@echo "make submit [PIPELINE=orders] [ARGS=...]     run a pipeline on that cluster (the shaded jar, FlinkRunner)"
 
 # `make run` starts the job in its own JVM with the classpath Maven resolved (cached in target/),
 # so embedded Flink finds its classes on the system class path and cauce's exit code reaches the
@@ -42,8 +44,10 @@ check: runner-file $(CLASSPATH) target/classes/.compiled
 options: $(CLASSPATH) target/classes/.compiled
 	@$(CAUCE) --help
 
+# unit tests (surefire), the shaded jar (package), then the integration tests against a real Flink
+# cluster (failsafe: *IT.java)
 test:
-	mvn -B test
+	mvn -B verify
 
 build: target/classes/.compiled
 
@@ -51,7 +55,37 @@ clean:
 	$(MVN) clean
 	rm -rf out
 
-.PHONY: runner-file
-runner-file:
+# Options given in ARGS replace the same options of a runner profile (cauce keeps the last occurrence),
+# e.g. make run RUNNER=flink-local ARGS=--parallelism=1
+.PHONY: runner-file spec-file
+runner-file: spec-file
 	@test -f runners/$(RUNNER).args || { echo "No runner profile runners/$(RUNNER).args; available: $$(ls runners/*.args | xargs -n1 basename | sed 's/.args//' | tr '\n' ' ')"; exit 2; }
+spec-file:
 	@test -f $(SPEC) || { echo "No pipeline spec $(SPEC); available: $$(ls pipelines/*.yaml | xargs -n1 basename | sed 's/.yaml//' | tr '\n' ' ')"; exit 2; }
+
+# ------------------------------------------------------------------------------------------ Flink
+# A standalone Flink 1.19.0 session cluster on this machine: a JobManager and a TaskManager (2
+# slots) started from Maven jars by runners/flink/cluster.sh; state and logs in work/flink/. `make
+# submit` runs a pipeline on it from the shaded jar (under `mvn exec:java` the Flink client cannot
+# load the job's classes, so it is plain `java -cp`).
+BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
+FLINK_ARGS  := $(shell grep -v '^\s*\#' runners/flink-cluster.args | tr '\n' ' ')
+
+.PHONY: flink-up flink-down flink-status submit
+
+flink-up:
+	@runners/flink/cluster.sh up
+
+flink-down:
+	@runners/flink/cluster.sh down
+
+flink-status:
+	@runners/flink/cluster.sh status
+
+# rebuilt when missing or older than the pom or any main source/resource
+$(BUNDLED_JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
+	$(MVN) package -DskipTests
+
+
+submit: spec-file $(BUNDLED_JAR)
+	java -cp $(BUNDLED_JAR) dev.cauce.Cauce --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(BUNDLED_JAR) $(ARGS)

@@ -78,6 +78,12 @@ public final class Cauce {
     PipelineSpec spec;
     try {
       spec = SpecLoader.load(Path.of(options.getSpec())).withOverrides(options.getInput(), options.getOutput());
+      // Workers (a Flink TaskManager, say) resolve relative paths against their own working
+      // directory: make local paths absolute here, where the user meant them.
+      spec = spec.withOverrides(absolute(spec.source().path()), absolute(spec.output()));
+      if (options.getReplay() != null) {
+        options.setReplay(absolute(options.getReplay()));
+      }
     } catch (SpecException e) {
       err.println(e.getMessage());
       return ExitCode.USAGE;
@@ -194,6 +200,14 @@ public final class Cauce {
       err.println("cauce: could not write the run report to " + runDir + ": " + e.getMessage());
       return null;
     }
+  }
+
+  /** A local path made absolute; URIs such as gs://bucket/x (and null) are returned unchanged. */
+  static String absolute(String path) {
+    if (path == null || path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
   }
 
   static String newRunId(Instant now) {
