@@ -47,6 +47,9 @@ final class TcpProxy implements AutoCloseable {
   private volatile long outageStartNanos = -1;
   private volatile long outageEndNanos = -1;
   private final AtomicInteger failedDuringOutage = new AtomicInteger();
+  private int cutConnection = -1;
+  private long cutAfterBytes;
+  private volatile long cutAtNanos = -1;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -114,6 +117,40 @@ final class TcpProxy implements AutoCloseable {
     }
   }
 
+  /**
+   * Arms a cut of connection number {@code n} in mid-stream: once it has forwarded {@code bytes}
+   * bytes to the server, every open connection is closed and new ones are dropped for {@code length}.
+   */
+  void cutConnectionAfterBytes(int n, long bytes, Duration length) {
+    synchronized (lock) {
+      cutConnection = n;
+      cutAfterBytes = bytes;
+      outageLength = length;
+    }
+  }
+
+  /** Nanotime of the mid-stream cut; -1 while it has not happened. */
+  long cutAtNanos() {
+    return cutAtNanos;
+  }
+
+  private void startOutage(Mode m) {
+    outageStartNanos = System.nanoTime();
+    mode = m;
+    if (mode == Mode.DROP) {
+      closeAll();
+    }
+    if (outageLength != null) {
+      timer.schedule(() -> {
+        synchronized (lock) {
+          outageEndNanos = System.nanoTime();
+          mode = Mode.PASS;
+          lock.notifyAll();
+        }
+      }, outageLength.toMillis(), TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void acceptLoop() {
     while (!closed) {
       Socket client;
@@ -127,20 +164,7 @@ final class TcpProxy implements AutoCloseable {
       synchronized (lock) {
         acceptedAtNanos.add(System.nanoTime());
         if (n == outageAtConnection) {
-          outageStartNanos = System.nanoTime();
-          mode = outageMode;
-          if (mode == Mode.DROP) {
-            closeAll();
-          }
-          if (outageLength != null) {
-            timer.schedule(() -> {
-              synchronized (lock) {
-                outageEndNanos = System.nanoTime();
-                mode = Mode.PASS;
-                lock.notifyAll();
-              }
-            }, outageLength.toMillis(), TimeUnit.MILLISECONDS);
-          }
+          startOutage(outageMode);
         }
         now = mode;
         if (now != Mode.PASS) {
@@ -151,11 +175,11 @@ final class TcpProxy implements AutoCloseable {
         closeQuietly(client);
         continue;
       }
-      daemon(() -> connect(client), "proxy-conn-" + n).start();
+      daemon(() -> connect(client, n), "proxy-conn-" + n).start();
     }
   }
 
-  private void connect(Socket client) {
+  private void connect(Socket client, int n) {
     Socket upstream = new Socket();
     try {
       upstream.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), targetPort), 5000);
@@ -166,15 +190,17 @@ final class TcpProxy implements AutoCloseable {
     }
     open.add(client);
     open.add(upstream);
-    daemon(() -> pump(client, upstream), "proxy-up").start();
-    daemon(() -> pump(upstream, client), "proxy-down").start();
+    daemon(() -> pump(client, upstream, n), "proxy-up").start();
+    daemon(() -> pump(upstream, client, 0), "proxy-down").start();
   }
 
-  private void pump(Socket from, Socket to) {
+  /** {@code n}: the connection's number (from 1) when this pump forwards to the server, else 0. */
+  private void pump(Socket from, Socket to, int n) {
     byte[] buf = new byte[16384];
+    long forwarded = 0;
     try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-      int n;
-      while ((n = in.read(buf)) >= 0) {
+      int read;
+      while ((read = in.read(buf)) >= 0) {
         synchronized (lock) {
           while (mode == Mode.STALL && !closed && !from.isClosed()) {
             lock.wait(1000);
@@ -183,8 +209,19 @@ final class TcpProxy implements AutoCloseable {
             break;
           }
         }
-        out.write(buf, 0, n);
+        if (n > 0 && n == cutConnection && cutAtNanos < 0 && forwarded + read >= cutAfterBytes) {
+          int head = (int) (cutAfterBytes - forwarded);
+          out.write(buf, 0, head); // the server gets part of a message, then the connection is cut
+          out.flush();
+          synchronized (lock) {
+            cutAtNanos = System.nanoTime();
+            startOutage(Mode.DROP);
+          }
+          break;
+        }
+        out.write(buf, 0, read);
         out.flush();
+        forwarded += read;
       }
     } catch (IOException | InterruptedException e) {
       // the connection is gone

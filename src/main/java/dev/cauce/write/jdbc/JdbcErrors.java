@@ -4,6 +4,7 @@ import dev.cauce.monitor.Secrets;
 import dev.cauce.resilience.Policy;
 import dev.cauce.resilience.SqlStates;
 import java.net.URI;
+import java.sql.BatchUpdateException;
 
 /** Messages about database failures: short, masked, and saying what to check. */
 final class JdbcErrors {
@@ -14,11 +15,18 @@ final class JdbcErrors {
     if (e == null) {
       return "unknown error";
     }
+    if (e instanceof BatchUpdateException b && b.getNextException() != null) {
+      e = b.getNextException(); // the batch's own message quotes the statement with its values
+    }
     String state = SqlStates.stateOf(e);
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');
     if (nl >= 0) {
       m = m.substring(0, nl);
+    }
+    m = m.strip();
+    if (m.endsWith(".")) {
+      m = m.substring(0, m.length() - 1);
     }
     return (state == null ? "" : "[" + state + "] ") + Secrets.maskText(m);
   }
