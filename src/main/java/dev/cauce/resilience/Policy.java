@@ -46,6 +46,8 @@ public final class Policy {
   public static final class Breaker {
     final CircuitBreaker breaker;
     final AtomicReference<Throwable> lastFailure = new AtomicReference<>();
+    /** Users of a shared breaker (see {@link #sharedBreaker} and {@link #release}). */
+    int users;
 
     Breaker(CircuitBreaker breaker) {
       this.breaker = breaker;
@@ -60,15 +62,20 @@ public final class Policy {
 
   /**
    * The breaker registered under {@code key} in this JVM, created (with {@code listener} notified of
-   * its transitions) by the first caller.
+   * its transitions) by the first caller. Each caller {@link #release}s it when done; the last one
+   * to do so removes it.
    */
   public static Breaker sharedBreaker(String key, BreakerSpec spec, Predicate<Throwable> retryable, Listener listener) {
-    return BREAKERS.computeIfAbsent(key, k -> newBreaker(k, spec, retryable, listener));
+    return BREAKERS.compute(key, (k, b) -> {
+      Breaker shared = b != null ? b : newBreaker(k, spec, retryable, listener);
+      shared.users++;
+      return shared;
+    });
   }
 
-  /** Forgets the breaker registered under {@code key} (when its sink is done). */
+  /** One user of the breaker registered under {@code key} is done with it. */
   public static void release(String key) {
-    BREAKERS.remove(key);
+    BREAKERS.computeIfPresent(key, (k, b) -> --b.users <= 0 ? null : b);
   }
 
   public static Breaker newBreaker(String name, BreakerSpec spec, Predicate<Throwable> retryable, Listener listener) {

@@ -372,7 +372,7 @@ public class JdbcSinkTest {
     Path spec = gateSpec(in, "");
     CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "nourl-1", "--spec=" + spec);
     assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
-    assertThat(run.stderr, containsString("sink gate, dead_letter.table of pipeline gate write(s) to PostgreSQL, but no --jdbcUrl"));
+    assertThat(run.stderr, containsString("pipeline gate writes to PostgreSQL (sink gate, dead_letter.table), but no --jdbcUrl was given"));
   }
 
   @Test

@@ -59,8 +59,8 @@ public final class JdbcPreflight {
     }
     JdbcSettings settings = JdbcSettings.of(options);
     if (settings.url() == null || settings.url().isBlank()) {
-      throw new JdbcSetupException(String.join(", ", users) + " of pipeline " + spec.name()
-          + " write(s) to PostgreSQL, but no --jdbcUrl was given. Pass --jdbcUrl=jdbc:postgresql://HOST:5432/DATABASE"
+      throw new JdbcSetupException("pipeline " + spec.name() + " writes to PostgreSQL (" + String.join(", ", users)
+          + "), but no --jdbcUrl was given. Pass --jdbcUrl=jdbc:postgresql://HOST:5432/DATABASE"
           + " --jdbcUser=USER (and --jdbcPasswordEnv=VARIABLE or --jdbcPasswordFile=FILE when the server asks for a password).");
     }
     String problem = settings.problem();

@@ -91,6 +91,10 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
   @Teardown
   public void teardown() {
     closeConnection();
+    if (policy != null) {
+      Policy.release(breakerKey(runId, target));
+      policy = null;
+    }
   }
 
   private void flush() {
