@@ -15,6 +15,10 @@ import dev.cauce.spec.SpecLoader;
 import dev.cauce.write.Layout;
 import dev.cauce.write.OutputCheck;
 import dev.cauce.write.Publisher;
+import dev.cauce.write.jdbc.JdbcPreflight;
+import dev.cauce.write.jdbc.JdbcPublisher;
+import dev.cauce.write.jdbc.JdbcRun;
+import dev.cauce.write.jdbc.JdbcSetupException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -107,6 +111,13 @@ public final class Cauce {
       err.println("cauce: " + badOutput.get());
       return ExitCode.USAGE;
     }
+    JdbcRun jdbc;
+    try {
+      jdbc = JdbcPreflight.prepare(spec, options, runId, options.getDryRun());
+    } catch (JdbcSetupException e) {
+      err.println("cauce: " + e.getMessage());
+      return ExitCode.USAGE;
+    }
     long checkedAt = System.currentTimeMillis();
 
     RunReport report =
@@ -118,14 +129,16 @@ public final class Cauce {
     if (options.getDryRun()) {
       out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
       inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
+      jdbc.notes().forEach(n -> out.printf("  %s%n", n));
       return ExitCode.OK;
     }
 
     LOG.info("run {} of pipeline {}: {} input file(s), runner {}", runId, spec.name(), inputs.size(), options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
-    CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options)), spec, runId);
+    CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options)), spec, runId, jdbc);
 
     RunCounts counts;
+    Map<String, Object> jdbcReport = null;
     long runStart = System.currentTimeMillis();
     try {
       PipelineResult result = pipeline.run();
@@ -135,6 +148,10 @@ public final class Cauce {
         return fail(report, runDir, spec, runId, "the job ended in state " + state, out, err, null);
       }
       counts = RunCounts.from(result.metrics());
+      if (!jdbc.isEmpty()) {
+        jdbcReport = jdbc.report(result.metrics());
+        report.section("jdbc", jdbcReport);
+      }
     } catch (RuntimeException e) {
       report.timing("run", System.currentTimeMillis() - runStart);
       LOG.error("run {} failed", runId, e);
@@ -153,7 +170,7 @@ public final class Cauce {
     QualityGate.Verdict verdict = QualityGate.evaluate(spec.quality(), counts);
     report.quality(verdict);
     if (!verdict.passed()) {
-      report.outputs(List.of(), Layout.stagingRoot(spec.output(), runId).toString());
+      report.outputs(List.of(), stagingKept(spec, runId));
       report.finish("REFUSED", ExitCode.REFUSED.code, null, Instant.now());
       String reportPath = writeReport(report, runDir, err);
       Summary.print(out, report, counts, verdict, "REFUSED", reportPath);
@@ -161,10 +178,20 @@ public final class Cauce {
     }
 
     long publishStart = System.currentTimeMillis();
-    List<String> published;
+    List<String> published = new ArrayList<>();
     try {
-      published = new Publisher().publish(spec, runId).targets().stream().map(Publisher.Published::dir).toList();
+      // PostgreSQL tables first (all in one transaction), then the files; no transaction spans both
+      JdbcPublisher.Result tables = JdbcPublisher.publish(jdbc, counts);
+      published.addAll(tables.published());
+      if (jdbcReport != null) {
+        JdbcRun.addPublish(jdbcReport, tables);
+      }
+      published.addAll(new Publisher().publish(spec, runId).targets().stream().map(Publisher.Published::dir).toList());
     } catch (Exception e) {
+      if (!published.isEmpty()) {
+        e = new IllegalStateException("publishing the files failed after " + String.join(", ", published)
+            + " had been published: " + rootMessage(e));
+      }
       LOG.error("run {}: publishing failed", runId, e);
       report.timing("publish", System.currentTimeMillis() - publishStart);
       return fail(report, runDir, spec, runId, "publishing failed: " + rootMessage(e), out, err, counts);
@@ -180,11 +207,11 @@ public final class Cauce {
 
   private static ExitCode fail(RunReport report, String runDir, PipelineSpec spec, String runId, String error,
       PrintStream out, PrintStream err, RunCounts counts) {
-    report.outputs(List.of(), Layout.stagingRoot(spec.output(), runId).toString());
+    report.outputs(List.of(), stagingKept(spec, runId));
     report.finish("FAILED", ExitCode.FAILED.code, error, Instant.now());
     String reportPath = writeReport(report, runDir, err);
     err.println("cauce: run " + runId + " FAILED: " + Secrets.maskText(error));
-    err.println("Nothing was published. Staging output (if any) is kept at " + Layout.stagingRoot(spec.output(), runId).toString());
+    err.println("Nothing was published. Staging output (if any) is kept at " + stagingKept(spec, runId));
     if (counts != null) {
       Summary.print(out, report, counts, null, "FAILED", reportPath);
     } else if (reportPath != null) {
@@ -208,6 +235,13 @@ public final class Cauce {
       return path;
     }
     return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  /** The run's staging folder, and its staging tables when it writes to PostgreSQL. */
+  private static String stagingKept(PipelineSpec spec, String runId) {
+    List<String> tables = JdbcRun.stagingTables(spec, runId);
+    String root = Layout.stagingRoot(spec.output(), runId).toString();
+    return tables.isEmpty() ? root : root + " and PostgreSQL table(s) " + String.join(", ", tables);
   }
 
   static String newRunId(Instant now) {

@@ -16,6 +16,8 @@ import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.validate.ValidateStage;
 import dev.cauce.write.WriteDeadLetter;
 import dev.cauce.write.WriteSink;
+import dev.cauce.write.jdbc.JdbcRun;
+import dev.cauce.write.jdbc.WriteJdbc;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
@@ -35,8 +37,15 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class CauceJob {
   private CauceJob() {}
 
-  /** The job's two results: the rows to publish (typed schema) and every rejection. */
-  public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {}
+  /**
+   * The job's results: the rows to publish (typed schema), every rejection, and the kept records
+   * with their origins (the rows' source; jdbc sinks key their staging rows by it).
+   */
+  public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept) {
+    public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
+      this(records, rejections, null);
+    }
+  }
 
   /** Where records come from: the spec's source, or dead letters being replayed. */
   public record Input(int maxRecordBytes, String replayPattern) {
@@ -71,14 +80,30 @@ public final class CauceJob {
             .setRowSchema(Schemas.typed(spec));
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
-    return new Outputs(rows, allRejections);
+    return new Outputs(rows, allRejections, kept);
   }
 
-  /** Writes every sink and the dead letter to this run's staging folders. */
+  /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */
   public static void write(Outputs outputs, PipelineSpec spec, String runId) {
+    write(outputs, spec, runId, JdbcRun.none(runId));
+  }
+
+  /**
+   * Writes every sink and the dead letter to this run's staging folders, and jdbc sinks (and {@code
+   * dead_letter.table}) to the staging tables {@code jdbc} prepared ({@link
+   * dev.cauce.write.jdbc.JdbcPreflight}).
+   */
+  public static void write(Outputs outputs, PipelineSpec spec, String runId, JdbcRun jdbc) {
     for (SinkSpec sink : spec.sinks()) {
-      outputs.records().apply("Write " + sink.name(), new WriteSink(spec, sink, runId));
+      if (sink.isJdbc()) {
+        outputs.kept().apply("Write " + sink.name(), new WriteJdbc.Sink(spec, jdbc, sink.name()));
+      } else {
+        outputs.records().apply("Write " + sink.name(), new WriteSink(spec, sink, runId));
+      }
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+    if (jdbc.deadLetter().isPresent()) {
+      outputs.rejections().apply("Dead letter table", new WriteJdbc.DeadLetter(jdbc));
+    }
   }
 }

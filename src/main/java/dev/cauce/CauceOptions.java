@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.write.jdbc.JdbcOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -9,7 +10,7 @@ import org.apache.beam.sdk.options.Validation;
  * cauce's options. Beam's own options (runner, parallelism, filesystem settings) are accepted too;
  * {@code --help} lists them all.
  */
-public interface CauceOptions extends PipelineOptions {
+public interface CauceOptions extends PipelineOptions, JdbcOptions {
 
   @Description("Path of the pipeline spec (YAML), e.g. pipelines/orders.yaml. Required.")
   @Validation.Required

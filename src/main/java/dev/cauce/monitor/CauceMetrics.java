@@ -25,6 +25,8 @@ public final class CauceMetrics {
   public static final String REASON_PREFIX = "reason.";
   public static final String WARNED_PREFIX = "warned.";
   public static final String WRITTEN_PREFIX = "written.";
+  /** {@code jdbc.<sink>.<event>}: retries and circuit-breaker transitions of a table's writes (see write.jdbc). */
+  public static final String JDBC_PREFIX = "jdbc.";
 
   public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);
@@ -44,6 +46,10 @@ public final class CauceMetrics {
 
   public static String written(String sink) {
     return WRITTEN_PREFIX + sink;
+  }
+
+  public static String jdbc(String target, String event) {
+    return JDBC_PREFIX + target + "." + event;
   }
 
   /**

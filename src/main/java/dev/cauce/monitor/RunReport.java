@@ -110,6 +110,12 @@ public final class RunReport {
     return this;
   }
 
+  /** A section of its own (e.g. {@code jdbc}: tables, retries, breaker transitions); replaces one of that name. */
+  public RunReport section(String key, Object value) {
+    root.put(key, value);
+    return this;
+  }
+
   public RunReport finish(String status, int exitCode, String error, Instant finishedAt) {
     root.put("status", status);
     root.put("exit_code", exitCode);

@@ -25,6 +25,9 @@ public final class Summary {
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }
+    if (r.get("jdbc") instanceof Map<?, ?> jdbc && jdbc.get("summary") instanceof List<?> lines) {
+      lines.forEach(l -> out.println("  jdbc: " + l));
+    }
     @SuppressWarnings("unchecked")
     Map<String, Object> conservation = (Map<String, Object>) r.get("conservation");
     if (conservation != null) {

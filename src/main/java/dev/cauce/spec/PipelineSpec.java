@@ -231,8 +231,27 @@ public record PipelineSpec(
     }
   }
 
-  /** A file sink: published at {@code <output>/<name>/}, written by shards. */
-  public record SinkSpec(String name, SinkFormat format, int shards, WriteMode mode) implements Serializable {}
+  /**
+   * A sink. A file sink ({@code type: file}, the default) is published at {@code <output>/<name>/},
+   * written by shards. A {@code type: jdbc} sink has {@code jdbc} set and writes to a PostgreSQL
+   * table instead; its {@code format}, {@code shards} and {@code mode} are unused.
+   */
+  public record SinkSpec(String name, SinkFormat format, int shards, WriteMode mode, JdbcSpec jdbc)
+      implements Serializable {
+    /** A file sink. */
+    public SinkSpec(String name, SinkFormat format, int shards, WriteMode mode) {
+      this(name, format, shards, mode, null);
+    }
+
+    /** A {@code type: jdbc} sink. */
+    public static SinkSpec jdbc(String name, JdbcSpec jdbc) {
+      return new SinkSpec(name, SinkFormat.JSONL, 0, WriteMode.OVERWRITE, java.util.Objects.requireNonNull(jdbc));
+    }
+
+    public boolean isJdbc() {
+      return jdbc != null;
+    }
+  }
 
   public enum SinkFormat {
     JSONL("jsonl"),
@@ -260,9 +279,16 @@ public record PipelineSpec(
     APPEND
   }
 
-  /** Where rejections go: {@code <output>/<name>/}, JSONL (default) or CSV. */
-  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode) implements Serializable {
+  /**
+   * Where rejections go: {@code <output>/<name>/}, JSONL (default) or CSV; and, when {@code table}
+   * is set, to that PostgreSQL table as well.
+   */
+  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table) implements Serializable {
     public static final DeadLetterSpec DEFAULT = new DeadLetterSpec("rejected", SinkFormat.JSONL, WriteMode.OVERWRITE);
+
+    public DeadLetterSpec(String name, SinkFormat format, WriteMode mode) {
+      this(name, format, mode, null);
+    }
   }
 
   /**

@@ -120,8 +120,9 @@ public final class SpecLoader {
       "name", "rule", "field", "min", "max", "min_inclusive", "max_inclusive", "pattern", "values",
       "ignore_case", "expr", "severity", "message");
   static final List<String> DEDUPE_KEYS = List.of("key", "keep", "order_by", "buckets");
-  static final List<String> SINK_KEYS = List.of("name", "format", "shards", "mode");
-  static final List<String> DEAD_LETTER_KEYS = List.of("name", "format", "mode");
+  static final List<String> SINK_KEYS = List.of("name", "type", "format", "shards", "mode");
+  static final List<String> SINK_TYPES = List.of("file", "jdbc");
+  static final List<String> DEAD_LETTER_KEYS = List.of("name", "format", "mode", "table", "create", "batch_size", "retries", "breaker");
   static final List<String> QUALITY_KEYS = List.of("max_rejected_ratio", "min_records", "limits");
   static final List<String> LIMIT_KEYS = List.of("max_ratio", "max_count");
 
@@ -177,6 +178,7 @@ public final class SpecLoader {
     private boolean schemaKnown;
     private final Set<String> ruleNames = new LinkedHashSet<>();
     private ZoneId zone = ZoneOffset.UTC;
+    private JdbcSpecReader jdbcReader;
 
     Builder(String file) {
       this.file = file;
@@ -185,6 +187,14 @@ public final class SpecLoader {
 
     private void problem(String path, int line, String message) {
       nodes.problem(path, line, message);
+    }
+
+    /** The reader of jdbc sinks and the dead letter's table (after the schema is read). */
+    private JdbcSpecReader jdbc() {
+      if (jdbcReader == null) {
+        jdbcReader = new JdbcSpecReader(nodes, fieldTypes, requiredFields, schemaKnown);
+      }
+      return jdbcReader;
     }
 
     PipelineSpec build(Node root) {
@@ -1039,7 +1049,8 @@ public final class SpecLoader {
         String s = oneOf(m, "mode", WRITE_MODES, "mode");
         mode = s == null ? null : enumOf(WriteMode.class, s);
       }
-      return name == null || format == null || mode == null ? d : new DeadLetterSpec(name, format, mode);
+      JdbcSpec table = jdbc().deadLetter(m);
+      return name == null || format == null || mode == null ? d : new DeadLetterSpec(name, format, mode, table);
     }
 
     private boolean checkSinkName(String name, String path, int line) {
@@ -1063,7 +1074,7 @@ public final class SpecLoader {
         return List.of(new SinkSpec(specName, SinkFormat.JSONL, 1, WriteMode.OVERWRITE));
       }
       List<SinkSpec> sinks = new ArrayList<>();
-      List<Node> items = r.list("sinks", "sinks ({name, format, shards, mode})");
+      List<Node> items = r.list("sinks", "sinks ({name, format, shards, mode} or {name, type: jdbc, table, key, ...})");
       if (items == null) {
         return sinks;
       }
@@ -1073,9 +1084,17 @@ public final class SpecLoader {
       Map<String, String> seen = new HashMap<>();
       for (int i = 0; i < items.size(); i++) {
         String path = SpecNodes.index("sinks", i);
-        MapView m = nodes.map(items.get(i), path, SINK_KEYS);
+        MapView m = nodes.map(items.get(i), path, null);
         if (m == null) {
           continue;
+        }
+        String type = m.has("type") ? oneOf(m, "type", SINK_TYPES, "sink type") : "file";
+        if (type == null) {
+          Set<String> any = new LinkedHashSet<>(SINK_KEYS);
+          any.addAll(JdbcSpecReader.SINK_KEYS);
+          m.checkKeys(any, "");
+        } else {
+          m.checkKeys(type.equals("jdbc") ? JdbcSpecReader.SINK_KEYS : SINK_KEYS, "a " + type + " sink");
         }
         String name = m.requiredText("name");
         if (name != null && checkSinkName(name, m.path("name"), m.line("name"))) {
@@ -1086,6 +1105,13 @@ public final class SpecLoader {
           if (name.equals(deadLetter.name())) {
             problem(m.path("name"), m.line("name"), "sink name \"" + name + "\" is the dead letter's name");
           }
+        }
+        if ("jdbc".equals(type)) {
+          JdbcSpec jdbcSpec = jdbc().sink(m);
+          if (name != null && jdbcSpec != null) {
+            sinks.add(SinkSpec.jdbc(name, jdbcSpec));
+          }
+          continue;
         }
         SinkFormat format = SinkFormat.JSONL;
         if (m.has("format")) {

@@ -96,11 +96,13 @@ public final class Publisher {
     this.clock = clock;
   }
 
-  /** The spec's targets: its sinks in order, then its dead letter. */
+  /** The spec's file targets: its file sinks in order, then its dead letter (jdbc sinks: see write.jdbc.JdbcPublisher). */
   public static List<Target> targets(PipelineSpec spec) {
     List<Target> targets = new ArrayList<>();
     for (SinkSpec s : spec.sinks()) {
-      targets.add(new Target(s.name(), s.mode()));
+      if (!s.isJdbc()) {
+        targets.add(new Target(s.name(), s.mode()));
+      }
     }
     DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
     targets.add(new Target(dl.name(), dl.mode()));
