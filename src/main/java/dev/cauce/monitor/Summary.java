@@ -18,7 +18,7 @@ public final class Summary {
     out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.get("run_id"), r.get("pipeline"), r.get("runner"), status);
     row(out, "read", c.read(), "");
     if (!c.source().isEmpty()) {
-      out.println("  source (http)   " + c.source().entrySet().stream()
+      out.printf(Locale.ROOT, "  %-14s %8s  %s%n", "source", "http", c.source().entrySet().stream()
           .filter(e -> e.getValue() != 0 || List.of("requests", "pages", "retries", "throttled", "breaker_opened").contains(e.getKey()))
           .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
     }
