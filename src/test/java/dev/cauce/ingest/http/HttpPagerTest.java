@@ -303,7 +303,7 @@ public class HttpPagerTest {
     List<ServeEvent> seen = journal();
     assertThat(seen.size(), equalTo(2));
     long gap = seen.get(1).getRequest().getLoggedDate().getTime() - seen.get(0).getRequest().getLoggedDate().getTime();
-    assertThat("ms between the 429 and the retry, on the server's clock", gap, allOf(greaterThanOrEqualTo(1000L), lessThan(3000L)));
+    assertThat("ms between the 429 and the retry, on the server's clock", gap, allOf(greaterThanOrEqualTo(1000L), lessThan(5000L)));
     assertThat(r.count(HttpEvent.THROTTLED), equalTo(1L));
     assertThat(r.count(HttpEvent.RETRY), equalTo(1L));
   }
@@ -330,7 +330,10 @@ public class HttpPagerTest {
     assertThat(requestedUrls(), contains("/items", "/items"));
     assertThat(r.count(HttpEvent.TIMEOUT), equalTo(1L));
     assertThat(r.count(HttpEvent.RETRY), equalTo(1L));
-    assertThat("gave up on the slow answer at the timeout", r.millis, lessThan(1_900L));
+    List<ServeEvent> seen = journal();
+    long gap = seen.get(1).getRequest().getLoggedDate().getTime() - seen.get(0).getRequest().getLoggedDate().getTime();
+    // gave up on the slow answer at the timeout (300 ms), not when it came (2 s)
+    assertThat(gap, allOf(greaterThanOrEqualTo(300L), lessThan(1_900L)));
   }
 
   @Test
@@ -408,7 +411,7 @@ public class HttpPagerTest {
     // from the first request the server saw to the failure: the waits of 100 + 200 ms, never the
     // backoffs of 10 attempts (100 ms doubling: 51 s)
     long firstRequest = journal().get(0).getRequest().getLoggedDate().getTime();
-    assertThat(failedAt - firstRequest, allOf(greaterThanOrEqualTo(300L), lessThan(2_000L)));
+    assertThat(failedAt - firstRequest, allOf(greaterThanOrEqualTo(300L), lessThan(5_000L)));
     assertThat(r.failure.getMessage(), allOf(
         containsString("the circuit breaker opened: 3 of the last 4 calls to the API failed"),
         containsString("4 requests in"),
@@ -429,8 +432,8 @@ public class HttpPagerTest {
     long first = seen.get(0).getRequest().getLoggedDate().getTime();
     long last = seen.get(4).getRequest().getLoggedDate().getTime();
     // waits 50 + 100 + 200 + 400 ms between the five calls
-    assertThat(last - first, allOf(greaterThanOrEqualTo(750L), lessThan(2_500L)));
-    assertThat(failedAt - last, lessThan(1_000L)); // no wait after the breaker opened
+    assertThat(last - first, allOf(greaterThanOrEqualTo(750L), lessThan(5_000L)));
+    assertThat(failedAt - last, lessThan(700L)); // no wait after the breaker opened (the next would be 800 ms)
     assertThat(r.failure.getMessage(), containsString("the circuit breaker opened: 5 of the last 5 calls to the API failed"
         + " (failure rate 100%, threshold 50%); 5 requests in "));
   }
