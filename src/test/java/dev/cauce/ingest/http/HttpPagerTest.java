@@ -423,17 +423,15 @@ public class HttpPagerTest {
   public void anApiDownFromTheStartSeesExactlyMinimumCallsRequests() {
     api.stubFor(get(urlPathEqualTo("/items")).willReturn(aResponse().withStatus(502)));
     Run r = run(HttpSpecs.at(url("/items")).retries(20, 50, 2, 0, 10_000).breaker(0.5, 5, 10).build());
-    long failedAt = System.currentTimeMillis();
     List<ServeEvent> seen = journal();
     assertThat(seen.size(), equalTo(5));
     assertThat(r.count(HttpEvent.REQUEST), equalTo(5L));
-    assertThat(r.count(HttpEvent.RETRY), equalTo(4L));
+    assertThat(r.count(HttpEvent.RETRY), equalTo(4L)); // none after the fifth call: the breaker had opened
     assertThat(r.count(HttpEvent.BREAKER_OPENED), equalTo(1L));
     long first = seen.get(0).getRequest().getLoggedDate().getTime();
     long last = seen.get(4).getRequest().getLoggedDate().getTime();
     // waits 50 + 100 + 200 + 400 ms between the five calls
     assertThat(last - first, allOf(greaterThanOrEqualTo(750L), lessThan(5_000L)));
-    assertThat(failedAt - last, lessThan(700L)); // no wait after the breaker opened (the next would be 800 ms)
     assertThat(r.failure.getMessage(), containsString("the circuit breaker opened: 5 of the last 5 calls to the API failed"
         + " (failure rate 100%, threshold 50%); 5 requests in "));
   }
