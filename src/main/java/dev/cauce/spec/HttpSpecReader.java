@@ -156,6 +156,14 @@ final class HttpSpecReader {
           + " e.g. Authorization: \"Basic ${env:API_BASIC_AUTH}\"");
     } else if (u.getRawFragment() != null) {
       problem(path, line, "the URL must not have a #fragment");
+    } else if (u.getRawQuery() != null) {
+      for (String pair : u.getRawQuery().split("&")) {
+        String name = pair.contains("=") ? pair.substring(0, pair.indexOf('=')) : pair;
+        if (SECRET_NAME.matcher(name).matches()) {
+          problem(path, line, "the URL's parameter " + name + " looks secret: do not write its value in the spec;"
+              + " give it under params, read from the environment, e.g. " + name + ": \"${env:API_KEY}\"");
+        }
+      }
     }
   }
 

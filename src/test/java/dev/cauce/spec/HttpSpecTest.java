@@ -245,6 +245,9 @@ public class HttpSpecTest {
         "the URL must not have a #fragment");
     assertOnlyProblem(http("").replace("https://api.example/v1/orders", "https://api.example/${env:PATH}"), "source.http.url", 5,
         "placeholders such as ${env:NAME} are only allowed in params and headers values");
+    assertOnlyProblem(http("").replace("https://api.example/v1/orders", "https://api.example/v1?region=eu&apikey=abc"),
+        "source.http.url", 5, "the URL's parameter apikey looks secret: do not write its value in the spec; give it under"
+            + " params, read from the environment, e.g. apikey: \"${env:API_KEY}\"");
     assertThat(parse(http("").replace("https://api.example/v1/orders", "http://127.0.0.1:8765/api/orders?region=eu")).source()
         .http().url(), equalTo("http://127.0.0.1:8765/api/orders?region=eu"));
   }
