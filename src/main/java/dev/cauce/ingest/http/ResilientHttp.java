@@ -142,8 +142,9 @@ public final class ResilientHttp {
         openedNanos = System.nanoTime();
         requestsAtOpen = requests;
         events.accept(HttpEvent.BREAKER_OPENED);
-        LOG.warn("GET {}: the circuit breaker opened ({} of the last {} calls failed)", currentUrl,
-            breaker.getMetrics().getNumberOfFailedCalls(), breaker.getMetrics().getNumberOfBufferedCalls());
+        LOG.warn("GET {}: the circuit breaker opened ({} of the last {} calls failed) after {} requests in {} ms",
+            currentUrl, breaker.getMetrics().getNumberOfFailedCalls(), breaker.getMetrics().getNumberOfBufferedCalls(),
+            requests, (openedNanos - firstRequestNanos) / 1_000_000);
       }
     });
 
