@@ -7,13 +7,14 @@ MVN      ?= mvn -B -q -Dstyle.color=never
 SPEC        := pipelines/$(PIPELINE).yaml
 RUNNER_ARGS := $(shell cat runners/$(RUNNER).args 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')
 
-.PHONY: help run check test build clean
+.PHONY: help run check test build clean demo-api
 
 help:
 	@echo "make run   [PIPELINE=orders] [RUNNER=direct] [ARGS='--input=... --output=...']  run one pipeline"
 	@echo "make check [PIPELINE=orders]    check the spec and inputs without running (exit 2 on problems)"
 	@echo "make test                       run the whole test suite"
 	@echo "make options                    list every option (--help)"
+	@echo "make demo-api  [RUNNER=direct]  serve a sample API on 127.0.0.1:8765 and run pipelines/api_orders.yaml on it"
 	@echo "make build                      compile"
 	@echo "make clean                      remove build output and out/"
 	@echo "make flink-up | flink-down | flink-status   a local Flink 1.19 session cluster (runners/flink/cluster.sh)"
@@ -48,6 +49,24 @@ options: $(CLASSPATH) target/classes/.compiled
 # cluster (failsafe: *IT.java)
 test:
 	mvn -B verify
+
+# `make demo-api`: a local sample API (WireMock on 127.0.0.1:8765, pages in pipelines/data/api/)
+# and pipelines/api_orders.yaml run against it; the server stops when the run ends. Offline.
+TEST_CLASSPATH = target/test-classpath.txt
+TEST_SOURCES  := $(shell find src/test -type f 2>/dev/null)
+
+$(TEST_CLASSPATH): pom.xml
+	$(MVN) dependency:build-classpath -Dmdep.outputFile=$(TEST_CLASSPATH) -Dmdep.includeScope=test
+
+target/test-classes/.compiled: $(SOURCES) $(TEST_SOURCES) pom.xml
+	$(MVN) test-compile
+	@touch $@ target/classes/.compiled
+
+demo-api: $(TEST_CLASSPATH) target/test-classes/.compiled
+	@test -f runners/$(RUNNER).args || { echo "No runner profile runners/$(RUNNER).args"; exit 2; }
+	CAUCE_DEMO_TOKEN=demo-token-123 java $(JAVA_OPTS) -Dlogback.configurationFile=src/main/resources/logback.xml \
+	  -cp target/test-classes:target/classes:$$(cat $(TEST_CLASSPATH)) \
+	  dev.cauce.demo.ApiDemo $(RUNNER_ARGS) $(ARGS)
 
 build: target/classes/.compiled
 

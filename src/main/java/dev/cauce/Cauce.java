@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.ingest.NoInputException;
@@ -92,6 +93,12 @@ public final class Cauce {
       err.println(e.getMessage());
       return ExitCode.USAGE;
     }
+    boolean fromApi = options.getReplay() == null && spec.source().isHttp();
+    if (spec.source().isHttp() && options.getInput() != null) {
+      err.println("cauce: --input applies to file sources only; " + options.getSpec() + " reads from an HTTP API"
+          + " (source.type: http): change source.http.url or source.http.params instead");
+      return ExitCode.USAGE;
+    }
     String runId = options.getRunId() != null ? options.getRunId() : newRunId(started);
     try {
       Layout.checkRunId(runId);
@@ -99,12 +106,20 @@ public final class Cauce {
       err.println("cauce: --runId: " + e.getMessage());
       return ExitCode.USAGE;
     }
-    List<InputFile> inputs;
-    try {
-      inputs = InputFiles.match(options.getReplay() != null ? options.getReplay() : spec.source().path());
-    } catch (NoInputException e) {
-      err.println("cauce: " + e.getMessage());
-      return ExitCode.USAGE;
+    List<InputFile> inputs = List.of();
+    if (fromApi) {
+      List<String> problems = HttpSource.check(spec.source().http(), System::getenv);
+      if (!problems.isEmpty()) {
+        problems.forEach(p -> err.println("cauce: " + p));
+        return ExitCode.USAGE;
+      }
+    } else {
+      try {
+        inputs = InputFiles.match(options.getReplay() != null ? options.getReplay() : spec.source().path());
+      } catch (NoInputException e) {
+        err.println("cauce: " + e.getMessage());
+        return ExitCode.USAGE;
+      }
     }
     Optional<String> badOutput = OutputCheck.problem(spec.output(), runId);
     if (badOutput.isPresent()) {
@@ -123,9 +138,18 @@ public final class Cauce {
     RunReport report =
         new RunReport(runId, spec.name(), options.getSpec(), options.getRunner().getSimpleName(), started)
             .options(maskedOptions(args))
-            .inputs(inputs)
             .timing("check", checkedAt - started.toEpochMilli());
+    if (fromApi) {
+      report.inputUrl(HttpSource.describe(spec.source().http()));
+    } else {
+      report.inputs(inputs);
+    }
     String runDir = Layout.runDir(spec.output(), runId).toString();
+    if (options.getDryRun() && fromApi) {
+      out.printf("cauce: spec %s is valid; it reads from the HTTP API %s; dry run, nothing ran.%n", options.getSpec(),
+          HttpSource.describe(spec.source().http()));
+      return ExitCode.OK;
+    }
     if (options.getDryRun()) {
       out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
       inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
@@ -133,7 +157,9 @@ public final class Cauce {
       return ExitCode.OK;
     }
 
-    LOG.info("run {} of pipeline {}: {} input file(s), runner {}", runId, spec.name(), inputs.size(), options.getRunner().getSimpleName());
+    LOG.info("run {} of pipeline {}: {}, runner {}", runId, spec.name(),
+        fromApi ? "the HTTP API " + HttpSource.describe(spec.source().http()) : inputs.size() + " input file(s)",
+        options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
     CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options)), spec, runId, jdbc);
 

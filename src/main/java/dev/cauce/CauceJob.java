@@ -8,6 +8,7 @@ import dev.cauce.core.Schemas;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Staged;
 import dev.cauce.dedupe.Deduplicate;
+import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.ReadInputs;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.ReplayDeadLetter;
@@ -47,7 +48,7 @@ public final class CauceJob {
     }
   }
 
-  /** Where records come from: the spec's source, or dead letters being replayed. */
+  /** Where records come from: the spec's source (files or an HTTP API), or dead letters being replayed. */
   public record Input(int maxRecordBytes, String replayPattern) {
     public static Input of(CauceOptions o) {
       return new Input(o.getMaxRecordBytes(), o.getReplay());
@@ -59,7 +60,9 @@ public final class CauceJob {
 
     PCollectionTuple ingested =
         input.replayPattern() == null
-            ? p.apply(new ReadInputs(spec, runId, input.maxRecordBytes()))
+            ? p.apply(spec.source().isHttp()
+                ? new HttpSource(spec, runId, input.maxRecordBytes())
+                : new ReadInputs(spec, runId, input.maxRecordBytes()))
             : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
     PCollection<SourceRecord> records =
         ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);

@@ -46,6 +46,11 @@ public final class Reasons {
   public static final String RECORD_TOO_LONG = "record_too_long";
   /** The rest of a file could not be read (corrupt compression, I/O error); the line is where it stopped. */
   public static final String UNREADABLE_INPUT = "unreadable_input";
+  /**
+   * An HTTP source's page that stayed unusable after retries: not JSON, not valid UTF-8, or without an
+   * array at the records pointer. One rejection per page; its source is the page's URL.
+   */
+  public static final String MALFORMED_PAGE = "malformed_page";
 
   // parse
   /** The record contains a NUL (U+0000) character. */

@@ -3,6 +3,7 @@ package dev.cauce.monitor;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.Violation;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -12,7 +13,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>}.
+ * {@code warned.<rule>}. An HTTP source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
   private CauceMetrics() {}
@@ -27,6 +28,31 @@ public final class CauceMetrics {
   public static final String WRITTEN_PREFIX = "written.";
   /** {@code jdbc.<sink>.<event>}: retries and circuit-breaker transitions of a table's writes (see write.jdbc). */
   public static final String JDBC_PREFIX = "jdbc.";
+
+  /** HTTP sources: every counter of the source section starts with this. */
+  public static final String HTTP_PREFIX = "http.";
+  /** HTTP requests sent (every attempt, retries included). */
+  public static final String HTTP_REQUESTS = "http.requests";
+  /** Pages received and used (malformed ones included). */
+  public static final String HTTP_PAGES = "http.pages";
+  /** Requests tried again after a failure. */
+  public static final String HTTP_RETRIES = "http.retries";
+  /** 429 Too Many Requests answers. */
+  public static final String HTTP_THROTTLED = "http.throttled";
+  /** Requests that timed out. */
+  public static final String HTTP_TIMEOUTS = "http.timeouts";
+  /** 5xx answers. */
+  public static final String HTTP_SERVER_ERRORS = "http.server_errors";
+  /** Connections refused, reset or closed early. */
+  public static final String HTTP_CONNECTION_ERRORS = "http.connection_errors";
+  /** Circuit-breaker transitions to open (the run then fails). */
+  public static final String HTTP_BREAKER_OPENED = "http.breaker_opened";
+  /** 1 when paging stopped at max_pages while the API had more pages. */
+  public static final String HTTP_MAX_PAGES_REACHED = "http.max_pages_reached";
+  /** Every HTTP source counter, in the order reports show them. */
+  public static final List<String> HTTP_COUNTERS = List.of(
+      HTTP_REQUESTS, HTTP_PAGES, HTTP_RETRIES, HTTP_THROTTLED, HTTP_TIMEOUTS, HTTP_SERVER_ERRORS,
+      HTTP_CONNECTION_ERRORS, HTTP_BREAKER_OPENED, HTTP_MAX_PAGES_REACHED);
 
   public static Counter counter(String name) {
     return Metrics.counter(NAMESPACE, name);

@@ -21,6 +21,8 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param duplicates records dropped by dedupe
  * @param writtenBySink records written per sink name
  * @param deadLettered rejections written to the dead letter
+ * @param source an HTTP source's counters ({@link CauceMetrics#HTTP_COUNTERS}, without the {@code
+ *     http.} prefix); empty for file sources
  */
 public record RunCounts(
     long read,
@@ -29,7 +31,8 @@ public record RunCounts(
     Map<String, Long> warnings,
     long duplicates,
     Map<String, Long> writtenBySink,
-    long deadLettered) {
+    long deadLettered,
+    Map<String, Long> source) {
 
   public long rejected() {
     return rejectedByStage.values().stream().mapToLong(Long::longValue).sum();
@@ -89,6 +92,17 @@ public record RunCounts(
         warnings,
         byName.getOrDefault(CauceMetrics.DUPLICATES, 0L),
         written,
-        byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L));
+        byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L),
+        sourceCounters(byName));
+  }
+
+  private static Map<String, Long> sourceCounters(Map<String, Long> byName) {
+    Map<String, Long> source = new LinkedHashMap<>();
+    if (byName.keySet().stream().anyMatch(n -> n.startsWith(CauceMetrics.HTTP_PREFIX))) {
+      for (String name : CauceMetrics.HTTP_COUNTERS) {
+        source.put(name.substring(CauceMetrics.HTTP_PREFIX.length()), byName.getOrDefault(name, 0L));
+      }
+    }
+    return source;
   }
 }

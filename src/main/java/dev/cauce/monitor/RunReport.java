@@ -56,6 +56,12 @@ public final class RunReport {
     return this;
   }
 
+  /** An HTTP source's input: its first page's URL, secrets masked. */
+  public RunReport inputUrl(String maskedUrl) {
+    root.put("inputs", List.of(Map.of("url", Secrets.maskText(maskedUrl))));
+    return this;
+  }
+
   public RunReport timing(String phase, long millis) {
     timingsMs.put(phase, millis);
     return this;
@@ -71,6 +77,9 @@ public final class RunReport {
     m.put("duplicates", c.duplicates());
     m.put("warnings_by_rule", c.warnings());
     m.put("dead_lettered", c.deadLettered());
+    if (!c.source().isEmpty()) {
+      m.put("source", c.source());
+    }
     root.put("counts", m);
     return this;
   }

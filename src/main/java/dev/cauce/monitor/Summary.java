@@ -17,6 +17,11 @@ public final class Summary {
     out.println();
     out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.get("run_id"), r.get("pipeline"), r.get("runner"), status);
     row(out, "read", c.read(), "");
+    if (!c.source().isEmpty()) {
+      out.printf(Locale.ROOT, "  %-14s %8s  %s%n", "source", "http", c.source().entrySet().stream()
+          .filter(e -> e.getValue() != 0 || List.of("requests", "pages", "retries", "throttled", "breaker_opened").contains(e.getKey()))
+          .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", ")));
+    }
     row(out, "rejected", c.rejected(), c.read() == 0 ? "" : "(" + QualityGate.pct((double) c.rejected() / c.read()) + " of read)");
     c.rejectedByStage().forEach((stage, n) -> row(out, "  " + stage, n, join(c.reasons().get(stage))));
     row(out, "duplicates", c.duplicates(), "");

@@ -45,15 +45,32 @@ public record PipelineSpec(
         name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality);
   }
 
-  /** Where the data comes from. */
-  public record SourceSpec(String path, Format format, CsvSpec csv) implements Serializable {
+  /**
+   * Where the data comes from: files ({@code path}, {@code format}, {@code csv}), or an HTTP API
+   * when {@code http} is set (then {@code path} and {@code csv} are null and the format is JSONL).
+   */
+  public record SourceSpec(String path, Format format, CsvSpec csv, HttpSourceSpec http) implements Serializable {
     public enum Format {
       JSONL,
       CSV
     }
 
+    /** A file source. */
+    public SourceSpec(String path, Format format, CsvSpec csv) {
+      this(path, format, csv, null);
+    }
+
+    /** An HTTP API source (JSON records). */
+    public static SourceSpec http(HttpSourceSpec http) {
+      return new SourceSpec(null, Format.JSONL, null, http);
+    }
+
+    public boolean isHttp() {
+      return http != null;
+    }
+
     public SourceSpec withPath(String newPath) {
-      return new SourceSpec(newPath, format, csv);
+      return new SourceSpec(newPath, format, csv, http);
     }
   }
 

@@ -109,7 +109,9 @@ public final class SpecLoader {
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
       "dead_letter", "quality");
-  static final List<String> SOURCE_KEYS = List.of("path", "format", "csv");
+  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
+  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
+  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
   static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns");
   static final List<String> FIELD_KEYS = List.of("name", "type", "required");
   static final List<String> CLEAN_KEYS = List.of("all", "null_tokens", "timezone", "fields");
@@ -144,6 +146,7 @@ public final class SpecLoader {
   static final int MAX_BUCKETS = 4096;
 
   private static final List<String> SOURCE_FORMATS = List.of("jsonl", "csv");
+  private static final List<String> SOURCE_TYPES = List.of("file", "http");
   private static final List<String> SINK_FORMATS = names(SinkFormat.values());
   private static final List<String> DEAD_LETTER_FORMATS = List.of("jsonl", "csv");
   private static final List<String> WRITE_MODES = names(WriteMode.values());
@@ -404,6 +407,17 @@ public final class SpecLoader {
       if (s == null) {
         return null;
       }
+      String type = s.has("type") ? oneOf(s, "type", SOURCE_TYPES, "source type") : "file";
+      if (type == null) {
+        return null;
+      }
+      if (type.equals("http")) {
+        return readHttpSource(s);
+      }
+      if (s.written("http")) {
+        problem(s.path("http"), s.line("http"), "http is only used with type: http; keys for a file source: "
+            + String.join(", ", FILE_SOURCE_KEYS));
+      }
       String path = s.requiredText("path");
       if (path != null && path.isBlank()) {
         problem(s.path("path"), s.line("path"), "must not be empty");
@@ -421,6 +435,28 @@ public final class SpecLoader {
         csv = readCsv(s.map("csv", CSV_KEYS));
       }
       return new SourceSpec(path, format, csv);
+    }
+
+    /** {@code type: http}: JSON records from an API, configured under {@code http}. */
+    private SourceSpec readHttpSource(MapView s) {
+      for (String key : List.of("path", "csv")) {
+        if (s.written(key)) {
+          problem(s.path(key), s.line(key), key + " is only used with type: file; keys for an http source: "
+              + String.join(", ", HTTP_SOURCE_KEYS) + " (the API is configured under source.http)");
+        }
+      }
+      if (s.has("format")) {
+        String f = oneOf(s, "format", SOURCE_FORMATS, "format");
+        if (f != null && !f.equals("jsonl")) {
+          problem(s.path("format"), s.line("format"),
+              "an http source reads JSON records (each a JSON object): format must be jsonl, or left out");
+        }
+      }
+      if (!s.require("http")) {
+        return null;
+      }
+      HttpSourceSpec http = new HttpSpecReader(nodes).read(s.map("http", HttpSpecReader.HTTP_KEYS));
+      return http == null ? null : SourceSpec.http(http);
     }
 
     private CsvSpec readCsv(MapView c) {

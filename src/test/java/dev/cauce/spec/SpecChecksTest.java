@@ -98,7 +98,7 @@ public class SpecChecksTest {
         clean:
           all: trim
         """);
-    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: path, format, csv), got a string \"in.jsonl\"");
+    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: type, path, format, csv, http), got a string \"in.jsonl\"");
     assertProblem(problemAt(e, "schema[0].required"), 4, "expected true or false, got a string \"yes\"");
     assertProblem(problemAt(e, "schema[1].type"), 5, "expected a text value, got a list");
     assertProblem(problemAt(e, "dedupe.key"), 7, "expected a list of schema fields, got a string \"a\"");

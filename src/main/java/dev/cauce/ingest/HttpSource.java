@@ -1,0 +1,147 @@
+package dev.cauce.ingest;
+
+import dev.cauce.core.Coders;
+import dev.cauce.core.Rejection;
+import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Stage;
+import dev.cauce.core.Violation;
+import dev.cauce.ingest.http.EnvPlaceholders;
+import dev.cauce.ingest.http.HttpEvent;
+import dev.cauce.ingest.http.HttpPager;
+import dev.cauce.ingest.http.Masker;
+import dev.cauce.ingest.http.Paging;
+import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.monitor.Secrets;
+import dev.cauce.spec.HttpSourceSpec;
+import dev.cauce.spec.PipelineSpec;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ingest stage for an HTTP API ({@code source.type: http}): one seed element, then one DoFn
+ * that reads every page in order with {@link HttpPager} (sequential per source: paging is a chain),
+ * then {@code Reshuffle} so that parsing, cleaning and writing run in parallel on any runner.
+ * Outputs are those of {@link ReadInputs}: records under {@link ReadInputs#RECORDS}, ingest
+ * rejections ({@code malformed_page}, {@code record_too_long}) under {@link ReadInputs#REJECTIONS}.
+ *
+ * <p>Counters: {@code read} +1 for every record and every ingest rejection; {@code http.*} (see
+ * {@link HttpEvent}). When the API cannot be read (breaker open, retries exhausted, 401/403/404...)
+ * the DoFn throws {@link dev.cauce.ingest.http.HttpSourceException}: the job fails and nothing is
+ * published. Header and parameter values with {@code ${env:NAME}} are read from the environment of
+ * the worker that fetches (on a Flink cluster: the TaskManager's).
+ */
+public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
+  private final PipelineSpec spec;
+  private final String runId;
+  private final int maxRecordBytes;
+
+  public HttpSource(PipelineSpec spec, String runId, int maxRecordBytes) {
+    super("HttpSource");
+    this.spec = Objects.requireNonNull(spec, "spec");
+    this.runId = Objects.requireNonNull(runId, "runId");
+    if (!spec.source().isHttp()) {
+      throw new IllegalArgumentException("spec " + spec.name() + " has no http source");
+    }
+    if (maxRecordBytes < 1) {
+      throw new IllegalArgumentException("maxRecordBytes must be positive, got " + maxRecordBytes);
+    }
+    this.maxRecordBytes = maxRecordBytes;
+  }
+
+  /**
+   * The source's first page URL, for reports and logs: parameters read from the environment show as
+   * {@value Secrets#MASK}, and {@link Secrets#maskText} masks the rest.
+   */
+  public static String describe(HttpSourceSpec http) {
+    Map<String, String> params = new LinkedHashMap<>(http.params());
+    params.replaceAll((k, v) -> HttpSourceSpec.ENV_PLACEHOLDER.matcher(v).find() ? Secrets.MASK : v);
+    return Masker.none().mask(new Paging(http, params, Masker.none()).first().toString());
+  }
+
+  /** Problems that would stop the source before it reads anything (unset environment variables). */
+  public static List<String> check(HttpSourceSpec http, Function<String, String> env) {
+    return EnvPlaceholders.missing(http, env);
+  }
+
+  @Override
+  public PCollectionTuple expand(PBegin begin) {
+    PCollectionTuple fetched =
+        begin
+            .apply("Seed", Create.of(describe(spec.source().http())).withCoder(StringUtf8Coder.of()))
+            .apply("FetchPages", ParDo.of(new FetchPagesFn(spec, runId, maxRecordBytes))
+                .withOutputTags(ReadInputs.RECORDS, TupleTagList.of(ReadInputs.REJECTIONS)));
+    fetched.get(ReadInputs.RECORDS).setCoder(Coders.sourceRecord());
+    fetched.get(ReadInputs.REJECTIONS).setCoder(Coders.rejection());
+    PCollection<SourceRecord> spread =
+        fetched.get(ReadInputs.RECORDS).apply("Redistribute", Reshuffle.viaRandomKey()).setCoder(Coders.sourceRecord());
+    return PCollectionTuple.of(ReadInputs.RECORDS, spread).and(ReadInputs.REJECTIONS, fetched.get(ReadInputs.REJECTIONS));
+  }
+
+  /** Reads every page of the source; the element is only a trigger. */
+  static final class FetchPagesFn extends DoFn<String, SourceRecord> {
+    private static final Logger LOG = LoggerFactory.getLogger(FetchPagesFn.class);
+
+    private final PipelineSpec spec;
+    private final String runId;
+    private final int maxRecordBytes;
+    private transient Counter read;
+    private transient Map<HttpEvent, Counter> httpCounters;
+    private transient CauceMetrics.RejectionCounters rejections;
+
+    FetchPagesFn(PipelineSpec spec, String runId, int maxRecordBytes) {
+      this.spec = spec;
+      this.runId = runId;
+      this.maxRecordBytes = maxRecordBytes;
+    }
+
+    @Setup
+    public void setup() {
+      read = CauceMetrics.counter(CauceMetrics.READ);
+      rejections = new CauceMetrics.RejectionCounters();
+      httpCounters = new EnumMap<>(HttpEvent.class);
+      for (HttpEvent e : HttpEvent.values()) {
+        httpCounters.put(e, CauceMetrics.counter(e.counter()));
+      }
+    }
+
+    @ProcessElement
+    public void process(@Element String source, MultiOutputReceiver out) {
+      HttpPager pager = new HttpPager(spec.source().http(), System::getenv, e -> httpCounters.get(e).inc(), maxRecordBytes);
+      LOG.info("reading {} (pagination {})", source, spec.source().http().pagination().style().specName());
+      HttpPager.Outcome outcome = pager.run(new HttpPager.Sink() {
+        @Override
+        public void record(SourceRecord r) {
+          read.inc();
+          out.get(ReadInputs.RECORDS).output(r);
+        }
+
+        @Override
+        public void reject(SourceRecord origin, Violation v) {
+          read.inc();
+          Rejection r = Rejection.of(runId, spec.name(), Stage.INGEST, origin, List.of(v));
+          rejections.count(r);
+          out.get(ReadInputs.REJECTIONS).output(r);
+        }
+      });
+      LOG.info("read {}: {} record(s) from {} page(s) ({} malformed) in {} request(s)", source, outcome.records(),
+          outcome.pages(), outcome.malformedPages(), outcome.requests());
+    }
+  }
+}
