@@ -8,6 +8,7 @@ import dev.cauce.core.Schemas;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Staged;
 import dev.cauce.dedupe.Deduplicate;
+import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.ReadInputs;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.ReplayDeadLetter;
@@ -38,10 +39,22 @@ public final class CauceJob {
   /** The job's two results: the rows to publish (typed schema) and every rejection. */
   public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {}
 
-  /** Where records come from: the spec's source, or dead letters being replayed. */
-  public record Input(int maxRecordBytes, String replayPattern) {
+  /**
+   * Where records come from: the spec's source, or dead letters being replayed. {@code files}, when
+   * not null, are the source files to read instead of matching the source pattern (incremental
+   * runs read only the files not yet ingested).
+   */
+  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files) {
+    public Input(int maxRecordBytes, String replayPattern) {
+      this(maxRecordBytes, replayPattern, null);
+    }
+
     public static Input of(CauceOptions o) {
       return new Input(o.getMaxRecordBytes(), o.getReplay());
+    }
+
+    public Input withFiles(List<InputFiles.InputFile> chosen) {
+      return new Input(maxRecordBytes, replayPattern, chosen);
     }
   }
 
@@ -50,7 +63,7 @@ public final class CauceJob {
 
     PCollectionTuple ingested =
         input.replayPattern() == null
-            ? p.apply(new ReadInputs(spec, runId, input.maxRecordBytes()))
+            ? p.apply(new ReadInputs(spec, runId, input.maxRecordBytes(), input.files()))
             : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
     PCollection<SourceRecord> records =
         ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);
