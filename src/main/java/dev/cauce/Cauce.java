@@ -8,6 +8,7 @@ import dev.cauce.monitor.RunCounts;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.monitor.Secrets;
 import dev.cauce.monitor.Summary;
+import dev.cauce.orchestrate.RunSession;
 import dev.cauce.quality.QualityGate;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
@@ -50,6 +51,12 @@ public final class Cauce {
 
   /** Runs one pipeline from command-line arguments; prints the summary; returns the exit code. */
   public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+    try (RunSession session = new RunSession(out, err)) { // run state, lock, ledger, progress, logs, alerts
+      return run(args, out, err, session);
+    }
+  }
+
+  private static ExitCode run(String[] args, PrintStream out, PrintStream err, RunSession session) {
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h") || a.startsWith("--help=")) {
         printHelp(out);
@@ -109,14 +116,21 @@ public final class Cauce {
       return ExitCode.OK;
     }
 
+    Optional<ExitCode> early = session.start(options, spec, options.getSpec(), runId, inputs, options.getReplay() != null, report);
+    if (early.isPresent()) {
+      return early.get(); // bad operating option, pipeline already running, or nothing new to ingest
+    }
+    inputs = session.inputs();
     LOG.info("run {} of pipeline {}: {} input file(s), runner {}", runId, spec.name(), inputs.size(), options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
-    CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options)), spec, runId);
+    CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options).withFiles(session.filesToRead())), spec, runId);
 
     RunCounts counts;
     long runStart = System.currentTimeMillis();
     try {
+      session.jobStarting();
       PipelineResult result = pipeline.run();
+      session.jobRunning(result);
       PipelineResult.State state = result.waitUntilFinish();
       report.timing("run", System.currentTimeMillis() - runStart);
       if (state != PipelineResult.State.DONE) {

@@ -110,6 +110,12 @@ public final class RunReport {
     return this;
   }
 
+  /** Adds (or replaces) a top-level section, e.g. {@code ingestion} (what the ledger skipped). */
+  public RunReport section(String key, Object value) {
+    root.put(key, value);
+    return this;
+  }
+
   public RunReport finish(String status, int exitCode, String error, Instant finishedAt) {
     root.put("status", status);
     root.put("exit_code", exitCode);
