@@ -16,6 +16,8 @@ help:
 	@echo "make options                    list every option (--help)"
 	@echo "make build                      compile"
 	@echo "make clean                      remove build output and out/"
+	@echo "make status [ARGS='--pipeline=orders --limit=10 --stateStore=redis://127.0.0.1:6379/0']  latest runs from the state store"
+	@echo "make run-all [RUNNER=direct] [ARGS=...]  run every pipeline in dependency order (depends_on)"
 
 # `make run` starts the job in its own JVM with the classpath Maven resolved (cached in target/),
 # so embedded Flink finds its classes on the system class path and cauce's exit code reaches the
@@ -55,3 +57,20 @@ clean:
 runner-file:
 	@test -f runners/$(RUNNER).args || { echo "No runner profile runners/$(RUNNER).args; available: $$(ls runners/*.args | xargs -n1 basename | sed 's/.args//' | tr '\n' ' ')"; exit 2; }
 	@test -f $(SPEC) || { echo "No pipeline spec $(SPEC); available: $$(ls pipelines/*.yaml | xargs -n1 basename | sed 's/.yaml//' | tr '\n' ' ')"; exit 2; }
+
+# ---- operating cauce: run state, dependencies ------------------------------------------------
+# `make status` reads the state store (default .cauce/state/; ARGS='--stateStore=redis://...');
+# `make run-all` runs every pipelines/*.yaml in depends_on order, skipping what is downstream of a
+# failure and what has nothing new to ingest.
+JAVA_CP = java $(JAVA_OPTS) -cp target/classes:$$(cat $(CLASSPATH))
+
+.PHONY: status run-all
+status: $(CLASSPATH) target/classes/.compiled
+	@$(JAVA_CP) dev.cauce.orchestrate.Status $(ARGS)
+
+run-all: runner-file-only $(CLASSPATH) target/classes/.compiled
+	$(JAVA_CP) dev.cauce.orchestrate.RunAll $(RUNNER_ARGS) $(ARGS)
+
+.PHONY: runner-file-only
+runner-file-only:
+	@test -f runners/$(RUNNER).args || { echo "No runner profile runners/$(RUNNER).args; available: $$(ls runners/*.args | xargs -n1 basename | sed 's/.args//' | tr '\n' ' ')"; exit 2; }

@@ -318,7 +318,7 @@ public final class HtmlReport {
     int labelW = 260;
     int barW = 380;
     int height = reasons.size() * barH + 10;
-    h.append("<svg class=\"chart\" role=\"img\" aria-label=\"Rejections by reason\" xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+    h.append("<svg class=\"chart\" role=\"img\" aria-label=\"Rejections by reason\" width=\"")
         .append(labelW + barW + 70).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(labelW + barW + 70)
         .append(' ').append(height).append("\">\n");
     int y = 5;
