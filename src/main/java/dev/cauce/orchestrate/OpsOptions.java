@@ -22,11 +22,11 @@ public interface OpsOptions extends PipelineOptions {
 
   void setReprocess(boolean value);
 
-  @Description("Seconds between progress lines (and state store updates) while the job runs.")
-  @Default.Integer(5)
-  int getProgressSeconds();
+  @Description("Seconds between progress lines, state store updates and lock heartbeats while the job runs (0.1 or more).")
+  @Default.Double(5)
+  double getProgressSeconds();
 
-  void setProgressSeconds(int value);
+  void setProgressSeconds(double value);
 
   @Description(
       "Seconds a run's lock stays valid without a heartbeat; a lock older than this is taken over by the next run.")

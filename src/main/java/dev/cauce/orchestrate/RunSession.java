@@ -106,8 +106,8 @@ public final class RunSession implements AutoCloseable {
     this.chosen = matched;
     this.outputKey = outputKey(pipelineSpec.output());
 
-    if (opts.getProgressSeconds() < 1 || opts.getLockTtlSeconds() < 2) {
-      return usage("--progressSeconds must be 1 or more and --lockTtlSeconds 2 or more; got "
+    if (!(opts.getProgressSeconds() >= 0.1) || opts.getLockTtlSeconds() < 2 || opts.getLockTtlSeconds() < 2 * opts.getProgressSeconds()) {
+      return usage("--progressSeconds must be 0.1 or more, and --lockTtlSeconds 2 or more and at least twice --progressSeconds; got "
           + opts.getProgressSeconds() + " and " + opts.getLockTtlSeconds());
     }
     Double ratio = opts.getAlertRejectedRatio();
@@ -160,7 +160,7 @@ public final class RunSession implements AutoCloseable {
     // Direct runner: return from run() at once so that counters can be read while the job runs.
     // (Other runners ignore this option; Flink's batch run() blocks until the job ends.)
     opts.as(DirectOptions.class).setBlockOnRun(false);
-    progress = new Progress(Duration.ofSeconds(opts.getProgressSeconds()), err, spec.name() + " " + id, this::onProgress);
+    progress = new Progress(Duration.ofMillis(Math.round(opts.getProgressSeconds() * 1000)), err, spec.name() + " " + id, this::onProgress);
     return Optional.empty();
   }
 

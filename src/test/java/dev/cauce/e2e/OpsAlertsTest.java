@@ -92,6 +92,8 @@ public class OpsAlertsTest {
     assertThat(alert.get("counts").get("rejected").asLong(), equalTo(2L));
     assertThat(alert.get("report").asText(), equalTo(root.resolve("out/_runs/run-r/run-report.json").toString()));
     assertThat(alert.get("html_report").asText(), equalTo(root.resolve("out/_runs/run-r/run-report.html").toString()));
+    assertThat("a webhook URL is a secret", refused.report().get("options").get("alertWebhook").asText(), equalTo("****"));
+    assertThat(Files.readString(root.resolve("out/_runs/run-r/run-report.html")).contains("/hook"), equalTo(false));
     assertThat(Files.readString(root.resolve("out/_runs/run-r/run.log")),
         containsString("ERROR [run=run-r pipeline=gated] d.c.monitor.Alerts - ALERT pipeline gated run run-r: run refused by the quality gate"));
   }

@@ -146,4 +146,28 @@ public class OpsIncrementalTest {
     assertThat(elsewhere.toString(), elsewhere.code, equalTo(ExitCode.OK));
     assertThat(elsewhere.count("read"), equalTo(5L));
   }
+
+  @Test
+  public void withTheRedisStoreTheRunAndTheLedgerLiveInRedis() throws IOException {
+    String prefix = "cauce-test-" + java.util.UUID.randomUUID() + ":";
+    try (dev.cauce.state.RedisStateStore redis = dev.cauce.state.RedisTesting.open(prefix)) {
+      try {
+        Path spec = OpsTesting.spec(root, "events", "append", null);
+        OpsTesting.input(root, "a", 10);
+        String uri = dev.cauce.state.RedisTesting.uri(prefix);
+        CauceRun first = CauceRun.run(out, "run-1", "--spec=" + spec, "--stateStore=" + uri);
+        assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
+        RunRecord r = redis.run("events", "run-1").orElseThrow();
+        assertThat(r.status(), equalTo(RunStatus.SUCCEEDED));
+        assertThat(r.counts().get("read"), equalTo(10L));
+        assertThat(redis.ledger("events", out.toString()).keySet(), equalTo(java.util.Set.of(root.resolve("in/a.jsonl").toString())));
+        CauceRun second = CauceRun.run(out, "run-2", "--spec=" + spec, "--stateStore=" + uri);
+        assertThat(second.code, equalTo(ExitCode.OK));
+        assertThat(redis.run("events", "run-2").orElseThrow().status(), equalTo(RunStatus.SKIPPED));
+        assertThat(redis.lock("events").isPresent(), equalTo(false));
+      } finally {
+        redis.deleteAll();
+      }
+    }
+  }
 }

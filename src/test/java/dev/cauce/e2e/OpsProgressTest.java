@@ -48,7 +48,7 @@ public class OpsProgressTest {
     }
     Path state = root.resolve("state");
     List<String> args = new ArrayList<>(List.of(runnerArgs));
-    args.addAll(List.of("--spec=" + spec, "--stateStore=" + state, "--progressSeconds=1"));
+    args.addAll(List.of("--spec=" + spec, "--stateStore=" + state, "--progressSeconds=0.2"));
     CompletableFuture<CauceRun> job = CompletableFuture.supplyAsync(() -> CauceRun.run(root.resolve("out"), "busy-1", args.toArray(String[]::new)));
 
     List<RunRecord> running = new ArrayList<>();
