@@ -19,6 +19,8 @@ help:
 	@echo "make clean                      remove build output and out/"
 	@echo "make flink-up | flink-down | flink-status   a local Flink 1.19 session cluster (runners/flink/cluster.sh)"
 	@echo "make submit [PIPELINE=orders] [ARGS=...]     run a pipeline on that cluster (the shaded jar, FlinkRunner)"
+	@echo "make status [ARGS='--pipeline=orders --limit=10 --stateStore=redis://127.0.0.1:6379/0']  latest runs from the state store"
+	@echo "make run-all [RUNNER=direct] [ARGS=...]  run every pipeline in dependency order (depends_on)"
 
 # `make run` starts the job in its own JVM with the classpath Maven resolved (cached in target/),
 # so embedded Flink finds its classes on the system class path and cauce's exit code reaches the
@@ -27,7 +29,8 @@ help:
 JAVA_OPTS ?= -Xmx2g
 CLASSPATH  = target/classpath.txt
 SOURCES   := $(shell find src/main -type f 2>/dev/null)
-CAUCE      = java $(JAVA_OPTS) -cp target/classes:$$(cat $(CLASSPATH)) dev.cauce.Cauce
+JAVA_CP    = java $(JAVA_OPTS) -cp target/classes:$$(cat $(CLASSPATH))
+CAUCE      = $(JAVA_CP) dev.cauce.Cauce
 
 $(CLASSPATH): pom.xml
 	$(MVN) dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH) -Dmdep.includeScope=runtime
@@ -76,8 +79,9 @@ clean:
 
 # Options given in ARGS replace the same options of a runner profile (cauce keeps the last occurrence),
 # e.g. make run RUNNER=flink-local ARGS=--parallelism=1
-.PHONY: runner-file spec-file
-runner-file: spec-file
+.PHONY: runner-file runner-profile spec-file
+runner-file: spec-file runner-profile
+runner-profile:
 	@test -f runners/$(RUNNER).args || { echo "No runner profile runners/$(RUNNER).args; available: $$(ls runners/*.args | xargs -n1 basename | sed 's/.args//' | tr '\n' ' ')"; exit 2; }
 spec-file:
 	@test -f $(SPEC) || { echo "No pipeline spec $(SPEC); available: $$(ls pipelines/*.yaml | xargs -n1 basename | sed 's/.yaml//' | tr '\n' ' ')"; exit 2; }
@@ -108,3 +112,15 @@ $(BUNDLED_JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
 
 submit: spec-file $(BUNDLED_JAR)
 	java -cp $(BUNDLED_JAR) dev.cauce.Cauce --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(BUNDLED_JAR) $(ARGS)
+
+# ---- operating cauce: run state, dependencies ------------------------------------------------
+# `make status` reads the state store (default .cauce/state/; ARGS='--stateStore=redis://...');
+# `make run-all` runs every pipelines/*.yaml in depends_on order, skipping what is downstream of a
+# failure and what has nothing new to ingest.
+.PHONY: status run-all
+status: $(CLASSPATH) target/classes/.compiled
+	@$(JAVA_CP) dev.cauce.orchestrate.Status $(ARGS)
+
+run-all: runner-profile $(CLASSPATH) target/classes/.compiled
+	$(JAVA_CP) dev.cauce.orchestrate.RunAll $(RUNNER_ARGS) $(ARGS)
+

@@ -9,6 +9,7 @@ import dev.cauce.monitor.RunCounts;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.monitor.Secrets;
 import dev.cauce.monitor.Summary;
+import dev.cauce.orchestrate.RunSession;
 import dev.cauce.quality.QualityGate;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
@@ -56,6 +57,12 @@ public final class Cauce {
 
   /** Runs one pipeline from command-line arguments; prints the summary; returns the exit code. */
   public static ExitCode run(String[] args, PrintStream out, PrintStream err) {
+    try (RunSession session = new RunSession(out, err)) { // run state, lock, ledger, progress, logs, alerts
+      return run(args, out, err, session);
+    }
+  }
+
+  private static ExitCode run(String[] args, PrintStream out, PrintStream err, RunSession session) {
     for (String a : args) {
       if (a.equals("--help") || a.equals("-h") || a.startsWith("--help=")) {
         printHelp(out);
@@ -157,17 +164,27 @@ public final class Cauce {
       return ExitCode.OK;
     }
 
+    // The ledger of ingested files applies to file sources; replays and HTTP APIs read everything.
+    boolean noLedger = options.getReplay() != null || fromApi;
+    Optional<ExitCode> early = session.start(options, spec, options.getSpec(), runId, inputs, noLedger, report);
+    if (early.isPresent()) {
+      return early.get(); // bad operating option, pipeline already running, or nothing new to ingest
+    }
+    inputs = session.inputs();
     LOG.info("run {} of pipeline {}: {}, runner {}", runId, spec.name(),
         fromApi ? "the HTTP API " + HttpSource.describe(spec.source().http()) : inputs.size() + " input file(s)",
         options.getRunner().getSimpleName());
     Pipeline pipeline = Pipeline.create(options);
-    CauceJob.write(CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options)), spec, runId, jdbc);
+    CauceJob.write(
+        CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options).withFiles(session.filesToRead())), spec, runId, jdbc);
 
     RunCounts counts;
     Map<String, Object> jdbcReport = null;
     long runStart = System.currentTimeMillis();
     try {
+      session.jobStarting();
       PipelineResult result = pipeline.run();
+      session.jobRunning(result);
       PipelineResult.State state = result.waitUntilFinish();
       report.timing("run", System.currentTimeMillis() - runStart);
       if (state != PipelineResult.State.DONE) {

@@ -9,6 +9,7 @@ import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Staged;
 import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.ingest.HttpSource;
+import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.ReadInputs;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.ReplayDeadLetter;
@@ -48,10 +49,22 @@ public final class CauceJob {
     }
   }
 
-  /** Where records come from: the spec's source (files or an HTTP API), or dead letters being replayed. */
-  public record Input(int maxRecordBytes, String replayPattern) {
+  /**
+   * Where records come from: the spec's source (files or an HTTP API), or dead letters being replayed. {@code files}, when
+   * not null, are the source files to read instead of matching the source pattern (incremental
+   * runs read only the files not yet ingested).
+   */
+  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files) {
+    public Input(int maxRecordBytes, String replayPattern) {
+      this(maxRecordBytes, replayPattern, null);
+    }
+
     public static Input of(CauceOptions o) {
       return new Input(o.getMaxRecordBytes(), o.getReplay());
+    }
+
+    public Input withFiles(List<InputFiles.InputFile> chosen) {
+      return new Input(maxRecordBytes, replayPattern, chosen);
     }
   }
 
@@ -62,7 +75,7 @@ public final class CauceJob {
         input.replayPattern() == null
             ? p.apply(spec.source().isHttp()
                 ? new HttpSource(spec, runId, input.maxRecordBytes())
-                : new ReadInputs(spec, runId, input.maxRecordBytes()))
+                : new ReadInputs(spec, runId, input.maxRecordBytes(), input.files()))
             : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
     PCollection<SourceRecord> records =
         ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);

@@ -10,7 +10,7 @@ import org.apache.beam.sdk.options.Validation;
  * cauce's options. Beam's own options (runner, parallelism, filesystem settings) are accepted too;
  * {@code --help} lists them all.
  */
-public interface CauceOptions extends PipelineOptions, JdbcOptions {
+public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.orchestrate.OpsOptions {
 
   @Description("Path of the pipeline spec (YAML), e.g. pipelines/orders.yaml. Required.")
   @Validation.Required

@@ -18,7 +18,7 @@ public final class InputFiles {
   private InputFiles() {}
 
   /** One matched file. */
-  public record InputFile(String path, long sizeBytes, long lastModifiedMillis) {}
+  public record InputFile(String path, long sizeBytes, long lastModifiedMillis) implements java.io.Serializable {}
 
   /**
    * The files matching {@code pattern} (a file, a glob, or a URL glob), sorted by path.

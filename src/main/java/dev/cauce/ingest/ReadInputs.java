@@ -10,12 +10,17 @@ import dev.cauce.spec.PipelineSpec;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -45,9 +50,20 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
   private final PipelineSpec spec;
   private final String runId;
   private final int maxRecordBytes;
+  private final List<InputFiles.InputFile> files;
 
   public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes) {
+    this(spec, runId, maxRecordBytes, null);
+  }
+
+  /**
+   * Reads exactly {@code files} (as listed by {@link InputFiles#match}) instead of matching the
+   * spec's source pattern; null means the pattern. A listed file that has vanished since becomes an
+   * {@code unreadable_input} rejection rather than silently nothing.
+   */
+  public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files) {
     super("ReadInputs");
+    this.files = files == null ? null : List.copyOf(files);
     this.spec = Objects.requireNonNull(spec, "spec");
     this.runId = Objects.requireNonNull(runId, "runId");
     if (maxRecordBytes < 1) {
@@ -70,13 +86,16 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    PCollectionTuple out =
-        begin
-            .apply(
+    PCollection<MatchResult.Metadata> matched =
+        files == null
+            ? begin.apply(
                 "MatchFiles",
                 FileIO.match()
                     .filepattern(spec.source().path())
                     .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+            : begin.apply("ListedFiles", Create.of(metadata(files)).withCoder(MetadataCoderV2.of()));
+    PCollectionTuple out =
+        matched
             .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
             .apply(
                 "ReadRecords",
@@ -85,6 +104,20 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     out.get(RECORDS).setCoder(Coders.sourceRecord());
     out.get(REJECTIONS).setCoder(Coders.rejection());
     return out;
+  }
+
+  private static List<MatchResult.Metadata> metadata(List<InputFiles.InputFile> files) {
+    List<MatchResult.Metadata> list = new ArrayList<>();
+    for (InputFiles.InputFile f : files) {
+      list.add(
+          MatchResult.Metadata.builder()
+              .setResourceId(FileSystems.matchNewResource(f.path(), false))
+              .setSizeBytes(f.sizeBytes())
+              .setLastModifiedMillis(f.lastModifiedMillis())
+              .setIsReadSeekEfficient(true)
+              .build());
+    }
+    return list;
   }
 
   /** Reads one file into records and ingest rejections. */

@@ -119,7 +119,7 @@ public final class RunReport {
     return this;
   }
 
-  /** A section of its own (e.g. {@code jdbc}: tables, retries, breaker transitions); replaces one of that name. */
+  /** Adds (or replaces) a top-level section, e.g. {@code jdbc} (tables, retries, breaker transitions) or {@code ingestion} (what the ledger skipped). */
   public RunReport section(String key, Object value) {
     root.put(key, value);
     return this;

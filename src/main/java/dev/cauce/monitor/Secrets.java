@@ -8,8 +8,8 @@ public final class Secrets {
 
   public static final String MASK = "****";
   private static final Pattern SECRET_NAME =
-      Pattern.compile("(?i).*(password|passwd|secret|token|credential|apikey|api_key|private).*");
-  private static final Pattern URL_USERINFO = Pattern.compile("(?<=://)([^:/@\\s]+):([^@/\\s]+)@");
+      Pattern.compile("(?i).*(password|passwd|secret|token|credential|apikey|api_key|private|webhook).*");
+  private static final Pattern URL_USERINFO = Pattern.compile("(?<=://)([^:/@\\s]*):([^@/\\s]+)@");
   private static final Pattern URL_PASSWORD_PARAM = Pattern.compile("(?i)((?:password|pwd|secret|token)=)([^&;\\s]+)");
 
   /** The value to show for an option: masked whole when its name looks secret, else with URL secrets masked. */

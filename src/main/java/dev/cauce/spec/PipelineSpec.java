@@ -20,13 +20,23 @@ public record PipelineSpec(
     String output,
     List<SinkSpec> sinks,
     DeadLetterSpec deadLetter,
-    QualitySpec quality)
+    QualitySpec quality,
+    List<String> dependsOn)
     implements Serializable {
 
   public PipelineSpec {
     schema = List.copyOf(schema);
     validate = List.copyOf(validate);
     sinks = List.copyOf(sinks);
+    dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+  }
+
+  /** A spec that depends on no other pipeline. */
+  public PipelineSpec(
+      String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
+      List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
+      DeadLetterSpec deadLetter, QualitySpec quality) {
+    this(name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, List.of());
   }
 
   public Optional<FieldSpec> field(String fieldName) {
@@ -42,7 +52,7 @@ public record PipelineSpec(
     SourceSpec src = inputPath == null ? source : source.withPath(inputPath);
     String out = outputDir == null ? output : outputDir;
     return new PipelineSpec(
-        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality);
+        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn);
   }
 
   /**

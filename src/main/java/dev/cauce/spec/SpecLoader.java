@@ -84,18 +84,26 @@ public final class SpecLoader {
     } catch (CharacterCodingException e) {
       throw fileProblem(name, "is not valid UTF-8 text");
     }
-    return parse(text, name);
+    return parse(text, name, file.toAbsolutePath().getParent());
   }
 
   /** Checks the spec text {@code yamlText}; {@code fileName} names it in problems. */
   public static PipelineSpec parse(String yamlText, String fileName) {
+    return parse(yamlText, fileName, null);
+  }
+
+  /**
+   * Checks the spec text; {@code specDir}, when not null, is the folder of pipeline specs that
+   * {@code depends_on} names must be found in (as {@code <name>.yaml}).
+   */
+  static PipelineSpec parse(String yamlText, String fileName, Path specDir) {
     Node root;
     try {
       root = YamlTree.parse(yamlText.startsWith("\uFEFF") ? yamlText.substring(1) : yamlText);
     } catch (YamlTree.YamlSyntaxException e) {
       throw new SpecException(new SpecProblem(fileName, FILE, e.line, e.getMessage()));
     }
-    return new Builder(fileName).build(root);
+    return new Builder(fileName, specDir).build(root);
   }
 
   private static SpecException fileProblem(String file, String message) {
@@ -108,7 +116,7 @@ public final class SpecLoader {
 
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
-      "dead_letter", "quality");
+      "dead_letter", "quality", "depends_on");
   static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
   static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
   static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
@@ -183,8 +191,11 @@ public final class SpecLoader {
     private ZoneId zone = ZoneOffset.UTC;
     private JdbcSpecReader jdbcReader;
 
-    Builder(String file) {
+    private final Path specDir;
+
+    Builder(String file, Path specDir) {
       this.file = file;
+      this.specDir = specDir;
       this.nodes = new SpecNodes(file);
     }
 
@@ -230,12 +241,13 @@ public final class SpecLoader {
       DeadLetterSpec deadLetter = readDeadLetter(r);
       List<SinkSpec> sinks = readSinks(r, name, deadLetter);
       QualitySpec quality = readQuality(r);
+      List<String> dependsOn = readDependsOn(r, name);
 
       if (!nodes.problems().isEmpty()) {
         throw done();
       }
       return new PipelineSpec(
-          name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality);
+          name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn);
     }
 
     private SpecException done() {
@@ -339,6 +351,52 @@ public final class SpecLoader {
         return null;
       }
       return v;
+    }
+
+    // ---- depends_on ----
+
+    /**
+     * Names of pipelines that must run before this one: valid names, not this one, no repeats, and
+     * (when the spec was read from a file) each with a spec {@code <name>.yaml} beside this one.
+     * Cycles among specs are found by {@code orchestrate.Dependencies}, which sees them all.
+     */
+    private List<String> readDependsOn(MapView r, String self) {
+      List<String> names = new ArrayList<>();
+      if (!r.has("depends_on")) {
+        return names;
+      }
+      List<String> given = r.texts("depends_on", "pipeline names");
+      if (given == null) {
+        return names;
+      }
+      List<String> known = specDir == null ? null : pipelineNames(specDir);
+      for (int i = 0; i < given.size(); i++) {
+        String dep = given.get(i);
+        String path = SpecNodes.index("depends_on", i);
+        int line = r.line("depends_on");
+        if (!SPEC_NAME.matcher(dep).matches()) {
+          problem(path, line, "invalid pipeline name \"" + dep + "\": must match " + SPEC_NAME.pattern());
+        } else if (dep.equals(self)) {
+          problem(path, line, "a pipeline cannot depend on itself (\"" + dep + "\")");
+        } else if (names.contains(dep)) {
+          problem(path, line, "\"" + dep + "\" is listed twice");
+        } else if (known != null && !known.contains(dep)) {
+          problem(path, line, "unknown pipeline \"" + dep + "\": no " + dep + ".yaml in " + specDir
+              + SpecNodes.allowed(dep, known));
+        } else {
+          names.add(dep);
+        }
+      }
+      return names;
+    }
+
+    private static List<String> pipelineNames(Path dir) {
+      try (Stream<Path> files = Files.list(dir)) {
+        return files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".yaml"))
+            .map(n -> n.substring(0, n.length() - ".yaml".length())).sorted().toList();
+      } catch (IOException e) {
+        return null;
+      }
     }
 
     // ---- schema ----

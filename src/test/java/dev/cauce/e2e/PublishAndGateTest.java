@@ -80,7 +80,8 @@ public class PublishAndGateTest {
     assertThat(snapshot(out, "gate", "gate_csv", "rejected"), equalTo(publishedAfterFirst));
     assertThat("staging is kept for debugging", Files.isDirectory(out.resolve("_staging").resolve("run-2")), equalTo(true));
 
-    CauceRun rerun = CauceRun.run(out, "run-3", "--spec=" + spec);
+    // the same inputs were ingested by run-1: without --reprocess the ledger would skip them all
+    CauceRun rerun = CauceRun.run(out, "run-3", "--spec=" + spec, "--reprocess");
     assertThat(rerun.toString(), rerun.code, equalTo(ExitCode.OK));
     assertThat(sorted(CauceRun.published(out.resolve("gate"))), equalTo(sorted(List.copyOf(contentOf(publishedAfterFirst, "gate")))));
     assertThat(sorted(CauceRun.published(out.resolve("gate_csv"))), equalTo(sorted(List.copyOf(contentOf(publishedAfterFirst, "gate_csv")))));

@@ -124,6 +124,31 @@ public class ReadInputsTest {
   }
 
   @Test
+  public void anExplicitFileListIsReadInsteadOfThePatternAndAVanishedFileIsRejectedNotLost() throws IOException {
+    File dir = tmp.newFolder("in");
+    String a = write(dir, "a.jsonl", "{\"n\":1}\n".getBytes(UTF_8));
+    write(dir, "b.jsonl", "{\"n\":2}\n".getBytes(UTF_8));
+    String c = write(dir, "c.jsonl.gz", gzip("{\"n\":3}\n"));
+    List<InputFiles.InputFile> chosen = new ArrayList<>();
+    for (InputFiles.InputFile f : InputFiles.match(dir + "/*.jsonl*")) {
+      if (!f.path().endsWith("b.jsonl")) {
+        chosen.add(f);
+      }
+    }
+    chosen.add(new InputFiles.InputFile(dir + "/gone.jsonl", 10, 1));
+    String gone = new File(dir, "gone.jsonl").getPath();
+
+    ReadInputs.Outputs out =
+        ReadInputs.Outputs.of(p.begin().apply(new ReadInputs(spec(jsonlSource(dir + "/*.jsonl*"), "n"), RUN, 1024, chosen)));
+
+    PAssert.that(out.records()).containsInAnyOrder(SourceRecord.of(a, 1, "{\"n\":1}"), SourceRecord.of(c, 1, "{\"n\":3}"));
+    PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", gone, -1, Reasons.UNREADABLE_INPUT));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, CauceMetrics.READ), is(3L));
+  }
+
+  @Test
   public void csvRecordsCarryTheirHeaderThroughThePipeline() throws IOException {
     File dir = tmp.newFolder("in");
     String f = write(dir, "a.csv.gz", gzip("id,note\r\n1,\"x\r\ny\"\r\n2,z\r\n"));

@@ -1,0 +1,410 @@
+package dev.cauce.monitor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
+import dev.cauce.write.Layout;
+import dev.cauce.write.Publisher;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.Reader;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * {@code run-report.html}: the run report as one self-contained page for a person — inline CSS
+ * (with print rules), an inline SVG bar chart, no scripts, no external references. Status, the
+ * conservation equation, counts per stage, rejections by reason, up to {@value #SAMPLES} sample
+ * rejected records per reason with their source file and line (read back from the run's dead
+ * letter), inputs, timings and options (already masked in the report). Numbers carry {@code
+ * data-count} attributes so that tests (and scrapers) can read them back.
+ */
+public final class HtmlReport {
+  public static final int SAMPLES = 5;
+  public static final int RAW_CHARS = 300;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private HtmlReport() {}
+
+  /** One sample rejection: where it came from, what was wrong, and its raw text (truncated). */
+  public record Sample(String source, String line, String message, String raw) {}
+
+  /**
+   * Renders the page for {@code report} and writes it beside {@code jsonPath} (local or gs://).
+   *
+   * @return the page's path
+   */
+  public static String writeBeside(Map<String, Object> report, PipelineSpec spec, String runId, String jsonPath) throws IOException {
+    Map<String, List<Sample>> samples = samples(report, spec, runId);
+    ResourceId json = FileSystems.matchNewResource(jsonPath, false);
+    ResourceId html = json.getCurrentDirectory().resolve("run-report.html", StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(html, MimeTypes.TEXT))) {
+      out.write(render(report, samples).getBytes(StandardCharsets.UTF_8));
+    }
+    return html.toString();
+  }
+
+  // ---- samples from the dead letter ----
+
+  /** Up to {@value #SAMPLES} rejections per "stage/reason" from this run's dead letter files. */
+  static Map<String, List<Sample>> samples(Map<String, Object> report, PipelineSpec spec, String runId) throws IOException {
+    DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
+    List<String> files = new ArrayList<>();
+    if ("SUCCEEDED".equals(report.get("status"))) {
+      for (String f : Publisher.publishedFiles(Layout.published(spec.output(), dl.name()).toString())) {
+        if (FileSystems.matchNewResource(f, false).getFilename().startsWith(runId + "-")) {
+          files.add(f);
+        }
+      }
+    } else {
+      MatchResult m = FileSystems.match(Layout.staging(spec.output(), runId, dl.name()) + "*", EmptyMatchTreatment.ALLOW);
+      if (m.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata md : m.metadata()) {
+          if (Layout.isDataFile(md.resourceId().getFilename())) {
+            files.add(md.resourceId().toString());
+          }
+        }
+      }
+      files.sort(null);
+    }
+    int wanted = reasons(report).size();
+    Map<String, List<Sample>> samples = new TreeMap<>();
+    for (String f : files) {
+      if (wanted > 0 && full(samples, wanted)) {
+        break;
+      }
+      ResourceId id = FileSystems.matchNewResource(f, false);
+      try (Reader r = new InputStreamReader(Channels.newInputStream(FileSystems.open(id)), StandardCharsets.UTF_8)) {
+        if (f.endsWith(".csv")) {
+          readCsv(r, samples, wanted);
+        } else {
+          readJsonl(new BufferedReader(r), samples, wanted);
+        }
+      }
+    }
+    return samples;
+  }
+
+  private static boolean full(Map<String, List<Sample>> samples, int wanted) {
+    return samples.size() >= wanted && samples.values().stream().allMatch(l -> l.size() >= SAMPLES);
+  }
+
+  private static void add(Map<String, List<Sample>> samples, String stage, String reason, Sample s) {
+    List<Sample> l = samples.computeIfAbsent(stage + "/" + reason, k -> new ArrayList<>());
+    if (l.size() < SAMPLES) {
+      l.add(s);
+    }
+  }
+
+  private static void readJsonl(BufferedReader r, Map<String, List<Sample>> samples, int wanted) throws IOException {
+    String line;
+    while ((line = r.readLine()) != null && !(wanted > 0 && full(samples, wanted))) {
+      if (line.isBlank()) {
+        continue;
+      }
+      JsonNode n = JSON.readTree(line);
+      String stage = n.path("stage").asText();
+      Sample s = new Sample(n.path("source").asText(null), n.path("line").asText(""), n.path("message").asText(""), truncate(n.path("raw").asText("")));
+      if (n.path("errors").isArray() && n.path("errors").size() > 0) {
+        for (JsonNode e : n.path("errors")) {
+          add(samples, stage, e.path("reason").asText(), new Sample(s.source(), s.line(), e.path("message").asText(s.message()), s.raw()));
+        }
+      } else {
+        add(samples, stage, n.path("reason").asText(), s);
+      }
+    }
+  }
+
+  private static void readCsv(Reader r, Map<String, List<Sample>> samples, int wanted) throws IOException {
+    try (MappingIterator<Map<String, String>> it =
+        new CsvMapper().readerFor(Map.class).with(CsvSchema.emptySchema().withHeader()).readValues(r)) {
+      while (it.hasNext() && !(wanted > 0 && full(samples, wanted))) {
+        Map<String, String> row = it.next();
+        Sample s = new Sample(row.get("source"), row.getOrDefault("line", ""), row.getOrDefault("message", ""), truncate(row.getOrDefault("raw", "")));
+        String reasons = row.get("reasons");
+        for (String reason : (reasons == null || reasons.isEmpty() ? row.get("reason") : reasons).split("\\|")) {
+          add(samples, row.get("stage"), reason, s);
+        }
+      }
+    }
+  }
+
+  private static String truncate(String raw) {
+    return raw.length() <= RAW_CHARS ? raw : raw.substring(0, RAW_CHARS) + "… (" + raw.length() + " characters)";
+  }
+
+  // ---- rendering ----
+
+  /** "stage/reason" → violations, in stage order. */
+  @SuppressWarnings("unchecked")
+  static Map<String, Long> reasons(Map<String, Object> report) {
+    Map<String, Long> m = new LinkedHashMap<>();
+    if (report.get("counts") instanceof Map<?, ?> c && c.get("violations_by_stage_and_reason") instanceof Map<?, ?> v) {
+      ((Map<String, Map<String, Object>>) v).forEach((stage, byReason) ->
+          byReason.forEach((reason, n) -> m.put(stage + "/" + reason, ((Number) n).longValue())));
+    }
+    return m;
+  }
+
+  public static String render(Map<String, Object> r, Map<String, List<Sample>> samples) {
+    StringBuilder h = new StringBuilder(16_384);
+    String status = String.valueOf(r.get("status"));
+    h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+        .append("<title>cauce run ").append(esc(r.get("run_id"))).append(" · ").append(esc(r.get("pipeline"))).append(" · ")
+        .append(esc(status)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+
+    h.append("<header>\n<h1>Pipeline <span data-field=\"pipeline\">").append(esc(r.get("pipeline"))).append("</span></h1>\n")
+        .append("<p class=\"status ").append(esc(status.toLowerCase(Locale.ROOT))).append("\" data-field=\"status\">").append(esc(status))
+        .append("</p>\n<dl class=\"facts\">\n");
+    fact(h, "run id", r.get("run_id"), "run_id");
+    fact(h, "runner", r.get("runner"), "runner");
+    fact(h, "spec", r.get("spec"), "spec");
+    fact(h, "started", r.get("started_at"), "started_at");
+    fact(h, "finished", r.get("finished_at"), "finished_at");
+    fact(h, "exit code", r.get("exit_code"), "exit_code");
+    h.append("</dl>\n");
+    if (r.get("error") != null) {
+      h.append("<p class=\"error\" data-field=\"error\">").append(esc(r.get("error"))).append("</p>\n");
+    }
+    h.append("</header>\n");
+
+    Map<?, ?> counts = r.get("counts") instanceof Map<?, ?> c ? c : null;
+    h.append("<section id=\"conservation\">\n<h2>Every record accounted for</h2>\n");
+    if (counts != null) {
+      Map<?, ?> written = (Map<?, ?>) counts.get("written");
+      h.append("<p class=\"equation\">read ").append(num("read", counts.get("read")))
+          .append(" = written ").append(num("written", written.isEmpty() ? 0 : written.values().iterator().next()))
+          .append(" + rejected ").append(num("rejected", counts.get("rejected")))
+          .append(" + duplicates ").append(num("duplicates", counts.get("duplicates"))).append("</p>\n");
+      if (r.get("conservation") instanceof Map<?, ?> cons) {
+        boolean holds = Boolean.TRUE.equals(cons.get("holds"));
+        h.append("<p class=\"").append(holds ? "ok" : "bad").append("\" data-field=\"conservation\">")
+            .append(holds ? "The equation holds for every sink, and the dead letter holds every rejected record." : "BROKEN")
+            .append("</p>\n<ul>\n");
+        for (Object e : (List<?>) cons.get("equations")) {
+          h.append("<li>").append(esc(e)).append("</li>\n");
+        }
+        for (Object e : (List<?>) cons.get("problems")) {
+          h.append("<li class=\"bad\">").append(esc(e)).append("</li>\n");
+        }
+        h.append("</ul>\n");
+      }
+    } else {
+      h.append("<p>The job did not get as far as counting its records.</p>\n");
+    }
+    h.append("</section>\n");
+
+    if (counts != null) {
+      h.append("<section id=\"stages\">\n<h2>Counts per stage</h2>\n<table>\n<thead><tr><th>stage</th><th class=\"n\">records</th><th>detail</th></tr></thead>\n<tbody>\n");
+      row(h, "read", "read", counts.get("read"), "records taken from the inputs");
+      Map<?, ?> byStage = (Map<?, ?>) counts.get("rejected_by_stage");
+      Map<?, ?> violations = (Map<?, ?>) counts.get("violations_by_stage_and_reason");
+      byStage.forEach((stage, n) -> row(h, "rejected at " + stage, "rejected." + stage, n, joined((Map<?, ?>) violations.get(stage))));
+      row(h, "duplicates dropped", "duplicates", counts.get("duplicates"), "");
+      ((Map<?, ?>) counts.get("written")).forEach((sink, n) -> row(h, "written to " + sink, "written." + sink, n, ""));
+      row(h, "dead-lettered", "dead_lettered", counts.get("dead_lettered"), "rejections written to the dead letter");
+      Map<?, ?> warnings = (Map<?, ?>) counts.get("warnings_by_rule");
+      if (warnings != null && !warnings.isEmpty()) {
+        long w = warnings.values().stream().mapToLong(x -> ((Number) x).longValue()).sum();
+        row(h, "warnings (records kept)", "warnings", w, joined(warnings));
+      }
+      h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    if (r.get("quality_gate") instanceof Map<?, ?> gate) {
+      boolean passed = Boolean.TRUE.equals(gate.get("passed"));
+      h.append("<section id=\"quality\">\n<h2>Quality gate</h2>\n<p class=\"").append(passed ? "ok" : "bad").append("\" data-field=\"quality\">")
+          .append(passed ? "passed" : "REFUSED: nothing was published").append("</p>\n<ul>\n");
+      for (Object b : (List<?>) gate.get("breaches")) {
+        h.append("<li class=\"bad\">").append(esc(((Map<?, ?>) b).get("message"))).append("</li>\n");
+      }
+      for (Object c : (List<?>) gate.get("checked")) {
+        h.append("<li>").append(esc(c)).append("</li>\n");
+      }
+      h.append("</ul>\n</section>\n");
+    }
+
+    Map<String, Long> reasons = reasons(r);
+    h.append("<section id=\"reasons\">\n<h2>Rejections by reason</h2>\n");
+    if (reasons.isEmpty()) {
+      h.append("<p>No record was rejected.</p>\n");
+    } else {
+      chart(h, reasons);
+      h.append("<h3>Sample rejected records</h3>\n");
+      for (String reason : reasons.keySet()) {
+        List<Sample> list = samples.getOrDefault(reason, List.of());
+        h.append("<h4 data-reason=\"").append(esc(reason)).append("\">").append(esc(reason)).append(" <small>(")
+            .append(list.size()).append(" of ").append(reasons.get(reason)).append(" shown)</small></h4>\n");
+        if (list.isEmpty()) {
+          h.append("<p class=\"muted\">No sample: the dead letter of this run could not be read.</p>\n");
+          continue;
+        }
+        h.append("<table class=\"samples\">\n<thead><tr><th>source</th><th>line</th><th>message</th><th>raw record</th></tr></thead>\n<tbody>\n");
+        for (Sample s : list) {
+          h.append("<tr><td class=\"path\">").append(esc(s.source())).append("</td><td class=\"n\">").append(esc(s.line()))
+              .append("</td><td>").append(esc(s.message())).append("</td><td><pre>").append(esc(s.raw())).append("</pre></td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n");
+      }
+    }
+    h.append("</section>\n");
+
+    h.append("<section id=\"inputs\">\n<h2>Inputs</h2>\n");
+    if (r.get("ingestion") instanceof Map<?, ?> ing) {
+      h.append("<p>").append(num("inputs_matched", ing.get("matched"))).append(" file(s) matched; ")
+          .append(num("inputs_read", ing.get("read"))).append(" read; ")
+          .append(num("inputs_skipped", ing.get("skipped"))).append(" skipped as already ingested")
+          .append(Boolean.TRUE.equals(ing.get("reprocess")) ? " (--reprocess)" : "").append(".</p>\n");
+    }
+    h.append("<table>\n<thead><tr><th>file</th><th class=\"n\">bytes</th><th>modified</th></tr></thead>\n<tbody>\n");
+    if (r.get("inputs") instanceof List<?> inputs) {
+      for (Object o : inputs) {
+        Map<?, ?> f = (Map<?, ?>) o;
+        h.append("<tr><td class=\"path\">").append(esc(f.get("path"))).append("</td><td class=\"n\">").append(esc(f.get("size_bytes")))
+            .append("</td><td>").append(esc(f.get("last_modified"))).append("</td></tr>\n");
+      }
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+
+    if (r.get("outputs") instanceof Map<?, ?> outs) {
+      h.append("<section id=\"outputs\">\n<h2>Outputs</h2>\n<ul>\n");
+      for (Object p : (List<?>) outs.get("published")) {
+        h.append("<li>published: <span class=\"path\">").append(esc(p)).append("</span></li>\n");
+      }
+      if (outs.get("staging_kept") != null) {
+        h.append("<li>staging kept for debugging: <span class=\"path\">").append(esc(outs.get("staging_kept"))).append("</span></li>\n");
+      }
+      h.append("</ul>\n</section>\n");
+    }
+
+    h.append("<section id=\"timings\">\n<h2>Timings</h2>\n<table>\n<tbody>\n");
+    if (r.get("timings_ms") instanceof Map<?, ?> t) {
+      t.forEach((phase, ms) -> h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\" data-timing=\"").append(esc(phase))
+          .append("\">").append(String.format(Locale.ROOT, "%.3f s", ((Number) ms).longValue() / 1000.0)).append("</td></tr>\n"));
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+
+    h.append("<section id=\"options\">\n<h2>Options</h2>\n<table>\n<tbody>\n");
+    if (r.get("options") instanceof Map<?, ?> o) {
+      o.forEach((k, v) -> h.append("<tr><td>--").append(esc(k)).append("</td><td class=\"path\">").append(esc(v)).append("</td></tr>\n"));
+    }
+    h.append("</tbody>\n</table>\n<p class=\"muted\">Secret values are masked.</p>\n</section>\n");
+    h.append("<footer>cauce run report · run-report.json beside this page holds the same figures.</footer>\n</body>\n</html>\n");
+    return h.toString();
+  }
+
+  private static void chart(StringBuilder h, Map<String, Long> reasons) {
+    long max = reasons.values().stream().mapToLong(Long::longValue).max().orElse(1);
+    int barH = 22;
+    int labelW = 260;
+    int barW = 380;
+    int height = reasons.size() * barH + 10;
+    h.append("<svg class=\"chart\" role=\"img\" aria-label=\"Rejections by reason\" width=\"")
+        .append(labelW + barW + 70).append("\" height=\"").append(height).append("\" viewBox=\"0 0 ").append(labelW + barW + 70)
+        .append(' ').append(height).append("\">\n");
+    int y = 5;
+    for (Map.Entry<String, Long> e : reasons.entrySet()) {
+      long w = Math.max(2, Math.round((double) e.getValue() / max * barW));
+      h.append("<g><text x=\"").append(labelW - 6).append("\" y=\"").append(y + 15).append("\" text-anchor=\"end\">").append(esc(e.getKey()))
+          .append("</text><rect x=\"").append(labelW).append("\" y=\"").append(y + 3).append("\" width=\"").append(w).append("\" height=\"")
+          .append(barH - 6).append("\" data-reason=\"").append(esc(e.getKey())).append("\" data-count=\"").append(e.getValue())
+          .append("\"><title>").append(esc(e.getKey())).append(": ").append(e.getValue()).append("</title></rect><text x=\"")
+          .append(labelW + w + 6).append("\" y=\"").append(y + 15).append("\">").append(e.getValue()).append("</text></g>\n");
+      y += barH;
+    }
+    h.append("</svg>\n");
+  }
+
+  private static void fact(StringBuilder h, String label, Object value, String field) {
+    h.append("<div><dt>").append(esc(label)).append("</dt><dd data-field=\"").append(field).append("\">").append(esc(value)).append("</dd></div>\n");
+  }
+
+  private static void row(StringBuilder h, String label, String key, Object n, String detail) {
+    h.append("<tr><td>").append(esc(label)).append("</td><td class=\"n\" data-count=\"").append(esc(key)).append("\">").append(esc(n))
+        .append("</td><td>").append(esc(detail)).append("</td></tr>\n");
+  }
+
+  private static String num(String key, Object n) {
+    return "<b data-count=\"" + esc(key) + "\">" + esc(n) + "</b>";
+  }
+
+  private static String joined(Map<?, ?> m) {
+    if (m == null) {
+      return "";
+    }
+    List<String> parts = new ArrayList<>();
+    m.forEach((k, v) -> parts.add(k + " " + v));
+    return String.join(", ", parts);
+  }
+
+  /** HTML-escapes text for element content and quoted attribute values. */
+  public static String esc(Object o) {
+    if (o == null) {
+      return "";
+    }
+    String s = String.valueOf(o);
+    StringBuilder b = new StringBuilder(s.length() + 16);
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      switch (c) {
+        case '&' -> b.append("&amp;");
+        case '<' -> b.append("&lt;");
+        case '>' -> b.append("&gt;");
+        case '"' -> b.append("&quot;");
+        case '\'' -> b.append("&#39;");
+        default -> {
+          if (c < 0x20 && c != '\n' && c != '\t') {
+            b.append("\uFFFD");
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static final String CSS = """
+      :root { --ok: #1a7f37; --bad: #c62828; --warn: #b26a00; --ink: #1f2328; --muted: #656d76; --line: #d0d7de; --bar: #3b6fb6; }
+      * { box-sizing: border-box; }
+      body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); margin: 0 auto; max-width: 1100px; padding: 24px; }
+      h1 { font-size: 22px; margin: 0 0 6px; } h2 { font-size: 17px; border-bottom: 1px solid var(--line); padding-bottom: 4px; margin-top: 28px; }
+      h3 { font-size: 15px; } h4 { font-size: 14px; margin: 16px 0 6px; font-family: ui-monospace, monospace; } small, .muted { color: var(--muted); }
+      .status { display: inline-block; font-weight: 700; padding: 2px 10px; border-radius: 12px; color: #fff; background: var(--muted); margin: 0; }
+      .status.succeeded { background: var(--ok); } .status.failed { background: var(--bad); } .status.refused { background: var(--warn); }
+      .facts { display: flex; flex-wrap: wrap; gap: 4px 24px; margin: 12px 0; } .facts div { display: flex; gap: 6px; } dt { color: var(--muted); } dd { margin: 0; }
+      .error, .bad { color: var(--bad); } .ok { color: var(--ok); }
+      .equation { font-size: 18px; font-family: ui-monospace, monospace; }
+      table { border-collapse: collapse; width: 100%; margin: 6px 0; } th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
+      th { background: #f6f8fa; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+      .path { font-family: ui-monospace, monospace; word-break: break-all; }
+      pre { margin: 0; white-space: pre-wrap; word-break: break-all; font-size: 12px; max-width: 480px; }
+      svg.chart text { font: 12px ui-monospace, monospace; fill: var(--ink); } svg.chart rect { fill: var(--bar); }
+      footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+      @media print {
+        body { max-width: none; padding: 0; font-size: 11px; }
+        h2 { break-after: avoid; } table, svg, tr { break-inside: avoid; }
+        .status { color: #000; background: none !important; border: 1px solid #000; }
+        pre { max-width: none; }
+      }
+      """;
+}

@@ -1,0 +1,284 @@
+package dev.cauce.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * The default state store: JSON files under one folder (by default {@code .cauce/state/} in the
+ * working directory, i.e. the repository root under {@code make}):
+ *
+ * <pre>
+ * runs/&lt;pipeline&gt;/&lt;runId&gt;.json          one run's record
+ * ledger/&lt;pipeline&gt;/&lt;sha1(output)&gt;.json  ingested inputs of the pipeline writing to one output folder
+ * locks/&lt;pipeline&gt;.json                 the run lock: holder's run id, host, pid, heartbeat, TTL
+ * </pre>
+ *
+ * Every file is written to a temporary file in the same folder and renamed over the old one, so a
+ * reader (or a crash) never sees half a file. Read-modify-write steps (the ledger, the lock) hold
+ * an OS file lock on a {@code .guard} file, so runs in several processes on one machine stay
+ * consistent; the store is not meant for folders shared between machines (use Redis for that).
+ */
+public final class LocalStateStore implements StateStore {
+  private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+  private static final Object JVM_GUARD = new Object();
+
+  private final Path root;
+
+  public LocalStateStore(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  @Override
+  public String describe() {
+    return "local state store " + root;
+  }
+
+  // ---- runs ----
+
+  @Override
+  public void putRun(RunRecord run) {
+    writeAtomically(runFile(run.pipeline(), run.runId()), StateJson.write(run));
+  }
+
+  @Override
+  public Optional<RunRecord> run(String pipeline, String runId) {
+    return readIfExists(runFile(pipeline, runId)).map(s -> StateJson.read(s, RunRecord.class));
+  }
+
+  @Override
+  public List<RunRecord> latestRuns(String pipeline, int limit) {
+    Path dir = root.resolve("runs").resolve(safe(pipeline));
+    List<RunRecord> runs = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return runs;
+    }
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path f : files) {
+        readIfExists(f).map(s -> StateJson.read(s, RunRecord.class)).ifPresent(runs::add);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    runs.sort(Comparator.comparing(RunRecord::startedAt).thenComparing(RunRecord::runId).reversed());
+    return List.copyOf(runs.subList(0, Math.min(limit, runs.size())));
+  }
+
+  @Override
+  public List<String> pipelines() {
+    Path dir = root.resolve("runs");
+    List<String> names = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return names;
+    }
+    try (DirectoryStream<Path> dirs = Files.newDirectoryStream(dir, Files::isDirectory)) {
+      dirs.forEach(d -> names.add(d.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
+  // ---- the ledger ----
+
+  @Override
+  public Map<String, LedgerEntry> ledger(String pipeline, String output) {
+    return readLedger(ledgerFile(pipeline, output)).entries();
+  }
+
+  @Override
+  public void addToLedger(String pipeline, String output, Collection<LedgerEntry> entries) {
+    Path file = ledgerFile(pipeline, output);
+    guarded(file, () -> {
+      Map<String, LedgerEntry> all = new TreeMap<>(readLedger(file).entries());
+      entries.forEach(e -> all.put(e.path(), e));
+      writeAtomically(file, StateJson.write(new LedgerFile(pipeline, output, all)));
+      return null;
+    });
+  }
+
+  /** The ledger file's content: whose it is, and the entries by path. */
+  record LedgerFile(String pipeline, String output, Map<String, LedgerEntry> entries) {
+    LedgerFile {
+      entries = entries == null ? Map.of() : entries;
+    }
+  }
+
+  private static LedgerFile readLedger(Path file) {
+    return readIfExists(file).map(s -> StateJson.read(s, LedgerFile.class)).orElse(new LedgerFile(null, null, Map.of()));
+  }
+
+  // ---- the lock ----
+
+  @Override
+  public Optional<LockInfo> acquireLock(LockInfo candidate) {
+    Path file = lockFile(candidate.pipeline());
+    return guarded(file, () -> {
+      Optional<LockInfo> current = readLock(file);
+      Optional<LockInfo> tookOver = Optional.empty();
+      if (current.isPresent()) {
+        LockInfo holder = current.get();
+        if (!holder.runId().equals(candidate.runId()) && !stale(holder, candidate.heartbeatAt())) {
+          throw new LockHeldException(holder);
+        }
+        if (!holder.runId().equals(candidate.runId())) {
+          tookOver = current;
+        }
+      }
+      writeAtomically(file, StateJson.write(candidate));
+      return tookOver;
+    });
+  }
+
+  /** Stale: no heartbeat within the TTL, or (on this host) the holder's process is gone. */
+  private static boolean stale(LockInfo holder, Instant now) {
+    if (holder.staleAt(now)) {
+      return true;
+    }
+    return holder.host().equals(Hosts.name()) && holder.pid() != ProcessHandle.current().pid()
+        && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
+  }
+
+  @Override
+  public boolean refreshLock(String pipeline, String runId, Instant now) {
+    Path file = lockFile(pipeline);
+    return guarded(file, () -> {
+      Optional<LockInfo> current = readLock(file);
+      if (current.isEmpty() || !current.get().runId().equals(runId)) {
+        return false;
+      }
+      writeAtomically(file, StateJson.write(current.get().heartbeat(now)));
+      return true;
+    });
+  }
+
+  @Override
+  public void releaseLock(String pipeline, String runId) {
+    Path file = lockFile(pipeline);
+    guarded(file, () -> {
+      Optional<LockInfo> current = readLock(file);
+      if (current.isPresent() && current.get().runId().equals(runId)) {
+        Files.deleteIfExists(file);
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public Optional<LockInfo> lock(String pipeline) {
+    return readLock(lockFile(pipeline));
+  }
+
+  private static Optional<LockInfo> readLock(Path file) {
+    return readIfExists(file).map(s -> StateJson.read(s, LockInfo.class));
+  }
+
+  @Override
+  public void close() {}
+
+  // ---- files ----
+
+  private Path runFile(String pipeline, String runId) {
+    return root.resolve("runs").resolve(safe(pipeline)).resolve(safe(runId) + ".json");
+  }
+
+  private Path ledgerFile(String pipeline, String output) {
+    return root.resolve("ledger").resolve(safe(pipeline)).resolve(sha1(output).substring(0, 16) + ".json");
+  }
+
+  private Path lockFile(String pipeline) {
+    return root.resolve("locks").resolve(safe(pipeline) + ".json");
+  }
+
+  private static String safe(String name) {
+    if (name == null || !SAFE_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a safe name for a state file: \"" + name + "\"");
+    }
+    return name;
+  }
+
+  static String sha1(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Optional<String> readIfExists(Path file) {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
+  static void writeAtomically(Path file, String text) {
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
+      try {
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        try {
+          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } finally {
+        Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  private interface IoAction<T> {
+    T run() throws IOException;
+  }
+
+  /** Runs {@code action} holding an OS lock on {@code <file>.guard} (and a JVM-wide monitor). */
+  private static <T> T guarded(Path file, IoAction<T> action) {
+    synchronized (JVM_GUARD) {
+      try {
+        Files.createDirectories(file.getParent());
+        Path guard = file.resolveSibling(file.getFileName() + ".guard");
+        try (FileChannel ch = FileChannel.open(guard, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock ignored = ch.lock()) {
+          return action.run();
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("state store: " + file + ": " + e.getMessage(), e);
+      }
+    }
+  }
+}

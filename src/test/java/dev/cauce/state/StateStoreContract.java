@@ -1,0 +1,175 @@
+package dev.cauce.state;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.junit.Assert.assertThrows;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Before;
+import org.junit.Test;
+
+/** The behaviour every state store must have; each backend's test class runs it on its store. */
+public abstract class StateStoreContract {
+  protected StateStore store;
+
+  /** A fresh, empty store. */
+  protected abstract StateStore newStore() throws Exception;
+
+  /** Removes whatever the store holds (after each test). */
+  protected void cleanUp() throws Exception {}
+
+  @Before
+  public void open() throws Exception {
+    store = newStore();
+  }
+
+  @After
+  public void close() throws Exception {
+    try {
+      cleanUp();
+    } finally {
+      store.close();
+    }
+  }
+
+  private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
+
+  private static RunRecord run(String pipeline, String runId, Instant started) {
+    return RunRecord.started(pipeline, runId, started, "DirectRunner", "/data/out/" + pipeline);
+  }
+
+  @Test
+  public void aRunRecordRoundTripsAndIsReplacedByItsUpdates() {
+    RunRecord r = run("orders", "r1", T0);
+    store.putRun(r);
+    assertThat(store.run("orders", "r1"), equalTo(Optional.of(r)));
+
+    RunRecord progressed = r.withProgress("validate", Map.of("read", 120L, "rejected.parse", 3L), 42.5, T0.plusSeconds(5));
+    store.putRun(progressed);
+    RunRecord back = store.run("orders", "r1").orElseThrow();
+    assertThat(back, equalTo(progressed));
+    assertThat(back.counts().get("read"), equalTo(120L));
+    assertThat(back.stage(), equalTo("validate"));
+
+    RunRecord ended = progressed.withReport("/data/out/orders/_runs/r1/run-report.json")
+        .ended(RunStatus.FAILED, "the job failed: boom", T0.plusSeconds(9));
+    store.putRun(ended);
+    back = store.run("orders", "r1").orElseThrow();
+    assertThat(back, equalTo(ended));
+    assertThat(back.endedAt(), equalTo(T0.plusSeconds(9)));
+    assertThat(back.error(), equalTo("the job failed: boom"));
+    assertThat(store.run("orders", "nope"), equalTo(Optional.empty()));
+  }
+
+  @Test
+  public void latestRunsAreNewestFirstPerPipelineAndPipelinesAreListed() {
+    for (int i = 0; i < 5; i++) {
+      store.putRun(run("orders", "o" + i, T0.plusSeconds(i * 60L)));
+    }
+    store.putRun(run("trips", "t0", T0));
+    List<String> ids = store.latestRuns("orders", 3).stream().map(RunRecord::runId).toList();
+    assertThat(ids, contains("o4", "o3", "o2"));
+    assertThat(store.latestRuns("trips", 10).size(), equalTo(1));
+    assertThat(store.latestRuns("none", 10).size(), equalTo(0));
+    assertThat(store.pipelines(), hasItems("orders", "trips"));
+    assertThat(store.pipelines().size(), equalTo(2));
+  }
+
+  @Test
+  public void theLedgerIsKeptPerPipelineAndOutputFolder() {
+    Instant at = T0.truncatedTo(ChronoUnit.MILLIS);
+    store.addToLedger("orders", "/out/a", List.of(
+        new LedgerEntry("/in/1.jsonl", 10, 1000, "r1", at), new LedgerEntry("/in/2.jsonl", 20, 2000, "r1", at)));
+    store.addToLedger("orders", "/out/a", List.of(new LedgerEntry("/in/2.jsonl", 25, 2500, "r2", at)));
+    Map<String, LedgerEntry> ledger = store.ledger("orders", "/out/a");
+    assertThat(ledger.keySet(), contains("/in/1.jsonl", "/in/2.jsonl"));
+    assertThat(ledger.get("/in/2.jsonl"), equalTo(new LedgerEntry("/in/2.jsonl", 25, 2500, "r2", at)));
+    assertThat(ledger.get("/in/1.jsonl").sameFile(10, 1000), is(true));
+    assertThat("another output folder has its own ledger", store.ledger("orders", "/out/b").size(), equalTo(0));
+    assertThat("another pipeline has its own ledger", store.ledger("trips", "/out/a").size(), equalTo(0));
+  }
+
+  private static LockInfo lock(String runId, Instant heartbeat) {
+    return new LockInfo("orders", runId, "host-a", 4242, heartbeat, heartbeat, 60_000);
+  }
+
+  @Test
+  public void oneRunHoldsThePipelineLockAndASecondIsToldWho() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    assertThat(store.acquireLock(lock("r1", now)), equalTo(Optional.empty()));
+    assertThat(store.lock("orders").orElseThrow().runId(), equalTo("r1"));
+
+    LockHeldException e = assertThrows(LockHeldException.class, () -> store.acquireLock(lock("r2", now)));
+    assertThat(e.holder().runId(), equalTo("r1"));
+    assertThat(e.getMessage(), containsString("pipeline orders is already running: run r1 (pid 4242 on host-a"));
+
+    assertThat("another run cannot renew it", store.refreshLock("orders", "r2", now.plusSeconds(1)), is(false));
+    assertThat(store.refreshLock("orders", "r1", now.plusSeconds(2)), is(true));
+    assertThat(store.lock("orders").orElseThrow().heartbeatAt(), equalTo(now.plusSeconds(2)));
+
+    store.releaseLock("orders", "r2");
+    assertThat("another run cannot release it", store.lock("orders").isPresent(), is(true));
+    store.releaseLock("orders", "r1");
+    assertThat(store.lock("orders"), equalTo(Optional.empty()));
+    assertThat(store.refreshLock("orders", "r1", now), is(false));
+    assertThat(store.acquireLock(lock("r2", now)), equalTo(Optional.empty()));
+    store.releaseLock("orders", "r2");
+  }
+
+  @Test
+  public void aStaleLockIsTakenOverAndTheOldHolderIsReturned() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    LockInfo dead = lock("r-dead", now.minus(Duration.ofMinutes(10)));
+    store.acquireLock(dead);
+    Optional<LockInfo> tookOver = store.acquireLock(lock("r-new", now));
+    assertThat(tookOver.orElseThrow().runId(), equalTo("r-dead"));
+    assertThat(store.lock("orders").orElseThrow().runId(), equalTo("r-new"));
+    assertThat("the dead run cannot renew it any more", store.refreshLock("orders", "r-dead", now), is(false));
+    store.releaseLock("orders", "r-new");
+  }
+
+  @Test
+  public void ofRunsRacingForTheLockExactlyOneWins() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Boolean>> results = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        String runId = "race-" + i;
+        Callable<Boolean> c = () -> {
+          try {
+            store.acquireLock(lock(runId, now));
+            return true;
+          } catch (LockHeldException e) {
+            return false;
+          }
+        };
+        results.add(pool.submit(c));
+      }
+      int winners = 0;
+      for (Future<Boolean> f : results) {
+        winners += f.get(30, TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(winners, equalTo(1));
+      store.releaseLock("orders", store.lock("orders").orElseThrow().runId());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+}
