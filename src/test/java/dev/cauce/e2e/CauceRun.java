@@ -36,7 +36,9 @@ final class CauceRun {
 
   static CauceRun run(Path output, String runId, String... args) {
     List<String> all = new ArrayList<>();
-    all.add("--runner=DirectRunner"); // a test's own --runner, given later, wins
+    all.add("--runner=DirectRunner"); // a test's own --runner (or --stateStore), given later, wins
+    // the run state (ledger, locks) lives beside the test's output, so no state leaks between tests
+    all.add("--stateStore=" + output.toAbsolutePath().getParent().resolve("cauce-state"));
     all.add("--output=" + output);
     all.add("--runId=" + runId);
     all.addAll(List.of(args));

@@ -134,7 +134,7 @@ public class JdbcSinkTest {
     assertThat(jdbc.get("rejected").get("counters").get("rows").asLong(), equalTo(2L));
 
     List<String> typed = pg.snapshot("typed");
-    CauceRun second = CauceRun.run(out, "types-2", jdbcArgs(spec));
+    CauceRun second = CauceRun.run(out, "types-2", withReprocess(jdbcArgs(spec))); // the same input again: --reprocess past the ledger
     assertThat(second.toString(), second.code, equalTo(ExitCode.OK));
     assertThat("a re-run leaves the same rows", pg.snapshot("typed"), equalTo(typed));
     assertThat("the dead letter table holds the latest run's rejections (mode: overwrite)",
@@ -289,7 +289,7 @@ public class JdbcSinkTest {
     assertThat(refused.stdout, containsString(" and PostgreSQL table(s) gate__stg_gate_2, gate_rejected__stg_gate_2"));
     assertThat(refused.report().get("outputs").get("staging_kept").asText(), containsString("gate__stg_gate_2"));
 
-    CauceRun rerun = CauceRun.run(out, "gate-3", jdbcArgs(spec));
+    CauceRun rerun = CauceRun.run(out, "gate-3", withReprocess(jdbcArgs(spec))); // the same input again: --reprocess past the ledger
     assertThat(rerun.toString(), rerun.code, equalTo(ExitCode.OK));
     assertThat(pg.snapshot("gate"), equalTo(before));
     assertThat("append mode: one run's rejections after the other's", pg.count("gate_rejected"), equalTo(2L));
@@ -440,5 +440,11 @@ public class JdbcSinkTest {
     assertThat(run.stderr, containsString("column " + s + ".misfit.extra is NOT NULL without a default"));
     assertThat(run.stderr, containsString("has no primary key or unique constraint on exactly (id)"));
     assertThat("no staging table was created", pg.tables(), equalTo(tablesBefore));
+  }
+
+  private static String[] withReprocess(String[] args) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + 1);
+    all[args.length] = "--reprocess";
+    return all;
   }
 }

@@ -92,7 +92,7 @@ public class GcsEndToEndTest {
     List<String> out = gcs.list(BUCKET, "out/");
     List<String> parquet = GcsRun.manifestFiles(gcs, BUCKET, "out/orders/orders_parquet/");
     List<String> expected = new ArrayList<>();
-    expected.add("out/orders/_runs/gcs-1/run-report.json");
+    expected.addAll(runFiles("out/orders/_runs/gcs-1/"));
     expected.add("out/orders/orders/_MANIFEST.json");
     expected.add("out/orders/orders/gcs-1-00000-of-00001.jsonl");
     expected.add("out/orders/orders_parquet/_MANIFEST.json");
@@ -270,8 +270,8 @@ public class GcsEndToEndTest {
       expected.add("few-out/" + sink + "/_MANIFEST.json");
       GcsRun.manifestFiles(gcs, BUCKET, "few-out/" + sink + "/").forEach(f -> expected.add("few-out/" + sink + "/" + f));
     }
-    expected.add("few-out/_runs/few-1/run-report.json");
-    expected.add("few-out/_runs/few-2/run-report.json");
+    expected.addAll(runFiles("few-out/_runs/few-1/"));
+    expected.addAll(runFiles("few-out/_runs/few-2/"));
     assertThat("only run few-2's files are left", gcs.list(BUCKET, "few-out/"), equalTo(sorted(expected)));
     assertThat(filter(gcs.list(BUCKET, "few-out/"), n -> n.contains("few-1-")), empty());
     assertOnlyLoopback();
@@ -300,7 +300,7 @@ public class GcsEndToEndTest {
     assertThat(report.get("status").asText(), equalTo("REFUSED"));
     assertThat(report.get("outputs").get("staging_kept").asText(), equalTo("gs://bucket/gate/_staging/run-2/"));
 
-    GcsRun rerun = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-3");
+    GcsRun rerun = GcsRun.run(gcs, "--spec=" + spec, "--runId=run-3", "--reprocess"); // the same input again
     assertThat(rerun.toString(), rerun.code, equalTo(ExitCode.OK));
     assertThat(sorted(GcsRun.published(gcs, BUCKET, "gate/gate/")), equalTo(sorted(List.of(
         "{\"id\":\"1\",\"amount\":10.00}", "{\"id\":\"2\",\"amount\":20.50}"))));
@@ -332,7 +332,7 @@ public class GcsEndToEndTest {
       assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
       JsonNode report = GcsRun.json(gcs, "replayed", "_runs/replay-1/run-report.json");
       assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
-      assertThat(gcs.list("replayed", ""), equalTo(List.of("_runs/replay-1/run-report.json",
+      assertThat(gcs.list("replayed", ""), equalTo(List.of("_runs/replay-1/run-report.html", "_runs/replay-1/run-report.json", "_runs/replay-1/run.log",
           "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001.jsonl",
           "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001.csv",
           "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001.jsonl")));
@@ -539,5 +539,10 @@ public class GcsEndToEndTest {
     assertThat(gcs.log(), gcs.remoteAddresses(), equalTo(Set.of("127.0.0.1")));
     assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
     assertThat(connections.targets(), equalTo(Set.of("http://127.0.0.1:" + gcs.port())));
+  }
+
+  /** What every run leaves in its _runs/<run id>/ folder: the HTML and JSON reports and its log. */
+  private static List<String> runFiles(String runDir) {
+    return List.of(runDir + "run-report.html", runDir + "run-report.json", runDir + "run.log");
   }
 }

@@ -26,9 +26,26 @@ final class GcsRun {
     this.stderr = stderr;
   }
 
+  private static final java.util.Map<FakeGcsServer, java.nio.file.Path> STATE_DIRS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  /** A fresh state-store folder per fake server, so that no ledger leaks between tests or test runs. */
+  private static java.nio.file.Path stateDir(FakeGcsServer gcs) {
+    return STATE_DIRS.computeIfAbsent(gcs, g -> {
+      try {
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cauce-gcs-state");
+        dir.toFile().deleteOnExit();
+        return dir;
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+  }
+
   static GcsRun run(FakeGcsServer gcs, String... args) {
     List<String> all = new ArrayList<>();
     all.add("--runner=DirectRunner");
+    all.add("--stateStore=" + stateDir(gcs)); // the run state (ledger) of this test's server only
     all.addAll(gcs.beamArgs());
     all.addAll(List.of(args));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
