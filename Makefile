@@ -136,4 +136,4 @@ run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 SIZES ?= 200000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) target/classes/.compiled
-	SIZES="$(SIZES)" RUNS="$(RUNS)" JAVA_OPTS="$(JAVA_OPTS)" runners/bench/bench.sh
+	SIZES="$(SIZES)" RUNS="$(RUNS)" JAVA_OPTS="$(JAVA_OPTS)" $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh

@@ -25,6 +25,7 @@ DUPS=${DUPS:-0.05}
 SEED=${SEED:-42}
 JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
 JFR=${JFR:-0}
+EXTRA=${EXTRA:-}   # more cauce/Beam options for every cauce run, e.g. EXTRA=--enforceImmutability=false
 
 B=target/bench
 CP="target/classes:$(cat target/classpath.txt)"
@@ -77,9 +78,9 @@ for n in $SIZES; do
       job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
       case $runner in
         baseline) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" ;;
-        direct)   measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) ;;
-        flink-p1) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 ;;
-        flink-p2) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 ;;
+        direct)   measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+        flink-p1) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+        flink-p2) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
         *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
       esac
       if [ "$runner" = baseline ]; then
