@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
-#   runners/bench/bench.sh [SIZES="200000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
+#   runners/bench/bench.sh [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
 #                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=-Xmx2g] [JFR=0|1]
 #
 # For every size it generates (once, cached in target/bench/data/) orders-like JSONL with
@@ -17,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZES=${SIZES:-"200000 1000000"}
+SIZES=${SIZES:-"100000 400000"}
 RUNS=${RUNS:-3}
 RUNNERS=${RUNNERS:-"baseline direct flink-p1 flink-p2"}
 DIRT=${DIRT:-0.05}
