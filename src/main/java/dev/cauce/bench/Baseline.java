@@ -129,7 +129,9 @@ public final class Baseline {
                 reject(Stage.VALIDATE, r, v.errors());
                 return;
               }
-              CauceRecord kept = new CauceRecord(r, typed.value());
+              // the dedupe choice needs the origin's source and line, not its text: holding the
+              // text of every kept record would double the baseline's memory
+              CauceRecord kept = new CauceRecord(new SourceRecord(r.source(), r.line(), "", null), typed.value());
               if (deduper == null) {
                 write(kept.row());
                 unkeyed[0]++;
