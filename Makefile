@@ -124,3 +124,16 @@ status: $(CLASSPATH) target/classes/.compiled
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 	$(JAVA_CP) dev.cauce.orchestrate.RunAll $(RUNNER_ARGS) $(ARGS)
 
+
+# ------------------------------------------------------------------------------------------ bench
+# `make bench [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]`:
+# generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a plain-Java single-thread
+# baseline of the same logic (dev.cauce.bench.Baseline) and through cauce on the Direct runner and
+# embedded Flink p=1 and p=2, each run its own JVM; medians of wall time, in-pipeline time, records/s,
+# MB/s, ratio to the baseline, peak RSS and the conservation check, printed and written to
+# target/bench/results.md and .json (runners/bench/bench.sh; needs python3 and /usr/bin/time).
+.PHONY: bench
+SIZES ?= 100000 400000
+RUNS  ?= 3
+bench: $(CLASSPATH) target/classes/.compiled
+	SIZES="$(SIZES)" RUNS="$(RUNS)" JAVA_OPTS="$(JAVA_OPTS)" $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh

@@ -21,7 +21,7 @@ public final class CleanStage {
     return new RecordStage<>(Stage.CLEAN, spec, runId, CleanStage::logic, Coders.cauceRecord(Schemas.typed(spec)));
   }
 
-  static StageLogic<CauceRecord, CauceRecord> logic(PipelineSpec spec) {
+  public static StageLogic<CauceRecord, CauceRecord> logic(PipelineSpec spec) {
     Cleaner cleaner = Cleaner.create(spec);
     return new StageLogic<>() {
       @Override

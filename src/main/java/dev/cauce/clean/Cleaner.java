@@ -116,7 +116,10 @@ public final class Cleaner {
     if (violations != null) {
       return Result.rejected(violations);
     }
-    return Result.ok(Row.withSchema(typedSchema).addValues(values).build());
+    // attachValues, not addValues(...).build(): build() re-verifies every value against the schema
+    // through FieldAccessDescriptor lookups (a third of the baseline's cleaning time in the profile);
+    // the converters already produce exactly the schema's Java types (Schemas#typed).
+    return Result.ok(Row.withSchema(typedSchema).attachValues(values));
   }
 
   private static List<TextStep> compileSteps(List<CleanStep> steps, String where) {

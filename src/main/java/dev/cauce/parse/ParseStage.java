@@ -21,7 +21,7 @@ public final class ParseStage {
     return new RecordStage<>(Stage.PARSE, spec, runId, ParseStage::logic, Coders.cauceRecord(Schemas.raw(spec)));
   }
 
-  static StageLogic<SourceRecord, CauceRecord> logic(PipelineSpec spec) {
+  public static StageLogic<SourceRecord, CauceRecord> logic(PipelineSpec spec) {
     RecordParser parser = RecordParser.create(spec);
     return new StageLogic<>() {
       @Override

@@ -22,7 +22,7 @@ public final class ValidateStage {
         Stage.VALIDATE, spec, runId, ValidateStage::logic, Coders.cauceRecord(Schemas.typed(spec)));
   }
 
-  static StageLogic<CauceRecord, CauceRecord> logic(PipelineSpec spec) {
+  public static StageLogic<CauceRecord, CauceRecord> logic(PipelineSpec spec) {
     Validator validator = Validator.create(spec);
     return new StageLogic<>() {
       @Override

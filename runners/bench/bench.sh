@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# `make bench`: cauce against a plain-Java run of the same logic, on every runner.
+#
+#   runners/bench/bench.sh [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=-Xmx2g] [JFR=0|1]
+#
+# For every size it generates (once, cached in target/bench/data/) orders-like JSONL with
+# dev.cauce.bench.Generate, then runs each runner RUNS times, each run a separate JVM
+# (`java -cp target/classes:<classpath>` as `make run` does) under /usr/bin/time -v, with a fresh
+# --output, --stateStore and --reprocess so the ledger never skips. It records whole-process wall
+# time, peak RSS, the in-pipeline time (run-report.json's timings_ms.run; the baseline's own timer)
+# and the conservation check, and prints the medians as a table, also written to
+# target/bench/results.md and results.json. JFR=1 adds a flight recording per run
+# (target/bench/jfr/<runner>-<size>-<run>.jfr). The spec is pipelines/orders.yaml with two bench
+# changes (target/bench/orders-bench.yaml): order ids may have 6-9 digits (more than a million
+# orders) and the quality gate keeps its ratio limits but not its absolute counts.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SIZES=${SIZES:-"100000 400000"}
+RUNS=${RUNS:-3}
+RUNNERS=${RUNNERS:-"baseline direct flink-p1 flink-p2"}
+DIRT=${DIRT:-0.05}
+DUPS=${DUPS:-0.05}
+SEED=${SEED:-42}
+JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+JFR=${JFR:-0}
+EXTRA=${EXTRA:-}   # more cauce/Beam options for every cauce run, e.g. EXTRA=--enforceImmutability=false
+
+B=target/bench
+CP="target/classes:$(cat target/classpath.txt)"
+mkdir -p "$B/data" "$B/runs" "$B/jfr"
+RAW="$B/runs/raw.tsv"
+: > "$RAW"
+
+# the bench's copy of the orders spec
+SPEC="$B/orders-bench.yaml"
+sed -e 's/pattern: "\^ORD-\[0-9\]{6}\$"/pattern: "^ORD-[0-9]{6,9}$"/' -e '/^  limits:/,$d' pipelines/orders.yaml > "$SPEC"
+grep -q '{6,9}' "$SPEC" || { echo "bench: could not adapt pipelines/orders.yaml's order_id_format" >&2; exit 2; }
+
+TIME=/usr/bin/time
+[ -x "$TIME" ] || TIME=""
+
+args_of() { grep -v '^\s*#' "runners/$1.args" | tr '\n' ' '; }
+
+# runs "$@" measuring wall seconds and peak RSS (KB) into $WALL and $RSS
+measure() {
+  local tf="$B/runs/time.txt" start end
+  start=$(date +%s.%N)
+  if [ -n "$TIME" ]; then
+    set +e; "$TIME" -v -o "$tf" "$@" > "$B/runs/last.out" 2> "$B/runs/last.err"; RC=$?; set -e
+    RSS=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$tf")
+  else
+    # no GNU time: sample /proc/<pid>/status VmHWM until the process ends
+    set +e; "$@" > "$B/runs/last.out" 2> "$B/runs/last.err" & local pid=$!; RSS=0
+    while kill -0 $pid 2>/dev/null; do
+      local h; h=$(awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0)
+      [ -n "$h" ] && [ "$h" -gt "$RSS" ] && RSS=$h; sleep 0.2
+    done; wait $pid; RC=$?; set -e
+  fi
+  end=$(date +%s.%N)
+  WALL=$(echo "$end - $start" | bc -l)
+}
+
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED, $JAVA_OPTS"
+echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+for n in $SIZES; do
+  data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
+  [ -s "$data" ] || java -cp "$CP" dev.cauce.bench.Generate --records="$n" --dirt="$DIRT" --duplicates="$DUPS" --seed="$SEED" --out="$data"
+  bytes=$(stat -c %s "$data")
+  for runner in $RUNNERS; do
+    for r in $(seq 1 "$RUNS"); do
+      out="$B/out/$runner-$n-$r"
+      rm -rf "$out" "$B/state"
+      jfr=""
+      [ "$JFR" = 1 ] && jfr="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$B/jfr/$runner-$n-$r.jfr,settings=profile"
+      load=$(cut -d' ' -f1 /proc/loadavg)
+      job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
+      case $runner in
+        baseline) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" ;;
+        direct)   measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+        flink-p1) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+        flink-p2) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
+        *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
+      esac
+      if [ "$runner" = baseline ]; then
+        line=$(grep '^BASELINE ' "$B/runs/last.out" | cut -d' ' -f2- || true)
+        run_ms=$(echo "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_ms"])' 2>/dev/null || echo -1)
+        ok=$(echo "$line" | python3 -c 'import json,sys; print("OK" if json.load(sys.stdin)["conservation"] else "BROKEN")' 2>/dev/null || echo "?")
+        counts=$(echo "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%d/%d/%d/%d" % (d["read"],d["written"],d["rejected"],d["duplicates"]))' 2>/dev/null || echo "?")
+      else
+        report=$(ls "$out"/_runs/*/run-report.json 2>/dev/null | head -1 || true)
+        if [ -n "$report" ]; then
+          cp "$report" "$B/runs/$runner-$n-$r.json"
+          read -r run_ms ok counts < <(python3 - "$report" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d.get("counts", {})
+ok = "OK" if d.get("conservation", {}).get("holds") else "BROKEN"
+print(d.get("timings_ms", {}).get("run", -1), ok, "%s/%s/%s/%s" % (c.get("read"), (c.get("written") or {}).get("orders"), c.get("rejected"), c.get("duplicates")))
+PY
+)
+        else
+          run_ms=-1; ok="NO-REPORT"; counts="?"
+        fi
+      fi
+      [ "$RC" = 0 ] || ok="$ok(exit $RC)"
+      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$runner" "$n" "$r" "$WALL" "$run_ms" "$RSS" "$ok" "$bytes" "$load" "$counts" >> "$RAW"
+      printf 'bench: %-9s %9d run %d: wall %6.2f s, in-pipeline %s ms, peak RSS %d MB, check %s, read/written/rejected/duplicates %s, load %s\n' \
+        "$runner" "$n" "$r" "$WALL" "$run_ms" $((RSS / 1024)) "$ok" "$counts" "$load"
+      [ "$RC" = 0 ] || { echo "--- last stderr:"; tail -20 "$B/runs/last.err"; }
+      rm -rf "$out"
+    done
+  done
+done
+echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 runners/bench/table.py "$RAW" "$B/results.md" "$B/results.json" "$RUNS"

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+"""Turns the bench's raw runs (raw.tsv) into the table of medians: stdout, results.md, results.json."""
+import json
+import statistics
+import sys
+import time
+
+raw, md_path, json_path, runs = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+rows = [l.rstrip("\n").split("\t") for l in open(raw) if l.strip()]
+groups = {}
+for runner, n, r, wall, run_ms, rss, ok, size, load, counts in rows:
+    g = groups.setdefault((runner, int(n)), {"wall": [], "run": [], "rss": [], "ok": [], "bytes": int(size), "load": [], "counts": set()})
+    g["wall"].append(float(wall))
+    g["run"].append(float(run_ms) / 1000.0)
+    g["rss"].append(int(rss) / 1024.0)
+    g["ok"].append(ok)
+    g["load"].append(float(load))
+    g["counts"].add(counts)
+
+order = {"baseline": 0, "direct": 1, "flink-p1": 2, "flink-p2": 3}
+results = []
+for (runner, n), g in sorted(groups.items(), key=lambda kv: (kv[0][1], order.get(kv[0][0], 9))):
+    wall = statistics.median(g["wall"])
+    run = statistics.median(g["run"])
+    base = groups.get(("baseline", n))
+    ratio = statistics.median(base["wall"]) / wall if base else None
+    results.append({
+        "runner": runner, "records": n, "runs": len(g["wall"]), "wall_s": round(wall, 2), "in_pipeline_s": round(run, 2),
+        "records_per_s": round(n / wall), "mb_per_s": round(g["bytes"] / 1e6 / wall, 1),
+        "ratio_to_baseline": round(ratio, 2) if ratio else None, "peak_rss_mb": round(statistics.median(g["rss"])),
+        "conservation": "OK" if all(o == "OK" for o in g["ok"]) else ",".join(sorted(set(g["ok"]))),
+        "counts_read_written_rejected_duplicates": sorted(g["counts"]), "load_at_start": g["load"],
+        "input_mb": round(g["bytes"] / 1e6, 1),
+    })
+
+head = "| runner | records | wall s | in-pipeline s | records/s | MB/s | × baseline | peak RSS MB | conservation | load (1 min) at start |"
+lines = [head, "|---|---:|---:|---:|---:|---:|---:|---:|---|---|"]
+for x in results:
+    lines.append("| %s | %d | %.2f | %.2f | %d | %.1f | %s | %d | %s | %s |" % (
+        x["runner"], x["records"], x["wall_s"], x["in_pipeline_s"], x["records_per_s"], x["mb_per_s"],
+        "%.2f" % x["ratio_to_baseline"] if x["ratio_to_baseline"] else "-", x["peak_rss_mb"], x["conservation"],
+        " ".join("%.1f" % l for l in x["load_at_start"])))
+with open("/proc/loadavg") as f:
+    load = " ".join(f.read().split()[:3])
+note = ("Medians of %s run(s), each a separate JVM; wall and records/s are whole-process (start-up included), "
+        "in-pipeline is the report's timings_ms.run (the baseline: its own run). × baseline = baseline wall / runner wall. "
+        "Load average at the end: %s. %s" % (runs, load, time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())))
+text = "\n".join(lines) + "\n\n" + note + "\n"
+print(text)
+open(md_path, "w").write(text)
+json.dump({"results": results, "note": note}, open(json_path, "w"), indent=2)
