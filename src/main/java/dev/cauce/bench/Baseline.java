@@ -1,5 +1,6 @@
 package dev.cauce.bench;
 
+import dev.cauce.ingest.RecordSink;
 import dev.cauce.clean.Cleaner;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.Result;
@@ -108,8 +109,8 @@ public final class Baseline {
 
     try (Writer valid = writer(out.resolve("valid.jsonl"));
         Writer rejected = writer(out.resolve("rejected.jsonl"))) {
-      RecordReader.Sink sink =
-          new RecordReader.Sink() {
+      RecordSink sink =
+          new RecordSink() {
             @Override
             public void record(SourceRecord r) {
               c.read++;

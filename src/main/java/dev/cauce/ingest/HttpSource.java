@@ -1,10 +1,7 @@
 package dev.cauce.ingest;
 
 import dev.cauce.core.Coders;
-import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
-import dev.cauce.core.Violation;
 import dev.cauce.ingest.http.EnvPlaceholders;
 import dev.cauce.ingest.http.HttpEvent;
 import dev.cauce.ingest.http.HttpPager;
@@ -101,9 +98,8 @@ public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
     private final PipelineSpec spec;
     private final String runId;
     private final int maxRecordBytes;
-    private transient Counter read;
     private transient Map<HttpEvent, Counter> httpCounters;
-    private transient CauceMetrics.RejectionCounters rejections;
+    private transient IngestOutputs outputs;
 
     FetchPagesFn(PipelineSpec spec, String runId, int maxRecordBytes) {
       this.spec = spec;
@@ -113,8 +109,7 @@ public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
 
     @Setup
     public void setup() {
-      read = CauceMetrics.counter(CauceMetrics.READ);
-      rejections = new CauceMetrics.RejectionCounters();
+      outputs = new IngestOutputs(runId, spec.name(), ReadInputs.RECORDS, ReadInputs.REJECTIONS);
       httpCounters = new EnumMap<>(HttpEvent.class);
       for (HttpEvent e : HttpEvent.values()) {
         httpCounters.put(e, CauceMetrics.counter(e.counter()));
@@ -125,21 +120,7 @@ public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
     public void process(@Element String source, MultiOutputReceiver out) {
       HttpPager pager = new HttpPager(spec.source().http(), System::getenv, e -> httpCounters.get(e).inc(), maxRecordBytes);
       LOG.info("reading {} (pagination {})", source, spec.source().http().pagination().style().specName());
-      HttpPager.Outcome outcome = pager.run(new HttpPager.Sink() {
-        @Override
-        public void record(SourceRecord r) {
-          read.inc();
-          out.get(ReadInputs.RECORDS).output(r);
-        }
-
-        @Override
-        public void reject(SourceRecord origin, Violation v) {
-          read.inc();
-          Rejection r = Rejection.of(runId, spec.name(), Stage.INGEST, origin, List.of(v));
-          rejections.count(r);
-          out.get(ReadInputs.REJECTIONS).output(r);
-        }
-      });
+      HttpPager.Outcome outcome = pager.run(outputs.into(out));
       LOG.info("read {}: {} record(s) from {} page(s) ({} malformed) in {} request(s)", source, outcome.records(),
           outcome.pages(), outcome.malformedPages(), outcome.requests());
     }

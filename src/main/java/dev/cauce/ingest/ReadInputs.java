@@ -3,8 +3,6 @@ package dev.cauce.ingest;
 import dev.cauce.core.Coders;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
-import dev.cauce.core.Violation;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.io.IOException;
@@ -19,7 +17,6 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MetadataCoderV2;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -128,8 +125,7 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     private final String runId;
     private final int maxRecordBytes;
     private transient RecordReader reader;
-    private transient Counter read;
-    private transient CauceMetrics.RejectionCounters rejections;
+    private transient IngestOutputs outputs;
 
     ReadFileFn(PipelineSpec spec, String runId, int maxRecordBytes) {
       this.spec = spec;
@@ -140,29 +136,13 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     @Setup
     public void setup() {
       reader = new RecordReader(spec.source(), maxRecordBytes);
-      read = CauceMetrics.counter(CauceMetrics.READ);
-      rejections = new CauceMetrics.RejectionCounters();
+      outputs = new IngestOutputs(runId, spec.name(), RECORDS, REJECTIONS);
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
       String source = file.getMetadata().resourceId().toString();
-      RecordReader.Sink sink =
-          new RecordReader.Sink() {
-            @Override
-            public void record(SourceRecord r) {
-              read.inc();
-              out.get(RECORDS).output(r);
-            }
-
-            @Override
-            public void reject(SourceRecord origin, Violation v) {
-              read.inc();
-              Rejection r = Rejection.of(runId, spec.name(), Stage.INGEST, origin, List.of(v));
-              rejections.count(r);
-              out.get(REJECTIONS).output(r);
-            }
-          };
+      RecordSink sink = outputs.into(out);
       InputStream in;
       try {
         in = Channels.newInputStream(file.open());

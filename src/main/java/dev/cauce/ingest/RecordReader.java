@@ -20,8 +20,8 @@ import java.util.Objects;
 /**
  * Splits one already-decompressed input file into records, streaming over its bytes.
  *
- * <p>Every record found is handed to the {@link Sink} exactly once: either as a {@link
- * SourceRecord} ({@link Sink#record}) or as a rejection ({@link Sink#reject}) with one of the
+ * <p>Every record found is handed to the {@link RecordSink} exactly once: either as a {@link
+ * SourceRecord} ({@link RecordSink#record}) or as a rejection ({@link RecordSink#reject}) with one of the
  * ingest reason codes {@link Reasons#INVALID_UTF8}, {@link Reasons#RECORD_TOO_LONG} or {@link
  * Reasons#UNREADABLE_INPUT}. Bad content never throws.
  *
@@ -57,13 +57,6 @@ public final class RecordReader {
   private static final int CHUNK_BYTES = 64 * 1024;
   private static final byte LF = '\n';
   private static final byte CR = '\r';
-
-  /** Receives what {@link #read} finds: each record exactly once, good or bad. */
-  public interface Sink {
-    void record(SourceRecord r);
-
-    void reject(SourceRecord origin, Violation v);
-  }
 
   private final boolean csv;
   private final boolean csvHeader;
@@ -115,7 +108,7 @@ public final class RecordReader {
    *
    * @param sourceName the name records carry as their {@link SourceRecord#source()}
    */
-  public void read(String sourceName, InputStream in, Sink sink) {
+  public void read(String sourceName, InputStream in, RecordSink sink) {
     new Pass(sourceName, in, sink).run();
   }
 
@@ -143,7 +136,7 @@ public final class RecordReader {
   private final class Pass {
     private final String source;
     private final InputStream in;
-    private final Sink sink;
+    private final RecordSink sink;
 
     private byte[] record = new byte[Math.min(8 * 1024, holdLimit)];
     /** Bytes of the current record held in {@link #record}. */
@@ -159,7 +152,7 @@ public final class RecordReader {
     private boolean headerPending = csvHeader;
     private String header;
 
-    Pass(String source, InputStream in, Sink sink) {
+    Pass(String source, InputStream in, RecordSink sink) {
       this.source = source;
       this.in = in;
       this.sink = sink;

@@ -4,16 +4,14 @@ import dev.cauce.core.Coders;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
 import dev.cauce.core.Violation;
-import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.ingest.IngestOutputs;
+import dev.cauce.ingest.RecordSink;
 import dev.cauce.write.RejectionJson;
-import java.util.List;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -61,8 +59,7 @@ public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple>
     private final String pipeline;
     private final String runId;
     private final String pattern;
-    private final Counter read = CauceMetrics.counter(CauceMetrics.READ);
-    private transient CauceMetrics.RejectionCounters counters;
+    private transient IngestOutputs outputs;
 
     ToSourceFn(String pipeline, String runId, String pattern) {
       this.pipeline = pipeline;
@@ -72,7 +69,7 @@ public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple>
 
     @Setup
     public void setup() {
-      counters = new CauceMetrics.RejectionCounters();
+      outputs = new IngestOutputs(runId, pipeline, RECORDS, REJECTIONS);
     }
 
     @ProcessElement
@@ -80,16 +77,16 @@ public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple>
       if (line.isBlank()) {
         return;
       }
-      read.inc();
+      RecordSink sink = outputs.into(out);
+      Rejection old;
       try {
-        Rejection old = RejectionJson.fromJson(line);
-        out.get(RECORDS).output(new SourceRecord(old.source(), old.line(), old.raw(), old.header()));
+        old = RejectionJson.fromJson(line);
       } catch (RuntimeException e) {
-        Rejection r = Rejection.of(runId, pipeline, Stage.INGEST, SourceRecord.of(pattern, 0, line),
-            List.of(Violation.of(Reasons.MALFORMED_JSON, "not a cauce dead-letter record: " + e.getMessage())));
-        counters.count(r);
-        out.get(REJECTIONS).output(r);
+        sink.reject(SourceRecord.of(pattern, 0, line),
+            Violation.of(Reasons.MALFORMED_JSON, "not a cauce dead-letter record: " + e.getMessage()));
+        return;
       }
+      sink.record(new SourceRecord(old.source(), old.line(), old.raw(), old.header()));
     }
   }
 }

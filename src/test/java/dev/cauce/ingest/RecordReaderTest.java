@@ -37,7 +37,7 @@ public class RecordReaderTest {
   private static final int MIB = 1024 * 1024;
 
   /** Collects what the reader emits, in order. */
-  static final class Collected implements RecordReader.Sink {
+  static final class Collected implements RecordSink {
     final List<SourceRecord> records = new ArrayList<>();
     final List<SourceRecord> rejectedOrigins = new ArrayList<>();
     final List<Violation> violations = new ArrayList<>();

@@ -1,5 +1,6 @@
 package dev.cauce.ingest.http;
 
+import dev.cauce.ingest.RecordSink;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Violation;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads an HTTP source from its first page to its last, one page at a time, and hands every record
- * to a {@link Sink} as a {@link SourceRecord}: its source is the page's URL (secrets masked), its
+ * to a {@link RecordSink} as a {@link SourceRecord}: its source is the page's URL (secrets masked), its
  * line the record's 1-based index within that page, its text the record's JSON exactly as sent. A
  * page that stays malformed after retries becomes one {@link Reasons#MALFORMED_PAGE} rejection (line
  * 0, raw: the body, or its first {@value RecordReader#PREVIEW_CHARS} characters when longer than
@@ -32,11 +33,6 @@ public final class HttpPager {
   private static final Logger LOG = LoggerFactory.getLogger(HttpPager.class);
 
   /** Receives records and ingest rejections. */
-  public interface Sink {
-    void record(SourceRecord r);
-
-    void reject(SourceRecord origin, Violation v);
-  }
 
   /** How a source's reading ended. */
   public record Outcome(long pages, long records, long malformedPages, long requests, String stop, boolean truncated) {}
@@ -68,7 +64,7 @@ public final class HttpPager {
   }
 
   /** Reads every page; throws {@link HttpSourceException} when the source cannot go on. */
-  public Outcome run(Sink sink) {
+  public Outcome run(RecordSink sink) {
     URI uri = paging.first();
     Set<URI> seen = new HashSet<>();
     long pages = 0;

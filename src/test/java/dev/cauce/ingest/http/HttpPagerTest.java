@@ -1,5 +1,6 @@
 package dev.cauce.ingest.http;
 
+import dev.cauce.ingest.RecordSink;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -78,7 +79,7 @@ public class HttpPagerTest {
     long start = System.nanoTime();
     HttpPager pager = new HttpPager(spec, ENV::get, e -> r.events.merge(e, 1L, Long::sum), maxRecordBytes);
     try {
-      r.outcome = pager.run(new HttpPager.Sink() {
+      r.outcome = pager.run(new RecordSink() {
         @Override
         public void record(SourceRecord rec) {
           r.records.add(rec);

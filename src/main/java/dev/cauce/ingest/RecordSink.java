@@ -1,0 +1,14 @@
+package dev.cauce.ingest;
+
+import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Violation;
+
+/**
+ * Receives what a source finds (a file's {@link RecordReader}, an API's pager): each record exactly
+ * once, good or bad. Conservation starts here: every call is one record read.
+ */
+public interface RecordSink {
+  void record(SourceRecord r);
+
+  void reject(SourceRecord origin, Violation v);
+}
