@@ -3,7 +3,6 @@ package dev.cauce.core;
 import dev.cauce.core.RecordStage.LogicFactory;
 import dev.cauce.core.RecordStage.Outcome;
 import dev.cauce.core.RecordStage.StageLogic;
-import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -70,7 +69,7 @@ public final class FusedStages extends PTransform<PCollection<SourceRecord>, Sta
     private final TupleTag<Rejection> rejectedTag;
     private transient StageLogic<SourceRecord, CauceRecord> first;
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
-    private transient CauceMetrics.RejectionCounters counters;
+    private transient OutcomeRouter router;
 
     ChainFn(PipelineSpec spec, String runId, Stage firstStage, LogicFactory<SourceRecord, CauceRecord> firstFactory,
         List<Next> rest, TupleTag<CauceRecord> passedTag, TupleTag<Rejection> rejectedTag) {
@@ -90,38 +89,24 @@ public final class FusedStages extends PTransform<PCollection<SourceRecord>, Sta
       for (Next n : rest) {
         next.add(n.factory().create(spec));
       }
-      counters = new CauceMetrics.RejectionCounters();
+      router = new OutcomeRouter(runId, spec.name(), rejectedTag);
     }
 
     @ProcessElement
     public void process(@Element SourceRecord input, MultiOutputReceiver out) {
       Outcome<CauceRecord> outcome = first.apply(input);
-      if (!passes(outcome, firstStage, input, out)) {
+      if (!router.passes(outcome, firstStage, input, out)) {
         return;
       }
       CauceRecord record = outcome.value();
       for (int i = 0; i < next.size(); i++) {
         outcome = next.get(i).apply(record);
-        if (!passes(outcome, rest.get(i).stage(), input, out)) {
+        if (!router.passes(outcome, rest.get(i).stage(), input, out)) {
           return;
         }
         record = outcome.value();
       }
       out.get(passedTag).output(record);
-    }
-
-    /** Counts the outcome's warnings; a rejection is counted and sent to the dead letter. */
-    private boolean passes(Outcome<CauceRecord> outcome, Stage stage, SourceRecord origin, MultiOutputReceiver out) {
-      for (Violation w : outcome.warnings()) {
-        counters.countWarning(w);
-      }
-      if (outcome.errors().isEmpty()) {
-        return true;
-      }
-      Rejection r = Rejection.of(runId, spec.name(), stage, origin, outcome.errors());
-      counters.count(r);
-      out.get(rejectedTag).output(r);
-      return false;
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.cauce.core;
 
-import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
 import java.util.List;
@@ -80,7 +79,7 @@ public final class RecordStage<I, O> extends PTransform<PCollection<I>, Staged<O
     private final TupleTag<O> passedTag;
     private final TupleTag<Rejection> rejectedTag;
     private transient StageLogic<I, O> logic;
-    private transient CauceMetrics.RejectionCounters counters;
+    private transient OutcomeRouter router;
 
     StageFn(Stage stage, PipelineSpec spec, String runId, LogicFactory<I, O> factory,
         TupleTag<O> passedTag, TupleTag<Rejection> rejectedTag) {
@@ -95,21 +94,14 @@ public final class RecordStage<I, O> extends PTransform<PCollection<I>, Staged<O
     @Setup
     public void setup() {
       logic = factory.create(spec);
-      counters = new CauceMetrics.RejectionCounters();
+      router = new OutcomeRouter(runId, spec.name(), rejectedTag);
     }
 
     @ProcessElement
     public void process(@Element I input, MultiOutputReceiver out) {
       Outcome<O> outcome = logic.apply(input);
-      for (Violation w : outcome.warnings()) {
-        counters.countWarning(w);
-      }
-      if (outcome.errors().isEmpty()) {
+      if (router.passes(outcome, stage, logic.origin(input), out)) {
         out.get(passedTag).output(outcome.value());
-      } else {
-        Rejection r = Rejection.of(runId, spec.name(), stage, logic.origin(input), outcome.errors());
-        counters.count(r);
-        out.get(rejectedTag).output(r);
       }
     }
   }

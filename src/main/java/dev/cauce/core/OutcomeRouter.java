@@ -1,0 +1,39 @@
+package dev.cauce.core;
+
+import dev.cauce.core.RecordStage.Outcome;
+import dev.cauce.monitor.CauceMetrics;
+import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
+import org.apache.beam.sdk.values.TupleTag;
+
+/**
+ * What a stage DoFn does with one record's {@link Outcome}, in one place for {@link RecordStage}
+ * and {@link FusedStages}: warnings are counted; a failed outcome becomes a {@link Rejection} of that
+ * stage (every violation, the record's origin), counted and sent to the rejections output. Not
+ * serializable: create one per DoFn instance in {@code @Setup}.
+ */
+final class OutcomeRouter {
+  private final String runId;
+  private final String pipeline;
+  private final TupleTag<Rejection> rejectedTag;
+  private final CauceMetrics.RejectionCounters counters = new CauceMetrics.RejectionCounters();
+
+  OutcomeRouter(String runId, String pipeline, TupleTag<Rejection> rejectedTag) {
+    this.runId = runId;
+    this.pipeline = pipeline;
+    this.rejectedTag = rejectedTag;
+  }
+
+  /** Whether the record passed the stage; when not, its rejection has been emitted. */
+  boolean passes(Outcome<?> outcome, Stage stage, SourceRecord origin, MultiOutputReceiver out) {
+    for (Violation w : outcome.warnings()) {
+      counters.countWarning(w);
+    }
+    if (outcome.errors().isEmpty()) {
+      return true;
+    }
+    Rejection r = Rejection.of(runId, pipeline, stage, origin, outcome.errors());
+    counters.count(r);
+    out.get(rejectedTag).output(r);
+    return false;
+  }
+}
