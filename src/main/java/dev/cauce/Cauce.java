@@ -79,6 +79,11 @@ public final class Cauce {
       err.println("Run with --help to see every option.");
       return ExitCode.USAGE;
     }
+    if (options.getMaxRecordBytes() < 1 || options.getSplitBytes() < 1) {
+      err.println("cauce: --maxRecordBytes and --splitBytes must be positive numbers of bytes; got "
+          + options.getMaxRecordBytes() + " and " + options.getSplitBytes());
+      return ExitCode.USAGE;
+    }
     FileSystems.setDefaultPipelineOptions(options);
     Optional<String> unreachable = Preflight.check(options);
     if (unreachable.isPresent()) {

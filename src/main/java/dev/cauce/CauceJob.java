@@ -57,17 +57,21 @@ public final class CauceJob {
    * not null, are the source files to read instead of matching the source pattern (incremental
    * runs read only the files not yet ingested).
    */
-  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files) {
+  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes) {
     public Input(int maxRecordBytes, String replayPattern) {
-      this(maxRecordBytes, replayPattern, null);
+      this(maxRecordBytes, replayPattern, null, ReadInputs.DEFAULT_SPLIT_BYTES);
     }
 
     public static Input of(CauceOptions o) {
-      return new Input(o.getMaxRecordBytes(), o.getReplay());
+      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, o.getSplitBytes());
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {
-      return new Input(maxRecordBytes, replayPattern, chosen);
+      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes);
+    }
+
+    public Input withSplitBytes(long bytes) {
+      return new Input(maxRecordBytes, replayPattern, files, bytes);
     }
   }
 
@@ -78,7 +82,7 @@ public final class CauceJob {
         input.replayPattern() == null
             ? p.apply(spec.source().isHttp()
                 ? new HttpSource(spec, runId, input.maxRecordBytes())
-                : new ReadInputs(spec, runId, input.maxRecordBytes(), input.files()))
+                : new ReadInputs(spec, runId, input.maxRecordBytes(), input.files(), input.splitBytes()))
             : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
     PCollection<SourceRecord> records =
         ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);

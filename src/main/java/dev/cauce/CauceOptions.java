@@ -50,6 +50,15 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
   void setMaxRecordBytes(int value);
 
   @Description(
+      "Uncompressed input files larger than this many bytes (default 16 MiB) are read in parallel, in"
+          + " parts of about this size: each part starts at a record boundary found by one quick scan"
+          + " of the file, and records keep their line numbers. Compressed files are read whole.")
+  @Default.Long(16L << 20)
+  long getSplitBytes();
+
+  void setSplitBytes(long value);
+
+  @Description(
       "Check the spec and the input, print what would run, and exit without running (exit code 0 or 2).")
   @Default.Boolean(false)
   boolean getDryRun();

@@ -5,13 +5,24 @@ import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
+import java.io.BufferedInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
@@ -21,6 +32,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -38,7 +50,14 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Counters: {@code read} +1 for every record and every ingest rejection; rejections through
  * {@link CauceMetrics.RejectionCounters}. An empty match yields nothing (the driver checks the
- * pattern beforehand with {@link InputFiles#match}). Each file is read whole by one worker.
+ * pattern beforehand with {@link InputFiles#match}).
+ *
+ * <p>Large files are read in parallel: an uncompressed file bigger than {@code splitBytes} is
+ * first scanned once for record boundaries ({@link RecordReader#plan}: line feeds, and for CSV the
+ * quote state, without decoding), then its parts are spread over the workers ({@code Reshuffle})
+ * and read each from its own offset, with the line numbers and CSV header a whole read would give.
+ * Compressed files, and files on file systems without efficient seeking, are read whole by one
+ * worker.
  */
 public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
@@ -48,9 +67,17 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
   private final String runId;
   private final int maxRecordBytes;
   private final List<InputFiles.InputFile> files;
+  private final long splitBytes;
+
+  /** Files smaller than this are read whole; larger ones in parts of about this size. */
+  public static final long DEFAULT_SPLIT_BYTES = 16L << 20;
 
   public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes) {
     this(spec, runId, maxRecordBytes, null);
+  }
+
+  public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files) {
+    this(spec, runId, maxRecordBytes, files, DEFAULT_SPLIT_BYTES);
   }
 
   /**
@@ -58,8 +85,13 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
    * spec's source pattern; null means the pattern. A listed file that has vanished since becomes an
    * {@code unreadable_input} rejection rather than silently nothing.
    */
-  public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files) {
+  public ReadInputs(
+      PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files, long splitBytes) {
     super("ReadInputs");
+    if (splitBytes < 1) {
+      throw new IllegalArgumentException("splitBytes must be positive, got " + splitBytes);
+    }
+    this.splitBytes = splitBytes;
     this.files = files == null ? null : List.copyOf(files);
     this.spec = Objects.requireNonNull(spec, "spec");
     this.runId = Objects.requireNonNull(runId, "runId");
@@ -94,6 +126,9 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     PCollectionTuple out =
         matched
             .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+            .apply("PlanSplits", ParDo.of(new PlanFn(spec, maxRecordBytes, splitBytes)))
+            .setCoder(FileSplit.CODER)
+            .apply("SpreadSplits", Reshuffle.viaRandomKey())
             .apply(
                 "ReadRecords",
                 ParDo.of(new ReadFileFn(spec, runId, maxRecordBytes))
@@ -117,8 +152,88 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     return list;
   }
 
-  /** Reads one file into records and ingest rejections. */
-  static final class ReadFileFn extends DoFn<FileIO.ReadableFile, SourceRecord> {
+  /**
+   * One part of an input file to read: the whole file ({@code split.first()} and {@code end < 0}),
+   * or the bytes {@code [split.start, end)} ({@code end < 0}: to the end of the file).
+   */
+  public record FileSplit(String path, RecordReader.Split split, long end) {
+    static final Coder<FileSplit> CODER = new FileSplitCoder();
+
+    boolean whole() {
+      return split.first() && end < 0;
+    }
+  }
+
+  static final class FileSplitCoder extends CustomCoder<FileSplit> {
+    private static final Coder<String> STRING = StringUtf8Coder.of();
+    private static final Coder<String> NULLABLE = NullableCoder.of(StringUtf8Coder.of());
+    private static final Coder<Long> LONG = VarLongCoder.of();
+
+    @Override
+    public void encode(FileSplit f, OutputStream out) throws IOException {
+      STRING.encode(f.path(), out);
+      LONG.encode(f.split().start(), out);
+      LONG.encode(f.split().line(), out);
+      NULLABLE.encode(f.split().header(), out);
+      LONG.encode(f.end() + 1, out); // -1 (to the end) as 0: var-longs are short for small values
+    }
+
+    @Override
+    public FileSplit decode(InputStream in) throws IOException {
+      String path = STRING.decode(in);
+      RecordReader.Split split = new RecordReader.Split(LONG.decode(in), LONG.decode(in), NULLABLE.decode(in));
+      return new FileSplit(path, split, LONG.decode(in) - 1);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  /** Plans each matched file's splits: one for a small or compressed file, else parts of about {@code splitBytes}. */
+  static final class PlanFn extends DoFn<FileIO.ReadableFile, FileSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanFn.class);
+
+    private final PipelineSpec spec;
+    private final int maxRecordBytes;
+    private final long splitBytes;
+
+    PlanFn(PipelineSpec spec, int maxRecordBytes, long splitBytes) {
+      this.spec = spec;
+      this.maxRecordBytes = maxRecordBytes;
+      this.splitBytes = splitBytes;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<FileSplit> out) {
+      MatchResult.Metadata meta = file.getMetadata();
+      String path = meta.resourceId().toString();
+      boolean splittable =
+          meta.sizeBytes() > splitBytes
+              && meta.isReadSeekEfficient()
+              && Compression.detect(meta.resourceId().getFilename()) == Compression.UNCOMPRESSED;
+      if (!splittable) {
+        out.output(new FileSplit(path, RecordReader.Split.WHOLE, -1));
+        return;
+      }
+      List<RecordReader.Split> splits;
+      try (InputStream in = Channels.newInputStream(FileSystems.open(meta.resourceId()))) {
+        splits = new RecordReader(spec.source(), maxRecordBytes).plan(in, splitBytes);
+      } catch (IOException | RuntimeException e) {
+        // read it whole: the reader reports what is wrong as an unreadable_input rejection
+        LOG.warn("could not plan parallel reads of {} ({}); reading it whole", path, e.toString());
+        out.output(new FileSplit(path, RecordReader.Split.WHOLE, -1));
+        return;
+      }
+      LOG.info("reading {} ({} bytes) in {} part(s)", path, meta.sizeBytes(), splits.size());
+      for (int i = 0; i < splits.size(); i++) {
+        long end = i + 1 < splits.size() ? splits.get(i + 1).start() : -1;
+        out.output(new FileSplit(path, splits.get(i), end));
+      }
+    }
+  }
+
+  /** Reads one file, or one part of it, into records and ingest rejections. */
+  static final class ReadFileFn extends DoFn<FileSplit, SourceRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
 
     private final PipelineSpec spec;
@@ -140,19 +255,20 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) {
-      String source = file.getMetadata().resourceId().toString();
+    public void process(@Element FileSplit part, MultiOutputReceiver out) {
+      String source = part.path();
       RecordSink sink = outputs.into(out);
       InputStream in;
       try {
-        in = Channels.newInputStream(file.open());
+        in = open(part);
       } catch (IOException | RuntimeException e) {
         // e.g. a gzip file whose header is corrupt: nothing of it can be read
-        sink.reject(SourceRecord.of(source, 1, ""), RecordReader.unreadable(1, e));
+        sink.reject(
+            SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
         return;
       }
       try {
-        reader.read(source, in, sink);
+        reader.read(source, in, sink, part.split());
       } finally {
         try {
           in.close();
@@ -160,6 +276,56 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
           LOG.warn("could not close {}: {}", source, e.toString());
         }
       }
+    }
+
+    private static InputStream open(FileSplit part) throws IOException {
+      ResourceId id = FileSystems.matchNewResource(part.path(), false);
+      if (part.whole()) {
+        return Channels.newInputStream(
+            Compression.detect(id.getFilename()).readDecompressed(FileSystems.open(id)));
+      }
+      ReadableByteChannel channel = FileSystems.open(id);
+      if (!(channel instanceof SeekableByteChannel seekable)) {
+        channel.close();
+        throw new IOException("cannot seek in " + part.path());
+      }
+      seekable.position(part.split().start());
+      InputStream in = new BufferedInputStream(Channels.newInputStream(seekable), 1 << 16);
+      return part.end() < 0 ? in : new Bounded(in, part.end() - part.split().start());
+    }
+  }
+
+  /** At most {@code limit} bytes of a stream (the part of a file a split covers). */
+  static final class Bounded extends FilterInputStream {
+    private long left;
+
+    Bounded(InputStream in, long limit) {
+      super(in);
+      this.left = limit;
+    }
+
+    @Override
+    public int read() throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int b = in.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = in.read(b, off, (int) Math.min(len, left));
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
     }
   }
 }

@@ -109,7 +109,87 @@ public final class RecordReader {
    * @param sourceName the name records carry as their {@link SourceRecord#source()}
    */
   public void read(String sourceName, InputStream in, RecordSink sink) {
-    new Pass(sourceName, in, sink).run();
+    new Pass(sourceName, in, sink, Split.WHOLE).run();
+  }
+
+  /**
+   * Reads one split of a file planned by {@link #plan}: {@code in} must be positioned at the split's
+   * start and end where the split ends (or at the end of the file, for the last one). The records
+   * and rejections are exactly those a {@link #read} of the whole file gives for that byte range,
+   * with the same line numbers and CSV header.
+   */
+  public void read(String sourceName, InputStream in, RecordSink sink, Split split) {
+    new Pass(sourceName, in, sink, split).run();
+  }
+
+  /**
+   * Where one part of a file starts: its byte offset, the line number of its first byte, and (CSV
+   * with a header) the header its records carry. The first split of a file starts at 0 and reads
+   * the BOM and the header itself.
+   */
+  public record Split(long start, long line, String header) {
+    public static final Split WHOLE = new Split(0, 1, null);
+
+    public boolean first() {
+      return start == 0;
+    }
+  }
+
+  /**
+   * Plans how to read one uncompressed file in parts: scans {@code in} (the whole file from its
+   * start) once for record boundaries, without decoding records, and returns the start of every
+   * part, each at least {@code targetBytes} after the previous one and always at the start of a
+   * record (after a line feed that ends one: a line break inside a quoted CSV field never splits).
+   * Reading every split with {@link #read(String, InputStream, RecordSink, Split)} gives exactly
+   * the records of one whole {@link #read}. The first split is always {@link Split#WHOLE}'s start.
+   *
+   * @throws IOException if the file cannot be read; the caller then reads it whole, which reports
+   *     the problem as an {@code unreadable_input} rejection
+   */
+  public java.util.List<Split> plan(InputStream in, long targetBytes) throws IOException {
+    if (targetBytes < 1) {
+      throw new IllegalArgumentException("targetBytes must be positive, got " + targetBytes);
+    }
+    java.util.List<Split> splits = new java.util.ArrayList<>();
+    splits.add(Split.WHOLE);
+    if (!csv) {
+      // JSON Lines: every line feed ends a record, so a plain byte scan finds the boundaries
+      long offset = 0;
+      long line = 1;
+      long next = targetBytes;
+      int n;
+      while ((n = in.read(chunk, 0, chunk.length)) >= 0) {
+        for (int i = 0; i < n; i++) {
+          if (chunk[i] == LF) {
+            line++;
+            long boundary = offset + i + 1;
+            if (boundary >= next) {
+              splits.add(new Split(boundary, line, null));
+              next = boundary + targetBytes;
+            }
+          }
+        }
+        offset += n;
+      }
+      dropEmptyLast(splits, offset);
+      return splits;
+    }
+    Pass scan = new Pass("", in, null, Split.WHOLE);
+    scan.planTarget = targetBytes;
+    scan.plan = splits;
+    scan.run();
+    if (scan.failure != null) {
+      throw scan.failure;
+    }
+    dropEmptyLast(splits, scan.offset);
+    return splits;
+  }
+
+  /** A split starting at the very end of the file would read nothing. */
+  private static void dropEmptyLast(java.util.List<Split> splits, long size) {
+    if (splits.size() > 1 && splits.get(splits.size() - 1).start() >= size) {
+      splits.remove(splits.size() - 1);
+    }
   }
 
   /** The violation for an input that cannot be read (further), at {@code line}. */
@@ -147,25 +227,42 @@ public final class RecordReader {
     private boolean pendingCr;
     private Csv state = Csv.FIELD_START;
 
-    private long line = 1;
-    private long recordLine = 1;
-    private boolean headerPending = csvHeader;
+    private long line;
+    private long recordLine;
+    private boolean headerPending;
     private String header;
+    private final boolean first;
 
-    Pass(String source, InputStream in, RecordSink sink) {
+    /** Planning ({@link #plan}): the splits found so far (null when reading), and their size. */
+    private java.util.List<Split> plan;
+    private long planTarget;
+    /** Planning: the offset of the byte being scanned, then the number of bytes scanned. */
+    private long offset;
+    private IOException failure;
+
+    Pass(String source, InputStream in, RecordSink sink, Split split) {
       this.source = source;
       this.in = in;
       this.sink = sink;
+      this.first = split.first();
+      this.line = split.line();
+      this.recordLine = split.line();
+      this.headerPending = csvHeader && first;
+      this.header = split.header();
     }
 
     void run() {
-      boolean atStart = true;
+      boolean atStart = first;
       while (true) {
         int n;
         try {
           n = atStart ? readStart() : in.read(chunk, 0, chunk.length);
         } catch (IOException | RuntimeException e) {
           // Only failures of the stream itself land here (corrupt compression, I/O errors).
+          if (plan != null) {
+            failure = e instanceof IOException io ? io : new IOException(e);
+            return;
+          }
           failed(e instanceof UncheckedIOException u ? u.getCause() : e);
           return;
         }
@@ -179,8 +276,15 @@ public final class RecordReader {
             from = 3;
           }
         }
-        for (int i = from; i < n; i++) {
-          accept(chunk[i]);
+        if (plan == null) {
+          for (int i = from; i < n; i++) {
+            accept(chunk[i]);
+          }
+        } else {
+          offset += from;
+          for (int i = from; i < n; i++, offset++) {
+            accept(chunk[i]);
+          }
         }
       }
       if (pendingCr) {
@@ -232,6 +336,12 @@ public final class RecordReader {
       endRecord();
       line++;
       recordLine = line;
+      if (plan != null && !headerPending) {
+        long boundary = offset + 1;
+        if (boundary - plan.get(plan.size() - 1).start() >= planTarget) {
+          plan.add(new Split(boundary, line, header));
+        }
+      }
     }
 
     private void data(byte b) {
@@ -242,6 +352,9 @@ public final class RecordReader {
         blank = false;
       }
       size++;
+      if (plan != null && !headerPending) {
+        return; // planning: only the header's text is needed
+      }
       if (held < holdLimit && (size <= maxRecordBytes || held < PREVIEW_BYTES)) {
         if (held == record.length) {
           record = Arrays.copyOf(record, (int) Math.min((long) holdLimit, 2L * record.length));
@@ -263,6 +376,16 @@ public final class RecordReader {
     private void endRecord() {
       try {
         if (size == 0 || blank) {
+          return;
+        }
+        if (plan != null) {
+          if (headerPending) {
+            headerPending = false;
+            if (size <= maxRecordBytes) {
+              String h = decodeStrict();
+              header = h != null ? h : lenient(held);
+            }
+          }
           return;
         }
         if (size > maxRecordBytes) {

@@ -106,6 +106,58 @@ public class ReadInputsTest {
   }
 
   @Test
+  public void aLargeFileIsReadInPartsWithItsLineNumbersAndAGzipFileWhole() throws IOException {
+    File dir = tmp.newFolder("in");
+    StringBuilder text = new StringBuilder("\uFEFF");
+    List<SourceRecord> expected = new ArrayList<>();
+    String big = new File(dir, "big.jsonl").getPath();
+    String gz = new File(dir, "small.jsonl.gz").getPath();
+    long line = 1;
+    for (int i = 1; i <= 500; i++) {
+      String record = "{\"n\":" + i + ",\"pad\":\"" + "p".repeat(i % 37) + "\"}";
+      text.append(record).append(i % 50 == 0 ? "\r\n\n" : "\n");
+      expected.add(SourceRecord.of(big, line, record));
+      line += i % 50 == 0 ? 2 : 1;
+    }
+    write(dir, "big.jsonl", text.toString().getBytes(UTF_8));
+    write(dir, "small.jsonl.gz", gzip(text.toString()));
+    for (SourceRecord r : List.copyOf(expected)) {
+      expected.add(SourceRecord.of(gz, r.line(), r.text()));
+    }
+    PipelineSpec spec = spec(jsonlSource(dir + "/*.jsonl*"), "n");
+
+    // the plan: ~1 KB parts of the plain file (about 15 KB), the gzip file whole
+    PAssert.that(
+            p.apply("Match", org.apache.beam.sdk.io.FileIO.match().filepattern(dir + "/*.jsonl*"))
+                .apply("Open", org.apache.beam.sdk.io.FileIO.readMatches())
+                .apply("Plan", org.apache.beam.sdk.transforms.ParDo.of(new ReadInputs.PlanFn(spec, 1024, 1000)))
+                .setCoder(ReadInputs.FileSplit.CODER))
+        .satisfies(
+            splits -> {
+              long plainParts = 0;
+              long gzParts = 0;
+              for (ReadInputs.FileSplit s : splits) {
+                if (s.path().equals(big)) {
+                  plainParts++;
+                } else {
+                  gzParts++;
+                  assertThat(s.whole(), is(true));
+                }
+              }
+              assertThat("parts of the plain file: " + plainParts, plainParts >= 10, is(true));
+              assertThat(gzParts, is(1L));
+              return null;
+            });
+    ReadInputs.Outputs out =
+        ReadInputs.Outputs.of(p.begin().apply(new ReadInputs(spec, RUN, 1024, null, 1000)));
+    PAssert.that(out.records()).containsInAnyOrder(expected);
+    PAssert.that(out.rejections()).empty();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, CauceMetrics.READ), is(1000L));
+  }
+
+  @Test
   public void corruptGzipIsOneUnreadableInputRejectionAfterItsGoodRecords() throws IOException {
     File dir = tmp.newFolder("in");
     StringBuilder text = new StringBuilder();

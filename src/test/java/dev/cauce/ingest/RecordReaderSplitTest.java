@@ -1,0 +1,184 @@
+package dev.cauce.ingest;
+
+import static dev.cauce.ingest.TestSpecs.csvSource;
+import static dev.cauce.ingest.TestSpecs.jsonlSource;
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+
+import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Violation;
+import dev.cauce.spec.PipelineSpec.SourceSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.junit.Test;
+
+/**
+ * Reading a file in planned splits ({@link RecordReader#plan}) gives exactly what one whole read
+ * gives: the same records and rejections, in the same order, with the same lines and CSV header.
+ */
+public class RecordReaderSplitTest {
+  private static final String SRC = "/data/in";
+
+  /** Everything a read emits, as comparable strings. */
+  private static final class Events implements RecordSink {
+    final List<String> events = new ArrayList<>();
+
+    @Override
+    public void record(SourceRecord r) {
+      events.add("record " + r.line() + " [" + r.text() + "] header=" + r.header());
+    }
+
+    @Override
+    public void reject(SourceRecord origin, Violation v) {
+      events.add(v.reason() + " " + origin.line() + " [" + origin.text() + "] header=" + origin.header() + " " + v.message());
+    }
+  }
+
+  private static List<String> whole(SourceSpec source, int max, byte[] bytes) {
+    Events e = new Events();
+    new RecordReader(source, max).read(SRC, new ByteArrayInputStream(bytes), e);
+    return e.events;
+  }
+
+  private static List<RecordReader.Split> plan(SourceSpec source, int max, byte[] bytes, long target) throws IOException {
+    return new RecordReader(source, max).plan(new ByteArrayInputStream(bytes), target);
+  }
+
+  private static List<String> split(SourceSpec source, int max, byte[] bytes, List<RecordReader.Split> splits) {
+    Events e = new Events();
+    RecordReader reader = new RecordReader(source, max);
+    for (int i = 0; i < splits.size(); i++) {
+      int start = (int) splits.get(i).start();
+      int end = i + 1 < splits.size() ? (int) splits.get(i + 1).start() : bytes.length;
+      reader.read(SRC, new ByteArrayInputStream(Arrays.copyOfRange(bytes, start, end)), e, splits.get(i));
+    }
+    return e.events;
+  }
+
+  private static void assertSplitsReadAsWhole(SourceSpec source, int max, byte[] bytes) throws IOException {
+    List<String> expected = whole(source, max, bytes);
+    for (long target : new long[] {1, 2, 3, 5, 8, 13, 40, 100, bytes.length, bytes.length + 1L}) {
+      List<RecordReader.Split> splits = plan(source, max, bytes, target);
+      assertThat("first split", splits.get(0), equalTo(RecordReader.Split.WHOLE));
+      for (int i = 1; i < splits.size(); i++) {
+        assertThat("split " + i + " at least " + target + " bytes after the previous",
+            splits.get(i).start() - splits.get(i - 1).start() >= target, equalTo(true));
+        assertThat("split " + i + " starts after a line feed", bytes[(int) splits.get(i).start() - 1], equalTo((byte) '\n'));
+      }
+      assertThat("target " + target + ", splits " + splits, split(source, max, bytes, splits), equalTo(expected));
+    }
+  }
+
+  private static byte[] bytes(String s) {
+    return s.getBytes(UTF_8);
+  }
+
+  private static byte[] concat(byte[]... parts) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] p : parts) {
+      out.writeBytes(p);
+    }
+    return out.toByteArray();
+  }
+
+  @Test
+  public void jsonlSplitsGiveTheWholeReadWithBomCrlfBlankLinesAndBadRecords() throws IOException {
+    byte[] data =
+        concat(
+            new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+            bytes("{\"id\":1}\r\n\r\n   \n{\"id\":2}\n"),
+            new byte[] {'{', (byte) 0xC3, '}', '\n'}, // invalid UTF-8
+            bytes("{\"id\":\"" + "x".repeat(60) + "\"}\n"), // too long at max 40
+            bytes("a\rb\n{\"id\":3}\r\n\n\n{\"id\":4}"));
+    assertSplitsReadAsWhole(jsonlSource(SRC), 40, data);
+    assertThat(whole(jsonlSource(SRC), 40, data), hasSize(7));
+  }
+
+  @Test
+  public void csvSplitsNeverCutAQuotedLineBreakAndCarryTheHeader() throws IOException {
+    byte[] data =
+        bytes("id,note\r\n1,plain\n2,\"two\nlines\"\n3,\"crlf\r\ninside, and \"\"quotes\"\"\"\n\n4,\"open\n5,x\n6,\"\"\n7,last");
+    assertSplitsReadAsWhole(csvSource(SRC), 1 << 20, data);
+    List<String> events = whole(csvSource(SRC), 1 << 20, data);
+    assertThat(events.get(0), equalTo("record 2 [1,plain] header=id,note"));
+    assertThat(events.get(1), equalTo("record 3 [2,\"two\nlines\"] header=id,note"));
+  }
+
+  @Test
+  public void csvHeaderThatIsInvalidOrTooLongIsHandledAsInAWholeRead() throws IOException {
+    byte[] badHeader = concat(bytes("id,n"), new byte[] {(byte) 0xFF}, bytes("te\n1,a\n2,b\n3,c\n"));
+    assertSplitsReadAsWhole(csvSource(SRC), 1 << 20, badHeader);
+    byte[] longHeader = bytes("\n\nid,a_very_long_header_name\n1,a\n2,b\n3,c\n");
+    assertSplitsReadAsWhole(csvSource(SRC), 12, longHeader);
+  }
+
+  @Test
+  public void randomFilesSplitAnywhereReadTheSame() throws IOException {
+    Random random = new Random(7);
+    String[] pieces = {"a", ",", "\"", "\n", "\r\n", "\r", " ", "é", "{\"k\":1}", "\"\""};
+    for (int round = 0; round < 200; round++) {
+      StringBuilder sb = new StringBuilder();
+      int n = 1 + random.nextInt(120);
+      for (int i = 0; i < n; i++) {
+        sb.append(pieces[random.nextInt(pieces.length)]);
+      }
+      byte[] data = bytes(sb.toString());
+      assertSplitsReadAsWhole(csvSource(SRC), 1 + random.nextInt(40), data);
+      assertSplitsReadAsWhole(jsonlSource(SRC), 1 + random.nextInt(40), data);
+    }
+  }
+
+  @Test
+  public void aLargeJsonlFileIsPlannedInPartsOfAboutTheTarget() throws IOException {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 10_000; i++) {
+      sb.append("{\"id\":").append(i).append("}\n");
+    }
+    byte[] data = bytes(sb.toString());
+    List<RecordReader.Split> splits = plan(jsonlSource(SRC), 1 << 20, data, 10_000);
+    assertThat(splits.size(), greaterThan(10));
+    assertThat(splits.size(), equalTo((int) Math.ceil(data.length / 10_000.0)));
+    assertThat(splits.get(1).line(), equalTo(1L + countLf(data, (int) splits.get(1).start())));
+    assertThat(split(jsonlSource(SRC), 1 << 20, data, splits), equalTo(whole(jsonlSource(SRC), 1 << 20, data)));
+  }
+
+  @Test
+  public void aFileSmallerThanTheTargetIsOneSplit() throws IOException {
+    assertThat(plan(jsonlSource(SRC), 100, bytes("{}\n{}\n"), 1000), contains(RecordReader.Split.WHOLE));
+    assertThat(plan(csvSource(SRC), 100, bytes("a\n1\n"), 1000), contains(RecordReader.Split.WHOLE));
+    assertThat(plan(jsonlSource(SRC), 100, new byte[0], 1), contains(RecordReader.Split.WHOLE));
+  }
+
+  @Test
+  public void aFailingStreamMakesPlanningFail() {
+    InputStream broken =
+        new InputStream() {
+          @Override
+          public int read() throws IOException {
+            throw new IOException("disk gone");
+          }
+        };
+    org.junit.Assert.assertThrows(IOException.class, () -> new RecordReader(csvSource(SRC), 100).plan(broken, 10));
+    org.junit.Assert.assertThrows(IOException.class, () -> new RecordReader(jsonlSource(SRC), 100).plan(broken, 10));
+  }
+
+  private static long countLf(byte[] data, int upTo) {
+    long n = 0;
+    for (int i = 0; i < upTo; i++) {
+      if (data[i] == '\n') {
+        n++;
+      }
+    }
+    return n;
+  }
+}
