@@ -105,7 +105,7 @@ public final class CauceJob {
 
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
-            .setRowSchema(Schemas.typed(spec));
+            .setCoder(Coders.typedRow(Schemas.typed(spec)));
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
     return new Outputs(rows, allRejections, kept);

@@ -8,6 +8,8 @@ import dev.cauce.spec.PipelineSpec;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -19,22 +21,56 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Deduplicate: keeps one record per key ({@link Deduper}) and counts the others as {@code
- * duplicates}. Records are grouped by a hash bucket of their key, not by the key itself: a few
- * large groups instead of one group per key, which keeps the Direct runner usable (it pays a fixed
- * cost per group) while Flink still spreads buckets over its workers. Within a bucket only the
- * current winner per key is held in memory; the group's records are streamed.
+ * duplicates}. How records are grouped depends on the runner ({@link Grouping}); the result does
+ * not, since the kept record is chosen by a total order.
  */
 public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
-  private final PipelineSpec spec;
+  /** How records meet their duplicates. */
+  public enum Grouping {
+    /**
+     * By the key itself: one group per key. A runner that sorts to group (Flink batch) then hands
+     * the keep step one key's records at a time, so memory stays flat however large the input.
+     */
+    KEY,
+    /**
+     * By a hash bucket of the key (the spec's {@code buckets}): a few large groups, each holding the
+     * current winner per key in memory. The Direct runner pays a fixed cost per group and keeps
+     * every group in memory anyway, so few groups are what keeps it usable.
+     */
+    BUCKET;
 
+    /** BUCKET on the Direct runner, KEY on every other. */
+    public static Grouping forRunner(PipelineOptions options) {
+      return options.getRunner().getSimpleName().equals("DirectRunner") ? BUCKET : KEY;
+    }
+  }
+
+  private final PipelineSpec spec;
+  private final Grouping grouping;
+
+  /** Grouping chosen for the pipeline's runner ({@link Grouping#forRunner}). */
   public Deduplicate(PipelineSpec spec) {
+    this(spec, null);
+  }
+
+  public Deduplicate(PipelineSpec spec, Grouping grouping) {
     super("Deduplicate");
     this.spec = spec;
+    this.grouping = grouping;
   }
 
   @Override
   public PCollection<CauceRecord> expand(PCollection<CauceRecord> input) {
     var recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    Grouping g = grouping != null ? grouping : Grouping.forRunner(input.getPipeline().getOptions());
+    if (g == Grouping.KEY) {
+      return input
+          .apply("Key", ParDo.of(new KeyFn(spec)))
+          .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
+          .apply("Group by key", GroupByKey.create())
+          .apply("Keep one", ParDo.of(new KeepOneFn(spec)))
+          .setCoder(recordCoder);
+    }
     return input
         .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
         .setCoder(KvCoder.of(VarIntCoder.of(), recordCoder))
@@ -59,6 +95,55 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     @ProcessElement
     public void process(@Element CauceRecord r, OutputReceiver<KV<Integer, CauceRecord>> out) {
       out.output(KV.of(deduper.bucketOf(deduper.keyOf(r.row())), r));
+    }
+  }
+
+  static final class KeyFn extends DoFn<CauceRecord, KV<String, CauceRecord>> {
+    private final PipelineSpec spec;
+    private transient Deduper deduper;
+
+    KeyFn(PipelineSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+    }
+
+    @ProcessElement
+    public void process(@Element CauceRecord r, OutputReceiver<KV<String, CauceRecord>> out) {
+      out.output(KV.of(deduper.keyOf(r.row()), r));
+    }
+  }
+
+  /** One key's records: keeps one, counts the rest. */
+  static final class KeepOneFn extends DoFn<KV<String, Iterable<CauceRecord>>, CauceRecord> {
+    private final PipelineSpec spec;
+    private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
+    private transient Deduper deduper;
+
+    KeepOneFn(PipelineSpec spec) {
+      this.spec = spec;
+    }
+
+    @Setup
+    public void setup() {
+      deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<CauceRecord>> group, OutputReceiver<CauceRecord> out) {
+      CauceRecord kept = null;
+      long seen = 0;
+      for (CauceRecord r : group.getValue()) {
+        seen++;
+        kept = kept == null ? r : deduper.keep(kept, r);
+      }
+      if (seen > 1) {
+        duplicates.inc(seen - 1);
+      }
+      out.output(kept);
     }
   }
 

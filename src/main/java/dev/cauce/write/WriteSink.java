@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.core.Coders;
 import dev.cauce.core.Schemas;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
@@ -52,7 +53,7 @@ public final class WriteSink extends PTransform<PCollection<Row>, WriteFilesResu
     }
     PCollection<Row> counted =
         rows.apply("Count", ParDo.of(new CountEach<Row>(CauceMetrics.written(sink.name()))))
-            .setRowSchema(schema);
+            .setCoder(Coders.typedRow(schema));
     FileIO.Write<Void, Row> write =
         switch (sink.format()) {
           case JSONL -> FileIO.<Row>write().via(new TextLineSink<>(null, () -> new RowJson(schema)::format));

@@ -21,12 +21,26 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 
+/** Both groupings (by key, as on Flink; by hash bucket, as on the Direct runner) keep the same records. */
+@RunWith(Parameterized.class)
 public class DeduplicateTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
+  @Parameters(name = "{0}")
+  public static List<Object[]> groupings() {
+    return List.of(new Object[] {Deduplicate.Grouping.KEY}, new Object[] {Deduplicate.Grouping.BUCKET});
+  }
+
+  @Parameter(0)
+  public Deduplicate.Grouping grouping;
+
   @Test
-  public void keepsLatestPerKeyAndCountsDuplicatesAcrossBuckets() {
+  public void keepsLatestPerKeyAndCountsDuplicates() {
     PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 3));
     List<CauceRecord> input = new ArrayList<>();
     // 50 keys, each seen 3 times; the winner is the one with the greatest updated_at (line 2)
@@ -39,7 +53,7 @@ public class DeduplicateTest {
 
     PCollection<String> kept =
         p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-            .apply(new Deduplicate(spec))
+            .apply(new Deduplicate(spec, grouping))
             .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
 
     List<String> expected = new ArrayList<>();
