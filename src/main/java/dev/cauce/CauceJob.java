@@ -77,27 +77,37 @@ public final class CauceJob {
 
   public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
     List<PCollection<Rejection>> rejections = new ArrayList<>();
+    List<FusedStages.Next> afterParse =
+        List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic));
+    Coders.CauceRecordCoder recordCoder = Coders.cauceRecord(Schemas.typed(spec));
 
-    PCollectionTuple ingested =
-        input.replayPattern() == null
-            ? p.apply(spec.source().isHttp()
-                ? new HttpSource(spec, runId, input.maxRecordBytes())
-                : new ReadInputs(spec, runId, input.maxRecordBytes(), input.files(), input.splitBytes()))
-            : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
-    PCollection<SourceRecord> records =
-        ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);
-    rejections.add(ingested.get(input.replayPattern() == null ? ReadInputs.REJECTIONS : ReplayDeadLetter.REJECTIONS));
-
-    // Parse, clean and validate run in one DoFn (each record through the three stages' logic in
-    // turn, same rejections and counters as three RecordStages): no hand-over between them.
-    Staged<CauceRecord> validated =
-        records.apply(
-            new FusedStages(
-                "Parse, clean, validate", spec, runId, Stage.PARSE, ParseStage::logic,
-                List.of(
-                    new FusedStages.Next(Stage.CLEAN, CleanStage::logic),
-                    new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
-                Coders.cauceRecord(Schemas.typed(spec))));
+    Staged<CauceRecord> validated;
+    if (input.replayPattern() == null && !spec.source().isHttp()) {
+      // Files: read, parse, clean and validate run in one DoFn per part of a file (each record
+      // through the stages' logic in turn, the same rejections and counters as separate steps):
+      // no hand-over of records between ingest and the stages.
+      PCollection<ReadInputs.FileSplit> splits =
+          p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()));
+      validated =
+          splits.apply(
+              new FusedStages<>(
+                  "Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()),
+                  Stage.PARSE, ParseStage::logic, afterParse, recordCoder));
+    } else {
+      PCollectionTuple ingested =
+          input.replayPattern() == null
+              ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
+              : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
+      PCollection<SourceRecord> records =
+          ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);
+      rejections.add(ingested.get(input.replayPattern() == null ? ReadInputs.REJECTIONS : ReplayDeadLetter.REJECTIONS));
+      // Parse, clean and validate in one DoFn: no hand-over between them.
+      validated =
+          records.apply(
+              new FusedStages<>(
+                  "Parse, clean, validate", spec, runId, FusedStages.records(), Stage.PARSE, ParseStage::logic,
+                  afterParse, recordCoder));
+    }
     rejections.add(validated.rejections());
 
     PCollection<CauceRecord> kept =

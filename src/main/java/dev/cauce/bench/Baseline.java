@@ -1,6 +1,6 @@
 package dev.cauce.bench;
 
-import dev.cauce.ingest.RecordSink;
+import dev.cauce.core.RecordSink;
 import dev.cauce.clean.Cleaner;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.Result;

@@ -4,6 +4,7 @@ import dev.cauce.core.RecordStage.LogicFactory;
 import dev.cauce.core.RecordStage.Outcome;
 import dev.cauce.core.RecordStage.StageLogic;
 import dev.cauce.spec.PipelineSpec;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.Coder;
@@ -21,27 +22,54 @@ import org.apache.beam.sdk.values.TupleTagList;
  * goes through the stages' logic in order, exactly as through a chain of {@link RecordStage}s: the
  * first stage that rejects it produces its {@link Rejection} (with that stage's id and every
  * violation it found), warnings are counted, and the same counters move. A record that passes every
- * stage comes out {@link CauceRecord#locatedOnly located only} (its origin's text dropped). Only the plumbing
- * differs: one DoFn instead of three, so no element is handed (copied, encoded, decoded or
+ * stage comes out {@link CauceRecord#locatedOnly located only} (its origin's text dropped). Only the
+ * plumbing differs: one DoFn instead of three, so no element is handed (copied, encoded, decoded or
  * scheduled as a bundle) between the stages, which the profiles of the Direct runner and of Flink
  * showed as a large share of the job's time.
+ *
+ * <p>The input elements become source records through a {@link Front}: {@link #records()} for a
+ * collection of {@link SourceRecord}s, or an ingest front that reads each element (a part of a
+ * file, see {@code ReadInputs#front}) so that reading fuses with the stages too: on Flink every
+ * step with a side output ends a chain of operators, and each record read would otherwise be
+ * encoded and decoded once more between ingest and parse. Records an ingest front rejects become
+ * rejections of stage {@code ingest}.
  */
-public final class FusedStages extends PTransform<PCollection<SourceRecord>, Staged<CauceRecord>> {
+public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<CauceRecord>> {
   /** One stage of the chain after the first. */
-  public record Next(Stage stage, LogicFactory<CauceRecord, CauceRecord> factory) implements java.io.Serializable {}
+  public record Next(Stage stage, LogicFactory<CauceRecord, CauceRecord> factory) implements Serializable {}
+
+  /** How each input element becomes source records; serializable so Beam can ship it. */
+  @FunctionalInterface
+  public interface Front<I> extends Serializable {
+    /** Built once per DoFn instance ({@code @Setup}). */
+    Reader<I> create(PipelineSpec spec);
+  }
+
+  /** Hands every record of one input element to the sink (ingest rejections too). */
+  @FunctionalInterface
+  public interface Reader<I> {
+    void read(I element, RecordSink sink);
+  }
+
+  /** The front for elements that already are source records (read by an earlier step). */
+  public static Front<SourceRecord> records() {
+    return spec -> (record, sink) -> sink.record(record);
+  }
 
   private final PipelineSpec spec;
   private final String runId;
+  private final Front<I> front;
   private final Stage firstStage;
   private final LogicFactory<SourceRecord, CauceRecord> first;
   private final List<Next> rest;
   private final Coder<CauceRecord> outputCoder;
 
-  public FusedStages(String name, PipelineSpec spec, String runId, Stage firstStage,
+  public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
       LogicFactory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder) {
     super(name);
     this.spec = spec;
     this.runId = runId;
+    this.front = front;
     this.firstStage = firstStage;
     this.first = first;
     this.rest = List.copyOf(rest);
@@ -49,33 +77,38 @@ public final class FusedStages extends PTransform<PCollection<SourceRecord>, Sta
   }
 
   @Override
-  public Staged<CauceRecord> expand(PCollection<SourceRecord> input) {
+  public Staged<CauceRecord> expand(PCollection<I> input) {
     TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
     PCollectionTuple out =
         input.apply(
             "Apply stages",
-            ParDo.of(new ChainFn(spec, runId, firstStage, first, rest, passed, rejected))
+            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected))
                 .withOutputTags(passed, TupleTagList.of(rejected)));
     return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()));
   }
 
-  static final class ChainFn extends DoFn<SourceRecord, CauceRecord> {
+  static final class ChainFn<I> extends DoFn<I, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
+    private final Front<I> front;
     private final Stage firstStage;
     private final LogicFactory<SourceRecord, CauceRecord> firstFactory;
     private final List<Next> rest;
     private final TupleTag<CauceRecord> passedTag;
     private final TupleTag<Rejection> rejectedTag;
+    private transient Reader<I> reader;
     private transient StageLogic<SourceRecord, CauceRecord> first;
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
     private transient OutcomeRouter router;
+    private transient Sink sink;
 
-    ChainFn(PipelineSpec spec, String runId, Stage firstStage, LogicFactory<SourceRecord, CauceRecord> firstFactory,
-        List<Next> rest, TupleTag<CauceRecord> passedTag, TupleTag<Rejection> rejectedTag) {
+    ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
+        LogicFactory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
+        TupleTag<Rejection> rejectedTag) {
       this.spec = spec;
       this.runId = runId;
+      this.front = front;
       this.firstStage = firstStage;
       this.firstFactory = firstFactory;
       this.rest = rest;
@@ -85,29 +118,51 @@ public final class FusedStages extends PTransform<PCollection<SourceRecord>, Sta
 
     @Setup
     public void setup() {
+      reader = front.create(spec);
       first = firstFactory.create(spec);
       next = new ArrayList<>(rest.size());
       for (Next n : rest) {
         next.add(n.factory().create(spec));
       }
       router = new OutcomeRouter(runId, spec.name(), rejectedTag);
+      sink = new Sink();
     }
 
     @ProcessElement
-    public void process(@Element SourceRecord input, MultiOutputReceiver out) {
-      Outcome<CauceRecord> outcome = first.apply(input);
-      if (!router.passes(outcome, firstStage, input, out)) {
-        return;
+    public void process(@Element I input, MultiOutputReceiver out) {
+      sink.out = out;
+      try {
+        reader.read(input, sink);
+      } finally {
+        sink.out = null;
       }
-      CauceRecord record = outcome.value();
-      for (int i = 0; i < next.size(); i++) {
-        outcome = next.get(i).apply(record);
-        if (!router.passes(outcome, rest.get(i).stage(), input, out)) {
+    }
+
+    /** Runs each record through the stages, into the current element's outputs. */
+    private final class Sink implements RecordSink {
+      MultiOutputReceiver out;
+
+      @Override
+      public void record(SourceRecord input) {
+        Outcome<CauceRecord> outcome = first.apply(input);
+        if (!router.passes(outcome, firstStage, input, out)) {
           return;
         }
-        record = outcome.value();
+        CauceRecord record = outcome.value();
+        for (int i = 0; i < next.size(); i++) {
+          outcome = next.get(i).apply(record);
+          if (!router.passes(outcome, rest.get(i).stage(), input, out)) {
+            return;
+          }
+          record = outcome.value();
+        }
+        out.get(passedTag).output(record.locatedOnly()); // past the last stage: nothing rejects it any more
       }
-      out.get(passedTag).output(record.locatedOnly()); // past the last stage: nothing rejects it any more
+
+      @Override
+      public void reject(SourceRecord origin, Violation v) {
+        router.passes(new Outcome<>(null, List.of(v), List.of()), Stage.INGEST, origin, out);
+      }
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.cauce.ingest;
 
+import dev.cauce.core.RecordSink;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Stage;

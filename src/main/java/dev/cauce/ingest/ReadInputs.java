@@ -1,6 +1,9 @@
 package dev.cauce.ingest;
 
+import dev.cauce.core.RecordSink;
 import dev.cauce.core.Coders;
+import dev.cauce.core.FusedStages;
+import dev.cauce.core.Violation;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.monitor.CauceMetrics;
@@ -22,6 +25,7 @@ import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -115,20 +119,9 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    PCollection<MatchResult.Metadata> matched =
-        files == null
-            ? begin.apply(
-                "MatchFiles",
-                FileIO.match()
-                    .filepattern(spec.source().path())
-                    .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-            : begin.apply("ListedFiles", Create.of(metadata(files)).withCoder(MetadataCoderV2.of()));
     PCollectionTuple out =
-        matched
-            .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
-            .apply("PlanSplits", ParDo.of(new PlanFn(spec, maxRecordBytes, splitBytes)))
-            .setCoder(FileSplit.CODER)
-            .apply("SpreadSplits", Reshuffle.viaRandomKey())
+        begin
+            .apply("Plan", new Plan(spec, maxRecordBytes, files, splitBytes))
             .apply(
                 "ReadRecords",
                 ParDo.of(new ReadFileFn(spec, runId, maxRecordBytes))
@@ -136,6 +129,73 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     out.get(RECORDS).setCoder(Coders.sourceRecord());
     out.get(REJECTIONS).setCoder(Coders.rejection());
     return out;
+  }
+
+  /**
+   * The parts of the input to read, spread over the workers: the spec's source pattern (or the
+   * listed files) matched, each file planned ({@link PlanFn}), the splits reshuffled. Read them with
+   * {@link ReadInputs} itself, or fused with the record stages through {@link #front}.
+   */
+  public static final class Plan extends PTransform<PBegin, PCollection<FileSplit>> {
+    private final PipelineSpec spec;
+    private final int maxRecordBytes;
+    private final List<InputFiles.InputFile> files;
+    private final long splitBytes;
+
+    public Plan(PipelineSpec spec, int maxRecordBytes, List<InputFiles.InputFile> files, long splitBytes) {
+      this.spec = spec;
+      this.maxRecordBytes = maxRecordBytes;
+      this.files = files == null ? null : List.copyOf(files);
+      this.splitBytes = splitBytes;
+      if (splitBytes < 1 || maxRecordBytes < 1) {
+        throw new IllegalArgumentException("splitBytes and maxRecordBytes must be positive, got " + splitBytes + " and " + maxRecordBytes);
+      }
+    }
+
+    @Override
+    public PCollection<FileSplit> expand(PBegin begin) {
+      PCollection<MatchResult.Metadata> matched =
+          files == null
+              ? begin.apply(
+                  "MatchFiles",
+                  FileIO.match()
+                      .filepattern(spec.source().path())
+                      .withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
+              : begin.apply("ListedFiles", Create.of(metadata(files)).withCoder(MetadataCoderV2.of()));
+      return matched
+          .apply("OpenFiles", FileIO.readMatches().withCompression(Compression.AUTO))
+          .apply("PlanSplits", ParDo.of(new PlanFn(spec, maxRecordBytes, splitBytes)))
+          .setCoder(FileSplit.CODER)
+          .apply("SpreadSplits", Reshuffle.viaRandomKey());
+    }
+  }
+
+  /**
+   * The ingest front of {@link FusedStages}: reads each split, counting {@code read} for every
+   * record and every ingest rejection, as {@link ReadInputs} does.
+   */
+  public static FusedStages.Front<FileSplit> front(int maxRecordBytes) {
+    return spec -> {
+      RecordReader reader = new RecordReader(spec.source(), maxRecordBytes);
+      Counter read = CauceMetrics.counter(CauceMetrics.READ);
+      return (part, sink) ->
+          readSplit(
+              reader,
+              part,
+              new RecordSink() {
+                @Override
+                public void record(SourceRecord r) {
+                  read.inc();
+                  sink.record(r);
+                }
+
+                @Override
+                public void reject(SourceRecord origin, Violation v) {
+                  read.inc();
+                  sink.reject(origin, v);
+                }
+              });
+    };
   }
 
   private static List<MatchResult.Metadata> metadata(List<InputFiles.InputFile> files) {
@@ -232,10 +292,10 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     }
   }
 
+  private static final Logger LOG = LoggerFactory.getLogger(ReadInputs.class);
+
   /** Reads one file, or one part of it, into records and ingest rejections. */
   static final class ReadFileFn extends DoFn<FileSplit, SourceRecord> {
-    private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
-
     private final PipelineSpec spec;
     private final String runId;
     private final int maxRecordBytes;
@@ -256,29 +316,33 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
 
     @ProcessElement
     public void process(@Element FileSplit part, MultiOutputReceiver out) {
-      String source = part.path();
-      RecordSink sink = outputs.into(out);
-      InputStream in;
+      readSplit(reader, part, outputs.into(out));
+    }
+  }
+
+  /** Reads one split into {@code sink}; a file that cannot be opened is one unreadable_input rejection. */
+  static void readSplit(RecordReader reader, FileSplit part, RecordSink sink) {
+    String source = part.path();
+    InputStream in;
+    try {
+      in = open(part);
+    } catch (IOException | RuntimeException e) {
+      // e.g. a gzip file whose header is corrupt: nothing of it can be read
+      sink.reject(SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
+      return;
+    }
+    try {
+      reader.read(source, in, sink, part.split());
+    } finally {
       try {
-        in = open(part);
-      } catch (IOException | RuntimeException e) {
-        // e.g. a gzip file whose header is corrupt: nothing of it can be read
-        sink.reject(
-            SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
-        return;
-      }
-      try {
-        reader.read(source, in, sink, part.split());
-      } finally {
-        try {
-          in.close();
-        } catch (IOException e) {
-          LOG.warn("could not close {}: {}", source, e.toString());
-        }
+        in.close();
+      } catch (IOException e) {
+        LOG.warn("could not close {}: {}", source, e.toString());
       }
     }
+  }
 
-    private static InputStream open(FileSplit part) throws IOException {
+  private static InputStream open(FileSplit part) throws IOException {
       ResourceId id = FileSystems.matchNewResource(part.path(), false);
       if (part.whole()) {
         return Channels.newInputStream(
@@ -292,7 +356,6 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
       seekable.position(part.split().start());
       InputStream in = new BufferedInputStream(Channels.newInputStream(seekable), 1 << 16);
       return part.end() < 0 ? in : new Bounded(in, part.end() - part.split().start());
-    }
   }
 
   /** At most {@code limit} bytes of a stream (the part of a file a split covers). */

@@ -1,5 +1,6 @@
 package dev.cauce.ingest;
 
+import dev.cauce.core.RecordSink;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Violation;

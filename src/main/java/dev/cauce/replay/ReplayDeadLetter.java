@@ -7,7 +7,7 @@ import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.ingest.IngestOutputs;
-import dev.cauce.ingest.RecordSink;
+import dev.cauce.core.RecordSink;
 import dev.cauce.write.RejectionJson;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;

@@ -1,5 +1,6 @@
 package dev.cauce.ingest;
 
+import dev.cauce.core.RecordSink;
 import static dev.cauce.ingest.TestSpecs.csvSource;
 import static dev.cauce.ingest.TestSpecs.jsonlSource;
 import static java.nio.charset.StandardCharsets.UTF_8;

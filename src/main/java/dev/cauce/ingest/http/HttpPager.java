@@ -1,6 +1,6 @@
 package dev.cauce.ingest.http;
 
-import dev.cauce.ingest.RecordSink;
+import dev.cauce.core.RecordSink;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Violation;

@@ -1,6 +1,6 @@
 package dev.cauce.ingest.http;
 
-import dev.cauce.ingest.RecordSink;
+import dev.cauce.core.RecordSink;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;

@@ -1,10 +1,7 @@
-package dev.cauce.ingest;
-
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+package dev.cauce.core;
 
 /**
- * Receives what a source finds (a file's {@link RecordReader}, an API's pager): each record exactly
+ * Receives what a source finds (a file's {@code RecordReader}, an API's pager): each record exactly
  * once, good or bad. Conservation starts here: every call is one record read.
  */
 public interface RecordSink {
