@@ -1,19 +1,26 @@
 package dev.cauce.write;
 
 import java.math.BigDecimal;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.LocalDate;
+import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
+import org.joda.time.ReadableInstant;
 
 /**
- * Typed rows as Avro records for Parquet, through Beam's {@link AvroUtils}. Field types map as
- * AvroUtils maps them, all nullable: string → string, int → int, long → long, double → double,
- * boolean → boolean, date → int with logical type {@code date} (days since 1970-01-01), timestamp →
- * long with logical type {@code timestamp-millis}.
+ * Typed rows as Avro records for Parquet. The Avro schema is Beam's {@link AvroUtils#toAvroSchema}
+ * of {@link #parquetSchema}. Field types map as AvroUtils maps them, all nullable: string →
+ * string, int → int, long → long, double → double, boolean → boolean, date → int with logical type
+ * {@code date} (days since 1970-01-01), timestamp → long with logical type {@code
+ * timestamp-millis}.
+ *
+ * <p>Each record holds exactly the values {@link AvroUtils#toGenericRecord} would put for the row
+ * with its decimals made text (strings as {@link Utf8}, a date as its epoch day, a timestamp as its
+ * epoch millis), but computed directly, by a conversion per field chosen once rather than per row.
  *
  * <p>decimal → <b>string</b> in plain notation ({@link BigDecimal#toPlainString()}). AvroUtils maps
  * Beam's DECIMAL to Avro {@code bytes} with logical type {@code decimal(precision=2147483647,
@@ -56,36 +63,117 @@ public final class RowParquet {
     return n.isEmpty() || !Character.isLetter(n.charAt(0)) ? "r_" + n : n;
   }
 
-  private static final class ToRecord implements SerializableFunction<Row, GenericRecord> {
-    private final Schema typed;
-    private final Schema parquet;
-    private final String pipeline;
-    private final boolean[] decimal;
-    private transient org.apache.avro.Schema avro;
+  /**
+   * What {@code AvroUtils.genericFromBeamField} makes of a non-null value of each field kind of a
+   * typed row (Beam 2.62; decimals first made text, see the class comment).
+   */
+  private enum Conversion {
+    /** int, long, double, boolean: the value itself. */
+    AS_IS,
+    /** string: {@link Utf8} of the string. */
+    UTF8,
+    /** decimal: {@link Utf8} of {@link ValueText#decimal}. */
+    DECIMAL_TEXT,
+    /**
+     * date ({@link LocalDate}): {@link LocalDate#toEpochDay()} as a <b>Long</b>, in the Avro {@code
+     * int} field, exactly as AvroUtils does; Parquet's Avro writer takes any {@link Number} there.
+     */
+    EPOCH_DAY,
+    /** timestamp ({@link ReadableInstant}): its milliseconds since the epoch, a Long. */
+    EPOCH_MILLIS;
 
-    ToRecord(Schema typed, String pipeline) {
-      this.typed = typed;
-      this.parquet = parquetSchema(typed);
-      this.pipeline = pipeline;
-      this.decimal = new boolean[typed.getFieldCount()];
-      for (int i = 0; i < decimal.length; i++) {
-        decimal[i] = typed.getField(i).getType().getTypeName() == Schema.TypeName.DECIMAL;
+    static Conversion of(ValueText.Kind kind) {
+      return switch (kind) {
+        case STRING -> UTF8;
+        case INT, LONG, DOUBLE, BOOLEAN -> AS_IS;
+        case DECIMAL -> DECIMAL_TEXT;
+        case DATE -> EPOCH_DAY;
+        case TIMESTAMP -> EPOCH_MILLIS;
+      };
+    }
+
+    Object apply(Object v) {
+      return switch (this) {
+        case AS_IS -> v;
+        case UTF8 -> new Utf8((String) v);
+        case DECIMAL_TEXT -> new Utf8(ValueText.decimal((BigDecimal) v));
+        case EPOCH_DAY -> Long.valueOf(((LocalDate) v).toEpochDay());
+        case EPOCH_MILLIS -> Long.valueOf(((ReadableInstant) v).getMillis());
+      };
+    }
+  }
+
+  /** The Avro schema, and for each typed field its conversion and its Avro field position. */
+  private static final class Plan {
+    final org.apache.avro.Schema avro;
+    final Conversion[] conversions;
+    final int[] positions;
+
+    Plan(Schema typed, String pipeline) {
+      this.avro = avroSchema(typed, pipeline);
+      ValueText.Kind[] kinds = ValueText.kindsOf(typed);
+      this.conversions = new Conversion[kinds.length];
+      this.positions = new int[kinds.length];
+      for (int i = 0; i < kinds.length; i++) {
+        conversions[i] = Conversion.of(kinds[i]);
+        // by name, as AvroUtils finds a row field's Avro field
+        org.apache.avro.Schema.Field field = avro.getField(typed.getField(i).getName());
+        positions[i] = field.pos();
+        // AvroUtils writes a timestamp as millis into a long (as days into an int, never made here)
+        if (kinds[i] == ValueText.Kind.TIMESTAMP
+            && nonNull(field.schema()).getType() != org.apache.avro.Schema.Type.LONG) {
+          throw new IllegalStateException(
+              "timestamp field " + field.name() + " is not an Avro long: " + field.schema());
+        }
       }
     }
 
+    private static org.apache.avro.Schema nonNull(org.apache.avro.Schema s) {
+      if (s.getType() != org.apache.avro.Schema.Type.UNION) {
+        return s;
+      }
+      for (org.apache.avro.Schema t : s.getTypes()) {
+        if (t.getType() != org.apache.avro.Schema.Type.NULL) {
+          return t;
+        }
+      }
+      return s;
+    }
+  }
+
+  private static final class ToRecord implements SerializableFunction<Row, GenericRecord> {
+    private final Schema typed;
+    private final String pipeline;
+    // derived on first use where the function runs, not shipped with it; a race only builds an
+    // equal plan twice, and its fields are final
+    private transient Plan plan;
+
+    ToRecord(Schema typed, String pipeline) {
+      this.typed = typed;
+      this.pipeline = pipeline;
+      ValueText.kindsOf(typed); // refuse a field type that has no conversion now, not per row
+    }
+
+    /**
+     * The record {@code AvroUtils.toGenericRecord} would build from the row with its decimals made
+     * text: every field put by position with the value AvroUtils would put, null as null. (Going
+     * through AvroUtils itself re-derived every field's Avro type for every row.)
+     */
     @Override
     public GenericRecord apply(Row row) {
-      if (avro == null) {
-        avro = avroSchema(typed, pipeline);
+      Plan p = plan;
+      if (p == null) {
+        p = new Plan(typed, pipeline);
+        plan = p;
       }
-      // attachValues: the values already have the parquet schema's types (decimals as text), and
-      // Row.Builder#build's per-field verification showed in the Flink profile
-      List<Object> values = new ArrayList<>(decimal.length);
-      for (int i = 0; i < decimal.length; i++) {
+      Conversion[] conversions = p.conversions;
+      int[] positions = p.positions;
+      GenericData.Record record = new GenericData.Record(p.avro);
+      for (int i = 0; i < conversions.length; i++) {
         Object v = row.getValue(i);
-        values.add(decimal[i] && v != null ? ValueText.decimal((BigDecimal) v) : v);
+        record.put(positions[i], v == null ? null : conversions[i].apply(v));
       }
-      return AvroUtils.toGenericRecord(Row.withSchema(parquet).attachValues(values), avro);
+      return record;
     }
   }
 }
