@@ -28,8 +28,10 @@ JFR=${JFR:-0}
 EXTRA=${EXTRA:-}   # more cauce/Beam options for every cauce run, e.g. EXTRA=--enforceImmutability=false
 
 B=target/bench
-CP="target/classes:$(cat target/classpath.txt)"
 mkdir -p "$B/data" "$B/runs" "$B/jfr"
+# the runs use a copy of the compiled classes, so a rebuild while the bench runs cannot break it
+rm -rf "$B/classes" && cp -r target/classes "$B/classes"
+CP="$B/classes:$(cat target/classpath.txt)"
 RAW="$B/runs/raw.tsv"
 : > "$RAW"
 
