@@ -45,6 +45,16 @@ public final class Layout {
     return stagingRoot(output, runId).resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
   }
 
+  /**
+   * {@code <output>/_staging/<runId>/_tmp/parts/<name>/}: the part files a text sink with a fixed
+   * number of files is merged from ({@link MergeTextShards}).
+   */
+  public static ResourceId parts(String output, String runId, String name) {
+    return tempDir(output, runId)
+        .resolve("parts", StandardResolveOptions.RESOLVE_DIRECTORY)
+        .resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
   /** {@code <output>/_staging/<runId>/_tmp/}: Beam's temporary directory for the run's writes. */
   public static ResourceId tempDir(String output, String runId) {
     return stagingRoot(output, runId).resolve(TMP, StandardResolveOptions.RESOLVE_DIRECTORY);

@@ -6,8 +6,7 @@ import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -21,7 +20,7 @@ import org.apache.beam.sdk.values.PCollection;
  * one file (an empty one when there are none). Beam's temporary files go to {@code
  * <output>/_staging/<runId>/_tmp/}.
  */
-public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, WriteFilesResult<Void>> {
+public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, PDone> {
   /** The dead letter's shard count unless told otherwise. */
   public static final int DEFAULT_SHARDS = 1;
 
@@ -55,19 +54,14 @@ public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, Wr
   }
 
   @Override
-  public WriteFilesResult<Void> expand(PCollection<Rejection> rejections) {
+  public PDone expand(PCollection<Rejection> rejections) {
     PCollection<Rejection> counted =
         rejections
             .apply("Count", ParDo.of(new CountEach<Rejection>(CauceMetrics.DEAD_LETTERED)))
             .setCoder(Coders.rejection());
-    TextLineSink<Rejection> sink =
-        deadLetter.format() == SinkFormat.CSV
-            ? new TextLineSink<>(RejectionCsv.header(), () -> new RejectionCsv()::format)
-            : new TextLineSink<>(null, () -> new RejectionJson()::format);
-    return counted.apply(
-        "Files",
-        StagedWrite.toStaging(
-            FileIO.<Rejection>write().via(sink), output, runId, deadLetter.name(),
-            deadLetter.format().extension(), shards));
+    boolean csv = deadLetter.format() == SinkFormat.CSV;
+    TextLineSink.LineFormat<Rejection> format = csv ? () -> new RejectionCsv()::format : () -> new RejectionJson()::format;
+    return StagedWrite.text(
+        counted, csv ? RejectionCsv.header() : null, format, output, runId, deadLetter.name(), deadLetter.format().extension(), shards);
   }
 }

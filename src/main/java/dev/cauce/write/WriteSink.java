@@ -4,15 +4,16 @@ import dev.cauce.core.Coders;
 import dev.cauce.core.Schemas;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.SinkFormat;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -26,13 +27,16 @@ import org.apache.beam.sdk.values.Row;
  * through {@link ParquetIO#sink} with the Avro schema of {@link RowParquet} (decimals as strings).
  *
  * <p>Shards: {@code sink.shards()} files when it is above 0, else as many as the runner decides.
+ * JSON Lines and CSV with a fixed count are written as the runner shards them and then
+ * concatenated into that many files ({@link MergeTextShards}); Parquet files cannot be
+ * concatenated, so Parquet uses Beam's fixed sharding.
  * An empty input still yields valid files: with a fixed shard count, that many empty shards (for
  * CSV each holds just the header, for Parquet a valid file with no rows); with runner-decided
  * sharding, one empty file ({@code -00000-of-00001}): the write is unwindowed, and Beam's
  * unwindowed writes finalize every shard, even one that got no row. Beam's temporary
  * files go to {@code <output>/_staging/<runId>/_tmp/}, never next to published data.
  */
-public final class WriteSink extends PTransform<PCollection<Row>, WriteFilesResult<Void>> {
+public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
   private final PipelineSpec spec;
   private final SinkSpec sink;
   private final String runId;
@@ -45,7 +49,7 @@ public final class WriteSink extends PTransform<PCollection<Row>, WriteFilesResu
   }
 
   @Override
-  public WriteFilesResult<Void> expand(PCollection<Row> rows) {
+  public PDone expand(PCollection<Row> rows) {
     Schema schema = Schemas.typed(spec);
     if (rows.hasSchema() && !rows.getSchema().assignableTo(schema)) {
       throw new IllegalArgumentException(
@@ -54,18 +58,23 @@ public final class WriteSink extends PTransform<PCollection<Row>, WriteFilesResu
     PCollection<Row> counted =
         rows.apply("Count", ParDo.of(new CountEach<Row>(CauceMetrics.written(sink.name()))))
             .setCoder(Coders.typedRow(schema));
+    String ext = sink.format().extension();
+    if (sink.format() != SinkFormat.PARQUET) {
+      String header = sink.format() == SinkFormat.CSV ? RowCsv.header(schema) : null;
+      return StagedWrite.text(counted, header, lines(schema), spec.output(), runId, sink.name(), ext, sink.shards());
+    }
     FileIO.Write<Void, Row> write =
-        switch (sink.format()) {
-          case JSONL -> FileIO.<Row>write().via(new TextLineSink<>(null, () -> new RowJson(schema)::format));
-          case CSV -> FileIO.<Row>write()
-              .via(new TextLineSink<>(RowCsv.header(schema), () -> new RowCsv(schema)::format));
-          case PARQUET -> FileIO.<Row>write()
-              .via(
-                  Contextful.fn(RowParquet.toGenericRecord(schema, spec.name())),
-                  ParquetIO.sink(RowParquet.avroSchema(schema, spec.name())));
-        };
-    return counted.apply(
+        FileIO.<Row>write()
+            .via(
+                Contextful.fn(RowParquet.toGenericRecord(schema, spec.name())),
+                ParquetIO.sink(RowParquet.avroSchema(schema, spec.name())));
+    counted.apply(
         "Files",
-        StagedWrite.toStaging(write, spec.output(), runId, sink.name(), sink.format().extension(), sink.shards()));
+        StagedWrite.toStaging(write, Layout.staging(spec.output(), runId, sink.name()).toString(), spec.output(), runId, ext, sink.shards()));
+    return PDone.in(rows.getPipeline());
+  }
+
+  private TextLineSink.LineFormat<Row> lines(Schema schema) {
+    return sink.format() == SinkFormat.CSV ? () -> new RowCsv(schema)::format : () -> new RowJson(schema)::format;
   }
 }

@@ -1,0 +1,182 @@
+package dev.cauce.write;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.WritableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Impulse;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.util.MimeTypes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A text sink's fixed number of files ({@code shards: N}, JSON Lines or CSV) made from part files
+ * written without a fixed shard count: once every part is written (their names arrive as a side
+ * input), one step concatenates them into exactly {@code N} files {@code
+ * <runId>-SSSSS-of-NNNNN<ext>} in the sink's staging folder, parts spread so the files get about
+ * the same number of bytes, each file starting with the CSV header when there is one (also an
+ * empty file). The parts (in the run's temporary folder) are deleted once all N files are written
+ * and closed, so a retried merge either finds every part and rewrites the same files, or finds
+ * parts gone, which only happens after a complete merge, and then checks the N files exist.
+ *
+ * <p>Why not Beam's {@code withNumShards(N)}: it groups every row by shard key before writing, one
+ * more shuffle of the whole output funnelled through N writers. On Flink that is a full sort and a
+ * single-threaded write at the end of the job (the profile's longest tail), and on the Direct
+ * runner the grouped state of one shard is copied on every bundle. Concatenating text files is a
+ * byte copy.
+ */
+final class MergeTextShards extends PTransform<PCollection<String>, PCollection<Void>> {
+  private final String target;
+  private final String runId;
+  private final String extension;
+  private final int shards;
+  private final String header;
+
+  /**
+   * @param target the staging folder of the sink (where the N files go)
+   * @param header the CSV header line, or null
+   */
+  MergeTextShards(String target, String runId, String extension, int shards, String header) {
+    this.target = target;
+    this.runId = Layout.checkRunId(runId);
+    this.extension = extension;
+    if (shards < 1) {
+      throw new IllegalArgumentException("shards must be at least 1, got " + shards);
+    }
+    this.shards = shards;
+    this.header = header;
+  }
+
+  @Override
+  public PCollection<Void> expand(PCollection<String> partNames) {
+    PCollectionView<List<String>> parts = partNames.apply("Part names", View.asList());
+    return partNames
+        .getPipeline()
+        .apply("Once", Impulse.create())
+        .apply("Concatenate", ParDo.of(new MergeFn(target, runId, extension, shards, header, parts)).withSideInputs(parts));
+  }
+
+  /** Which parts go into which file: the largest part first, each into the file with fewest bytes so far. */
+  static List<List<MatchResult.Metadata>> plan(List<MatchResult.Metadata> parts, int shards) {
+    List<List<MatchResult.Metadata>> files = new ArrayList<>();
+    long[] bytes = new long[shards];
+    for (int i = 0; i < shards; i++) {
+      files.add(new ArrayList<>());
+    }
+    List<MatchResult.Metadata> bySize = new ArrayList<>(parts);
+    bySize.sort(
+        Comparator.comparingLong(MatchResult.Metadata::sizeBytes).reversed()
+            .thenComparing(m -> m.resourceId().toString()));
+    for (MatchResult.Metadata m : bySize) {
+      int smallest = 0;
+      for (int i = 1; i < shards; i++) {
+        if (bytes[i] < bytes[smallest]) {
+          smallest = i;
+        }
+      }
+      files.get(smallest).add(m);
+      bytes[smallest] += m.sizeBytes();
+    }
+    for (List<MatchResult.Metadata> f : files) {
+      f.sort(Comparator.comparing(m -> m.resourceId().toString())); // a stable order inside a file
+    }
+    return files;
+  }
+
+  static final class MergeFn extends DoFn<byte[], Void> {
+    private static final Logger LOG = LoggerFactory.getLogger(MergeFn.class);
+
+    private final String target;
+    private final String runId;
+    private final String extension;
+    private final int shards;
+    private final String header;
+    private final PCollectionView<List<String>> parts;
+
+    MergeFn(String target, String runId, String extension, int shards, String header, PCollectionView<List<String>> parts) {
+      this.target = target;
+      this.runId = runId;
+      this.extension = extension;
+      this.shards = shards;
+      this.header = header;
+      this.parts = parts;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      List<String> names = new ArrayList<>(c.sideInput(parts));
+      names.sort(null);
+      ResourceId dir = FileSystems.matchNewResource(target, true);
+      List<ResourceId> outputs = new ArrayList<>();
+      for (int i = 0; i < shards; i++) {
+        outputs.add(dir.resolve(Layout.fileName(runId, i, shards, extension), StandardResolveOptions.RESOLVE_FILE));
+      }
+      List<MatchResult.Metadata> found = new ArrayList<>();
+      boolean partsGone = false;
+      if (!names.isEmpty()) {
+        for (MatchResult r : FileSystems.match(names)) {
+          if (r.status() == MatchResult.Status.NOT_FOUND) {
+            partsGone = true;
+          } else {
+            found.addAll(r.metadata());
+          }
+        }
+      }
+      if (partsGone) {
+        // only a completed merge deletes parts: this is a retry of one; its files must all be there
+        for (MatchResult r : FileSystems.match(outputs.stream().map(ResourceId::toString).toList())) {
+          if (r.status() != MatchResult.Status.OK) {
+            throw new IOException("parts of " + target + " are missing and its files were not all written: " + r);
+          }
+        }
+        LOG.info("{}: already merged by an earlier attempt", target);
+        return;
+      }
+      List<List<MatchResult.Metadata>> files = plan(found, shards);
+      ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+      long total = 0;
+      for (int i = 0; i < shards; i++) {
+        try (WritableByteChannel w = FileSystems.create(outputs.get(i), MimeTypes.TEXT)) {
+          if (header != null) {
+            writeFully(w, ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8)));
+          }
+          for (MatchResult.Metadata part : files.get(i)) {
+            try (ReadableByteChannel r = FileSystems.open(part.resourceId())) {
+              buffer.clear();
+              while (r.read(buffer) >= 0) {
+                buffer.flip();
+                total += buffer.remaining();
+                writeFully(w, buffer);
+                buffer.clear();
+              }
+            }
+          }
+        }
+      }
+      FileSystems.delete(
+          found.stream().map(MatchResult.Metadata::resourceId).toList(), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      LOG.info("merged {} part(s), {} bytes, into {} file(s) in {}", found.size(), total, shards, target);
+    }
+
+    private static void writeFully(WritableByteChannel w, ByteBuffer b) throws IOException {
+      while (b.hasRemaining()) {
+        w.write(b);
+      }
+    }
+  }
+}
