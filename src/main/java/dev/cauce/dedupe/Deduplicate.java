@@ -7,6 +7,8 @@ import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -16,6 +18,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 
@@ -73,15 +76,21 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     }
     return input
         .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), recordCoder))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
         .apply("Group buckets", GroupByKey.create())
         .apply("Keep one per key", ParDo.of(new KeepFn(spec)))
         .setCoder(recordCoder);
   }
 
-  static final class BucketFn extends DoFn<CauceRecord, KV<Integer, CauceRecord>> {
+  /**
+   * Keys each record by its bucket, the record encoded once as bytes: the Direct runner copies a
+   * group's whole state through its coder each time a new bundle adds to it, and copying bytes is
+   * far cheaper than copying rows field by field (the copies were a third of its samples).
+   */
+  static final class BucketFn extends DoFn<CauceRecord, KV<Integer, byte[]>> {
     private final PipelineSpec spec;
     private transient Deduper deduper;
+    private transient Coders.CauceRecordCoder coder;
 
     BucketFn(PipelineSpec spec) {
       this.spec = spec;
@@ -90,11 +99,12 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      coder = Coders.cauceRecord(Schemas.typed(spec));
     }
 
     @ProcessElement
-    public void process(@Element CauceRecord r, OutputReceiver<KV<Integer, CauceRecord>> out) {
-      out.output(KV.of(deduper.bucketOf(deduper.keyOf(r.row())), r));
+    public void process(@Element CauceRecord r, OutputReceiver<KV<Integer, byte[]>> out) throws CoderException {
+      out.output(KV.of(deduper.bucketOf(deduper.keyOf(r.row())), CoderUtils.encodeToByteArray(coder, r)));
     }
   }
 
@@ -147,10 +157,11 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     }
   }
 
-  static final class KeepFn extends DoFn<KV<Integer, Iterable<CauceRecord>>, CauceRecord> {
+  static final class KeepFn extends DoFn<KV<Integer, Iterable<byte[]>>, CauceRecord> {
     private final PipelineSpec spec;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
     private transient Deduper deduper;
+    private transient Coders.CauceRecordCoder coder;
 
     KeepFn(PipelineSpec spec) {
       this.spec = spec;
@@ -159,13 +170,15 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      coder = Coders.cauceRecord(Schemas.typed(spec));
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<CauceRecord>> bucket, OutputReceiver<CauceRecord> out) {
+    public void process(@Element KV<Integer, Iterable<byte[]>> bucket, OutputReceiver<CauceRecord> out) throws CoderException {
       Map<String, CauceRecord> winners = new HashMap<>();
       long seen = 0;
-      for (CauceRecord r : bucket.getValue()) {
+      for (byte[] bytes : bucket.getValue()) {
+        CauceRecord r = CoderUtils.decodeFromByteArray(coder, bytes);
         seen++;
         winners.merge(deduper.keyOf(r.row()), r, deduper::keep);
       }
