@@ -46,8 +46,8 @@ public final class Layout {
   }
 
   /**
-   * {@code <output>/_staging/<runId>/_tmp/parts/<name>/}: the part files a text sink with a fixed
-   * number of files is merged from ({@link MergeTextShards}).
+   * {@code <output>/_staging/<runId>/_tmp/parts/<name>/}: the part files a sink's bundles write
+   * ({@link BundleFiles}) before they become its files ({@link FinalizeParts}).
    */
   public static ResourceId parts(String output, String runId, String name) {
     return tempDir(output, runId)

@@ -6,6 +6,10 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.util.Utf8;
 import org.apache.beam.sdk.extensions.avro.schemas.utils.AvroUtils;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.Row;
@@ -55,6 +59,36 @@ public final class RowParquet {
   /** A serializable conversion of typed rows into records of {@link #avroSchema}. */
   public static SerializableFunction<Row, GenericRecord> toGenericRecord(Schema typed, String pipeline) {
     return new ToRecord(typed, pipeline);
+  }
+
+  /** A sink writing typed rows into one Parquet file (records of {@link #avroSchema}). */
+  public static FileIO.Sink<Row> sink(Schema typed, String pipeline) {
+    return new RowSink(typed, pipeline);
+  }
+
+  private static final class RowSink implements FileIO.Sink<Row> {
+    private final SerializableFunction<Row, GenericRecord> toRecord;
+    private final ParquetIO.Sink parquet;
+
+    RowSink(Schema typed, String pipeline) {
+      this.toRecord = toGenericRecord(typed, pipeline);
+      this.parquet = ParquetIO.sink(avroSchema(typed, pipeline));
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      parquet.open(channel);
+    }
+
+    @Override
+    public void write(Row row) throws IOException {
+      parquet.write(toRecord.apply(row));
+    }
+
+    @Override
+    public void flush() throws IOException {
+      parquet.flush();
+    }
   }
 
   /** An Avro name: the pipeline's name with {@code -} made {@code _}. */

@@ -1,7 +1,7 @@
 package dev.cauce.write;
 
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
@@ -35,24 +35,33 @@ final class StagedWrite {
 
   /**
    * Writes text lines (JSON Lines or CSV, {@code header} at the top of every file when not null)
-   * into {@code <output>/_staging/<runId>/<name>/}: with {@code shards} above 0 as parts the runner
-   * shards, concatenated into exactly that many files ({@link MergeTextShards}); else as the
-   * runner shards them.
+   * into {@code <output>/_staging/<runId>/<name>/}: each bundle's lines into a part ({@link
+   * BundleFiles}), then the parts concatenated into exactly {@code shards} files when it is above
+   * 0, else each part renamed into a file ({@link FinalizeParts}).
    */
   static <T> PDone text(PCollection<T> lines, String header, TextLineSink.LineFormat<T> format,
       String output, String runId, String name, String extension, int shards) {
     String folder = Layout.staging(output, runId, name).toString();
-    if (shards <= 0) {
-      lines.apply("Files", toStaging(FileIO.<T>write().via(new TextLineSink<>(header, format)), folder, output, runId, extension, 0));
-      return PDone.in(lines.getPipeline());
+    String parts = Layout.parts(output, runId, name).toString();
+    if (shards > 0) {
+      lines
+          .apply("Parts", new BundleFiles<T>(parts, extension, MimeTypes.TEXT, () -> new TextLineSink<>(null, format)))
+          .apply("Merge into " + shards + " file(s)", FinalizeParts.concatenate(folder, runId, extension, shards, header));
+    } else {
+      BundleFiles.SinkFactory<T> sinks = () -> new TextLineSink<>(header, format);
+      lines
+          .apply("Parts", new BundleFiles<>(parts, extension, MimeTypes.TEXT, sinks))
+          .apply("Name files", FinalizeParts.rename(folder, runId, extension, sinks));
     }
-    lines
-        .apply("Parts",
-            toStaging(FileIO.<T>write().via(new TextLineSink<>(null, format)),
-                Layout.parts(output, runId, name).toString(), output, runId, extension, 0))
-        .getPerDestinationOutputFilenames()
-        .apply("Part files", Values.create())
-        .apply("Merge into " + shards + " file(s)", new MergeTextShards(folder, runId, extension, shards, header));
     return PDone.in(lines.getPipeline());
+  }
+
+  /** Writes elements through {@code sinks}, one file per bundle, as many files as the runner makes ({@code shards: 0}). */
+  static <T> PDone bundled(PCollection<T> elements, BundleFiles.SinkFactory<T> sinks, String mimeType,
+      String output, String runId, String name, String extension) {
+    elements
+        .apply("Parts", new BundleFiles<>(Layout.parts(output, runId, name).toString(), extension, mimeType, sinks))
+        .apply("Name files", FinalizeParts.rename(Layout.staging(output, runId, name).toString(), runId, extension, sinks));
+    return PDone.in(elements.getPipeline());
   }
 }

@@ -12,6 +12,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
@@ -27,9 +28,9 @@ import org.apache.beam.sdk.values.Row;
  * through {@link ParquetIO#sink} with the Avro schema of {@link RowParquet} (decimals as strings).
  *
  * <p>Shards: {@code sink.shards()} files when it is above 0, else as many as the runner decides.
- * JSON Lines and CSV with a fixed count are written as the runner shards them and then
- * concatenated into that many files ({@link MergeTextShards}); Parquet files cannot be
- * concatenated, so Parquet uses Beam's fixed sharding.
+ * Files are written one per bundle ({@link BundleFiles}) and then named, or, for JSON Lines and CSV
+ * with a fixed count, concatenated into that many files ({@link FinalizeParts}); Parquet files
+ * cannot be concatenated, so Parquet with a fixed count uses Beam's FileIO with fixed sharding.
  * An empty input still yields valid files: with a fixed shard count, that many empty shards (for
  * CSV each holds just the header, for Parquet a valid file with no rows); with runner-decided
  * sharding, one empty file ({@code -00000-of-00001}): the write is unwindowed, and Beam's
@@ -63,11 +64,17 @@ public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
       String header = sink.format() == SinkFormat.CSV ? RowCsv.header(schema) : null;
       return StagedWrite.text(counted, header, lines(schema), spec.output(), runId, sink.name(), ext, sink.shards());
     }
+    String pipeline = spec.name();
+    if (sink.shards() == 0) {
+      return StagedWrite.bundled(
+          counted, () -> RowParquet.sink(schema, pipeline), MimeTypes.BINARY, spec.output(), runId, sink.name(), ext);
+    }
+    // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
     FileIO.Write<Void, Row> write =
         FileIO.<Row>write()
             .via(
-                Contextful.fn(RowParquet.toGenericRecord(schema, spec.name())),
-                ParquetIO.sink(RowParquet.avroSchema(schema, spec.name())));
+                Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
+                ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
     counted.apply(
         "Files",
         StagedWrite.toStaging(write, Layout.staging(spec.output(), runId, sink.name()).toString(), spec.output(), runId, ext, sink.shards()));

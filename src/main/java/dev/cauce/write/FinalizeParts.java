@@ -25,14 +25,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A text sink's fixed number of files ({@code shards: N}, JSON Lines or CSV) made from part files
- * written without a fixed shard count: once every part is written (their names arrive as a side
- * input), one step concatenates them into exactly {@code N} files {@code
- * <runId>-SSSSS-of-NNNNN<ext>} in the sink's staging folder, parts spread so the files get about
- * the same number of bytes, each file starting with the CSV header when there is one (also an
- * empty file). The parts (in the run's temporary folder) are deleted once all N files are written
- * and closed, so a retried merge either finds every part and rewrites the same files, or finds
- * parts gone, which only happens after a complete merge, and then checks the N files exist.
+ * Turns the parts a sink's bundles wrote ({@link BundleFiles}; their names arrive as a side input,
+ * so this runs once, after every part is complete) into the sink's files {@code
+ * <runId>-SSSSS-of-NNNNN<ext>} in its staging folder:
+ *
+ * <ul>
+ *   <li>{@link #concatenate}: exactly {@code N} files ({@code shards: N} of a JSON Lines or CSV sink)
+ *       made by concatenating the parts, spread so the files get about the same number of bytes,
+ *       each starting with the CSV header when there is one (also an empty file);
+ *   <li>{@link #rename}: one file per part, as many as the runner made ({@code shards: 0}); one
+ *       empty but valid file (a CSV header, a Parquet footer) when there is no part at all.
+ * </ul>
+ *
+ * <p>Retries: parts are deleted (concatenate) or renamed (rename) only once the files they go into
+ * are complete, and every part has a fixed file, so a retried step finds either the part (and
+ * does its work again) or the file (and skips it).
  *
  * <p>Why not Beam's {@code withNumShards(N)}: it groups every row by shard key before writing, one
  * more shuffle of the whole output funnelled through N writers. On Flink that is a full sort and a
@@ -40,26 +47,39 @@ import org.slf4j.LoggerFactory;
  * runner the grouped state of one shard is copied on every bundle. Concatenating text files is a
  * byte copy.
  */
-final class MergeTextShards extends PTransform<PCollection<String>, PCollection<Void>> {
+final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Void>> {
   private final String target;
   private final String runId;
   private final String extension;
+  /** concatenate: the number of files; rename: 0. */
   private final int shards;
   private final String header;
+  private final BundleFiles.SinkFactory<?> emptySink;
+
+  private FinalizeParts(
+      String target, String runId, String extension, int shards, String header, BundleFiles.SinkFactory<?> emptySink) {
+    this.target = target;
+    this.runId = Layout.checkRunId(runId);
+    this.extension = extension;
+    this.shards = shards;
+    this.header = header;
+    this.emptySink = emptySink;
+  }
 
   /**
    * @param target the staging folder of the sink (where the N files go)
    * @param header the CSV header line, or null
    */
-  MergeTextShards(String target, String runId, String extension, int shards, String header) {
-    this.target = target;
-    this.runId = Layout.checkRunId(runId);
-    this.extension = extension;
+  static FinalizeParts concatenate(String target, String runId, String extension, int shards, String header) {
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + shards);
     }
-    this.shards = shards;
-    this.header = header;
+    return new FinalizeParts(target, runId, extension, shards, header, null);
+  }
+
+  /** @param emptySink writes the one file of an empty output (opened and flushed with no element) */
+  static FinalizeParts rename(String target, String runId, String extension, BundleFiles.SinkFactory<?> emptySink) {
+    return new FinalizeParts(target, runId, extension, 0, null, emptySink);
   }
 
   @Override
@@ -68,7 +88,8 @@ final class MergeTextShards extends PTransform<PCollection<String>, PCollection<
     return partNames
         .getPipeline()
         .apply("Once", Impulse.create())
-        .apply("Concatenate", ParDo.of(new MergeFn(target, runId, extension, shards, header, parts)).withSideInputs(parts));
+        .apply(shards > 0 ? "Concatenate" : "Rename",
+            ParDo.of(new MergeFn(target, runId, extension, shards, header, emptySink, parts)).withSideInputs(parts));
   }
 
   /** Which parts go into which file: the largest part first, each into the file with fewest bytes so far. */
@@ -106,25 +127,62 @@ final class MergeTextShards extends PTransform<PCollection<String>, PCollection<
     private final String extension;
     private final int shards;
     private final String header;
+    private final BundleFiles.SinkFactory<?> emptySink;
     private final PCollectionView<List<String>> parts;
 
-    MergeFn(String target, String runId, String extension, int shards, String header, PCollectionView<List<String>> parts) {
+    MergeFn(String target, String runId, String extension, int shards, String header, BundleFiles.SinkFactory<?> emptySink,
+        PCollectionView<List<String>> parts) {
       this.target = target;
       this.runId = runId;
       this.extension = extension;
       this.shards = shards;
       this.header = header;
+      this.emptySink = emptySink;
       this.parts = parts;
+    }
+
+    private ResourceId file(int index, int count) {
+      return FileSystems.matchNewResource(target, true)
+          .resolve(Layout.fileName(runId, index, count, extension), StandardResolveOptions.RESOLVE_FILE);
+    }
+
+    /** One file per part, in name order; one empty file when there is none. */
+    private void rename(List<String> names) throws IOException {
+      if (names.isEmpty()) {
+        try (WritableByteChannel w = FileSystems.create(file(0, 1), MimeTypes.BINARY)) {
+          org.apache.beam.sdk.io.FileIO.Sink<?> sink = emptySink.create();
+          sink.open(w);
+          sink.flush();
+        }
+        return;
+      }
+      List<ResourceId> from = new ArrayList<>();
+      List<ResourceId> to = new ArrayList<>();
+      List<MatchResult> found = FileSystems.match(names);
+      for (int i = 0; i < names.size(); i++) {
+        ResourceId dest = file(i, names.size());
+        if (found.get(i).status() == MatchResult.Status.OK) {
+          from.add(found.get(i).metadata().get(0).resourceId());
+          to.add(dest);
+        } else if (FileSystems.match(List.of(dest.toString())).get(0).status() != MatchResult.Status.OK) {
+          throw new IOException("part " + names.get(i) + " is missing and was not renamed to " + dest);
+        }
+      }
+      FileSystems.rename(from, to);
+      LOG.info("renamed {} part(s) into {}", from.size(), target);
     }
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       List<String> names = new ArrayList<>(c.sideInput(parts));
       names.sort(null);
-      ResourceId dir = FileSystems.matchNewResource(target, true);
+      if (shards == 0) {
+        rename(names);
+        return;
+      }
       List<ResourceId> outputs = new ArrayList<>();
       for (int i = 0; i < shards; i++) {
-        outputs.add(dir.resolve(Layout.fileName(runId, i, shards, extension), StandardResolveOptions.RESOLVE_FILE));
+        outputs.add(file(i, shards));
       }
       List<MatchResult.Metadata> found = new ArrayList<>();
       boolean partsGone = false;

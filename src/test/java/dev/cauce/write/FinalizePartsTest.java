@@ -20,7 +20,7 @@ import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-public class MergeTextShardsTest {
+public class FinalizePartsTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
 
@@ -40,12 +40,12 @@ public class MergeTextShardsTest {
   @Test
   public void partsAreSpreadSoFilesGetAboutTheSameBytes() {
     List<List<MatchResult.Metadata>> files =
-        MergeTextShards.plan(List.of(meta("a", 100), meta("b", 60), meta("c", 50), meta("d", 10), meta("e", 0)), 2);
+        FinalizeParts.plan(List.of(meta("a", 100), meta("b", 60), meta("c", 50), meta("d", 10), meta("e", 0)), 2);
     // a → 0 (100); b → 1 (60); c → 1 (110); d → 0 (110); e → 0 (tie: the first); names sorted in a file
     assertThat(names(files.get(0)), contains("a", "d", "e"));
     assertThat(names(files.get(1)), contains("b", "c"));
-    List<List<MatchResult.Metadata>> more = MergeTextShards.plan(List.of(meta("a", 5)), 3);
-    assertThat(more.stream().map(MergeTextShardsTest::names).toList(), contains(List.of("a"), List.of(), List.of()));
+    List<List<MatchResult.Metadata>> more = FinalizeParts.plan(List.of(meta("a", 5)), 3);
+    assertThat(more.stream().map(FinalizePartsTest::names).toList(), contains(List.of("a"), List.of(), List.of()));
   }
 
   @Test
@@ -65,7 +65,7 @@ public class MergeTextShardsTest {
       partNames.add(part.toString());
     }
 
-    p.apply(Create.of(partNames)).apply(new MergeTextShards(target + "/", "run-1", ".csv", 3, "id,n"));
+    p.apply(Create.of(partNames)).apply(FinalizeParts.concatenate(target + "/", "run-1", ".csv", 3, "id,n"));
     p.run().waitUntilFinish();
 
     List<String> files;
@@ -89,11 +89,37 @@ public class MergeTextShardsTest {
   public void noPartsStillGiveNFiles() throws IOException {
     Path target = tmp.newFolder("target").toPath();
     p.apply(Create.empty(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
-        .apply(new MergeTextShards(target + "/", "run-1", ".jsonl", 2, null));
+        .apply(FinalizeParts.concatenate(target + "/", "run-1", ".jsonl", 2, null));
     p.run().waitUntilFinish();
     try (Stream<Path> s = Files.list(target)) {
       assertThat(s.map(f -> f.getFileName() + ":" + f.toFile().length()).sorted().toList(),
           contains("run-1-00000-of-00002.jsonl:0", "run-1-00001-of-00002.jsonl:0"));
     }
+  }
+
+  @Test
+  public void renameGivesOneFileAPartAndAnEmptyOutputOneValidFile() throws IOException {
+    Path parts = tmp.newFolder("parts").toPath();
+    Path target = tmp.newFolder("target").toPath();
+    Path empty = tmp.newFolder("empty").toPath();
+    List<String> names = new ArrayList<>();
+    for (String n : List.of("b", "a")) {
+      Path part = parts.resolve(n + ".csv");
+      Files.writeString(part, "id,n\n" + n + ",1\n", UTF_8);
+      names.add(part.toString());
+    }
+    BundleFiles.SinkFactory<String> csv = () -> new TextLineSink<String>("id,n", () -> line -> line);
+    p.apply("Parts", Create.of(names)).apply("Rename", FinalizeParts.rename(target + "/", "run-1", ".csv", csv));
+    p.apply("None", Create.empty(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
+        .apply("Rename none", FinalizeParts.rename(empty + "/", "run-1", ".csv", csv));
+    p.run().waitUntilFinish();
+
+    // parts in name order: a.csv is shard 0
+    assertThat(Files.readString(target.resolve("run-1-00000-of-00002.csv"), UTF_8), equalTo("id,n\na,1\n"));
+    assertThat(Files.readString(target.resolve("run-1-00001-of-00002.csv"), UTF_8), equalTo("id,n\nb,1\n"));
+    try (Stream<Path> s = Files.list(parts)) {
+      assertThat("parts renamed away", s.count(), equalTo(0L));
+    }
+    assertThat(Files.readString(empty.resolve("run-1-00000-of-00001.csv"), UTF_8), equalTo("id,n\n"));
   }
 }
