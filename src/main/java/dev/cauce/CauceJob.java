@@ -132,12 +132,17 @@ public final class CauceJob {
    * dev.cauce.write.jdbc.JdbcPreflight}).
    */
   public static void write(Outputs outputs, PipelineSpec spec, String runId, JdbcRun jdbc) {
+    List<SinkSpec> files = new ArrayList<>();
     for (SinkSpec sink : spec.sinks()) {
       if (sink.isJdbc()) {
         outputs.kept().apply("Write " + sink.name(), new WriteJdbc.Sink(spec, jdbc, sink.name()));
       } else {
-        outputs.records().apply("Write " + sink.name(), new WriteSink(spec, sink, runId));
+        files.add(sink);
       }
+    }
+    if (!files.isEmpty()) {
+      // every file sink in one step: each row is handed over once, whatever the number of sinks
+      outputs.records().apply("Write files", new WriteSink("Write files", spec, files, runId));
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
     if (jdbc.deadLetter().isPresent()) {

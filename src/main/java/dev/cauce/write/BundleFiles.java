@@ -3,7 +3,14 @@ package dev.cauce.write;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
+import java.util.List;
 import java.util.UUID;
+import dev.cauce.monitor.CauceMetrics;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
@@ -16,55 +23,72 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Writes each bundle's elements into one new file (a part) in {@code folder}, through a {@link
- * FileIO.Sink} (the same sinks FileIO uses: text lines, Parquet), and outputs the name of every part
- * it completed. A bundle that fails leaves at most an unnamed part behind, never listed: {@link
- * FinalizeParts} turns only the listed parts into the sink's files, and the publish deletes the
- * run's staging folder with whatever else is in it.
+ * Writes each bundle's elements into one new file (a part) per target, every element into every
+ * target (the sinks of one pipeline get the same rows: one step writes them all, so a row is
+ * handed over once, not once per sink), through a {@link FileIO.Sink} (the sinks FileIO uses: text
+ * lines, Parquet), counting each target's elements in its counter, and outputs {@code (target name,
+ * part)} for every part it completed. A bundle that fails leaves at most unnamed parts behind, never
+ * listed: {@link FinalizeParts} turns only the listed parts into the sink's files, and the publish
+ * deletes the run's staging folder with whatever else is in it.
  *
  * <p>This is what Beam's {@code WriteFiles} does for runner-decided sharding, without a step the
  * Direct runner adds to it: it replaces runner-decided sharding with a fixed shard count and a
  * GroupByKey of every row, whose in-memory state it copies on every bundle (a quarter of the Direct
  * runner's samples, and every row held in memory twice).
  */
-final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<String>> {
+final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<KV<String, String>>> {
   /** Makes the sink of one file; serializable so Beam can ship it. */
   @FunctionalInterface
   interface SinkFactory<T> extends Serializable {
     FileIO.Sink<T> create();
   }
 
-  private final String folder;
-  private final String extension;
-  private final String mimeType;
-  private final SinkFactory<T> sinks;
+  /** Where one target's parts go ({@code folder}, files {@code <uuid><extension>}), how they are written, what counts them. */
+  record Target<T>(String name, String folder, String extension, String mimeType, SinkFactory<T> sinks, String counter)
+      implements Serializable {}
 
-  BundleFiles(String folder, String extension, String mimeType, SinkFactory<T> sinks) {
-    this.folder = folder;
-    this.extension = extension;
-    this.mimeType = mimeType;
-    this.sinks = sinks;
+  private final List<Target<T>> targets;
+
+  BundleFiles(List<Target<T>> targets) {
+    this.targets = List.copyOf(targets);
+  }
+
+  /** The parts of one target, of {@code parts}. */
+  static PCollection<String> partsOf(PCollection<KV<String, String>> parts, String target) {
+    return parts
+        .apply("Parts of " + target, Filter.by(kv -> kv.getKey().equals(target)))
+        .apply("Names of " + target, Values.create());
   }
 
   @Override
-  public PCollection<String> expand(PCollection<T> input) {
-    return input.apply("Write parts", ParDo.of(new WriteFn<>(folder, extension, mimeType, sinks))).setCoder(StringUtf8Coder.of());
+  public PCollection<KV<String, String>> expand(PCollection<T> input) {
+    return input
+        .apply("Write parts", ParDo.of(new WriteFn<>(targets)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
   }
 
-  static final class WriteFn<T> extends DoFn<T, String> {
-    private final String folder;
-    private final String extension;
-    private final String mimeType;
-    private final SinkFactory<T> sinks;
-    private transient FileIO.Sink<T> sink;
-    private transient WritableByteChannel channel;
-    private transient ResourceId file;
+  static final class WriteFn<T> extends DoFn<T, KV<String, String>> {
+    private final List<Target<T>> targets;
+    private transient Counter[] counters;
+    private transient FileIO.Sink<T>[] sinks;
+    private transient WritableByteChannel[] channels;
+    private transient ResourceId[] files;
 
-    WriteFn(String folder, String extension, String mimeType, SinkFactory<T> sinks) {
-      this.folder = folder;
-      this.extension = extension;
-      this.mimeType = mimeType;
-      this.sinks = sinks;
+    WriteFn(List<Target<T>> targets) {
+      this.targets = targets;
+    }
+
+    @Setup
+    @SuppressWarnings("unchecked")
+    public void setup() {
+      int n = targets.size();
+      counters = new Counter[n];
+      for (int i = 0; i < n; i++) {
+        counters[i] = CauceMetrics.counter(targets.get(i).counter());
+      }
+      sinks = new FileIO.Sink[n];
+      channels = new WritableByteChannel[n];
+      files = new ResourceId[n];
     }
 
     @StartBundle
@@ -74,27 +98,33 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<String
 
     @ProcessElement
     public void process(@Element T element) throws IOException {
-      if (sink == null) {
-        file = FileSystems.matchNewResource(folder, true)
-            .resolve(UUID.randomUUID() + extension, StandardResolveOptions.RESOLVE_FILE);
-        channel = FileSystems.create(file, mimeType);
-        sink = sinks.create();
-        sink.open(channel);
+      for (int i = 0; i < sinks.length; i++) {
+        if (sinks[i] == null) {
+          Target<T> t = targets.get(i);
+          files[i] = FileSystems.matchNewResource(t.folder(), true)
+              .resolve(UUID.randomUUID() + t.extension(), StandardResolveOptions.RESOLVE_FILE);
+          channels[i] = FileSystems.create(files[i], t.mimeType());
+          sinks[i] = t.sinks().create();
+          sinks[i].open(channels[i]);
+        }
+        sinks[i].write(element);
+        counters[i].inc();
       }
-      sink.write(element);
     }
 
     @FinishBundle
     public void finish(FinishBundleContext c) throws IOException {
-      if (sink == null) {
-        return;
+      for (int i = 0; i < sinks.length; i++) {
+        if (sinks[i] == null) {
+          continue;
+        }
+        sinks[i].flush();
+        channels[i].close();
+        c.output(KV.of(targets.get(i).name(), files[i].toString()), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+        sinks[i] = null;
+        channels[i] = null;
+        files[i] = null;
       }
-      sink.flush();
-      channel.close();
-      c.output(file.toString(), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-      sink = null;
-      channel = null;
-      file = null;
     }
 
     @Teardown
@@ -102,16 +132,26 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<String
       abandon();
     }
 
-    /** A part left open by a failed bundle: closed, never listed. */
+    /** Parts left open by a failed bundle: closed, never listed. */
     private void abandon() throws IOException {
-      if (channel != null) {
-        try {
-          channel.close();
-        } finally {
-          channel = null;
-          sink = null;
-          file = null;
+      if (channels == null) {
+        return;
+      }
+      IOException first = null;
+      for (int i = 0; i < channels.length; i++) {
+        if (channels[i] != null) {
+          try {
+            channels[i].close();
+          } catch (IOException e) {
+            first = first == null ? e : first;
+          }
         }
+        channels[i] = null;
+        sinks[i] = null;
+        files[i] = null;
+      }
+      if (first != null) {
+        throw first;
       }
     }
   }

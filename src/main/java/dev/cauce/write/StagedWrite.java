@@ -1,7 +1,9 @@
 package dev.cauce.write;
 
 import org.apache.beam.sdk.io.FileIO;
+import java.util.List;
 import org.apache.beam.sdk.util.MimeTypes;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 
@@ -34,34 +36,45 @@ final class StagedWrite {
   }
 
   /**
-   * Writes text lines (JSON Lines or CSV, {@code header} at the top of every file when not null)
-   * into {@code <output>/_staging/<runId>/<name>/}: each bundle's lines into a part ({@link
-   * BundleFiles}), then the parts concatenated into exactly {@code shards} files when it is above
-   * 0, else each part renamed into a file ({@link FinalizeParts}).
+   * One file sink's part of a {@link BundleFiles} step: its parts go to {@code
+   * <output>/_staging/<runId>/_tmp/parts/<name>/}, counted in {@code counter}. With {@code
+   * concatenated} (text with a fixed number of files) the parts carry no header: {@link #finish}
+   * adds it to each file.
    */
-  static <T> PDone text(PCollection<T> lines, String header, TextLineSink.LineFormat<T> format,
-      String output, String runId, String name, String extension, int shards) {
-    String folder = Layout.staging(output, runId, name).toString();
-    String parts = Layout.parts(output, runId, name).toString();
-    if (shards > 0) {
-      lines
-          .apply("Parts", new BundleFiles<T>(parts, extension, MimeTypes.TEXT, () -> new TextLineSink<>(null, format)))
-          .apply("Merge into " + shards + " file(s)", FinalizeParts.concatenate(folder, runId, extension, shards, header));
-    } else {
-      BundleFiles.SinkFactory<T> sinks = () -> new TextLineSink<>(header, format);
-      lines
-          .apply("Parts", new BundleFiles<>(parts, extension, MimeTypes.TEXT, sinks))
-          .apply("Name files", FinalizeParts.rename(folder, runId, extension, sinks));
-    }
-    return PDone.in(lines.getPipeline());
+  static <T> BundleFiles.Target<T> target(String name, BundleFiles.SinkFactory<T> sinks, String mimeType,
+      String output, String runId, String extension, String counter) {
+    return new BundleFiles.Target<>(name, Layout.parts(output, runId, name).toString(), extension, mimeType, sinks, counter);
   }
 
-  /** Writes elements through {@code sinks}, one file per bundle, as many files as the runner makes ({@code shards: 0}). */
-  static <T> PDone bundled(PCollection<T> elements, BundleFiles.SinkFactory<T> sinks, String mimeType,
-      String output, String runId, String name, String extension) {
-    elements
-        .apply("Parts", new BundleFiles<>(Layout.parts(output, runId, name).toString(), extension, mimeType, sinks))
-        .apply("Name files", FinalizeParts.rename(Layout.staging(output, runId, name).toString(), runId, extension, sinks));
-    return PDone.in(elements.getPipeline());
+  /**
+   * Turns a target's listed parts into its files in {@code <output>/_staging/<runId>/<name>/}:
+   * concatenated into exactly {@code shards} files when it is above 0 (text only, {@code header}
+   * at the top of each), else one file per part ({@code empty} writes the file of an empty
+   * output).
+   */
+  static <T> void finish(PCollection<KV<String, String>> parts, BundleFiles.Target<T> target, int shards, String header,
+      BundleFiles.SinkFactory<T> empty, String output, String runId) {
+    String folder = Layout.staging(output, runId, target.name()).toString();
+    BundleFiles.partsOf(parts, target.name())
+        .apply(
+            "Files of " + target.name(),
+            shards > 0
+                ? FinalizeParts.concatenate(folder, runId, target.extension(), shards, header)
+                : FinalizeParts.rename(folder, runId, target.extension(), empty));
+  }
+
+  /**
+   * Writes text lines (JSON Lines or CSV, {@code header} at the top of every file when not null)
+   * into {@code <output>/_staging/<runId>/<name>/}, each line counted in {@code counter}: a part
+   * per bundle, then concatenated into exactly {@code shards} files when it is above 0, else one
+   * file per part.
+   */
+  static <T> PDone text(PCollection<T> lines, String header, TextLineSink.LineFormat<T> format, String counter,
+      String output, String runId, String name, String extension, int shards) {
+    BundleFiles.SinkFactory<T> withHeader = () -> new TextLineSink<>(header, format);
+    BundleFiles.SinkFactory<T> sinks = shards > 0 ? () -> new TextLineSink<>(null, format) : withHeader;
+    BundleFiles.Target<T> target = target(name, sinks, MimeTypes.TEXT, output, runId, extension, counter);
+    finish(lines.apply("Parts", new BundleFiles<>(List.of(target))), target, shards, header, withHeader, output, runId);
+    return PDone.in(lines.getPipeline());
   }
 }

@@ -55,13 +55,10 @@ public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, PD
 
   @Override
   public PDone expand(PCollection<Rejection> rejections) {
-    PCollection<Rejection> counted =
-        rejections
-            .apply("Count", ParDo.of(new CountEach<Rejection>(CauceMetrics.DEAD_LETTERED)))
-            .setCoder(Coders.rejection());
     boolean csv = deadLetter.format() == SinkFormat.CSV;
     TextLineSink.LineFormat<Rejection> format = csv ? () -> new RejectionCsv()::format : () -> new RejectionJson()::format;
     return StagedWrite.text(
-        counted, csv ? RejectionCsv.header() : null, format, output, runId, deadLetter.name(), deadLetter.format().extension(), shards);
+        rejections, csv ? RejectionCsv.header() : null, format, CauceMetrics.DEAD_LETTERED, output, runId, deadLetter.name(),
+        deadLetter.format().extension(), shards);
   }
 }

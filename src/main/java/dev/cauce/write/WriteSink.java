@@ -1,5 +1,8 @@
 package dev.cauce.write;
 
+import org.apache.beam.sdk.values.KV;
+import java.util.List;
+import java.util.ArrayList;
 import dev.cauce.core.Coders;
 import dev.cauce.core.Schemas;
 import dev.cauce.monitor.CauceMetrics;
@@ -18,35 +21,45 @@ import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Writes a pipeline's typed rows (schema {@link Schemas#typed}) to one sink's staging folder,
+ * Writes a pipeline's typed rows (schema {@link Schemas#typed}) to its file sinks' staging folders,
  * {@code <output>/_staging/<runId>/<sink>/}, as files {@code <runId>-SSSSS-of-NNNNN<ext>}; the
  * {@link Publisher} moves them to {@code <output>/<sink>/} once the run is accepted. Every row is
- * counted in {@code written.<sink>} ({@link CauceMetrics#written}).
+ * counted in {@code written.<sink>} ({@link CauceMetrics#written}) for each sink.
  *
  * <p>Formats: {@code jsonl} ({@link RowJson}) and {@code csv} ({@link RowCsv}, with the header line
  * at the top of every file) through {@link org.apache.beam.sdk.io.TextIO#sink()}; {@code parquet}
  * through {@link ParquetIO#sink} with the Avro schema of {@link RowParquet} (decimals as strings).
  *
- * <p>Shards: {@code sink.shards()} files when it is above 0, else as many as the runner decides.
- * Files are written one per bundle ({@link BundleFiles}) and then named, or, for JSON Lines and CSV
- * with a fixed count, concatenated into that many files ({@link FinalizeParts}); Parquet files
- * cannot be concatenated, so Parquet with a fixed count uses Beam's FileIO with fixed sharding.
- * An empty input still yields valid files: with a fixed shard count, that many empty shards (for
- * CSV each holds just the header, for Parquet a valid file with no rows); with runner-decided
- * sharding, one empty file ({@code -00000-of-00001}): the write is unwindowed, and Beam's
- * unwindowed writes finalize every shard, even one that got no row. Beam's temporary
- * files go to {@code <output>/_staging/<runId>/_tmp/}, never next to published data.
+ * <p>One step writes every sink ({@link BundleFiles}): each bundle's rows into one part per sink,
+ * so a row is handed to the writers once, however many sinks there are. The parts then become the
+ * sink's files ({@link FinalizeParts}): {@code shards: 0}, one file per part, as many as the runner
+ * made; {@code shards: N} for JSON Lines and CSV, the parts concatenated into exactly N files.
+ * Parquet files cannot be concatenated, so Parquet with a fixed count goes through Beam's FileIO
+ * with fixed sharding (its temporary files in {@code <output>/_staging/<runId>/_tmp/}). An empty
+ * input still yields valid files: with a fixed count, that many (a CSV file holds just the header,
+ * a Parquet file no rows); with {@code shards: 0}, one empty file ({@code -00000-of-00001}).
  */
 public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
   private final PipelineSpec spec;
-  private final SinkSpec sink;
+  private final List<SinkSpec> sinks;
   private final String runId;
 
+  /** One file sink. */
   public WriteSink(PipelineSpec spec, SinkSpec sink, String runId) {
-    super("Write " + sink.name());
+    this("Write " + sink.name(), spec, List.of(sink), runId);
+  }
+
+  /** Several file sinks of one pipeline, written by one step (each row handed over once). */
+  public WriteSink(String name, PipelineSpec spec, List<SinkSpec> sinks, String runId) {
+    super(name);
     this.spec = spec;
-    this.sink = sink;
+    this.sinks = List.copyOf(sinks);
     this.runId = Layout.checkRunId(runId);
+    for (SinkSpec s : sinks) {
+      if (s.isJdbc()) {
+        throw new IllegalArgumentException("sink " + s.name() + " is a jdbc sink, not files");
+      }
+    }
   }
 
   @Override
@@ -54,34 +67,58 @@ public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
     Schema schema = Schemas.typed(spec);
     if (rows.hasSchema() && !rows.getSchema().assignableTo(schema)) {
       throw new IllegalArgumentException(
-          "sink " + sink.name() + ": rows have schema " + rows.getSchema() + ", the spec's typed schema is " + schema);
+          (sinks.size() == 1 ? "sink " + sinks.get(0).name() : "sinks " + sinks.stream().map(SinkSpec::name).toList())
+              + ": rows have schema " + rows.getSchema()
+              + ", the spec's typed schema is " + schema);
     }
-    PCollection<Row> counted =
-        rows.apply("Count", ParDo.of(new CountEach<Row>(CauceMetrics.written(sink.name()))))
-            .setCoder(Coders.typedRow(schema));
-    String ext = sink.format().extension();
-    if (sink.format() != SinkFormat.PARQUET) {
-      String header = sink.format() == SinkFormat.CSV ? RowCsv.header(schema) : null;
-      return StagedWrite.text(counted, header, lines(schema), spec.output(), runId, sink.name(), ext, sink.shards());
-    }
+    String output = spec.output();
     String pipeline = spec.name();
-    if (sink.shards() == 0) {
-      return StagedWrite.bundled(
-          counted, () -> RowParquet.sink(schema, pipeline), MimeTypes.BINARY, spec.output(), runId, sink.name(), ext);
+    List<Bundled> bundled = new ArrayList<>();
+    for (SinkSpec sink : sinks) {
+      String ext = sink.format().extension();
+      String counter = CauceMetrics.written(sink.name());
+      if (sink.format() == SinkFormat.PARQUET && sink.shards() > 0) {
+        // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
+        FileIO.Write<Void, Row> write =
+            FileIO.<Row>write()
+                .via(
+                    Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
+                    ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
+        rows.apply("Count " + sink.name(), ParDo.of(new CountEach<Row>(counter)))
+            .setCoder(Coders.typedRow(schema))
+            .apply("Files of " + sink.name(),
+                StagedWrite.toStaging(write, Layout.staging(output, runId, sink.name()).toString(), output, runId, ext, sink.shards()));
+        continue;
+      }
+      BundleFiles.SinkFactory<Row> whole;
+      BundleFiles.SinkFactory<Row> part;
+      String header = null;
+      if (sink.format() == SinkFormat.PARQUET) {
+        whole = () -> RowParquet.sink(schema, pipeline);
+        part = whole;
+      } else {
+        TextLineSink.LineFormat<Row> lines =
+            sink.format() == SinkFormat.CSV ? () -> new RowCsv(schema)::format : () -> new RowJson(schema)::format;
+        String h = sink.format() == SinkFormat.CSV ? RowCsv.header(schema) : null;
+        header = h;
+        whole = () -> new TextLineSink<>(h, lines);
+        part = sink.shards() > 0 ? () -> new TextLineSink<>(null, lines) : whole;
+      }
+      BundleFiles.Target<Row> target =
+          StagedWrite.target(sink.name(), part, sink.format() == SinkFormat.PARQUET ? MimeTypes.BINARY : MimeTypes.TEXT,
+              output, runId, ext, counter);
+      bundled.add(new Bundled(target, sink.shards(), header, whole));
     }
-    // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
-    FileIO.Write<Void, Row> write =
-        FileIO.<Row>write()
-            .via(
-                Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
-                ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
-    counted.apply(
-        "Files",
-        StagedWrite.toStaging(write, Layout.staging(spec.output(), runId, sink.name()).toString(), spec.output(), runId, ext, sink.shards()));
+    if (!bundled.isEmpty()) {
+      PCollection<KV<String, String>> parts =
+          rows.apply("Parts", new BundleFiles<>(bundled.stream().map(Bundled::target).toList()));
+      for (Bundled b : bundled) {
+        StagedWrite.finish(parts, b.target(), b.shards(), b.header(), b.whole(), output, runId);
+      }
+    }
     return PDone.in(rows.getPipeline());
   }
 
-  private TextLineSink.LineFormat<Row> lines(Schema schema) {
-    return sink.format() == SinkFormat.CSV ? () -> new RowCsv(schema)::format : () -> new RowJson(schema)::format;
-  }
+  /** A sink written by the shared bundle step, and how its parts become its files. */
+  private record Bundled(BundleFiles.Target<Row> target, int shards, String header, BundleFiles.SinkFactory<Row> whole) {}
 }
