@@ -79,8 +79,8 @@ public final class Cauce {
       err.println("Run with --help to see every option.");
       return ExitCode.USAGE;
     }
-    if (options.getMaxRecordBytes() < 1 || options.getSplitBytes() < 1) {
-      err.println("cauce: --maxRecordBytes and --splitBytes must be positive numbers of bytes; got "
+    if (options.getMaxRecordBytes() < 1 || options.getSplitBytes() < 0) {
+      err.println("cauce: --maxRecordBytes must be a positive number of bytes and --splitBytes 0 (by runner) or more; got "
           + options.getMaxRecordBytes() + " and " + options.getSplitBytes());
       return ExitCode.USAGE;
     }

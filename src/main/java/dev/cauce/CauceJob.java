@@ -63,7 +63,7 @@ public final class CauceJob {
     }
 
     public static Input of(CauceOptions o) {
-      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, o.getSplitBytes());
+      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, ReadInputs.splitBytes(o, o.getSplitBytes()));
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {

@@ -50,10 +50,13 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
   void setMaxRecordBytes(int value);
 
   @Description(
-      "Uncompressed input files larger than this many bytes (default 16 MiB) are read in parallel, in"
-          + " parts of about this size: each part starts at a record boundary found by one quick scan"
-          + " of the file, and records keep their line numbers. Compressed files are read whole.")
-  @Default.Long(16L << 20)
+      "Uncompressed input files larger than this many bytes are read in parallel, in parts of about"
+          + " this size: each part starts at a record boundary found by one quick scan of the file,"
+          + " and records keep their line numbers. Compressed files are read whole. 0 (the default)"
+          + " picks by runner: 1 MiB on Flink (many small parts, spread over the workers at random,"
+          + " even out the work), 16 MiB on the Direct runner (its GroupByKey copies state once per"
+          + " bundle, so fewer, larger parts are faster there).")
+  @Default.Long(0)
   long getSplitBytes();
 
   void setSplitBytes(long value);

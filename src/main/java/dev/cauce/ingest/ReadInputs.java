@@ -74,7 +74,24 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
   private final long splitBytes;
 
   /** Files smaller than this are read whole; larger ones in parts of about this size. */
-  public static final long DEFAULT_SPLIT_BYTES = 16L << 20;
+  public static final long DEFAULT_SPLIT_BYTES = 1L << 20;
+
+  /** The Direct runner's default part size (see {@link #splitBytes}). */
+  public static final long DIRECT_SPLIT_BYTES = 16L << 20;
+
+  /**
+   * The part size to use: {@code configured} when above 0, else {@link #DIRECT_SPLIT_BYTES} on the
+   * Direct runner (its GroupByKey copies a group's state once per bundle: many small parts made
+   * 1M records 40% slower) and {@link #DEFAULT_SPLIT_BYTES} elsewhere (parts are spread over the
+   * workers at random: with 16 MiB parts the two workers of a 1M-record run got 58% and 42% of the
+   * reading; with 1 MiB parts, 53% and 47%).
+   */
+  public static long splitBytes(org.apache.beam.sdk.options.PipelineOptions options, long configured) {
+    if (configured > 0) {
+      return configured;
+    }
+    return options.getRunner().getSimpleName().equals("DirectRunner") ? DIRECT_SPLIT_BYTES : DEFAULT_SPLIT_BYTES;
+  }
 
   public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes) {
     this(spec, runId, maxRecordBytes, null);

@@ -72,4 +72,14 @@ public class CliTest {
     assertThat(run.code, equalTo(ExitCode.USAGE));
     assertThat(run.stderr, containsString("--runId"));
   }
+
+  @Test
+  public void aNegativePartSizeOrRecordLimitIsRefusedBeforeRunning() {
+    CauceRun split = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=pipelines/orders.yaml", "--splitBytes=-1");
+    assertThat(split.code, equalTo(ExitCode.USAGE));
+    assertThat(split.stderr, containsString("--splitBytes"));
+    CauceRun max = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=pipelines/orders.yaml", "--maxRecordBytes=0");
+    assertThat(max.code, equalTo(ExitCode.USAGE));
+    assertThat(max.stderr, containsString("--maxRecordBytes"));
+  }
 }
