@@ -2,7 +2,12 @@
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
 #   runners/bench/bench.sh [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
-#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=-Xmx2g] [JFR=0|1]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1]
+#
+# JVM options per runner, unless JAVA_OPTS sets them for all: the baseline -Xmx4g (it keeps every
+# kept row in one map: 4M records need more than 2 GB), direct -Xmx1g, flink -Xmx2g (embedded Flink
+# adds its network buffers and managed memory outside the heap). A JVM grows its heap towards -Xmx
+# when it may, so peak RSS follows -Xmx as much as the data: these are the heaps each run needs.
 #
 # For every size it generates (once, cached in target/bench/data/) orders-like JSONL with
 # dev.cauce.bench.Generate, then runs each runner RUNS times, each run a separate JVM
@@ -23,7 +28,11 @@ RUNNERS=${RUNNERS:-"baseline direct flink-p1 flink-p2"}
 DIRT=${DIRT:-0.05}
 DUPS=${DUPS:-0.05}
 SEED=${SEED:-42}
-JAVA_OPTS=${JAVA_OPTS:--Xmx2g}
+BASELINE_OPTS=${JAVA_OPTS:--Xmx4g}
+DIRECT_OPTS=${JAVA_OPTS:--Xmx1g}
+FLINK_OPTS=${JAVA_OPTS:--Xmx2g}
+MAX_DIRECT=${MAX_DIRECT:-1000000}   # the Direct runner keeps whole collections in memory: larger sizes are skipped
+SAMPLE=${SAMPLE:-1}   # also time `make run`'s job (pipelines/orders.yaml, Direct) RUNS times
 JFR=${JFR:-0}
 EXTRA=${EXTRA:-}   # more cauce/Beam options for every cauce run, e.g. EXTRA=--enforceImmutability=false
 
@@ -64,13 +73,17 @@ measure() {
   WALL=$(echo "$end - $start" | bc -l)
 }
 
-echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED, $JAVA_OPTS"
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED; JVM: baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
   [ -s "$data" ] || java -cp "$CP" dev.cauce.bench.Generate --records="$n" --dirt="$DIRT" --duplicates="$DUPS" --seed="$SEED" --out="$data"
   bytes=$(stat -c %s "$data")
   for runner in $RUNNERS; do
+    if [ "$runner" = direct ] && [ "$n" -gt "$MAX_DIRECT" ]; then
+      echo "bench: direct $n skipped (above MAX_DIRECT=$MAX_DIRECT: the Direct runner holds whole collections in memory)"
+      continue
+    fi
     for r in $(seq 1 "$RUNS"); do
       out="$B/out/$runner-$n-$r"
       rm -rf "$out" "$B/state"
@@ -79,10 +92,10 @@ for n in $SIZES; do
       load=$(cut -d' ' -f1 /proc/loadavg)
       job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
       case $runner in
-        baseline) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" ;;
-        direct)   measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
-        flink-p1) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
-        flink-p2) measure java $JAVA_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
+        baseline) measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" ;;
+        direct)   measure java $DIRECT_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+        flink-p1) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+        flink-p2) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
         *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
       esac
       if [ "$runner" = baseline ]; then
@@ -115,5 +128,18 @@ PY
     done
   done
 done
+if [ "$SAMPLE" = 1 ]; then
+  # what `make run` does after the build: the orders sample on the Direct runner, its own JVM
+  for r in $(seq 1 "$RUNS"); do
+    out="$B/out/sample-$r"; rm -rf "$out" "$B/state"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    measure java -Xmx2g -cp "$CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
+    ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
+    [ "$RC" = 0 ] || ok="$ok(exit $RC)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" >> "$RAW"
+    printf 'bench: sample (make run, orders, Direct) run %d: wall %6.2f s, peak RSS %d MB, check %s, load %s\n' "$r" "$WALL" $((RSS / 1024)) "$ok" "$load"
+    rm -rf "$out"
+  done
+fi
 echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 runners/bench/table.py "$RAW" "$B/results.md" "$B/results.json" "$RUNS"
