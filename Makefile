@@ -126,7 +126,7 @@ run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 
 
 # ------------------------------------------------------------------------------------------ bench
-# `make bench [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
+# `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
 # [JAVA_OPTS=...]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
 # plain-Java single-thread baseline of the same logic (dev.cauce.bench.Baseline) and through cauce
 # on the Direct runner and embedded Flink p=1 and p=2, each run its own JVM, plus `make run`'s job;
@@ -135,7 +135,7 @@ run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 # target/bench/results.md and .json (runners/bench/bench.sh; needs python3 and /usr/bin/time).
 # JAVA_OPTS given here replaces the bench's per-runner heaps (see bench.sh).
 .PHONY: bench
-SIZES ?= 100000 400000
+SIZES ?= 100000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) target/classes/.compiled
 	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh

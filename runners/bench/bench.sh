@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
-#   runners/bench/bench.sh [SIZES="100000 400000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
+#   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
 #                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1]
 #
 # JVM options per runner, unless JAVA_OPTS sets them for all: the baseline -Xmx4g (it keeps every
@@ -22,7 +22,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-SIZES=${SIZES:-"100000 400000"}
+SIZES=${SIZES:-"100000 1000000"}
 RUNS=${RUNS:-3}
 RUNNERS=${RUNNERS:-"baseline direct flink-p1 flink-p2"}
 DIRT=${DIRT:-0.05}
