@@ -31,6 +31,7 @@ SEED=${SEED:-42}
 BASELINE_OPTS=${JAVA_OPTS:--Xmx4g}
 DIRECT_OPTS=${JAVA_OPTS:--Xmx1g}
 FLINK_OPTS=${JAVA_OPTS:--Xmx2g}
+BASELINE_SINKS=${BASELINE_SINKS:-spec}   # spec: the baseline writes every sink of the spec, as cauce does; jsonl: one JSON Lines file
 MAX_DIRECT=${MAX_DIRECT:-1000000}   # the Direct runner keeps whole collections in memory: larger sizes are skipped
 SAMPLE=${SAMPLE:-1}   # also time `make run`'s job (pipelines/orders.yaml, Direct) RUNS times
 JFR=${JFR:-0}
@@ -92,7 +93,7 @@ for n in $SIZES; do
       load=$(cut -d' ' -f1 /proc/loadavg)
       job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
       case $runner in
-        baseline) measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" ;;
+        baseline) measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" --sinks="$BASELINE_SINKS" ;;
         direct)   measure java $DIRECT_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
         flink-p1) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
         flink-p2) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;

@@ -17,7 +17,9 @@ import dev.cauce.spec.SpecLoader;
 import dev.cauce.validate.Validation;
 import dev.cauce.validate.Validator;
 import dev.cauce.write.RejectionJson;
+import dev.cauce.write.RowCsv;
 import dev.cauce.write.RowJson;
+import dev.cauce.write.RowParquet;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,8 +38,11 @@ import org.apache.beam.sdk.values.Row;
 /**
  * The bench's yardstick: the job's logic as one plain-Java thread, no Beam. It uses the very same
  * functions as the job ({@link RecordReader}, {@link RecordParser}, {@link Cleaner}, {@link
- * Validator}, {@link Deduper}, and the writers' {@link RowJson} / {@link RejectionJson}), writes the
- * valid records and the rejections as JSON Lines and prints the counts, which must equal the job's.
+ * Validator}, {@link Deduper}, and the writers' {@link RowJson}, {@link RowCsv}, {@link
+ * RowParquet#sink} and {@link RejectionJson}), writes the kept records to every file sink of the
+ * spec (one file each, {@code <sink>.<ext>}) and the rejections as JSON Lines, as the job does, and
+ * prints the counts, which must equal the job's. {@code --sinks=jsonl} writes only one JSON Lines
+ * file of the kept records instead (how the bench measured before the baseline wrote every sink).
  *
  * <pre>
  * java -cp ... dev.cauce.bench.Baseline --spec=pipelines/orders.yaml --input=FILE_OR_GLOB --output=DIR
@@ -65,6 +70,7 @@ public final class Baseline {
     String specPath = null;
     String input = null;
     String output = null;
+    boolean allSinks = true;
     for (String a : args) {
       String v = a.substring(a.indexOf('=') + 1);
       if (a.startsWith("--spec=")) {
@@ -73,6 +79,8 @@ public final class Baseline {
         input = v;
       } else if (a.startsWith("--output=")) {
         output = v;
+      } else if (a.equals("--sinks=jsonl") || a.equals("--sinks=spec")) {
+        allSinks = a.equals("--sinks=spec");
       } else {
         System.err.println("Baseline: unknown argument " + a);
         System.exit(2);
@@ -84,7 +92,7 @@ public final class Baseline {
     }
     long start = System.nanoTime();
     PipelineSpec spec = SpecLoader.load(Path.of(specPath)).withOverrides(input, output);
-    Counts c = run(spec, "baseline", Path.of(spec.output()));
+    Counts c = run(spec, "baseline", Path.of(spec.output()), allSinks);
     long ms = (System.nanoTime() - start) / 1_000_000;
     boolean holds = c.read == c.written + c.rejectedTotal() + c.duplicates;
     System.out.printf("baseline: read %d, written %d, rejected %d %s, duplicates %d, warnings %d; check %s; %d ms%n",
@@ -93,8 +101,16 @@ public final class Baseline {
         + "\"conservation\":%b,\"run_ms\":%d}%n", c.read, c.written, c.rejectedTotal(), c.duplicates, c.warnings, holds, ms);
   }
 
-  /** Runs the spec's source through every stage; writes {@code valid.jsonl} and {@code rejected.jsonl} into {@code out}. */
+  /** Runs the spec's source through every stage; writes only {@code valid.jsonl} and {@code rejected.jsonl} into {@code out}. */
   public static Counts run(PipelineSpec spec, String runId, Path out) throws IOException {
+    return run(spec, runId, out, false);
+  }
+
+  /**
+   * Runs the spec's source through every stage; writes the kept records to every file sink of the
+   * spec ({@code allSinks}) or to {@code valid.jsonl}, and {@code rejected.jsonl}, into {@code out}.
+   */
+  public static Counts run(PipelineSpec spec, String runId, Path out, boolean allSinks) throws IOException {
     Files.createDirectories(out);
     Counts c = new Counts();
     RecordReader reader = new RecordReader(spec.source(), 1 << 20);
@@ -103,11 +119,10 @@ public final class Baseline {
     Validator validator = Validator.create(spec);
     Deduper deduper = spec.dedupe() == null ? null : new Deduper(spec.dedupe(), cleaner.typedSchema());
     Map<String, CauceRecord> winners = new LinkedHashMap<>();
-    RowJson rowJson = new RowJson(cleaner.typedSchema());
     RejectionJson rejectionJson = new RejectionJson();
     long[] unkeyed = {0};
 
-    try (Writer valid = writer(out.resolve("valid.jsonl"));
+    try (Sinks valid = new Sinks(spec, cleaner.typedSchema(), out, allSinks);
         Writer rejected = writer(out.resolve("rejected.jsonl"))) {
       RecordSink sink =
           new RecordSink() {
@@ -154,7 +169,7 @@ public final class Baseline {
 
             private void write(Row row) {
               c.written++;
-              line(valid, rowJson.format(row));
+              valid.write(row);
             }
           };
       for (InputFiles.InputFile f : InputFiles.match(spec.source().path())) {
@@ -165,7 +180,7 @@ public final class Baseline {
       if (deduper != null) {
         long kept = 0;
         for (CauceRecord r : winners.values()) {
-          line(valid, rowJson.format(r.row()));
+          valid.write(r.row());
           kept++;
         }
         c.written = kept;
@@ -193,6 +208,75 @@ public final class Baseline {
       w.write('\n');
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The kept records' writers: one file per file sink of the spec, or one JSON Lines file. */
+  private static final class Sinks implements AutoCloseable {
+    private final List<Writer> text = new java.util.ArrayList<>();
+    private final List<java.util.function.Function<Row, String>> formats = new java.util.ArrayList<>();
+    private final List<org.apache.beam.sdk.io.FileIO.Sink<Row>> parquet = new java.util.ArrayList<>();
+    private final List<java.nio.channels.WritableByteChannel> channels = new java.util.ArrayList<>();
+
+    Sinks(PipelineSpec spec, org.apache.beam.sdk.schemas.Schema schema, Path out, boolean allSinks) throws IOException {
+      if (!allSinks) {
+        text.add(writer(out.resolve("valid.jsonl")));
+        formats.add(new RowJson(schema)::format);
+        return;
+      }
+      for (PipelineSpec.SinkSpec sink : spec.sinks()) {
+        if (sink.isJdbc()) {
+          continue;
+        }
+        Path file = out.resolve(sink.name() + sink.format().extension());
+        switch (sink.format()) {
+          case JSONL -> {
+            text.add(writer(file));
+            formats.add(new RowJson(schema)::format);
+          }
+          case CSV -> {
+            Writer w = writer(file);
+            line(w, RowCsv.header(schema));
+            text.add(w);
+            formats.add(new RowCsv(schema)::format);
+          }
+          case PARQUET -> {
+            java.nio.channels.WritableByteChannel ch = Files.newByteChannel(file,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING);
+            org.apache.beam.sdk.io.FileIO.Sink<Row> p = RowParquet.sink(schema, spec.name());
+            p.open(ch);
+            parquet.add(p);
+            channels.add(ch);
+          }
+        }
+      }
+    }
+
+    void write(Row row) {
+      for (int i = 0; i < text.size(); i++) {
+        line(text.get(i), formats.get(i).apply(row));
+      }
+      try {
+        for (org.apache.beam.sdk.io.FileIO.Sink<Row> p : parquet) {
+          p.write(row);
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      for (Writer w : text) {
+        w.close();
+      }
+      for (org.apache.beam.sdk.io.FileIO.Sink<Row> p : parquet) {
+        p.flush();
+      }
+      for (java.nio.channels.WritableByteChannel ch : channels) {
+        ch.close();
+      }
     }
   }
 }
