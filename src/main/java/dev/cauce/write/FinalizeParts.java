@@ -2,9 +2,13 @@ package dev.cauce.write;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -206,29 +210,69 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
         return;
       }
       List<List<MatchResult.Metadata>> files = plan(found, shards);
-      ByteBuffer buffer = ByteBuffer.allocate(1 << 20);
+      ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
       long total = 0;
       for (int i = 0; i < shards; i++) {
-        try (WritableByteChannel w = FileSystems.create(outputs.get(i), MimeTypes.TEXT)) {
-          if (header != null) {
-            writeFully(w, ByteBuffer.wrap((header + "\n").getBytes(StandardCharsets.UTF_8)));
-          }
-          for (MatchResult.Metadata part : files.get(i)) {
-            try (ReadableByteChannel r = FileSystems.open(part.resourceId())) {
-              buffer.clear();
-              while (r.read(buffer) >= 0) {
-                buffer.flip();
-                total += buffer.remaining();
-                writeFully(w, buffer);
-                buffer.clear();
-              }
-            }
-          }
-        }
+        ResourceId out = outputs.get(i);
+        List<MatchResult.Metadata> in = files.get(i);
+        byte[] head = header == null ? new byte[0] : (header + "\n").getBytes(StandardCharsets.UTF_8);
+        total += local(out) && in.stream().allMatch(m -> local(m.resourceId()))
+            ? concatenateLocal(out, head, in)
+            : concatenate(out, head, in, buffer);
       }
       FileSystems.delete(
           found.stream().map(MatchResult.Metadata::resourceId).toList(), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
       LOG.info("merged {} part(s), {} bytes, into {} file(s) in {}", found.size(), total, shards, target);
+    }
+
+    private static boolean local(ResourceId id) {
+      return "file".equals(id.getScheme());
+    }
+
+    /** Through Beam's file systems (e.g. gs://): read and write through a buffer. */
+    private static long concatenate(ResourceId out, byte[] head, List<MatchResult.Metadata> parts, ByteBuffer buffer)
+        throws IOException {
+      long total = 0;
+      try (WritableByteChannel w = FileSystems.create(out, MimeTypes.TEXT)) {
+        writeFully(w, ByteBuffer.wrap(head));
+        for (MatchResult.Metadata part : parts) {
+          try (ReadableByteChannel r = FileSystems.open(part.resourceId())) {
+            buffer.clear();
+            while (r.read(buffer) >= 0) {
+              buffer.flip();
+              total += buffer.remaining();
+              writeFully(w, buffer);
+              buffer.clear();
+            }
+          }
+        }
+      }
+      return total;
+    }
+
+    /**
+     * Local files: the kernel copies ({@link FileChannel#transferTo}), nothing goes through the heap;
+     * a 1.1 GB sink took 3.6 s through a buffer at the end of a 4M-record run.
+     */
+    private static long concatenateLocal(ResourceId out, byte[] head, List<MatchResult.Metadata> parts) throws IOException {
+      Path target = Path.of(out.toString());
+      Files.createDirectories(target.getParent());
+      long total = 0;
+      try (FileChannel w = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+          StandardOpenOption.TRUNCATE_EXISTING)) {
+        writeFully(w, ByteBuffer.wrap(head));
+        for (MatchResult.Metadata part : parts) {
+          try (FileChannel r = FileChannel.open(Path.of(part.resourceId().toString()), StandardOpenOption.READ)) {
+            long size = r.size();
+            long done = 0;
+            while (done < size) {
+              done += r.transferTo(done, size - done, w);
+            }
+            total += size;
+          }
+        }
+      }
+      return total;
     }
 
     private static void writeFully(WritableByteChannel w, ByteBuffer b) throws IOException {
