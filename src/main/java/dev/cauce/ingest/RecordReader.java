@@ -163,30 +163,23 @@ public final class RecordReader {
       int n;
       while ((n = in.read(chunk, 0, chunk.length)) >= 0) {
         int i = 0;
-        // eight bytes at a time: most words hold no line feed (one record is ~100-300 bytes)
-        for (; i + 8 <= n; i += 8) {
-          long x = (long) LONGS.get(chunk, i) ^ 0x0A0A0A0A0A0A0A0AL;
-          if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) == 0) {
-            continue; // no byte of the word is a line feed
+        while (i < n) {
+          if (i + 8 <= n) {
+            // eight bytes at a time: most words hold no line feed (a record is ~100-300 bytes)
+            long x = (long) LONGS.get(chunk, i) ^ 0x0A0A0A0A0A0A0A0AL;
+            if (((x - 0x0101010101010101L) & ~x & 0x8080808080808080L) == 0) {
+              i += 8;
+              continue;
+            }
           }
-          for (int k = i; k < i + 8; k++) {
-            if (chunk[k] == LF) {
+          for (int end = Math.min(i + 8, n); i < end; i++) {
+            if (chunk[i] == LF) {
               line++;
-              long boundary = offset + k + 1;
+              long boundary = offset + i + 1;
               if (boundary >= next) {
                 splits.add(new Split(boundary, line, null));
                 next = boundary + targetBytes;
               }
-            }
-          }
-        }
-        for (; i < n; i++) {
-          if (chunk[i] == LF) {
-            line++;
-            long boundary = offset + i + 1;
-            if (boundary >= next) {
-              splits.add(new Split(boundary, line, null));
-              next = boundary + targetBytes;
             }
           }
         }
