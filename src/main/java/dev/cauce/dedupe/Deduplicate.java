@@ -86,8 +86,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
 
   /**
    * Keys records by bucket, in batches: the records of one bundle for one bucket are encoded, one
-   * after the other, into one byte array (at most {@value #BATCH_BYTES} bytes) emitted when full or
-   * when the bundle ends. The Direct runner copies a group's whole state through its coder each
+   * after the other, into one byte array emitted once it holds {@value #BATCH_BYTES} bytes or more,
+   * or when the bundle ends. The Direct runner copies a group's whole state through its coder each
    * time a bundle adds to it; copying a few large byte arrays is far cheaper than copying every
    * record (the copies were a third of its samples), and a batch carries no per-record wrapper.
    */

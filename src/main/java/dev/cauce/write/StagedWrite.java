@@ -21,7 +21,8 @@ final class StagedWrite {
    * element and no file at all for an empty input. Unwindowed writes (cauce writes bounded,
    * globally windowed data) finalize every shard: {@code shards} files always, empty ones holding
    * just the sink's header (CSV) or footer (Parquet), and one empty file for an empty input with
-   * runner-decided sharding.
+   * runner-decided sharding. Used where Beam's FileIO still writes: Parquet with a fixed number of
+   * files (Parquet files cannot be concatenated); every other sink goes through {@link #write}.
    */
   @SuppressWarnings("deprecation")
   static <T> FileIO.Write<Void, T> toStaging(
@@ -36,45 +37,55 @@ final class StagedWrite {
   }
 
   /**
-   * One file sink's part of a {@link BundleFiles} step: its parts go to {@code
-   * <output>/_staging/<runId>/_tmp/parts/<name>/}, counted in {@code counter}. With {@code
-   * concatenated} (text with a fixed number of files) the parts carry no header: {@link #finish}
-   * adds it to each file.
+   * One sink written by a shared {@link BundleFiles} step: where its parts go ({@code
+   * <output>/_staging/<runId>/_tmp/parts/<name>/}) and how they are written and counted ({@code
+   * target}), how many files it ends as ({@code shards}, 0: one per part), the header a
+   * concatenated file starts with, and the sink that writes the one file of an empty output.
    */
-  static <T> BundleFiles.Target<T> target(String name, BundleFiles.SinkFactory<T> sinks, String mimeType,
+  record FileSink<T>(BundleFiles.Target<T> target, int shards, String header, BundleFiles.SinkFactory<T> empty) {}
+
+  /**
+   * A JSON Lines or CSV sink ({@code header}: the CSV header, at the top of every file; null for
+   * none). With {@code shards} above 0 its parts carry no header: they are concatenated into that
+   * many files, each starting with it.
+   */
+  static <T> FileSink<T> textSink(String name, String header, TextLineSink.LineFormat<T> format, String counter,
+      String output, String runId, String extension, int shards) {
+    BundleFiles.SinkFactory<T> whole = () -> new TextLineSink<>(header, format);
+    BundleFiles.SinkFactory<T> parts = shards > 0 ? () -> new TextLineSink<>(null, format) : whole;
+    return new FileSink<>(target(name, parts, MimeTypes.TEXT, output, runId, extension, counter), shards, header, whole);
+  }
+
+  /** A sink of binary files that cannot be concatenated (Parquet): one file per part. */
+  static <T> FileSink<T> binarySink(String name, BundleFiles.SinkFactory<T> sinks, String counter,
+      String output, String runId, String extension) {
+    return new FileSink<>(target(name, sinks, MimeTypes.BINARY, output, runId, extension, counter), 0, null, sinks);
+  }
+
+  private static <T> BundleFiles.Target<T> target(String name, BundleFiles.SinkFactory<T> sinks, String mimeType,
       String output, String runId, String extension, String counter) {
     return new BundleFiles.Target<>(name, Layout.parts(output, runId, name).toString(), extension, mimeType, sinks, counter);
   }
 
   /**
-   * Turns a target's listed parts into its files in {@code <output>/_staging/<runId>/<name>/}:
-   * concatenated into exactly {@code shards} files when it is above 0 (text only, {@code header}
-   * at the top of each), else one file per part ({@code empty} writes the file of an empty
-   * output).
+   * Writes {@code elements} to every sink in one step (a part per bundle and sink, {@link
+   * BundleFiles}), then turns each sink's listed parts into its files in {@code
+   * <output>/_staging/<runId>/<name>/} ({@link FinalizeParts}): concatenated into exactly {@code
+   * shards} files, or one file per part.
    */
-  static <T> void finish(PCollection<KV<String, String>> parts, BundleFiles.Target<T> target, int shards, String header,
-      BundleFiles.SinkFactory<T> empty, String output, String runId) {
-    String folder = Layout.staging(output, runId, target.name()).toString();
-    BundleFiles.partsOf(parts, target.name())
-        .apply(
-            "Files of " + target.name(),
-            shards > 0
-                ? FinalizeParts.concatenate(folder, runId, target.extension(), shards, header)
-                : FinalizeParts.rename(folder, runId, target.extension(), empty));
-  }
-
-  /**
-   * Writes text lines (JSON Lines or CSV, {@code header} at the top of every file when not null)
-   * into {@code <output>/_staging/<runId>/<name>/}, each line counted in {@code counter}: a part
-   * per bundle, then concatenated into exactly {@code shards} files when it is above 0, else one
-   * file per part.
-   */
-  static <T> PDone text(PCollection<T> lines, String header, TextLineSink.LineFormat<T> format, String counter,
-      String output, String runId, String name, String extension, int shards) {
-    BundleFiles.SinkFactory<T> withHeader = () -> new TextLineSink<>(header, format);
-    BundleFiles.SinkFactory<T> sinks = shards > 0 ? () -> new TextLineSink<>(null, format) : withHeader;
-    BundleFiles.Target<T> target = target(name, sinks, MimeTypes.TEXT, output, runId, extension, counter);
-    finish(lines.apply("Parts", new BundleFiles<>(List.of(target))), target, shards, header, withHeader, output, runId);
-    return PDone.in(lines.getPipeline());
+  static <T> PDone write(PCollection<T> elements, List<FileSink<T>> sinks, String output, String runId) {
+    PCollection<KV<String, String>> parts =
+        elements.apply("Parts", new BundleFiles<>(sinks.stream().map(FileSink::target).toList()));
+    for (FileSink<T> sink : sinks) {
+      BundleFiles.Target<T> t = sink.target();
+      String folder = Layout.staging(output, runId, t.name()).toString();
+      BundleFiles.partsOf(parts, t.name())
+          .apply(
+              "Files of " + t.name(),
+              sink.shards() > 0
+                  ? FinalizeParts.concatenate(folder, runId, t.extension(), sink.shards(), sink.header())
+                  : FinalizeParts.rename(folder, runId, t.extension(), sink.empty()));
+    }
+    return PDone.in(elements.getPipeline());
   }
 }

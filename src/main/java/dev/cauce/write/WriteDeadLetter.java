@@ -1,6 +1,5 @@
 package dev.cauce.write;
 
-import dev.cauce.core.Coders;
 import dev.cauce.core.Rejection;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
@@ -8,7 +7,6 @@ import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
@@ -57,8 +55,8 @@ public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, PD
   public PDone expand(PCollection<Rejection> rejections) {
     boolean csv = deadLetter.format() == SinkFormat.CSV;
     TextLineSink.LineFormat<Rejection> format = csv ? () -> new RejectionCsv()::format : () -> new RejectionJson()::format;
-    return StagedWrite.text(
-        rejections, csv ? RejectionCsv.header() : null, format, CauceMetrics.DEAD_LETTERED, output, runId, deadLetter.name(),
-        deadLetter.format().extension(), shards);
+    StagedWrite.FileSink<Rejection> sink = StagedWrite.textSink(deadLetter.name(), csv ? RejectionCsv.header() : null, format,
+        CauceMetrics.DEAD_LETTERED, output, runId, deadLetter.format().extension(), shards);
+    return StagedWrite.write(rejections, java.util.List.of(sink), output, runId);
   }
 }

@@ -1,13 +1,11 @@
 package dev.cauce.write;
 
-import org.apache.beam.sdk.values.KV;
 import java.util.List;
 import java.util.ArrayList;
 import dev.cauce.core.Coders;
 import dev.cauce.core.Schemas;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.spec.PipelineSpec.SinkFormat;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
@@ -15,7 +13,6 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PDone;
 import org.apache.beam.sdk.values.Row;
@@ -73,52 +70,33 @@ public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
     }
     String output = spec.output();
     String pipeline = spec.name();
-    List<Bundled> bundled = new ArrayList<>();
+    List<StagedWrite.FileSink<Row>> bundled = new ArrayList<>();
     for (SinkSpec sink : sinks) {
       String ext = sink.format().extension();
       String counter = CauceMetrics.written(sink.name());
-      if (sink.format() == SinkFormat.PARQUET && sink.shards() > 0) {
-        // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
-        FileIO.Write<Void, Row> write =
-            FileIO.<Row>write()
-                .via(
-                    Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
-                    ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
-        rows.apply("Count " + sink.name(), ParDo.of(new CountEach<Row>(counter)))
-            .setCoder(Coders.typedRow(schema))
-            .apply("Files of " + sink.name(),
-                StagedWrite.toStaging(write, Layout.staging(output, runId, sink.name()).toString(), output, runId, ext, sink.shards()));
-        continue;
-      }
-      BundleFiles.SinkFactory<Row> whole;
-      BundleFiles.SinkFactory<Row> part;
-      String header = null;
-      if (sink.format() == SinkFormat.PARQUET) {
-        whole = () -> RowParquet.sink(schema, pipeline);
-        part = whole;
-      } else {
-        TextLineSink.LineFormat<Row> lines =
-            sink.format() == SinkFormat.CSV ? () -> new RowCsv(schema)::format : () -> new RowJson(schema)::format;
-        String h = sink.format() == SinkFormat.CSV ? RowCsv.header(schema) : null;
-        header = h;
-        whole = () -> new TextLineSink<>(h, lines);
-        part = sink.shards() > 0 ? () -> new TextLineSink<>(null, lines) : whole;
-      }
-      BundleFiles.Target<Row> target =
-          StagedWrite.target(sink.name(), part, sink.format() == SinkFormat.PARQUET ? MimeTypes.BINARY : MimeTypes.TEXT,
-              output, runId, ext, counter);
-      bundled.add(new Bundled(target, sink.shards(), header, whole));
-    }
-    if (!bundled.isEmpty()) {
-      PCollection<KV<String, String>> parts =
-          rows.apply("Parts", new BundleFiles<>(bundled.stream().map(Bundled::target).toList()));
-      for (Bundled b : bundled) {
-        StagedWrite.finish(parts, b.target(), b.shards(), b.header(), b.whole(), output, runId);
+      switch (sink.format()) {
+        case JSONL -> bundled.add(StagedWrite.textSink(
+            sink.name(), null, () -> new RowJson(schema)::format, counter, output, runId, ext, sink.shards()));
+        case CSV -> bundled.add(StagedWrite.textSink(
+            sink.name(), RowCsv.header(schema), () -> new RowCsv(schema)::format, counter, output, runId, ext, sink.shards()));
+        case PARQUET -> {
+          if (sink.shards() == 0) {
+            bundled.add(StagedWrite.binarySink(sink.name(), () -> RowParquet.sink(schema, pipeline), counter, output, runId, ext));
+            continue;
+          }
+          // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
+          FileIO.Write<Void, Row> write =
+              FileIO.<Row>write()
+                  .via(
+                      Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
+                      ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
+          rows.apply("Count " + sink.name(), ParDo.of(new CountEach<Row>(counter)))
+              .setCoder(Coders.typedRow(schema))
+              .apply("Files of " + sink.name(),
+                  StagedWrite.toStaging(write, Layout.staging(output, runId, sink.name()).toString(), output, runId, ext, sink.shards()));
+        }
       }
     }
-    return PDone.in(rows.getPipeline());
+    return bundled.isEmpty() ? PDone.in(rows.getPipeline()) : StagedWrite.write(rows, bundled, output, runId);
   }
-
-  /** A sink written by the shared bundle step, and how its parts become its files. */
-  private record Bundled(BundleFiles.Target<Row> target, int shards, String header, BundleFiles.SinkFactory<Row> whole) {}
 }
