@@ -11,6 +11,7 @@ import dev.cauce.monitor.Secrets;
 import dev.cauce.monitor.Summary;
 import dev.cauce.orchestrate.RunSession;
 import dev.cauce.quality.QualityGate;
+import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.SpecLoader;
@@ -85,7 +86,8 @@ public final class Cauce {
       return ExitCode.USAGE;
     }
     FileSystems.setDefaultPipelineOptions(options);
-    Optional<String> unreachable = Preflight.check(options);
+    RunnerProfile runner = RunnerProfile.of(options);
+    Optional<String> unreachable = runner.preflight();
     if (unreachable.isPresent()) {
       err.println("cauce: " + unreachable.get());
       return ExitCode.USAGE;
@@ -179,9 +181,10 @@ public final class Cauce {
     LOG.info("run {} of pipeline {}: {}, runner {}", runId, spec.name(),
         fromApi ? "the HTTP API " + HttpSource.describe(spec.source().http()) : inputs.size() + " input file(s)",
         options.getRunner().getSimpleName());
+    runner.prepare(options);
     Pipeline pipeline = Pipeline.create(options);
     CauceJob.write(
-        CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options).withFiles(session.filesToRead())), spec, runId, jdbc);
+        CauceJob.build(pipeline, spec, runId, CauceJob.Input.of(options, runner).withFiles(session.filesToRead())), spec, runId, jdbc);
 
     RunCounts counts;
     Map<String, Object> jdbcReport = null;

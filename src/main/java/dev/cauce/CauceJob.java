@@ -15,6 +15,7 @@ import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.ReadInputs;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.ReplayDeadLetter;
+import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.validate.ValidateStage;
@@ -29,7 +30,6 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -57,61 +57,44 @@ public final class CauceJob {
    * not null, are the source files to read instead of matching the source pattern (incremental
    * runs read only the files not yet ingested).
    */
-  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes) {
-    public Input(int maxRecordBytes, String replayPattern) {
-      this(maxRecordBytes, replayPattern, null, ReadInputs.DEFAULT_SPLIT_BYTES);
-    }
-
-    public static Input of(CauceOptions o) {
-      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, ReadInputs.splitBytes(o, o.getSplitBytes()));
+  public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
+      Deduplicate.Grouping dedupeGrouping) {
+    /** What the options ask for, split and grouped as {@code runner} needs. */
+    public static Input of(CauceOptions o, RunnerProfile runner) {
+      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping());
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {
-      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes);
+      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping);
     }
 
     public Input withSplitBytes(long bytes) {
-      return new Input(maxRecordBytes, replayPattern, files, bytes);
+      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping);
     }
   }
 
   public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
     List<PCollection<Rejection>> rejections = new ArrayList<>();
-    List<FusedStages.Next> afterParse =
-        List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic));
-    Coders.CauceRecordCoder recordCoder = Coders.cauceRecord(Schemas.typed(spec));
-
     Staged<CauceRecord> validated;
     if (input.replayPattern() == null && !spec.source().isHttp()) {
-      // Files: read, parse, clean and validate run in one DoFn per part of a file (each record
-      // through the stages' logic in turn, the same rejections and counters as separate steps):
-      // no hand-over of records between ingest and the stages.
-      PCollection<ReadInputs.FileSplit> splits =
-          p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()));
+      // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated =
-          splits.apply(
-              new FusedStages<>(
-                  "Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()),
-                  Stage.PARSE, ParseStage::logic, afterParse, recordCoder));
+          p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
+              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes())));
     } else {
-      PCollectionTuple ingested =
+      Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
-      PCollection<SourceRecord> records =
-          ingested.get(input.replayPattern() == null ? ReadInputs.RECORDS : ReplayDeadLetter.RECORDS);
-      rejections.add(ingested.get(input.replayPattern() == null ? ReadInputs.REJECTIONS : ReplayDeadLetter.REJECTIONS));
-      // Parse, clean and validate in one DoFn: no hand-over between them.
-      validated =
-          records.apply(
-              new FusedStages<>(
-                  "Parse, clean, validate", spec, runId, FusedStages.records(), Stage.PARSE, ParseStage::logic,
-                  afterParse, recordCoder));
+      rejections.add(ingested.rejections());
+      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records()));
     }
     rejections.add(validated.rejections());
 
     PCollection<CauceRecord> kept =
-        spec.dedupe() == null ? validated.output() : validated.output().apply(new Deduplicate(spec));
+        spec.dedupe() == null
+            ? validated.output()
+            : validated.output().apply(new Deduplicate(spec, input.dedupeGrouping()));
 
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
@@ -119,6 +102,14 @@ public final class CauceJob {
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
     return new Outputs(rows, allRejections, kept);
+  }
+
+  /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
+  public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front) {
+    return new FusedStages<>(
+        name, spec, runId, front, Stage.PARSE, ParseStage::logic,
+        List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
+        Coders.cauceRecord(Schemas.typed(spec)));
   }
 
   /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */

@@ -53,9 +53,7 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
       "Uncompressed input files larger than this many bytes are read in parallel, in parts of about"
           + " this size: each part starts at a record boundary found by one quick scan of the file,"
           + " and records keep their line numbers. Compressed files are read whole. 0 (the default)"
-          + " picks by runner: 1 MiB on Flink (many small parts, spread over the workers at random,"
-          + " even out the work), 16 MiB on the Direct runner (its GroupByKey copies state once per"
-          + " bundle, so fewer, larger parts are faster there).")
+          + " picks by runner: 1 MiB on Flink, 16 MiB on the Direct runner.")
   @Default.Long(0)
   long getSplitBytes();
 

@@ -7,17 +7,20 @@ import dev.cauce.clean.CleanStage;
 import dev.cauce.core.CauceRecord;
 import dev.cauce.core.Coders;
 import dev.cauce.core.Rejection;
+import dev.cauce.core.FusedStages;
 import dev.cauce.core.Schemas;
 import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Stage;
 import dev.cauce.core.Staged;
 import dev.cauce.monitor.RunCounts;
 import dev.cauce.parse.ParseStage;
+import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecLoader;
-import dev.cauce.validate.ValidateStage;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.PipelineResult;
@@ -33,8 +36,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Each stage's transform on its own and the whole job before writing, with {@code TestPipeline} +
- * {@code PAssert}: what passes, what is rejected (stage, reasons, origin), and the counters.
+ * The job's record stages (one fused step) and the whole job before writing, with {@code
+ * TestPipeline} + {@code PAssert}: what passes, what is rejected (stage, reasons, origin), and the counters.
  */
 public class StagesTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
@@ -77,24 +80,24 @@ public class StagesTest {
   @Test
   public void parseCleanAndValidateRouteFailuresToRejections() {
     PCollection<SourceRecord> in = p.apply(Create.of(INPUT).withCoder(Coders.sourceRecord()));
-    Staged<CauceRecord> parsed = in.apply(ParseStage.of(SPEC, "r1"));
-    Staged<CauceRecord> cleaned = parsed.output().apply(CleanStage.of(SPEC, "r1"));
-    Staged<CauceRecord> validated = cleaned.output().apply(ValidateStage.of(SPEC, "r1"));
+    // the stages as the job runs them on records from an HTTP API or a replay
+    Staged<CauceRecord> validated = in.apply(CauceJob.stages("Parse, clean, validate", SPEC, "r1", FusedStages.records()));
 
-    PAssert.that(parsed.rejections().apply("d1", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
-        .containsInAnyOrder("parse:2:malformed_json");
-    PAssert.that(cleaned.rejections().apply("d2", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
-        .containsInAnyOrder("clean:3:invalid_number,invalid_number");
-    PAssert.that(validated.rejections().apply("d3", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
-        .containsInAnyOrder("validate:4:amount_positive,id_shape", "validate:5:id_required");
+    PAssert.that(validated.rejections().apply("d", MapElements.into(TypeDescriptors.strings()).via(StagesTest::describe)))
+        .containsInAnyOrder("parse:2:malformed_json", "clean:3:invalid_number,invalid_number",
+            "validate:4:amount_positive,id_shape", "validate:5:id_required");
     PAssert.that(validated.output().apply("ids", MapElements.into(TypeDescriptors.strings())
             .via(r -> r.row().getString("id") + "@" + r.origin().line())))
         .containsInAnyOrder("a1@1", "a6@6", "a1@7");
-    PAssert.that(cleaned.output().apply("amounts", MapElements.into(TypeDescriptors.strings())
-            .via(r -> r.row().getString("id") + "=" + r.row().getDecimal("amount").toPlainString())))
-        .containsInAnyOrder("a1=5.50", "BAD=-1", "null=1", "a6=7", "a1=9");
-    PAssert.that(parsed.rejections()).satisfies(rs -> {
-      Rejection r = rs.iterator().next();
+    PAssert.that(validated.rejections()).satisfies(rs -> {
+      List<Rejection> parsed = new ArrayList<>();
+      rs.forEach(r -> {
+        if (r.stage().equals("parse")) {
+          parsed.add(r);
+        }
+      });
+      assertThat(parsed.size(), equalTo(1));
+      Rejection r = parsed.get(0);
       assertThat(r.runId(), equalTo("r1"));
       assertThat(r.pipeline(), equalTo("stages"));
       assertThat(r.source(), equalTo("in/a.jsonl"));
@@ -111,12 +114,27 @@ public class StagesTest {
   }
 
   @Test
+  public void cleanTurnsEveryParsedRowIntoATypedRow() {
+    // the job's fused step stopped after clean, to see the rows validation receives
+    Staged<CauceRecord> cleaned =
+        p.apply(Create.of(INPUT).withCoder(Coders.sourceRecord()))
+            .apply(new FusedStages<>("Parse, clean", SPEC, "r1", FusedStages.records(), Stage.PARSE, ParseStage::logic,
+                List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic)), Coders.cauceRecord(Schemas.typed(SPEC))));
+
+    PAssert.that(cleaned.output().apply("amounts", MapElements.into(TypeDescriptors.strings())
+            .via(r -> r.row().getString("id") + "=" + r.row().getDecimal("amount").toPlainString())))
+        .containsInAnyOrder("a1=5.50", "BAD=-1", "null=1", "a6=7", "a1=9");
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   public void theWholeJobKeepsOneRecordPerKeyAndFlattensEveryRejection() throws Exception {
     Path in = tmp.newFolder("in").toPath();
     Files.write(in.resolve("a.jsonl"), INPUT.stream().map(SourceRecord::text).toList());
     PipelineSpec spec = SPEC.withOverrides(in + "/*.jsonl", tmp.getRoot() + "/out");
 
-    CauceJob.Outputs out = CauceJob.build(p, spec, "r2", new CauceJob.Input(1 << 20, null));
+    CauceOptions options = p.getOptions().as(CauceOptions.class);
+    CauceJob.Outputs out = CauceJob.build(p, spec, "r2", CauceJob.Input.of(options, RunnerProfile.of(options)));
 
     PAssert.that(out.records()).containsInAnyOrder(
         Row.withSchema(Schemas.typed(spec)).addValues("a1", new BigDecimal("5.50"), 2).build(),

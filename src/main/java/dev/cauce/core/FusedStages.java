@@ -1,8 +1,6 @@
 package dev.cauce.core;
 
-import dev.cauce.core.RecordStage.LogicFactory;
-import dev.cauce.core.RecordStage.Outcome;
-import dev.cauce.core.RecordStage.StageLogic;
+import dev.cauce.core.StageLogic.Outcome;
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -17,26 +15,13 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
- * Several record stages in one ParDo: a first stage from {@link SourceRecord}s to {@link
- * CauceRecord}s (parse) followed by stages from records to records (clean, validate). Each record
- * goes through the stages' logic in order, exactly as through a chain of {@link RecordStage}s: the
- * first stage that rejects it produces its {@link Rejection} (with that stage's id and every
- * violation it found), warnings are counted, and the same counters move. A record that passes every
- * stage comes out {@link CauceRecord#locatedOnly located only} (its origin's text dropped). Only the
- * plumbing differs: one DoFn instead of three, so no element is handed (copied, encoded, decoded or
- * scheduled as a bundle) between the stages, which the profiles of the Direct runner and of Flink
- * showed as a large share of the job's time.
- *
- * <p>The input elements become source records through a {@link Front}: {@link #records()} for a
- * collection of {@link SourceRecord}s, or an ingest front that reads each element (a part of a
- * file, see {@code ReadInputs#front}) so that reading fuses with the stages too: on Flink every
- * step with a side output ends a chain of operators, and each record read would otherwise be
- * encoded and decoded once more between ingest and parse. Records an ingest front rejects become
- * rejections of stage {@code ingest}.
+ * The record stages (parse, then clean and validate) in one ParDo fed by a {@link Front}, so no
+ * record is handed between ingest and the stages; the first stage to reject a record yields its
+ * {@link Rejection}, and passed records come out {@link CauceRecord#locatedOnly located only}.
  */
 public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<CauceRecord>> {
   /** One stage of the chain after the first. */
-  public record Next(Stage stage, LogicFactory<CauceRecord, CauceRecord> factory) implements Serializable {}
+  public record Next(Stage stage, StageLogic.Factory<CauceRecord, CauceRecord> factory) implements Serializable {}
 
   /** How each input element becomes source records; serializable so Beam can ship it. */
   @FunctionalInterface
@@ -60,12 +45,12 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
   private final String runId;
   private final Front<I> front;
   private final Stage firstStage;
-  private final LogicFactory<SourceRecord, CauceRecord> first;
+  private final StageLogic.Factory<SourceRecord, CauceRecord> first;
   private final List<Next> rest;
   private final Coder<CauceRecord> outputCoder;
 
   public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
-      LogicFactory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder) {
+      StageLogic.Factory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder) {
     super(name);
     this.spec = spec;
     this.runId = runId;
@@ -93,7 +78,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private final String runId;
     private final Front<I> front;
     private final Stage firstStage;
-    private final LogicFactory<SourceRecord, CauceRecord> firstFactory;
+    private final StageLogic.Factory<SourceRecord, CauceRecord> firstFactory;
     private final List<Next> rest;
     private final TupleTag<CauceRecord> passedTag;
     private final TupleTag<Rejection> rejectedTag;
@@ -104,7 +89,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private transient Sink sink;
 
     ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
-        LogicFactory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
+        StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
         TupleTag<Rejection> rejectedTag) {
       this.spec = spec;
       this.runId = runId;

@@ -1,13 +1,12 @@
 package dev.cauce.core;
 
-import dev.cauce.core.RecordStage.Outcome;
+import dev.cauce.core.StageLogic.Outcome;
 import dev.cauce.monitor.CauceMetrics;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What a stage DoFn does with one record's {@link Outcome}, in one place for {@link RecordStage}
- * and {@link FusedStages}: warnings are counted; a failed outcome becomes a {@link Rejection} of that
+ * What {@link FusedStages} does with one record's {@link Outcome}: warnings are counted; a failed outcome becomes a {@link Rejection} of that
  * stage (every violation, the record's origin), counted and sent to the rejections output. Not
  * serializable: create one per DoFn instance in {@code @Setup}.
  */

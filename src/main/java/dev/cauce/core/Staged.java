@@ -11,8 +11,9 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What a stage transform yields: the records that passed it and the rejections it produced. Call
- * sites chain the {@link #output()} and hand every {@link #rejections()} to the dead letter.
+ * What a source or a stage transform yields: its records and the rejections it produced (every
+ * source, files, HTTP API or replay, yields one). Call sites chain the {@link #output()} and hand
+ * every {@link #rejections()} to the dead letter.
  */
 public record Staged<T>(PCollection<T> output, PCollection<Rejection> rejections) implements POutput {
   private static final TupleTag<?> OUTPUT = new TupleTag<>("output");

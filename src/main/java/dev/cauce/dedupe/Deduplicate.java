@@ -10,10 +10,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -26,7 +26,7 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Deduplicate: keeps one record per key ({@link Deduper}) and counts the others as {@code
- * duplicates}. How records are grouped depends on the runner ({@link Grouping}); the result does
+ * duplicates}. How records are grouped is the runner's choice ({@link Grouping}); the result is
  * not, since the kept record is chosen by a total order.
  */
 public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
@@ -42,33 +42,23 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
      * current winner per key in memory. The Direct runner pays a fixed cost per group and keeps
      * every group in memory anyway, so few groups are what keeps it usable.
      */
-    BUCKET;
-
-    /** BUCKET on the Direct runner, KEY on every other. */
-    public static Grouping forRunner(PipelineOptions options) {
-      return options.getRunner().getSimpleName().equals("DirectRunner") ? BUCKET : KEY;
-    }
+    BUCKET
   }
 
   private final PipelineSpec spec;
   private final Grouping grouping;
 
-  /** Grouping chosen for the pipeline's runner ({@link Grouping#forRunner}). */
-  public Deduplicate(PipelineSpec spec) {
-    this(spec, null);
-  }
-
+  /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. */
   public Deduplicate(PipelineSpec spec, Grouping grouping) {
     super("Deduplicate");
     this.spec = spec;
-    this.grouping = grouping;
+    this.grouping = Objects.requireNonNull(grouping, "grouping");
   }
 
   @Override
   public PCollection<CauceRecord> expand(PCollection<CauceRecord> input) {
     var recordCoder = Coders.cauceRecord(Schemas.typed(spec));
-    Grouping g = grouping != null ? grouping : Grouping.forRunner(input.getPipeline().getOptions());
-    if (g == Grouping.KEY) {
+    if (grouping == Grouping.KEY) {
       return input
           .apply("Key", ParDo.of(new KeyFn(spec)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
@@ -88,8 +78,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
    * Keys records by bucket, in batches: the records of one bundle for one bucket are encoded, one
    * after the other, into one byte array emitted once it holds {@value #BATCH_BYTES} bytes or more,
    * or when the bundle ends. The Direct runner copies a group's whole state through its coder each
-   * time a bundle adds to it; copying a few large byte arrays is far cheaper than copying every
-   * record (the copies were a third of its samples), and a batch carries no per-record wrapper.
+   * time a bundle adds to it: a few large byte arrays copy far faster than every record.
    */
   static final class BucketFn extends DoFn<CauceRecord, KV<Integer, byte[]>> {
     static final int BATCH_BYTES = 4 << 20;

@@ -1,7 +1,9 @@
 package dev.cauce.ingest;
 
 import dev.cauce.core.Coders;
+import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Staged;
 import dev.cauce.ingest.http.EnvPlaceholders;
 import dev.cauce.ingest.http.HttpEvent;
 import dev.cauce.ingest.http.HttpPager;
@@ -27,6 +29,7 @@ import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,8 +38,7 @@ import org.slf4j.LoggerFactory;
  * The ingest stage for an HTTP API ({@code source.type: http}): one seed element, then one DoFn
  * that reads every page in order with {@link HttpPager} (sequential per source: paging is a chain),
  * then {@code Reshuffle} so that parsing, cleaning and writing run in parallel on any runner.
- * Outputs are those of {@link ReadInputs}: records under {@link ReadInputs#RECORDS}, ingest
- * rejections ({@code malformed_page}, {@code record_too_long}) under {@link ReadInputs#REJECTIONS}.
+ * Yields the records and the ingest rejections ({@code malformed_page}, {@code record_too_long}).
  *
  * <p>Counters: {@code read} +1 for every record and every ingest rejection; {@code http.*} (see
  * {@link HttpEvent}). When the API cannot be read (breaker open, retries exhausted, 401/403/404...)
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * published. Header and parameter values with {@code ${env:NAME}} are read from the environment of
  * the worker that fetches (on a Flink cluster: the TaskManager's).
  */
-public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
+public final class HttpSource extends PTransform<PBegin, Staged<SourceRecord>> {
+  private static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>("rejections") {};
+
   private final PipelineSpec spec;
   private final String runId;
   private final int maxRecordBytes;
@@ -78,17 +83,17 @@ public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
   }
 
   @Override
-  public PCollectionTuple expand(PBegin begin) {
+  public Staged<SourceRecord> expand(PBegin begin) {
     PCollectionTuple fetched =
         begin
             .apply("Seed", Create.of(describe(spec.source().http())).withCoder(StringUtf8Coder.of()))
             .apply("FetchPages", ParDo.of(new FetchPagesFn(spec, runId, maxRecordBytes))
-                .withOutputTags(ReadInputs.RECORDS, TupleTagList.of(ReadInputs.REJECTIONS)));
-    fetched.get(ReadInputs.RECORDS).setCoder(Coders.sourceRecord());
-    fetched.get(ReadInputs.REJECTIONS).setCoder(Coders.rejection());
+                .withOutputTags(RECORDS, TupleTagList.of(REJECTIONS)));
+    fetched.get(RECORDS).setCoder(Coders.sourceRecord());
+    fetched.get(REJECTIONS).setCoder(Coders.rejection());
     PCollection<SourceRecord> spread =
-        fetched.get(ReadInputs.RECORDS).apply("Redistribute", Reshuffle.viaRandomKey()).setCoder(Coders.sourceRecord());
-    return PCollectionTuple.of(ReadInputs.RECORDS, spread).and(ReadInputs.REJECTIONS, fetched.get(ReadInputs.REJECTIONS));
+        fetched.get(RECORDS).apply("Redistribute", Reshuffle.viaRandomKey()).setCoder(Coders.sourceRecord());
+    return new Staged<>(spread, fetched.get(REJECTIONS));
   }
 
   /** Reads every page of the source; the element is only a trigger. */
@@ -109,7 +114,7 @@ public final class HttpSource extends PTransform<PBegin, PCollectionTuple> {
 
     @Setup
     public void setup() {
-      outputs = new IngestOutputs(runId, spec.name(), ReadInputs.RECORDS, ReadInputs.REJECTIONS);
+      outputs = new IngestOutputs(runId, spec.name(), RECORDS, REJECTIONS);
       httpCounters = new EnumMap<>(HttpEvent.class);
       for (HttpEvent e : HttpEvent.values()) {
         httpCounters.put(e, CauceMetrics.counter(e.counter()));

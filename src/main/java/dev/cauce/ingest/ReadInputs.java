@@ -1,10 +1,8 @@
 package dev.cauce.ingest;
 
 import dev.cauce.core.RecordSink;
-import dev.cauce.core.Coders;
 import dev.cauce.core.FusedStages;
 import dev.cauce.core.Violation;
-import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
@@ -18,7 +16,6 @@ import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -39,119 +36,28 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ingest stage: matches the spec's source pattern, opens each file (decompressing {@code .gz}
- * and {@code .bz2} by extension) and splits it into {@link SourceRecord}s with a {@link
- * RecordReader}. Records come out under {@link #RECORDS}; records rejected while reading (invalid
- * UTF-8, too long, unreadable input) come out as {@link Rejection}s of stage {@code ingest} under
- * {@link #REJECTIONS}.
+ * The ingest of files: {@link Plan} matches the spec's source pattern (or takes the listed files)
+ * and cuts each file into parts, and {@link #front} reads each part into {@link SourceRecord}s inside
+ * {@link FusedStages}. Compressed files ({@code .gz}, {@code .bz2}, by extension) and files on file
+ * systems without efficient seeking are one part; an uncompressed file larger than {@code splitBytes}
+ * is scanned once for record boundaries ({@link RecordReader#plan}) and read in parts from their
+ * offsets, with the line numbers and CSV header a whole read would give. Records rejected while
+ * reading (invalid UTF-8, too long, unreadable input) are rejections of stage {@code ingest}.
  *
- * <p>Counters: {@code read} +1 for every record and every ingest rejection; rejections through
- * {@link CauceMetrics.RejectionCounters}. An empty match yields nothing (the driver checks the
- * pattern beforehand with {@link InputFiles#match}).
- *
- * <p>Large files are read in parallel: an uncompressed file bigger than {@code splitBytes} is
- * first scanned once for record boundaries ({@link RecordReader#plan}: line feeds, and for CSV the
- * quote state, without decoding), then its parts are spread over the workers ({@code Reshuffle})
- * and read each from its own offset, with the line numbers and CSV header a whole read would give.
- * Compressed files, and files on file systems without efficient seeking, are read whole by one
- * worker.
+ * <p>Counters: {@code read} +1 for every record and every ingest rejection. An empty match yields
+ * nothing (the driver checks the pattern beforehand with {@link InputFiles#match}).
  */
-public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
-  public static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>("rejections") {};
-
-  private final PipelineSpec spec;
-  private final String runId;
-  private final int maxRecordBytes;
-  private final List<InputFiles.InputFile> files;
-  private final long splitBytes;
-
-  /** Files smaller than this are read whole; larger ones in parts of about this size. */
-  public static final long DEFAULT_SPLIT_BYTES = 1L << 20;
-
-  /** The Direct runner's default part size (see {@link #splitBytes}). */
-  public static final long DIRECT_SPLIT_BYTES = 16L << 20;
+public final class ReadInputs {
+  private ReadInputs() {}
 
   /**
-   * The part size to use: {@code configured} when above 0, else {@link #DIRECT_SPLIT_BYTES} on the
-   * Direct runner (its GroupByKey copies a group's state once per bundle: many small parts made
-   * 1M records 40% slower) and {@link #DEFAULT_SPLIT_BYTES} elsewhere (parts are spread over the
-   * workers at random: with 16 MiB parts the two workers of a 1M-record run got 58% and 42% of the
-   * reading; with 1 MiB parts, 53% and 47%).
-   */
-  public static long splitBytes(org.apache.beam.sdk.options.PipelineOptions options, long configured) {
-    if (configured > 0) {
-      return configured;
-    }
-    return options.getRunner().getSimpleName().equals("DirectRunner") ? DIRECT_SPLIT_BYTES : DEFAULT_SPLIT_BYTES;
-  }
-
-  public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes) {
-    this(spec, runId, maxRecordBytes, null);
-  }
-
-  public ReadInputs(PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files) {
-    this(spec, runId, maxRecordBytes, files, DEFAULT_SPLIT_BYTES);
-  }
-
-  /**
-   * Reads exactly {@code files} (as listed by {@link InputFiles#match}) instead of matching the
-   * spec's source pattern; null means the pattern. A listed file that has vanished since becomes an
-   * {@code unreadable_input} rejection rather than silently nothing.
-   */
-  public ReadInputs(
-      PipelineSpec spec, String runId, int maxRecordBytes, List<InputFiles.InputFile> files, long splitBytes) {
-    super("ReadInputs");
-    if (splitBytes < 1) {
-      throw new IllegalArgumentException("splitBytes must be positive, got " + splitBytes);
-    }
-    this.splitBytes = splitBytes;
-    this.files = files == null ? null : List.copyOf(files);
-    this.spec = Objects.requireNonNull(spec, "spec");
-    this.runId = Objects.requireNonNull(runId, "runId");
-    if (maxRecordBytes < 1) {
-      throw new IllegalArgumentException("maxRecordBytes must be positive, got " + maxRecordBytes);
-    }
-    this.maxRecordBytes = maxRecordBytes;
-  }
-
-  /** The two outputs of {@link ReadInputs}, so callers need not juggle tags. */
-  public record Outputs(PCollection<SourceRecord> records, PCollection<Rejection> rejections) {
-    public static Outputs of(PCollectionTuple tuple) {
-      return new Outputs(tuple.get(RECORDS), tuple.get(REJECTIONS));
-    }
-  }
-
-  /** Applies {@code new ReadInputs(spec, runId, maxRecordBytes)} to the pipeline's start. */
-  public static Outputs read(PBegin begin, PipelineSpec spec, String runId, int maxRecordBytes) {
-    return Outputs.of(begin.apply(new ReadInputs(spec, runId, maxRecordBytes)));
-  }
-
-  @Override
-  public PCollectionTuple expand(PBegin begin) {
-    PCollectionTuple out =
-        begin
-            .apply("Plan", new Plan(spec, maxRecordBytes, files, splitBytes))
-            .apply(
-                "ReadRecords",
-                ParDo.of(new ReadFileFn(spec, runId, maxRecordBytes))
-                    .withOutputTags(RECORDS, TupleTagList.of(REJECTIONS)));
-    out.get(RECORDS).setCoder(Coders.sourceRecord());
-    out.get(REJECTIONS).setCoder(Coders.rejection());
-    return out;
-  }
-
-  /**
-   * The parts of the input to read, spread over the workers: the spec's source pattern (or the
-   * listed files) matched, each file planned ({@link PlanFn}), the splits reshuffled. Read them with
-   * {@link ReadInputs} itself, or fused with the record stages through {@link #front}.
+   * The parts of the input to read, spread over the workers: the spec's source pattern (or exactly
+   * {@code files}, when not null) matched, each file planned ({@link PlanFn}), the splits reshuffled.
+   * A listed file that has vanished since becomes an {@code unreadable_input} rejection when read.
    */
   public static final class Plan extends PTransform<PBegin, PCollection<FileSplit>> {
     private final PipelineSpec spec;
@@ -187,10 +93,7 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
     }
   }
 
-  /**
-   * The ingest front of {@link FusedStages}: reads each split, counting {@code read} for every
-   * record and every ingest rejection, as {@link ReadInputs} does.
-   */
+  /** The ingest front of {@link FusedStages}: reads each split, counting {@code read} for every record and ingest rejection. */
   public static FusedStages.Front<FileSplit> front(int maxRecordBytes) {
     return spec -> {
       RecordReader reader = new RecordReader(spec.source(), maxRecordBytes);
@@ -310,32 +213,6 @@ public final class ReadInputs extends PTransform<PBegin, PCollectionTuple> {
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadInputs.class);
-
-  /** Reads one file, or one part of it, into records and ingest rejections. */
-  static final class ReadFileFn extends DoFn<FileSplit, SourceRecord> {
-    private final PipelineSpec spec;
-    private final String runId;
-    private final int maxRecordBytes;
-    private transient RecordReader reader;
-    private transient IngestOutputs outputs;
-
-    ReadFileFn(PipelineSpec spec, String runId, int maxRecordBytes) {
-      this.spec = spec;
-      this.runId = runId;
-      this.maxRecordBytes = maxRecordBytes;
-    }
-
-    @Setup
-    public void setup() {
-      reader = new RecordReader(spec.source(), maxRecordBytes);
-      outputs = new IngestOutputs(runId, spec.name(), RECORDS, REJECTIONS);
-    }
-
-    @ProcessElement
-    public void process(@Element FileSplit part, MultiOutputReceiver out) {
-      readSplit(reader, part, outputs.into(out));
-    }
-  }
 
   /** Reads one split into {@code sink}; a file that cannot be opened is one unreadable_input rejection. */
   static void readSplit(RecordReader reader, FileSplit part, RecordSink sink) {

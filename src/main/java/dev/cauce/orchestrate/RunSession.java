@@ -35,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
@@ -159,9 +158,6 @@ public final class RunSession implements AutoCloseable {
       report.inputs(chosen);
     }
 
-    // Direct runner: return from run() at once so that counters can be read while the job runs.
-    // (Other runners ignore this option; Flink's batch run() blocks until the job ends.)
-    opts.as(DirectOptions.class).setBlockOnRun(false);
     progress = new Progress(Duration.ofMillis(Math.round(opts.getProgressSeconds() * 1000)), err, spec.name() + " " + id, this::onProgress);
     return Optional.empty();
   }

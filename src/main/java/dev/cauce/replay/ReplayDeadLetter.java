@@ -4,6 +4,7 @@ import dev.cauce.core.Coders;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Staged;
 import dev.cauce.core.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.ingest.IngestOutputs;
@@ -26,9 +27,9 @@ import org.apache.beam.sdk.values.TupleTagList;
  * a user fixed go through parse → clean → validate again. A line that is not a dead-letter record is
  * itself rejected ({@code malformed_json}).
  */
-public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple> {
-  public static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
-  public static final TupleTag<Rejection> REJECTIONS = new TupleTag<>("rejections") {};
+public final class ReplayDeadLetter extends PTransform<PBegin, Staged<SourceRecord>> {
+  private static final TupleTag<SourceRecord> RECORDS = new TupleTag<>("records") {};
+  private static final TupleTag<Rejection> REJECTIONS = new TupleTag<>("rejections") {};
 
   private final PipelineSpec spec;
   private final String runId;
@@ -42,7 +43,7 @@ public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple>
   }
 
   @Override
-  public PCollectionTuple expand(PBegin begin) {
+  public Staged<SourceRecord> expand(PBegin begin) {
     PCollectionTuple out =
         begin
             .apply("Match dead letters", FileIO.match().filepattern(pattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
@@ -52,7 +53,7 @@ public final class ReplayDeadLetter extends PTransform<PBegin, PCollectionTuple>
                 .withOutputTags(RECORDS, TupleTagList.of(REJECTIONS)));
     out.get(RECORDS).setCoder(Coders.sourceRecord());
     out.get(REJECTIONS).setCoder(Coders.rejection());
-    return out;
+    return new Staged<>(out.get(RECORDS), out.get(REJECTIONS));
   }
 
   static final class ToSourceFn extends DoFn<String, SourceRecord> {

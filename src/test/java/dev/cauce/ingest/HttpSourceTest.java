@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.junit.WireMockRule;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Staged;
 import dev.cauce.ingest.http.HttpSourceException;
 import dev.cauce.ingest.http.HttpSpecs;
 import dev.cauce.monitor.CauceMetrics;
@@ -27,12 +28,11 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
 
-/** {@link HttpSource} in a pipeline: records and ingest rejections under ReadInputs' tags, and the counters. */
+/** {@link HttpSource} in a pipeline, as the job applies it: its records, its ingest rejections and the counters. */
 public class HttpSourceTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
   @Rule public final transient WireMockRule api = new WireMockRule(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
@@ -63,13 +63,13 @@ public class HttpSourceTest {
     PipelineSpec spec = TestSpecs.spec(SourceSpec.http(HttpSpecs.at(url("/orders")).records("/data")
         .page("page", 1, null, null, 10).retries(2, 10, 2, 0, 100).build()), "id");
 
-    PCollectionTuple out = p.apply(new HttpSource(spec, "run-1", 1 << 20));
-    PAssert.that(out.get(ReadInputs.RECORDS)).containsInAnyOrder(
+    Staged<SourceRecord> out = p.apply(new HttpSource(spec, "run-1", 1 << 20));
+    PAssert.that(out.output()).containsInAnyOrder(
         SourceRecord.of(url("/orders?page=1"), 1, "{\"id\":\"a\"}"),
         SourceRecord.of(url("/orders?page=1"), 2, "{\"id\":\"b\"}"),
         SourceRecord.of(url("/orders?page=3"), 1, "{\"id\":\"c\"}"),
         SourceRecord.of(url("/orders?page=3"), 2, "7"));
-    PAssert.that(out.get(ReadInputs.REJECTIONS).apply(MapElements.into(TypeDescriptors.strings())
+    PAssert.that(out.rejections().apply(MapElements.into(TypeDescriptors.strings())
             .via((Rejection r) -> r.stage() + " " + r.reason() + " " + r.source() + ":" + r.line() + " " + r.raw())))
         .containsInAnyOrder("ingest malformed_page " + url("/orders?page=2") + ":0 {\"data\":\"oops\"}");
     PipelineResult result = p.run();

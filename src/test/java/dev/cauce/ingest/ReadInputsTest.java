@@ -7,9 +7,16 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
+import dev.cauce.core.CauceRecord;
+import dev.cauce.core.Coders;
+import dev.cauce.core.FusedStages;
 import dev.cauce.core.Reasons;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
+import dev.cauce.core.Stage;
+import dev.cauce.core.StageLogic;
+import dev.cauce.core.StageLogic.Outcome;
+import dev.cauce.core.Staged;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.io.ByteArrayOutputStream;
@@ -28,17 +35,49 @@ import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.commons.compress.compressors.bzip2.BZip2CompressorOutputStream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
+/**
+ * Reading files as the job does ({@link ReadInputs.Plan}, then {@link FusedStages} with {@link
+ * ReadInputs#front}), with a first stage that keeps each source record whole so the test sees
+ * exactly what was read: records, ingest rejections and counters.
+ */
 public class ReadInputsTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
 
   private static final String RUN = "run-1";
+  private static final long PART_BYTES = 1L << 20;
+  private static final Schema SOURCE =
+      Schema.builder().addNullableField("text", Schema.FieldType.STRING).addNullableField("header", Schema.FieldType.STRING).build();
+
+  /** A first stage that passes every source record on, its text and header in the row. */
+  private static StageLogic<SourceRecord, CauceRecord> keepSource(PipelineSpec spec) {
+    return in -> new Outcome<>(new CauceRecord(in, Row.withSchema(SOURCE).addValues(in.text(), in.header()).build()), List.of(), List.of());
+  }
+
+  /** The records and ingest rejections of the job's file ingest. */
+  private Staged<SourceRecord> read(PipelineSpec spec, int maxRecordBytes, List<InputFiles.InputFile> files, long splitBytes) {
+    Staged<CauceRecord> read =
+        p.apply("ReadInputs", new ReadInputs.Plan(spec, maxRecordBytes, files, splitBytes))
+            .apply(new FusedStages<>("Read", spec, RUN, ReadInputs.front(maxRecordBytes), Stage.PARSE,
+                ReadInputsTest::keepSource, List.of(), Coders.cauceRecord(SOURCE)));
+    PCollection<SourceRecord> records =
+        read.output()
+            .apply("Source records", MapElements.into(TypeDescriptor.of(SourceRecord.class))
+                .via((CauceRecord r) -> new SourceRecord(r.origin().source(), r.origin().line(), r.row().getString("text"), r.row().getString("header"))))
+            .setCoder(Coders.sourceRecord());
+    return new Staged<>(records, read.rejections());
+  }
 
   private static byte[] gzip(String s) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -86,9 +125,9 @@ public class ReadInputsTest {
     write(dir, "ignored.csv", "x\n".getBytes(UTF_8));
 
     PipelineSpec spec = spec(jsonlSource(dir + "/*.jsonl*"), "n");
-    ReadInputs.Outputs out = ReadInputs.read(p.begin(), spec, RUN, 1024);
+    Staged<SourceRecord> out = read(spec, 1024, null, PART_BYTES);
 
-    PAssert.that(out.records())
+    PAssert.that(out.output())
         .containsInAnyOrder(
             SourceRecord.of(plain, 1, "{\"n\":1}"),
             SourceRecord.of(plain, 3, "{\"n\":2}"),
@@ -127,11 +166,7 @@ public class ReadInputsTest {
     PipelineSpec spec = spec(jsonlSource(dir + "/*.jsonl*"), "n");
 
     // the plan: ~1 KB parts of the plain file (about 15 KB), the gzip file whole
-    PAssert.that(
-            p.apply("Match", org.apache.beam.sdk.io.FileIO.match().filepattern(dir + "/*.jsonl*"))
-                .apply("Open", org.apache.beam.sdk.io.FileIO.readMatches())
-                .apply("Plan", org.apache.beam.sdk.transforms.ParDo.of(new ReadInputs.PlanFn(spec, 1024, 1000)))
-                .setCoder(ReadInputs.FileSplit.CODER))
+    PAssert.that(p.apply("Plan", new ReadInputs.Plan(spec, 1024, null, 1000)))
         .satisfies(
             splits -> {
               long plainParts = 0;
@@ -148,9 +183,8 @@ public class ReadInputsTest {
               assertThat(gzParts, is(1L));
               return null;
             });
-    ReadInputs.Outputs out =
-        ReadInputs.Outputs.of(p.begin().apply(new ReadInputs(spec, RUN, 1024, null, 1000)));
-    PAssert.that(out.records()).containsInAnyOrder(expected);
+    Staged<SourceRecord> out = read(spec, 1024, null, 1000);
+    PAssert.that(out.output()).containsInAnyOrder(expected);
     PAssert.that(out.rejections()).empty();
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -168,9 +202,9 @@ public class ReadInputsTest {
     String corrupt = write(dir, "broken.jsonl.gz", Arrays.copyOf(whole, whole.length / 2));
     String fine = write(dir, "fine.jsonl.gz", gzip("{\"n\":0}\n"));
 
-    ReadInputs.Outputs out = ReadInputs.read(p.begin(), spec(jsonlSource(dir + "/*.gz"), "n"), RUN, 1 << 20);
+    Staged<SourceRecord> out = read(spec(jsonlSource(dir + "/*.gz"), "n"), 1 << 20, null, PART_BYTES);
 
-    PAssert.that(out.records()).satisfies(recordsOf(corrupt, fine));
+    PAssert.that(out.output()).satisfies(recordsOf(corrupt, fine));
     PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", corrupt, -1, Reasons.UNREADABLE_INPUT));
     p.run().waitUntilFinish();
   }
@@ -190,10 +224,9 @@ public class ReadInputsTest {
     chosen.add(new InputFiles.InputFile(dir + "/gone.jsonl", 10, 1));
     String gone = new File(dir, "gone.jsonl").getPath();
 
-    ReadInputs.Outputs out =
-        ReadInputs.Outputs.of(p.begin().apply(new ReadInputs(spec(jsonlSource(dir + "/*.jsonl*"), "n"), RUN, 1024, chosen)));
+    Staged<SourceRecord> out = read(spec(jsonlSource(dir + "/*.jsonl*"), "n"), 1024, chosen, PART_BYTES);
 
-    PAssert.that(out.records()).containsInAnyOrder(SourceRecord.of(a, 1, "{\"n\":1}"), SourceRecord.of(c, 1, "{\"n\":3}"));
+    PAssert.that(out.output()).containsInAnyOrder(SourceRecord.of(a, 1, "{\"n\":1}"), SourceRecord.of(c, 1, "{\"n\":3}"));
     PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", gone, -1, Reasons.UNREADABLE_INPUT));
     PipelineResult result = p.run();
     result.waitUntilFinish();
@@ -204,9 +237,8 @@ public class ReadInputsTest {
   public void csvRecordsCarryTheirHeaderThroughThePipeline() throws IOException {
     File dir = tmp.newFolder("in");
     String f = write(dir, "a.csv.gz", gzip("id,note\r\n1,\"x\r\ny\"\r\n2,z\r\n"));
-    ReadInputs.Outputs out =
-        ReadInputs.read(p.begin(), spec(csvSource(dir + "/*.csv*"), "id", "note"), RUN, 1024);
-    PAssert.that(out.records())
+    Staged<SourceRecord> out = read(spec(csvSource(dir + "/*.csv*"), "id", "note"), 1024, null, PART_BYTES);
+    PAssert.that(out.output())
         .containsInAnyOrder(
             new SourceRecord(f, 2, "1,\"x\r\ny\"", "id,note"), new SourceRecord(f, 4, "2,z", "id,note"));
     PAssert.that(out.rejections()).empty();
@@ -215,9 +247,8 @@ public class ReadInputsTest {
 
   @Test
   public void emptyMatchYieldsNothing() {
-    ReadInputs.Outputs out =
-        ReadInputs.read(p.begin(), spec(jsonlSource(tmp.getRoot() + "/none/*.jsonl"), "n"), RUN, 1024);
-    PAssert.that(out.records()).empty();
+    Staged<SourceRecord> out = read(spec(jsonlSource(tmp.getRoot() + "/none/*.jsonl"), "n"), 1024, null, PART_BYTES);
+    PAssert.that(out.output()).empty();
     PAssert.that(out.rejections()).empty();
     p.run().waitUntilFinish();
   }

@@ -1,4 +1,4 @@
-package dev.cauce;
+package dev.cauce.runner;
 
 import java.io.IOException;
 import java.net.URI;
@@ -7,28 +7,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
- * Checks, before a job is built, that the cluster it will be submitted to answers. A Flink client
- * pointed at a dead JobManager only gives up after about a minute; this says so in seconds. The job
- * itself never depends on this class: it only guards the submission.
+ * Checks that the Flink cluster a job will be submitted to answers, before the job is built: a
+ * client pointed at a dead JobManager only gives up after about a minute; this says so in seconds.
  */
-final class Preflight {
-  private Preflight() {}
+final class ClusterCheck {
+  private ClusterCheck() {}
 
   static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  /** A problem to report (and exit 2 on), or empty when there is nothing to check or all is well. */
-  static Optional<String> check(PipelineOptions options) {
-    if (!options.getRunner().getSimpleName().equals("FlinkRunner")) {
-      return Optional.empty();
-    }
-    String master = options.as(FlinkPipelineOptions.class).getFlinkMaster();
-    if (master == null || master.startsWith("[")) {
-      return Optional.empty(); // [local], [auto], [collection]: no remote cluster to reach
-    }
+  /** A problem to report (and exit 2 on) with the JobManager's REST address {@code master}, or empty. */
+  static Optional<String> problem(String master) {
     String base = master.startsWith("http://") || master.startsWith("https://") ? master : "http://" + master;
     URI overview = URI.create(base.replaceAll("/+$", "") + "/overview");
     HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();

@@ -1,0 +1,24 @@
+package dev.cauce.core;
+
+import dev.cauce.spec.PipelineSpec;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One record stage's pure function (parse, clean, validate), run by {@link FusedStages}; built once
+ * per DoFn instance by its {@link Factory}, so regexes, parsers and scripts are never rebuilt per record.
+ */
+@FunctionalInterface
+public interface StageLogic<I, O> {
+  /** The result for one input; warnings are violations that are counted and do not reject. */
+  Outcome<O> apply(I input);
+
+  /** Builds the stage's logic for a spec; serializable so Beam can ship it. */
+  @FunctionalInterface
+  interface Factory<I, O> extends Serializable {
+    StageLogic<I, O> create(PipelineSpec spec);
+  }
+
+  /** A value or rejecting violations, plus warnings that do not reject. */
+  record Outcome<O>(O value, List<Violation> errors, List<Violation> warnings) {}
+}
