@@ -26,8 +26,8 @@ import org.apache.beam.sdk.values.PCollection;
 
 /**
  * Deduplicate: keeps one record per key ({@link Deduper}) and counts the others as {@code
- * duplicates}. How records are grouped is the runner's choice ({@link Grouping}); the result is
- * not, since the kept record is chosen by a total order.
+ * duplicates}. How records are grouped is a parameter ({@link Grouping}, the runner's choice); the
+ * kept records do not depend on it, since they are chosen by a total order.
  */
 public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
   /** How records meet their duplicates. */

@@ -12,7 +12,7 @@ import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * The Beam side of every ingest DoFn (files, HTTP APIs, replayed dead letters): counts {@code read}
+ * The Beam side of the ingest DoFns that emit source records (HTTP APIs, replayed dead letters): counts {@code read}
  * for each record and each ingest rejection, counts rejections by reason, and routes them to the
  * records and rejections outputs. Create one per DoFn instance (in {@code @Setup}).
  */
