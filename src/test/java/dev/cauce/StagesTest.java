@@ -13,7 +13,7 @@ import dev.cauce.core.Staged;
 import dev.cauce.monitor.RunCounts;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import dev.cauce.validate.ValidateStage;
 import java.math.BigDecimal;
 import java.nio.file.Files;
