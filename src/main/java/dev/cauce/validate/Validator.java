@@ -24,14 +24,9 @@ import org.apache.beam.sdk.values.Row;
  * ...), its field the rule's field (null for expressions), and its message the rule's {@code message}
  * or a generated one ({@code amount must be > 0, was -5.00}).
  *
- * <p>Null values pass every rule except {@code not_null}; an expression reading any null field is
- * not applied. {@code range} compares in the field's type (numbers as BigDecimal, dates, timestamps;
- * bounds are parsed once, timestamps without offset in {@code clean.timezone}); {@code length}
- * counts code points; {@code regex} must match the whole value; {@code in} compares canonical text
- * (numbers without trailing zeros, so {@code 1.0} is {@code 1}). {@code length} and {@code regex} on a
- * non-string field apply to its text form. An expression that does not return a boolean or fails to
- * evaluate (division by zero) fails its rule with a message saying so — after the rule's own message,
- * if it has one; nothing a record contains makes {@link #validate} throw.
+ * <p>Null values pass every rule except {@code not_null}. Each rule type is a class of {@link
+ * dev.cauce.validate.rules} that says what it checks; nothing a record contains makes {@link
+ * #validate} throw (a rule that cannot be evaluated fails with a message saying why).
  *
  * <p>Regexes and expressions are compiled once, in {@link #create}. A Validator is immutable and
  * thread-safe (each expression evaluation gets its own lightweight row context).
