@@ -14,7 +14,7 @@ import dev.cauce.quality.QualityGate;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import dev.cauce.write.Layout;
 import dev.cauce.write.OutputCheck;
 import dev.cauce.write.Publisher;

@@ -16,7 +16,7 @@ import dev.cauce.monitor.RunCounts;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;

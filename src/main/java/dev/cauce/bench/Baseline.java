@@ -13,7 +13,7 @@ import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.RecordReader;
 import dev.cauce.parse.RecordParser;
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import dev.cauce.validate.Validation;
 import dev.cauce.validate.Validator;
 import dev.cauce.write.RejectionJson;

@@ -2,7 +2,7 @@ package dev.cauce.orchestrate;
 
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

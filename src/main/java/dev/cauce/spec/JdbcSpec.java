@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 
 /**
  * Where a {@code type: jdbc} sink (or {@code dead_letter.table}) writes in PostgreSQL, as checked by
- * {@link SpecLoader}: the target {@code table} (optionally {@code schema.table}; without a schema,
+ * the spec loader: the target {@code table} (optionally {@code schema.table}; without a schema,
  * the connection's current schema), the upsert {@code key} (schema fields; empty for the dead
  * letter, whose key is fixed), whether to {@code create} the table when it is missing, the staging
  * insert {@code batchSize}, and the retry and circuit-breaker settings of every statement.

@@ -1,12 +1,15 @@
 package dev.cauce.spec;
 
 import java.io.Serializable;
+import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.apache.beam.sdk.values.Row;
 
 /**
- * One dataset's pipeline, as declared in {@code pipelines/<name>.yaml} and checked by {@link SpecLoader}.
+ * One dataset's pipeline, as declared in {@code pipelines/<name>.yaml} and checked by the spec loader
+ * ({@code dev.cauce.spec.load}).
  * Every object in this model is immutable and serializable, so Beam can ship it inside DoFns.
  */
 public record PipelineSpec(
@@ -192,57 +195,49 @@ public record PipelineSpec(
     }
   }
 
-  /** Validation rule: stable {@code name} (the reason code), type, target field, parameters, severity. */
-  public record RuleSpec(
-      String name,
-      RuleType type,
-      String field,
-      Severity severity,
-      String min,
-      String max,
-      boolean minInclusive,
-      boolean maxInclusive,
-      String pattern,
-      List<String> values,
-      boolean ignoreCase,
-      String expr,
-      String message)
-      implements Serializable {
-    public enum RuleType {
-      NOT_NULL("not_null"),
-      RANGE("range"),
-      LENGTH("length"),
-      REGEX("regex"),
-      IN("in"),
-      EXPRESSION("expression");
-
-      private final String specName;
-
-      RuleType(String specName) {
-        this.specName = specName;
-      }
-
-      public String specName() {
-        return specName;
-      }
-
-      public static RuleType fromSpec(String s) {
-        for (RuleType t : values()) {
-          if (t.specName.equals(s)) {
-            return t;
-          }
-        }
-        return null;
-      }
-    }
-
-    public enum Severity {
+  /**
+   * A validation rule: its {@code name} is the reason code of the records it fails. Each rule type is
+   * one class of {@code dev.cauce.validate.rules} holding its own settings, spec keys and check.
+   */
+  public interface RuleSpec extends Serializable {
+    enum Severity {
       ERROR,
       WARN
     }
 
-    public RuleSpec {
-      values = values == null ? List.of() : List.copyOf(values);
+    String name();
+
+    /** The rule type as the spec names it: {@code range}, {@code regex}, ... */
+    String type();
+
+    /** The field the rule checks; null for rules that read several fields (expressions). */
+    String field();
+
+    Severity severity();
+
+    /** The spec's message for a failure, or null for a generated one. */
+    String message();
+
+    /**
+     * The rule compiled for rows of {@code schema} (timestamps without offset read in {@code zone}).
+     *
+     * @throws IllegalArgumentException when the rule does not fit the schema
+     */
+    Check check(List<FieldSpec> schema, ZoneId zone);
+
+    /** A failure's message: the spec's message if it has one, else {@code generated}. */
+    default String fail(String generated) {
+      return message() != null ? message() : generated;
+    }
+
+    /** The message of a rule that could not be evaluated: always says why (after the spec's message). */
+    default String broken(String why) {
+      return message() != null ? message() + " (" + why + ")" : why;
+    }
+
+    /** A compiled rule: {@link #check} returns null when the typed row passes, else the failure's message. */
+    interface Check {
+      String check(Row row);
     }
   }
 

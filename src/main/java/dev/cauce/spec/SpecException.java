@@ -1,5 +1,6 @@
 package dev.cauce.spec;
 
+import dev.cauce.spec.read.SpecProblem;
 import java.util.List;
 
 /**

@@ -4,7 +4,9 @@ import dev.cauce.core.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
-import dev.cauce.validate.Checks.Check;
+import dev.cauce.spec.PipelineSpec.RuleSpec.Check;
+import dev.cauce.spec.PipelineSpec.RuleSpec.Severity;
+import dev.cauce.validate.rules.NotNullRule;
 import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -22,22 +24,20 @@ import org.apache.beam.sdk.values.Row;
  * ...), its field the rule's field (null for expressions), and its message the rule's {@code message}
  * or a generated one ({@code amount must be > 0, was -5.00}).
  *
- * <p>Null values pass every rule except {@code not_null}; an expression reading any null field is
- * not applied. {@code range} compares in the field's type (numbers as BigDecimal, dates, timestamps;
- * bounds are parsed once, timestamps without offset in {@code clean.timezone}); {@code length}
- * counts code points; {@code regex} must match the whole value; {@code in} compares canonical text
- * (numbers without trailing zeros, so {@code 1.0} is {@code 1}). {@code length} and {@code regex} on a
- * non-string field apply to its text form. An expression that does not return a boolean or fails to
- * evaluate (division by zero) fails its rule with a message saying so — after the rule's own message,
- * if it has one; nothing a record contains makes {@link #validate} throw.
+ * <p>Null values pass every rule except {@code not_null}. Each rule type is a class of {@link
+ * dev.cauce.validate.rules} that says what it checks; nothing a record contains makes {@link
+ * #validate} throw (a rule that cannot be evaluated fails with a message saying why).
  *
  * <p>Regexes and expressions are compiled once, in {@link #create}. A Validator is immutable and
- * thread-safe (each expression evaluation gets its own lightweight {@link RowContext}).
+ * thread-safe (each expression evaluation gets its own lightweight row context).
  */
 public final class Validator {
-  private final List<Check> checks;
+  /** A rule compiled for the spec's schema. */
+  private record Compiled(RuleSpec rule, Check check, boolean error) {}
 
-  private Validator(List<Check> checks) {
+  private final List<Compiled> checks;
+
+  private Validator(List<Compiled> checks) {
     this.checks = checks;
   }
 
@@ -49,15 +49,16 @@ public final class Validator {
    */
   public static Validator create(PipelineSpec spec) {
     ZoneId zone = zone(spec);
-    List<Check> checks = new ArrayList<>();
-    List<FieldSpec> schema = spec.schema();
-    for (int i = 0; i < schema.size(); i++) {
-      if (schema.get(i).required()) {
-        checks.add(Checks.required(schema.get(i), i));
+    List<RuleSpec> rules = new ArrayList<>();
+    for (FieldSpec f : spec.schema()) {
+      if (f.required()) {
+        rules.add(NotNullRule.required(f.name()));
       }
     }
-    for (RuleSpec rule : spec.validate()) {
-      checks.add(Checks.of(rule, spec, zone));
+    rules.addAll(spec.validate());
+    List<Compiled> checks = new ArrayList<>();
+    for (RuleSpec rule : rules) {
+      checks.add(new Compiled(rule, rule.check(spec.schema(), zone), rule.severity() != Severity.WARN));
     }
     return new Validator(List.copyOf(checks));
   }
@@ -66,17 +67,18 @@ public final class Validator {
   public Validation validate(Row typed) {
     List<Violation> errors = null;
     List<Violation> warnings = null;
-    for (Check check : checks) {
-      Violation v;
+    for (Compiled c : checks) {
+      String message;
       try {
-        v = check.check(typed);
+        message = c.check.check(typed);
       } catch (RuntimeException | StackOverflowError e) {
-        v = check.broken("rule could not be evaluated: " + e);
+        message = c.rule.broken("rule could not be evaluated: " + e);
       }
-      if (v == null) {
+      if (message == null) {
         continue;
       }
-      if (check.error) {
+      Violation v = new Violation(c.rule.name(), c.rule.type(), c.rule.field(), message);
+      if (c.error) {
         (errors == null ? errors = new ArrayList<>() : errors).add(v);
       } else {
         (warnings == null ? warnings = new ArrayList<>() : warnings).add(v);

@@ -5,7 +5,7 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

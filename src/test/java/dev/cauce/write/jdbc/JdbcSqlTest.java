@@ -12,7 +12,7 @@ import dev.cauce.spec.JdbcSpec.BreakerSpec;
 import dev.cauce.spec.JdbcSpec.RetrySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
-import dev.cauce.spec.SpecLoader;
+import dev.cauce.spec.load.SpecLoader;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cauce.validate;
+package dev.cauce.validate.rules;
 
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;

@@ -1,13 +1,14 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
-import static dev.cauce.spec.SpecTesting.BASE;
-import static dev.cauce.spec.SpecTesting.assertProblem;
-import static dev.cauce.spec.SpecTesting.problemAt;
+import static dev.cauce.spec.load.SpecTesting.BASE;
+import static dev.cauce.spec.load.SpecTesting.assertProblem;
+import static dev.cauce.spec.load.SpecTesting.problemAt;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.junit.Assert.assertThrows;
 
+import dev.cauce.spec.SpecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,19 +1,22 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
-import static dev.cauce.spec.SpecTesting.BASE;
-import static dev.cauce.spec.SpecTesting.assertOnlyProblem;
-import static dev.cauce.spec.SpecTesting.assertProblem;
-import static dev.cauce.spec.SpecTesting.fails;
-import static dev.cauce.spec.SpecTesting.parse;
-import static dev.cauce.spec.SpecTesting.problemAt;
+import static dev.cauce.spec.load.SpecTesting.BASE;
+import static dev.cauce.spec.load.SpecTesting.assertOnlyProblem;
+import static dev.cauce.spec.load.SpecTesting.assertProblem;
+import static dev.cauce.spec.load.SpecTesting.fails;
+import static dev.cauce.spec.load.SpecTesting.parse;
+import static dev.cauce.spec.load.SpecTesting.problemAt;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.cauce.spec.JdbcSpec;
 import dev.cauce.spec.JdbcSpec.BreakerSpec;
 import dev.cauce.spec.JdbcSpec.Create;
 import dev.cauce.spec.JdbcSpec.RetrySpec;
+import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
+import dev.cauce.spec.SpecException;
 import java.time.Duration;
 import java.util.List;
 import org.junit.Test;

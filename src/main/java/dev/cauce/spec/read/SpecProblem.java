@@ -1,4 +1,4 @@
-package dev.cauce.spec;
+package dev.cauce.spec.read;
 
 import java.io.Serializable;
 

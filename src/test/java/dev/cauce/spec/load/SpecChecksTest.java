@@ -1,18 +1,21 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
-import static dev.cauce.spec.SpecTesting.BASE;
-import static dev.cauce.spec.SpecTesting.SCHEMA_FIELDS;
-import static dev.cauce.spec.SpecTesting.assertOnlyProblem;
-import static dev.cauce.spec.SpecTesting.assertProblem;
-import static dev.cauce.spec.SpecTesting.fails;
-import static dev.cauce.spec.SpecTesting.parse;
-import static dev.cauce.spec.SpecTesting.problemAt;
+import static dev.cauce.spec.load.SpecTesting.BASE;
+import static dev.cauce.spec.load.SpecTesting.SCHEMA_FIELDS;
+import static dev.cauce.spec.load.SpecTesting.assertOnlyProblem;
+import static dev.cauce.spec.load.SpecTesting.assertProblem;
+import static dev.cauce.spec.load.SpecTesting.fails;
+import static dev.cauce.spec.load.SpecTesting.parse;
+import static dev.cauce.spec.load.SpecTesting.problemAt;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import dev.cauce.core.Reasons;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.SpecException;
+import dev.cauce.spec.read.SpecProblem;
 import java.util.List;
 import org.junit.Test;
 
@@ -451,117 +454,6 @@ public class SpecChecksTest {
   }
 
   // ---- rules ----
-
-  @Test
-  public void rangeRulesNeedANumericOrTemporalFieldAndBoundsOfItsType() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: range, field: email, min: 1}
-          - {name: r2, rule: range, field: amount, min: ten, max: 20}
-          - {name: r3, rule: range, field: ordered_on, min: "01/01/2020"}
-          - {name: r4, rule: range, field: updated_at, min: "01/01/2020 10:00"}
-          - {name: r5, rule: range, field: qty}
-        """);
-    assertProblem(problemAt(e, "validate[0].field"), 13, "a range rule needs a numeric, date or timestamp field; email is string");
-    assertProblem(problemAt(e, "validate[1].min"), 14, "min \"ten\" is not a number");
-    assertProblem(problemAt(e, "validate[2].min"), 15, "is not an ISO date (yyyy-MM-dd)");
-    assertProblem(problemAt(e, "validate[3].min"), 16, "is not an ISO timestamp");
-    assertProblem(problemAt(e, "validate[4]"), 17, "a range rule needs min, max or both");
-    assertThat(e.problems().size(), equalTo(5));
-  }
-
-  @Test
-  public void rangeMinMustNotExceedMax() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: range, field: amount, min: 10.5, max: 2}
-          - {name: r2, rule: range, field: ordered_on, min: 2021-01-01, max: 2020-12-31}
-          - name: r3
-            rule: range
-            field: updated_at
-            min: "2024-01-01T12:00:00Z"
-            max: "2024-01-01T11:00:00"
-          - {name: r4, rule: range, field: qty, min: 5, max: 5.0, max_inclusive: false}
-        """);
-    assertProblem(problemAt(e, "validate[0].max"), 13, "max 2 is less than min 10.5");
-    assertProblem(problemAt(e, "validate[1].max"), 14, "max 2020-12-31 is less than min 2021-01-01");
-    assertProblem(problemAt(e, "validate[2].max"), 19, "is less than min");
-    assertProblem(problemAt(e, "validate[3].max"), 20, "the range is empty");
-    assertThat(e.problems().size(), equalTo(4));
-
-    PipelineSpec ok = parse(BASE + """
-        validate:
-          - {name: r1, rule: range, field: updated_at, min: "2024-01-01T00:00:00Z", max: "2024-01-01T00:00:00"}
-          - {name: r2, rule: range, field: qty, min: -5, max: 5}
-        """);
-    assertThat(ok.validate().get(0).max(), equalTo("2024-01-01T00:00:00"));
-    assertThat(ok.validate().get(1).min(), equalTo("-5"));
-  }
-
-  @Test
-  public void lengthRulesNeedAStringFieldAndNonNegativeWholeBounds() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: length, field: qty, max: 3}
-          - {name: r2, rule: length, field: email, min: -1}
-          - {name: r3, rule: length, field: email, min: 2.5}
-          - {name: r4, rule: length, field: email}
-          - {name: r5, rule: length, field: email, min: 9, max: 3}
-        """);
-    assertProblem(problemAt(e, "validate[0].field"), 13, "a length rule needs a string field; qty is int");
-    assertProblem(problemAt(e, "validate[1].min"), 14, "min must be a whole number of characters (0 or more)");
-    assertProblem(problemAt(e, "validate[2].min"), 15, "got a number 2.5");
-    assertProblem(problemAt(e, "validate[3]"), 16, "a length rule needs min, max or both");
-    assertProblem(problemAt(e, "validate[4].max"), 17, "max 3 is less than min 9");
-    assertThat(e.problems().size(), equalTo(5));
-  }
-
-  @Test
-  public void regexRulesNeedAPatternAndAStringField() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: regex, field: email}
-          - {name: r2, rule: regex, field: qty, pattern: "\\\\d+", ignore_case: maybe}
-        """);
-    assertProblem(problemAt(e, "validate[0].pattern"), 13, "missing required key \"pattern\"");
-    assertProblem(problemAt(e, "validate[1].field"), 14, "a regex rule needs a string field; qty is int");
-    assertProblem(problemAt(e, "validate[1].ignore_case"), 14, "expected true or false");
-    assertThat(e.problems().size(), equalTo(3));
-  }
-
-  @Test
-  public void inRulesNeedNonEmptyValuesOfTheFieldsType() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: in, field: email, values: []}
-          - {name: r2, rule: in, field: email, values: USD}
-          - {name: r3, rule: in, field: qty, values: [1, two, 3]}
-        """);
-    assertProblem(problemAt(e, "validate[0].values"), 13, "needs at least one value");
-    assertProblem(problemAt(e, "validate[1].values"), 14, "expected a list of allowed values");
-    assertProblem(problemAt(e, "validate[2].values[1]"), 15, "value \"two\" is not an int (field qty is int)");
-    assertThat(e.problems().size(), equalTo(3));
-
-    PipelineSpec ok = parse(BASE + "validate:\n  - {name: r, rule: in, field: qty, values: [1, \"2\", 3]}\n");
-    assertThat(ok.validate().get(0).values(), equalTo(List.of("1", "2", "3")));
-  }
-
-  @Test
-  public void expressionRulesCompileAndReadOnlySchemaFields() {
-    SpecException e = fails(BASE + """
-        validate:
-          - {name: r1, rule: expression, field: amount, expr: "amount > 0"}
-          - {name: r2, rule: expression}
-          - {name: r3, rule: expression, expr: "amount >"}
-          - {name: r4, rule: expression, expr: "amount > total"}
-        """);
-    assertProblem(problemAt(e, "validate[0].field"), 13, "an expression rule has no field");
-    assertProblem(problemAt(e, "validate[1].expr"), 14, "missing required key \"expr\"");
-    assertProblem(problemAt(e, "validate[2].expr"), 15, "invalid expression \"amount >\"");
-    assertProblem(problemAt(e, "validate[3].expr"), 16,
-        "expression uses \"total\", which is not a schema field; " + SCHEMA_FIELDS);
-    assertThat(e.problems().size(), equalTo(4));
-  }
 
   @Test
   public void keysNotMeaningfulForARuleTypeAreProblems() {

@@ -1,12 +1,15 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
 import com.fasterxml.jackson.core.JsonPointer;
+import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.HttpSourceSpec.BreakerSpec;
 import dev.cauce.spec.HttpSourceSpec.Pagination;
 import dev.cauce.spec.HttpSourceSpec.RetrySpec;
 import dev.cauce.spec.HttpSourceSpec.Style;
-import dev.cauce.spec.SpecNodes.MapView;
-import dev.cauce.spec.YamlTree.Entry;
+import dev.cauce.spec.read.SpecNodes;
+import dev.cauce.spec.read.SpecNodes.MapView;
+import dev.cauce.spec.read.YamlTree;
+import dev.cauce.spec.read.YamlTree.Entry;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;

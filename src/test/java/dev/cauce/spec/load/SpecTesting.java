@@ -1,21 +1,24 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.fail;
 
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.SpecException;
+import dev.cauce.spec.read.SpecProblem;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /** Helpers for spec tests: a small valid base spec and assertions on the problems of a bad one. */
-final class SpecTesting {
+public final class SpecTesting {
   private SpecTesting() {}
 
-  static final String FILE = "pipelines/test.yaml";
+  public static final String FILE = "pipelines/test.yaml";
 
   /** A valid spec of 11 lines; tests append sections from line 12 on. */
-  static final String BASE = """
+  public static final String BASE = """
       name: orders
       source:
         path: in/*.jsonl
@@ -29,13 +32,13 @@ final class SpecTesting {
         - {name: qty, type: int}
       """;
 
-  static final String SCHEMA_FIELDS = "schema fields: order_id, email, amount, ordered_on, updated_at, qty";
+  public static final String SCHEMA_FIELDS = "schema fields: order_id, email, amount, ordered_on, updated_at, qty";
 
-  static PipelineSpec parse(String yaml) {
+  public static PipelineSpec parse(String yaml) {
     return SpecLoader.parse(yaml, FILE);
   }
 
-  static SpecException fails(String yaml) {
+  public static SpecException fails(String yaml) {
     try {
       PipelineSpec spec = SpecLoader.parse(yaml, FILE);
       fail("expected a SpecException, got " + spec);
@@ -47,7 +50,7 @@ final class SpecTesting {
   }
 
   /** The one problem at {@code path}; fails when there is none or more than one. */
-  static SpecProblem problemAt(SpecException e, String path) {
+  public static SpecProblem problemAt(SpecException e, String path) {
     List<SpecProblem> at = e.problems().stream().filter(p -> p.path().equals(path)).toList();
     if (at.size() != 1) {
       fail("expected one problem at " + path + ", got " + at.size() + " in:\n" + e.getMessage());
@@ -55,13 +58,13 @@ final class SpecTesting {
     return at.get(0);
   }
 
-  static void assertProblem(SpecProblem p, int line, String messagePart) {
+  public static void assertProblem(SpecProblem p, int line, String messagePart) {
     assertThat("line of " + p, p.line(), equalTo(line));
     assertThat(p.message(), containsString(messagePart));
   }
 
   /** Asserts that {@code yaml} has exactly one problem, at {@code path} on {@code line}, mentioning {@code part}. */
-  static SpecProblem assertOnlyProblem(String yaml, String path, int line, String part) {
+  public static SpecProblem assertOnlyProblem(String yaml, String path, int line, String part) {
     SpecException e = fails(yaml);
     assertThat("problems: " + e.getMessage(), e.problems().size(), equalTo(1));
     SpecProblem p = problemAt(e, path);
@@ -69,7 +72,7 @@ final class SpecTesting {
     return p;
   }
 
-  static String paths(SpecException e) {
+  public static String paths(SpecException e) {
     return e.problems().stream().map(SpecProblem::path).collect(Collectors.joining(", "));
   }
 }

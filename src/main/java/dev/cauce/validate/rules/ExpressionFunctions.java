@@ -1,4 +1,4 @@
-package dev.cauce.validate;
+package dev.cauce.validate.rules;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -19,7 +19,7 @@ import java.time.temporal.ChronoUnit;
  * minutes_between} of 90 seconds is 1.5), for two LocalDates as a Long of whole days (times 24 or
  * 1440 for hours and minutes); mixing an Instant and a LocalDate is an error. {@code length} counts
  * Unicode code points. A wrong argument throws, which fails the rule with a message; it never
- * escapes {@link Validator#validate}.
+ * escapes the validator.
  */
 public final class ExpressionFunctions {
   private ExpressionFunctions() {}

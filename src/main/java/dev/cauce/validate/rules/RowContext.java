@@ -1,4 +1,4 @@
-package dev.cauce.validate;
+package dev.cauce.validate.rules;
 
 import java.time.Instant;
 import org.apache.beam.sdk.values.Row;
@@ -9,7 +9,7 @@ import org.joda.time.ReadableInstant;
  * A read-only {@link JexlContext} over a typed {@link Row}: the variables are the row's fields, with
  * timestamps as {@link java.time.Instant} (dates are already {@link java.time.LocalDate}, decimals
  * {@link java.math.BigDecimal}). One is made per evaluation; it only wraps the row, so it is as cheap
- * as it can be and keeps a {@link Validator} thread-safe.
+ * as it can be and keeps a validator thread-safe.
  */
 final class RowContext implements JexlContext {
   private final Row row;

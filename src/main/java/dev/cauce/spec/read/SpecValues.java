@@ -1,18 +1,17 @@
-package dev.cauce.spec;
+package dev.cauce.spec.read;
 
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
 /**
  * Checks of the regexes a spec holds. Values that must convert to a field's type (defaults, {@code
- * in} values, range bounds) and date formats are checked by {@link dev.cauce.clean.TypedValues}, with
- * the cleaner's own rules. Package-private: used by {@link SpecLoader}.
+ * in} values, range bounds) and date formats are checked with the cleaner's own conversions.
  */
-final class SpecValues {
+public final class SpecValues {
   private SpecValues() {}
 
   /** Null when {@code regex} compiles; otherwise {@code invalid regex "...": <Java's description>}. */
-  static String regexProblem(String regex) {
+  public static String regexProblem(String regex) {
     try {
       Pattern.compile(regex);
       return null;
@@ -26,7 +25,7 @@ final class SpecValues {
    * text for {@code regex} (which must compile): {@code $n} names an existing group, {@code ${name}}
    * a named group, and no backslash is left dangling.
    */
-  static String replacementProblem(String regex, String replacement) {
+  public static String replacementProblem(String regex, String replacement) {
     Pattern alwaysMatches;
     try {
       // The same groups as the user's regex, plus an empty alternative so that it matches "".

@@ -1,16 +1,22 @@
-package dev.cauce.validate;
+package dev.cauce.validate.rules;
 
 import static dev.cauce.clean.TestSpecs.clean;
 import static dev.cauce.clean.TestSpecs.field;
 import static dev.cauce.clean.TestSpecs.spec;
 import static dev.cauce.clean.TestSpecs.typed;
-import static dev.cauce.validate.Rules.expr;
-import static dev.cauce.validate.Rules.warn;
-import static dev.cauce.validate.Rules.withMessage;
+import static dev.cauce.spec.load.SpecTesting.BASE;
+import static dev.cauce.spec.load.SpecTesting.SCHEMA_FIELDS;
+import static dev.cauce.spec.load.SpecTesting.assertProblem;
+import static dev.cauce.spec.load.SpecTesting.fails;
+import static dev.cauce.spec.load.SpecTesting.problemAt;
+import static dev.cauce.validate.rules.RuleTesting.expr;
+import static dev.cauce.validate.rules.RuleTesting.warn;
+import static dev.cauce.validate.rules.RuleTesting.withMessage;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
@@ -21,6 +27,9 @@ import dev.cauce.core.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.spec.SpecException;
+import dev.cauce.validate.Validation;
+import dev.cauce.validate.Validator;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
@@ -30,7 +39,8 @@ import org.apache.commons.jexl3.JexlScript;
 import org.apache.commons.jexl3.MapContext;
 import org.junit.Test;
 
-public class ValidatorExpressionTest {
+/** The {@code expression} rule: its spec keys, the expression language and its check. */
+public class ExpressionRuleTest {
 
   private static final List<FieldSpec> TRIP = List.of(
       field("pickup_at", FieldType.TIMESTAMP), field("dropoff_at", FieldType.TIMESTAMP),
@@ -74,6 +84,25 @@ public class ValidatorExpressionTest {
 
   private static BigDecimal dec(String s) {
     return new BigDecimal(s);
+  }
+
+  // ---- spec ----
+
+  @Test
+  public void expressionRulesCompileAndReadOnlySchemaFields() {
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: expression, field: amount, expr: "amount > 0"}
+          - {name: r2, rule: expression}
+          - {name: r3, rule: expression, expr: "amount >"}
+          - {name: r4, rule: expression, expr: "amount > total"}
+        """);
+    assertProblem(problemAt(e, "validate[0].field"), 13, "an expression rule has no field");
+    assertProblem(problemAt(e, "validate[1].expr"), 14, "missing required key \"expr\"");
+    assertProblem(problemAt(e, "validate[2].expr"), 15, "invalid expression \"amount >\"");
+    assertProblem(problemAt(e, "validate[3].expr"), 16,
+        "expression uses \"total\", which is not a schema field; " + SCHEMA_FIELDS);
+    assertThat(e.problems().size(), equalTo(4));
   }
 
   // ---- the README's rules ----

@@ -1,4 +1,4 @@
-package dev.cauce.spec;
+package dev.cauce.spec.read;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -16,10 +16,9 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document read into a small tree that remembers the line of every node, which Jackson's
- * {@code JsonNode} does not. Built by walking Jackson's YAML token stream. Package-private: only
- * {@link SpecLoader} uses it.
+ * {@code JsonNode} does not. Built by walking Jackson's YAML token stream.
  */
-final class YamlTree {
+public final class YamlTree {
   private YamlTree() {}
 
   /**
@@ -32,7 +31,7 @@ final class YamlTree {
       .build();
 
   /** A node of the tree; {@code line} is 1-based: for a map entry's value, the line of its key. */
-  sealed interface Node permits MapNode, ListNode, ScalarNode {
+  public sealed interface Node permits MapNode, ListNode, ScalarNode {
     int line();
 
     /** A short description for messages: "a map", "a list", "a string \"x\"", ... */
@@ -40,24 +39,24 @@ final class YamlTree {
   }
 
   /** One key of a map, with the line the key is on. */
-  record Entry(String key, int keyLine, Node value) {}
+  public record Entry(String key, int keyLine, Node value) {}
 
   /** A mapping; keys keep their document order. {@code duplicates} holds repeated keys (ignored). */
-  record MapNode(int line, Map<String, Entry> entries, List<Entry> duplicates) implements Node {
+  public record MapNode(int line, Map<String, Entry> entries, List<Entry> duplicates) implements Node {
     @Override
     public String describe() {
       return "a map";
     }
   }
 
-  record ListNode(int line, List<Node> items) implements Node {
+  public record ListNode(int line, List<Node> items) implements Node {
     @Override
     public String describe() {
       return "a list";
     }
   }
 
-  enum Kind {
+  public enum Kind {
     STRING,
     INT,
     FLOAT,
@@ -66,8 +65,8 @@ final class YamlTree {
   }
 
   /** A scalar: {@code text} is the value as written (for null, the empty string); {@code number} for INT/FLOAT. */
-  record ScalarNode(int line, Kind kind, String text, Number number) implements Node {
-    boolean isNull() {
+  public record ScalarNode(int line, Kind kind, String text, Number number) implements Node {
+    public boolean isNull() {
       return kind == Kind.NULL;
     }
 
@@ -83,9 +82,9 @@ final class YamlTree {
   }
 
   /** Thrown for an empty document or text that is not YAML; {@code line} is 0 when unknown. */
-  static final class YamlSyntaxException extends Exception {
+  public static final class YamlSyntaxException extends Exception {
     private static final long serialVersionUID = 1L;
-    final int line;
+    public final int line;
 
     YamlSyntaxException(String message, int line) {
       super(message);
@@ -100,7 +99,7 @@ final class YamlTree {
    * @throws YamlSyntaxException when the text is empty (only comments or white space), holds more
    *     than one document, or is not well-formed YAML
    */
-  static Node parse(String text) throws YamlSyntaxException {
+  public static Node parse(String text) throws YamlSyntaxException {
     try (JsonParser p = FACTORY.createParser(text)) {
       JsonToken t = p.nextToken();
       if (t == null || t == JsonToken.VALUE_NULL) {
@@ -215,7 +214,7 @@ final class YamlTree {
     return new YamlSyntaxException("invalid YAML: " + firstLine(e.getOriginalMessage()), line);
   }
 
-  static String firstLine(String s) {
+  public static String firstLine(String s) {
     if (s == null) {
       return "";
     }

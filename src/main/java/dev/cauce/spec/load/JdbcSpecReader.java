@@ -1,12 +1,16 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
 import dev.cauce.resilience.Durations;
+import dev.cauce.spec.FieldType;
+import dev.cauce.spec.JdbcSpec;
 import dev.cauce.spec.JdbcSpec.BreakerSpec;
 import dev.cauce.spec.JdbcSpec.Create;
 import dev.cauce.spec.JdbcSpec.RetrySpec;
-import dev.cauce.spec.SpecNodes.MapView;
-import dev.cauce.spec.YamlTree.Node;
-import dev.cauce.spec.YamlTree.ScalarNode;
+import dev.cauce.spec.read.SpecNodes;
+import dev.cauce.spec.read.SpecNodes.MapView;
+import dev.cauce.spec.read.YamlTree;
+import dev.cauce.spec.read.YamlTree.Node;
+import dev.cauce.spec.read.YamlTree.ScalarNode;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;

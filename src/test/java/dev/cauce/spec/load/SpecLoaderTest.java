@@ -1,11 +1,11 @@
-package dev.cauce.spec;
+package dev.cauce.spec.load;
 
-import static dev.cauce.spec.SpecTesting.BASE;
-import static dev.cauce.spec.SpecTesting.FILE;
-import static dev.cauce.spec.SpecTesting.assertProblem;
-import static dev.cauce.spec.SpecTesting.fails;
-import static dev.cauce.spec.SpecTesting.parse;
-import static dev.cauce.spec.SpecTesting.problemAt;
+import static dev.cauce.spec.load.SpecTesting.BASE;
+import static dev.cauce.spec.load.SpecTesting.FILE;
+import static dev.cauce.spec.load.SpecTesting.assertProblem;
+import static dev.cauce.spec.load.SpecTesting.fails;
+import static dev.cauce.spec.load.SpecTesting.parse;
+import static dev.cauce.spec.load.SpecTesting.problemAt;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
@@ -15,6 +15,8 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.fail;
 
+import dev.cauce.spec.FieldType;
+import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
 import dev.cauce.spec.PipelineSpec.CleanStep;
 import dev.cauce.spec.PipelineSpec.CleanStep.Op;
@@ -25,13 +27,19 @@ import dev.cauce.spec.PipelineSpec.FieldCleaning;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleLimit;
-import dev.cauce.spec.PipelineSpec.RuleSpec;
-import dev.cauce.spec.PipelineSpec.RuleSpec.RuleType;
 import dev.cauce.spec.PipelineSpec.RuleSpec.Severity;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
+import dev.cauce.spec.SpecException;
+import dev.cauce.spec.read.SpecProblem;
+import dev.cauce.validate.rules.ExpressionRule;
+import dev.cauce.validate.rules.InRule;
+import dev.cauce.validate.rules.LengthRule;
+import dev.cauce.validate.rules.NotNullRule;
+import dev.cauce.validate.rules.RangeRule;
+import dev.cauce.validate.rules.RegexRule;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -121,13 +129,6 @@ public class SpecLoaderTest {
     return new CleanStep(op, pattern, replacement, List.of());
   }
 
-  private static RuleSpec rule(String name, RuleType type, String field, Severity severity, String min,
-      String max, boolean minInc, boolean maxInc, String pattern, List<String> values, boolean ignoreCase,
-      String expr, String message) {
-    return new RuleSpec(name, type, field, severity, min, max, minInc, maxInc, pattern, values, ignoreCase,
-        expr, message);
-  }
-
   @Test
   public void fullSpecUsingEveryKeyLoadsToTheExpectedModel() {
     PipelineSpec spec = parse(FULL);
@@ -166,20 +167,13 @@ public class SpecLoaderTest {
         "gift", new FieldCleaning(List.of(), "false", List.of(), null, null))));
 
     assertThat(spec.validate(), contains(
-        rule("amount_positive", RuleType.RANGE, "amount", Severity.ERROR, "0", "10000", false, true, null,
-            List.of(), false, null, null),
-        rule("email_present", RuleType.NOT_NULL, "email", Severity.WARN, null, null, true, true, null,
-            List.of(), false, null, "no email"),
-        rule("email_length", RuleType.LENGTH, "email", Severity.ERROR, "3", "254", true, true, null,
-            List.of(), false, null, null),
-        rule("currency_code", RuleType.REGEX, "currency", Severity.ERROR, null, null, true, true, "^[A-Z]{3}$",
-            List.of(), true, null, null),
-        rule("currency_known", RuleType.IN, "currency", Severity.ERROR, null, null, true, true, null,
-            List.of("USD", "EUR", "826"), false, null, null),
-        rule("recent", RuleType.RANGE, "ordered_on", Severity.ERROR, "2020-01-01", "2030-01-01", true, false,
-            null, List.of(), false, null, null),
-        rule("sane_qty", RuleType.EXPRESSION, null, Severity.ERROR, null, null, true, true, null, List.of(),
-            false, "qty > 0 || abs(amount) >= 0", null)));
+        new RangeRule("amount_positive", "amount", "0", "10000", false, true, Severity.ERROR, null),
+        new NotNullRule("email_present", "email", Severity.WARN, "no email"),
+        new LengthRule("email_length", "email", 3, 254, Severity.ERROR, null),
+        new RegexRule("currency_code", "currency", "^[A-Z]{3}$", true, Severity.ERROR, null),
+        new InRule("currency_known", "currency", List.of("USD", "EUR", "826"), false, Severity.ERROR, null),
+        new RangeRule("recent", "ordered_on", "2020-01-01", "2030-01-01", true, false, Severity.ERROR, null),
+        new ExpressionRule("sane_qty", "qty > 0 || abs(amount) >= 0", Severity.ERROR, null)));
 
     assertThat(spec.dedupe(), equalTo(new DedupeSpec(List.of("order_id", "email"), DedupeSpec.Keep.LATEST,
         "updated_at", 64)));
@@ -232,13 +226,13 @@ public class SpecLoaderTest {
         """);
     assertThat(spec.clean(), equalTo(new CleanSpec(List.of(CleanStep.simple(Op.TRIM)),
         CleanSpec.DEFAULT_NULL_TOKENS, Map.of(), "America/New_York")));
-    RuleSpec range = spec.validate().get(0);
+    RangeRule range = (RangeRule) spec.validate().get(0);
     assertThat(range.severity(), equalTo(Severity.ERROR));
     assertThat(range.min(), nullValue());
     assertThat(range.max(), equalTo("5"));
     assertThat(range.minInclusive(), equalTo(true));
     assertThat(range.maxInclusive(), equalTo(true));
-    assertThat(spec.validate().get(1).ignoreCase(), equalTo(false));
+    assertThat(((RegexRule) spec.validate().get(1)).ignoreCase(), equalTo(false));
     assertThat(spec.dedupe(), equalTo(new DedupeSpec(List.of("order_id"), DedupeSpec.Keep.FIRST, null, 16)));
     assertThat(spec.sinks(), contains(new SinkSpec("main", SinkFormat.JSONL, 1, WriteMode.OVERWRITE)));
     assertThat(spec.deadLetter(), equalTo(new DeadLetterSpec("rejected", SinkFormat.CSV, WriteMode.OVERWRITE)));
@@ -379,7 +373,7 @@ public class SpecLoaderTest {
         """);
     assertThat(spec.schema().get(0).required(), equalTo(true));
     assertThat(spec.clean().nullTokens(), equalTo(List.of("no", "off", "N/A")));
-    assertThat(spec.validate().get(0).values(), equalTo(List.of("NO", "yes", "on", "1.50")));
+    assertThat(((InRule) spec.validate().get(0)).values(), equalTo(List.of("NO", "yes", "on", "1.50")));
   }
 
   @Test

@@ -1,11 +1,11 @@
-package dev.cauce.spec;
+package dev.cauce.spec.read;
 
-import dev.cauce.spec.YamlTree.Entry;
-import dev.cauce.spec.YamlTree.Kind;
-import dev.cauce.spec.YamlTree.ListNode;
-import dev.cauce.spec.YamlTree.MapNode;
-import dev.cauce.spec.YamlTree.Node;
-import dev.cauce.spec.YamlTree.ScalarNode;
+import dev.cauce.spec.read.YamlTree.Entry;
+import dev.cauce.spec.read.YamlTree.Kind;
+import dev.cauce.spec.read.YamlTree.ListNode;
+import dev.cauce.spec.read.YamlTree.MapNode;
+import dev.cauce.spec.read.YamlTree.Node;
+import dev.cauce.spec.read.YamlTree.ScalarNode;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,40 +15,40 @@ import java.util.Locale;
 /**
  * Typed, problem-collecting access to a {@link YamlTree}: every wrong node type, unknown or
  * repeated key and missing required key becomes a {@link SpecProblem}; accessors then return null
- * so that checking can go on. Package-private: used by {@link SpecLoader}.
+ * so that checking can go on.
  */
-final class SpecNodes {
+public final class SpecNodes {
   private final String file;
   private final List<SpecProblem> problems = new ArrayList<>();
 
-  SpecNodes(String file) {
+  public SpecNodes(String file) {
     this.file = file;
   }
 
-  List<SpecProblem> problems() {
+  public List<SpecProblem> problems() {
     return problems;
   }
 
-  void problem(String path, int line, String message) {
+  public void problem(String path, int line, String message) {
     problems.add(new SpecProblem(file, path, line, message));
   }
 
-  static String child(String path, String key) {
+  public static String child(String path, String key) {
     return path.isEmpty() ? key : path + "." + key;
   }
 
-  static String index(String path, int i) {
+  public static String index(String path, int i) {
     return path + "[" + i + "]";
   }
 
-  static boolean isNull(Node n) {
+  public static boolean isNull(Node n) {
     return n == null || n instanceof ScalarNode s && s.isNull();
   }
 
   // ---- node-level accessors ------------------------------------------------------------------
 
   /** A map, or null (with a problem) when {@code n} is something else. */
-  MapView map(Node n, String path, Collection<String> allowedKeys) {
+  public MapView map(Node n, String path, Collection<String> allowedKeys) {
     if (n instanceof MapNode m) {
       MapView view = new MapView(m, path);
       for (Entry dup : m.duplicates()) {
@@ -70,7 +70,7 @@ final class SpecNodes {
   }
 
   /** A list's items, or null (with a problem). */
-  List<Node> list(Node n, String path, String ofWhat) {
+  public List<Node> list(Node n, String path, String ofWhat) {
     if (n instanceof ListNode l) {
       return l.items();
     }
@@ -79,7 +79,7 @@ final class SpecNodes {
   }
 
   /** The text of a non-null scalar (strings, numbers and booleans as written), or null (with a problem). */
-  String text(Node n, String path) {
+  public String text(Node n, String path) {
     if (n instanceof ScalarNode s && !s.isNull()) {
       return s.text();
     }
@@ -88,7 +88,7 @@ final class SpecNodes {
   }
 
   /** A list of texts (each item a scalar), or null when the node is not a list; bad items are left out. */
-  List<String> texts(Node n, String path, String ofWhat) {
+  public List<String> texts(Node n, String path, String ofWhat) {
     List<Node> items = list(n, path, ofWhat);
     if (items == null) {
       return null;
@@ -103,7 +103,7 @@ final class SpecNodes {
     return out;
   }
 
-  Boolean bool(Node n, String path) {
+  public Boolean bool(Node n, String path) {
     // only true/false (any case) are booleans: the parser leaves YAML 1.1's yes/no/on/off as strings
     if (n instanceof ScalarNode s && s.kind() == Kind.BOOLEAN) {
       return s.text().equalsIgnoreCase("true");
@@ -113,7 +113,7 @@ final class SpecNodes {
   }
 
   /** A whole number (within long range), or null (with a problem). */
-  Long integer(Node n, String path) {
+  public Long integer(Node n, String path) {
     if (n instanceof ScalarNode s && s.kind() == Kind.INT) {
       Number v = s.number();
       if (v instanceof BigInteger b && b.bitLength() > 63) {
@@ -127,7 +127,7 @@ final class SpecNodes {
   }
 
   /** A number, or null (with a problem). */
-  Double number(Node n, String path) {
+  public Double number(Node n, String path) {
     if (n instanceof ScalarNode s && (s.kind() == Kind.INT || s.kind() == Kind.FLOAT)) {
       return s.number().doubleValue();
     }
@@ -136,7 +136,7 @@ final class SpecNodes {
   }
 
   /** Levenshtein-close allowed word, for "did you mean" hints; null when none is close. */
-  static String closest(String word, Collection<String> allowed) {
+  public static String closest(String word, Collection<String> allowed) {
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
     for (String a : allowed) {
@@ -169,7 +169,7 @@ final class SpecNodes {
   }
 
   /** "; allowed: a, b, c" plus a "did you mean" hint when one is close to {@code given}. */
-  static String allowed(String given, Collection<String> allowed) {
+  public static String allowed(String given, Collection<String> allowed) {
     String hint = given == null ? null : closest(given, allowed);
     return "; allowed: " + String.join(", ", allowed) + (hint == null ? "" : " (did you mean \"" + hint + "\"?)");
   }
@@ -177,103 +177,180 @@ final class SpecNodes {
   // ---- map view -------------------------------------------------------------------------------
 
   /** A map node with its path; keys whose value is YAML null count as absent. */
-  final class MapView {
-    final MapNode node;
-    final String path;
+  public final class MapView {
+    public final MapNode node;
+    public final String path;
 
     MapView(MapNode node, String path) {
       this.node = node;
       this.path = path;
     }
 
-    int line() {
+    public int line() {
       return node.line();
     }
 
-    String path(String key) {
+    public String path(String key) {
       return child(path, key);
     }
 
-    int line(String key) {
+    public int line(String key) {
       Entry e = node.entries().get(key);
       return e == null ? node.line() : e.keyLine();
     }
 
     /** The key's value, or null when absent or null. */
-    Node get(String key) {
+    public Node get(String key) {
       Entry e = node.entries().get(key);
       return e == null || isNull(e.value()) ? null : e.value();
     }
 
-    boolean has(String key) {
+    public boolean has(String key) {
       return get(key) != null;
     }
 
     /** Whether the key is written at all (even with an empty value). */
-    boolean written(String key) {
+    public boolean written(String key) {
       return node.entries().containsKey(key);
     }
 
-    List<Entry> entries() {
+    public List<Entry> entries() {
       return List.copyOf(node.entries().values());
     }
 
     /** Reports every key not in {@code allowed}; {@code what} prefixes the message (e.g. "a range rule "). */
-    void checkKeys(Collection<String> allowed, String what) {
+    public void checkKeys(Collection<String> allowed, String what) {
       for (Entry e : node.entries().values()) {
         if (!allowed.contains(e.key())) {
-          problem(path(e.key()), e.keyLine(),
+          SpecNodes.this.problem(path(e.key()), e.keyLine(),
               "unknown key \"" + e.key() + "\"" + (what.isEmpty() ? "" : " for " + what) + allowed(e.key(), allowed));
         }
       }
     }
 
     /** True when present; otherwise reports it missing. */
-    boolean require(String key) {
+    public boolean require(String key) {
       if (has(key)) {
         return true;
       }
-      problem(path(key), line(), "missing required key \"" + key + "\"" + (written(key) ? " (it has no value)" : ""));
+      SpecNodes.this.problem(path(key), line(), "missing required key \"" + key + "\"" + (written(key) ? " (it has no value)" : ""));
       return false;
     }
 
-    String text(String key) {
+    public String text(String key) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.text(n, path(key));
     }
 
-    String requiredText(String key) {
+    public String requiredText(String key) {
       return require(key) ? text(key) : null;
     }
 
-    Boolean bool(String key) {
+    public Boolean bool(String key) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.bool(n, path(key));
     }
 
-    Long integer(String key) {
+    public Long integer(String key) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.integer(n, path(key));
     }
 
-    Double number(String key) {
+    public Double number(String key) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.number(n, path(key));
     }
 
-    List<Node> list(String key, String ofWhat) {
+    public List<Node> list(String key, String ofWhat) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.list(n, path(key), ofWhat);
     }
 
-    List<String> texts(String key, String ofWhat) {
+    public List<String> texts(String key, String ofWhat) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.texts(n, path(key), ofWhat);
     }
 
-    MapView map(String key, Collection<String> allowedKeys) {
+    public MapView map(String key, Collection<String> allowedKeys) {
       Node n = get(key);
       return n == null ? null : SpecNodes.this.map(n, path(key), allowedKeys);
+    }
+
+    /** Where this map's problems go. */
+    public SpecNodes nodes() {
+      return SpecNodes.this;
+    }
+
+    /** Reports a problem at {@code key} (the map's own line when the key is absent). */
+    public void problem(String key, String message) {
+      SpecNodes.this.problem(path(key), line(key), message);
+    }
+
+    /** The key's text when it is one of {@code allowed}; else null (with a problem naming {@code what}). */
+    public String oneOf(String key, List<String> allowed, String what) {
+      String v = text(key);
+      if (v == null) {
+        return null;
+      }
+      if (!allowed.contains(v)) {
+        problem(key, "unknown " + what + " \"" + v + "\"" + allowed(v, allowed));
+        return null;
+      }
+      return v;
+    }
+
+    /** The key's boolean, {@code dflt} when absent, null after a problem. */
+    public Boolean bool(String key, boolean dflt) {
+      return has(key) ? bool(key) : Boolean.valueOf(dflt);
+    }
+
+    /** One character; {@code \t} written literally (two characters) also means tab. */
+    public Character oneChar(String key) {
+      String v = text(key);
+      if (v == null) {
+        return null;
+      }
+      if (v.equals("\\t")) {
+        return '\t';
+      }
+      if (v.length() != 1) {
+        problem(key, "must be exactly one character, got \"" + v + "\" (" + v.length() + " characters)");
+        return null;
+      }
+      return v.charAt(0);
+    }
+
+    /** A whole number from {@code min} to {@code max}, {@code dflt} when absent, null after a problem. */
+    public Integer boundedInt(String key, long min, long max, int dflt) {
+      Long v = integer(key);
+      if (v == null) {
+        return has(key) ? null : dflt;
+      }
+      if (v < min || v > max) {
+        problem(key, "must be between " + min + " and " + max + ", got " + v);
+        return null;
+      }
+      return v.intValue();
+    }
+
+    /** A number from 0 to 1, or null (absent, or after a problem). */
+    public Double ratio(String key) {
+      Double v = number(key);
+      if (v != null && !(v >= 0 && v <= 1)) {
+        problem(key, "must be a ratio between 0 and 1, got " + text(key));
+        return null;
+      }
+      return v;
+    }
+
+    /** A whole number of 0 or more, or null (absent, or after a problem). */
+    public Long nonNegative(String key) {
+      Long v = integer(key);
+      if (v != null && v < 0) {
+        problem(key, "must be 0 or more, got " + v);
+        return null;
+      }
+      return v;
     }
   }
 }

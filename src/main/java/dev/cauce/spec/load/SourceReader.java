@@ -1,0 +1,156 @@
+package dev.cauce.spec.load;
+
+import dev.cauce.spec.HttpSourceSpec;
+import dev.cauce.spec.PipelineSpec.CsvSpec;
+import dev.cauce.spec.PipelineSpec.SourceSpec;
+import dev.cauce.spec.read.SpecNodes;
+import dev.cauce.spec.read.SpecNodes.MapView;
+import dev.cauce.spec.read.YamlTree.ListNode;
+import dev.cauce.spec.read.YamlTree.Node;
+import dev.cauce.spec.read.YamlTree.ScalarNode;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads {@code source}: files (path, format, CSV dialect) or an HTTP API ({@link HttpSpecReader}). */
+final class SourceReader {
+  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
+  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
+  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
+  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns");
+  private static final List<String> SOURCE_FORMATS = List.of("jsonl", "csv");
+  private static final List<String> SOURCE_TYPES = List.of("file", "http");
+
+  private final SpecReading s;
+
+  SourceReader(SpecReading s) {
+    this.s = s;
+  }
+
+  SourceSpec read(MapView r) {
+    if (!r.require("source")) {
+      return null;
+    }
+    MapView m = r.map("source", SOURCE_KEYS);
+    if (m == null) {
+      return null;
+    }
+    String type = m.has("type") ? m.oneOf("type", SOURCE_TYPES, "source type") : "file";
+    if (type == null) {
+      return null;
+    }
+    if (type.equals("http")) {
+      return http(m);
+    }
+    if (m.written("http")) {
+      m.problem("http", "http is only used with type: http; keys for a file source: " + String.join(", ", FILE_SOURCE_KEYS));
+    }
+    String path = m.requiredText("path");
+    if (path != null && path.isBlank()) {
+      m.problem("path", "must not be empty");
+    }
+    SourceSpec.Format format = null;
+    if (m.require("format")) {
+      format = SpecReading.enumOf(SourceSpec.Format.class, m.oneOf("format", SOURCE_FORMATS, "format"));
+    }
+    CsvSpec csv = CsvSpec.DEFAULT;
+    if (m.has("csv")) {
+      if (format == SourceSpec.Format.JSONL) {
+        m.problem("csv", "csv options are only allowed with format: csv");
+      }
+      csv = csv(m.map("csv", CSV_KEYS));
+    }
+    return new SourceSpec(path, format, csv);
+  }
+
+  /** {@code type: http}: JSON records from an API, configured under {@code http}. */
+  private SourceSpec http(MapView m) {
+    for (String key : List.of("path", "csv")) {
+      if (m.written(key)) {
+        m.problem(key, key + " is only used with type: file; keys for an http source: "
+            + String.join(", ", HTTP_SOURCE_KEYS) + " (the API is configured under source.http)");
+      }
+    }
+    if (m.has("format")) {
+      String f = m.oneOf("format", SOURCE_FORMATS, "format");
+      if (f != null && !f.equals("jsonl")) {
+        m.problem("format", "an http source reads JSON records (each a JSON object): format must be jsonl, or left out");
+      }
+    }
+    if (!m.require("http")) {
+      return null;
+    }
+    HttpSourceSpec http = new HttpSpecReader(s.nodes).read(m.map("http", HttpSpecReader.HTTP_KEYS));
+    return http == null ? null : SourceSpec.http(http);
+  }
+
+  private CsvSpec csv(MapView c) {
+    if (c == null) {
+      return null;
+    }
+    Character delimiter = c.has("delimiter") ? c.oneChar("delimiter") : Character.valueOf(CsvSpec.DEFAULT.delimiter());
+    Character quote = c.has("quote") ? c.oneChar("quote") : Character.valueOf(CsvSpec.DEFAULT.quote());
+    for (String key : List.of("delimiter", "quote")) {
+      Character ch = key.equals("delimiter") ? delimiter : quote;
+      if (ch != null && c.has(key) && (ch == '\n' || ch == '\r')) {
+        c.problem(key, "a line break cannot be the " + key);
+      }
+    }
+    if (delimiter != null && quote != null && delimiter.charValue() == quote.charValue()) {
+      c.problem(c.has("quote") ? "quote" : "delimiter", "the delimiter and the quote must differ (both \"" + show(quote) + "\")");
+    }
+    Boolean header = c.bool("header", CsvSpec.DEFAULT.header());
+    List<String> columns = List.of();
+    if (c.written("columns")) {
+      if (Boolean.TRUE.equals(header)) {
+        c.problem("columns", "columns are only used with header: false (with a header, columns are matched to fields by name)");
+      }
+      List<String> given = c.has("columns") ? c.texts("columns", "column names (schema fields)") : null;
+      if (given != null) {
+        columns = checkColumns(c, given);
+      }
+    }
+    if (Boolean.FALSE.equals(header) && columns.isEmpty()) {
+      columns = List.copyOf(s.fieldTypes.keySet());
+    }
+    if (delimiter == null || quote == null || header == null) {
+      return null;
+    }
+    return new CsvSpec(delimiter, quote, header, columns);
+  }
+
+  private List<String> checkColumns(MapView c, List<String> given) {
+    String path = c.path("columns");
+    List<Node> items = ((ListNode) c.get("columns")).items();
+    Map<String, Integer> seen = new HashMap<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (!(items.get(i) instanceof ScalarNode n) || n.isNull()) {
+        continue;
+      }
+      String col = n.text();
+      String p = SpecNodes.index(path, i);
+      s.checkField(col, p, n.line());
+      Integer first = seen.putIfAbsent(col, i);
+      if (first != null) {
+        s.problem(p, n.line(), "column \"" + col + "\" is listed twice (also " + SpecNodes.index(path, first) + ")");
+      }
+    }
+    if (!given.isEmpty()) {
+      for (String req : s.requiredFields) {
+        if (!given.contains(req)) {
+          c.problem("columns", "required field \"" + req + "\" is not among the columns: every record would be rejected");
+        }
+      }
+    }
+    return given;
+  }
+
+  private static String show(char c) {
+    return switch (c) {
+      case '\t' -> "\\t";
+      case '\n' -> "\\n";
+      case '\r' -> "\\r";
+      default -> String.valueOf(c);
+    };
+  }
+}

@@ -1,0 +1,103 @@
+package dev.cauce.validate.rules;
+
+import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.spec.PipelineSpec.RuleSpec;
+import dev.cauce.spec.read.YamlTree;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.jexl3.JexlException;
+import org.apache.commons.jexl3.JexlScript;
+
+/**
+ * {@code expression}: a boolean expression over the record's fields ({@link Expressions}). It is not
+ * applied when a field it reads is null; a result that is not a boolean, or an evaluation that fails,
+ * fails the rule with a message saying so.
+ */
+public record ExpressionRule(String name, String expr, Severity severity, String message) implements RuleSpec {
+  public static final RuleType TYPE = new RuleType("expression", List.of("expr"),
+      Map.of("field", "an expression rule has no field: it reads the fields its expr names"), ExpressionRule::read);
+
+  static ExpressionRule read(RuleEntry e) {
+    String expr = null;
+    if (e.map().require("expr")) {
+      expr = e.map().text("expr");
+      if (expr != null) {
+        checkExpression(e, expr);
+      }
+    }
+    return new ExpressionRule(e.name(), expr, e.severity(), e.message());
+  }
+
+  private static void checkExpression(RuleEntry e, String expr) {
+    JexlScript script;
+    try {
+      script = Expressions.compile(expr);
+    } catch (IllegalArgumentException x) {
+      e.problem("expr", "invalid expression \"" + expr + "\": " + YamlTree.firstLine(x.getMessage()));
+      return;
+    }
+    if (!e.schemaKnown()) {
+      return;
+    }
+    for (String v : Expressions.variables(script)) {
+      if (!e.fieldTypes().containsKey(v)) {
+        e.problem("expr", "expression uses \"" + v + "\", which is not a schema field; schema fields: "
+            + String.join(", ", e.fieldTypes().keySet()));
+      }
+    }
+  }
+
+  @Override
+  public String type() {
+    return TYPE.name();
+  }
+
+  /** None: an expression reads the fields it names. */
+  @Override
+  public String field() {
+    return null;
+  }
+
+  @Override
+  public Check check(List<FieldSpec> schema, ZoneId zone) {
+    String where = RuleValues.where(this);
+    JexlScript script;
+    try {
+      script = Expressions.compile(expr);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": invalid expression: " + e.getMessage(), e);
+    }
+    Set<String> variables = Expressions.variables(script);
+    List<String> names = schema.stream().map(FieldSpec::name).toList();
+    int[] indexes = new int[variables.size()];
+    int i = 0;
+    for (String v : variables) {
+      int index = names.indexOf(v);
+      if (index < 0) {
+        throw new IllegalArgumentException(
+            where + ": expression reads \"" + v + "\", which is not a schema field; schema fields: " + names);
+      }
+      indexes[i++] = index;
+    }
+    return row -> {
+      for (int index : indexes) {
+        if (row.getValue(index) == null) {
+          return null; // a rule over a null value is not applied
+        }
+      }
+      Object result;
+      try {
+        result = script.execute(new RowContext(row));
+      } catch (JexlException e) {
+        return broken("expression could not be evaluated (" + Expressions.describe(e) + "): " + expr);
+      }
+      if (result instanceof Boolean b) {
+        return b ? null : fail("expression failed: " + expr);
+      }
+      return broken("expression did not return a boolean but "
+          + (result == null ? "null" : result.getClass().getSimpleName() + " " + result) + ": " + expr);
+    };
+  }
+}
