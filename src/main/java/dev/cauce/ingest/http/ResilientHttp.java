@@ -38,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * GETs one page at a time with Resilience4j around {@link HttpClient}: Retry (exponential backoff
  * with jitter, or the wait a {@code Retry-After} header asks for, capped by {@code max_wait}) around
- * a CircuitBreaker (both from {@link Resilience}) around a RateLimiter around the request. Not thread-safe: one per source, used
- * sequentially.
+ * a CircuitBreaker (both from {@link Resilience}) around a RateLimiter around the request. Not
+ * thread-safe: one per source, used sequentially.
  *
  * <ul>
  *   <li>Retried: timeouts, connection errors (refused, reset, closed early), 429 and 5xx answers,
