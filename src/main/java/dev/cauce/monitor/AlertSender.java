@@ -1,8 +1,8 @@
 package dev.cauce.monitor;
 
-import io.github.resilience4j.core.IntervalFunction;
+import dev.cauce.resilience.Resilience;
+import dev.cauce.resilience.RetrySettings;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * POSTs one alert as JSON, retried with exponential backoff (Resilience4j {@link Retry}) on
+ * POSTs one alert as JSON, retried with exponential backoff ({@link Resilience}) on
  * connection errors, timeouts, 429 and 5xx answers. Bounded: at most {@code attempts} requests of
  * at most {@code timeout} each, with waits of {@code firstWait}, then twice as long, between them.
  * The webhook URL is never logged (a Slack webhook's path is its secret): only its host.
@@ -37,11 +37,9 @@ public final class AlertSender {
   public AlertSender(URI webhook, Duration timeout, int attempts, Duration firstWait) {
     this.webhook = webhook;
     this.timeout = timeout;
-    this.retry = Retry.of("alert-webhook", RetryConfig.custom()
-        .maxAttempts(attempts)
-        .intervalFunction(IntervalFunction.ofExponentialBackoff(firstWait, 2.0))
-        .retryExceptions(IOException.class)
-        .build());
+    // capped at the last retry's own wait: the waits double and nothing is cut short
+    RetrySettings settings = new RetrySettings(attempts, firstWait, 2.0, 0, firstWait.multipliedBy(1L << Math.max(0, attempts - 2)));
+    this.retry = Retry.of("alert-webhook", Resilience.retry(settings, IOException.class::isInstance).build());
     this.client = HttpClient.newBuilder().connectTimeout(timeout).build();
   }
 

@@ -1,14 +1,9 @@
 package dev.cauce.resilience;
 
-import dev.cauce.spec.JdbcSpec.BreakerSpec;
-import dev.cauce.spec.JdbcSpec.RetrySpec;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedSupplier;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -17,22 +12,17 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 
 /**
- * Retry with exponential backoff and jitter, inside a circuit breaker: Resilience4j's {@link Retry}
- * around its {@link CircuitBreaker}. Each attempt goes through the breaker; a retryable failure is
- * retried after {@code initialBackoff × multiplier^(n-1)} (capped at {@code maxBackoff}, randomised
- * ±{@value #JITTER_PERCENT}%), up to {@code maxAttempts} attempts. After {@code failureThreshold}
- * consecutive failed attempts the breaker opens: the call fails at once, without waiting for the
- * remaining retries, and so does every other call through the same breaker until {@code waitOpen}
- * has passed (then one trial call is let through). Failures that are not retryable neither count
- * for nor against the breaker and are never retried.
+ * A call retried with exponential backoff ({@link RetrySettings}) inside a circuit breaker
+ * ({@link BreakerSettings}), both built by {@link Resilience}, that says why it gave up ({@link
+ * Failure}). Each attempt goes through the breaker; once it opens the call fails at once, without
+ * waiting for the remaining retries, and so does every other call through the same breaker until
+ * {@code waitOpen} has passed. Failures that are not retryable neither count for nor against the
+ * breaker and are never retried.
  *
  * <p>Breakers are shared by key within a JVM ({@link #sharedBreaker}), so all the worker threads of
  * one sink stop hammering a database that is down as soon as one of them has seen enough failures.
  */
 public final class Policy {
-  static final double JITTER = 0.5;
-  static final int JITTER_PERCENT = 50;
-
   /** What a policy reports as it works: retries and breaker state changes. Called on the caller's thread. */
   public interface Listener {
     void retried(int attempt, Throwable error, Duration wait);
@@ -65,9 +55,9 @@ public final class Policy {
    * its transitions) by the first caller. Each caller {@link #release}s it when done; the last one
    * to do so removes it.
    */
-  public static Breaker sharedBreaker(String key, BreakerSpec spec, Predicate<Throwable> retryable, Listener listener) {
+  public static Breaker sharedBreaker(String key, BreakerSettings settings, Predicate<Throwable> retryable, Listener listener) {
     return BREAKERS.compute(key, (k, b) -> {
-      Breaker shared = b != null ? b : newBreaker(k, spec, retryable, listener);
+      Breaker shared = b != null ? b : newBreaker(k, settings, retryable, listener);
       shared.users++;
       return shared;
     });
@@ -78,17 +68,8 @@ public final class Policy {
     BREAKERS.computeIfPresent(key, (k, b) -> --b.users <= 0 ? null : b);
   }
 
-  public static Breaker newBreaker(String name, BreakerSpec spec, Predicate<Throwable> retryable, Listener listener) {
-    CircuitBreakerConfig config =
-        CircuitBreakerConfig.custom()
-            .slidingWindow(spec.failureThreshold(), spec.failureThreshold(), CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-            .failureRateThreshold(100f)
-            .waitDurationInOpenState(spec.waitOpen())
-            .permittedNumberOfCallsInHalfOpenState(1)
-            .ignoreException(t -> !retryable.test(t))
-            .writableStackTraceEnabled(false)
-            .build();
-    Breaker b = new Breaker(CircuitBreaker.of(name, config));
+  public static Breaker newBreaker(String name, BreakerSettings settings, Predicate<Throwable> retryable, Listener listener) {
+    Breaker b = new Breaker(Resilience.breaker(name, settings, retryable, retryable.negate()));
     b.breaker.getEventPublisher()
         .onError(e -> b.lastFailure.set(e.getThrowable()))
         .onStateTransition(e -> listener.breakerChanged(e.getStateTransition().getFromState(), e.getStateTransition().getToState()))
@@ -143,18 +124,10 @@ public final class Policy {
   private final Predicate<Throwable> retryable;
 
   /** A policy whose retries go through {@code breaker}; {@code listener} hears of every retry. */
-  public Policy(String name, RetrySpec spec, Breaker breaker, Predicate<Throwable> retryable, Listener listener) {
+  public Policy(String name, RetrySettings settings, Breaker breaker, Predicate<Throwable> retryable, Listener listener) {
     this.breaker = breaker;
     this.retryable = retryable;
-    RetryConfig config =
-        RetryConfig.custom()
-            .maxAttempts(spec.maxAttempts())
-            .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
-                spec.initialBackoff(), spec.multiplier(), JITTER, spec.maxBackoff()))
-            .retryOnException(t -> retryable.test(t) && breaker.state() != CircuitBreaker.State.OPEN)
-            .writableStackTraceEnabled(false)
-            .build();
-    this.retry = Retry.of(name, config);
+    this.retry = Retry.of(name, Resilience.retry(settings, retryable, breaker.breaker, t -> null).build());
     retry.getEventPublisher().onRetry(e -> listener.retried(e.getNumberOfRetryAttempts(), e.getLastThrowable(), e.getWaitInterval()));
   }
 

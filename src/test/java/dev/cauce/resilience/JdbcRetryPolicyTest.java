@@ -8,8 +8,6 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.sameInstance;
 import static org.junit.Assert.fail;
 
-import dev.cauce.spec.JdbcSpec.BreakerSpec;
-import dev.cauce.spec.JdbcSpec.RetrySpec;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
@@ -42,7 +40,12 @@ public class JdbcRetryPolicyTest {
     }
   }
 
-  private static Policy policy(RetrySpec r, BreakerSpec b, Events events) {
+  /** JDBC's retries: each wait randomised by ±50%. */
+  private static RetrySettings retries(int maxAttempts, Duration initialBackoff, double multiplier, Duration maxBackoff) {
+    return new RetrySettings(maxAttempts, initialBackoff, multiplier, 0.5, maxBackoff);
+  }
+
+  private static Policy policy(RetrySettings r, BreakerSettings b, Events events) {
     Policy.Breaker breaker = Policy.newBreaker("test", b, SqlStates::isTransient, events);
     return new Policy("test", r, breaker, SqlStates::isTransient, events);
   }
@@ -69,7 +72,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void aTransientFailureIsRetriedWithExponentialBackoffAndJitterThenSucceeds() throws Exception {
     Events events = new Events();
-    Policy p = policy(new RetrySpec(5, Duration.ofMillis(20), 2.0, Duration.ofMillis(50)), new BreakerSpec(10, Duration.ofMinutes(1)), events);
+    Policy p = policy(retries(5, Duration.ofMillis(20), 2.0, Duration.ofMillis(50)), BreakerSettings.consecutive(10, Duration.ofMinutes(1)), events);
     AtomicInteger calls = new AtomicInteger();
     String result = p.call(() -> {
       if (calls.incrementAndGet() < 4) {
@@ -90,7 +93,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void retriesEndAfterMaxAttempts() {
     Events events = new Events();
-    Policy p = policy(new RetrySpec(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), new BreakerSpec(10, Duration.ofMinutes(1)), events);
+    Policy p = policy(retries(3, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), BreakerSettings.consecutive(10, Duration.ofMinutes(1)), events);
     AtomicInteger calls = new AtomicInteger();
     try {
       p.call(() -> {
@@ -110,7 +113,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void aPermanentFailureIsNotRetriedAndDoesNotCountForTheBreaker() {
     Events events = new Events();
-    Policy p = policy(new RetrySpec(5, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), new BreakerSpec(1, Duration.ofMinutes(1)), events);
+    Policy p = policy(retries(5, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), BreakerSettings.consecutive(1, Duration.ofMinutes(1)), events);
     SQLException unique = sql("23505");
     try {
       p.call(() -> {
@@ -128,7 +131,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void theBreakerOpensAfterTheThresholdStopsRetryingAndFailsLaterCallsAtOnce() {
     Events events = new Events();
-    Policy p = policy(new RetrySpec(10, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), new BreakerSpec(3, Duration.ofMinutes(1)), events);
+    Policy p = policy(retries(10, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), BreakerSettings.consecutive(3, Duration.ofMinutes(1)), events);
     AtomicInteger calls = new AtomicInteger();
     try {
       p.call(() -> {
@@ -159,7 +162,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void afterWaitOpenOneTrialCallClosesTheBreakerAgain() throws Exception {
     Events events = new Events();
-    Policy p = policy(new RetrySpec(1, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), new BreakerSpec(1, Duration.ofMillis(100)), events);
+    Policy p = policy(retries(1, Duration.ofMillis(1), 1.0, Duration.ofMillis(1)), BreakerSettings.consecutive(1, Duration.ofMillis(100)), events);
     try {
       p.call(() -> {
         throw sql("57P01");
@@ -186,7 +189,7 @@ public class JdbcRetryPolicyTest {
   @Test
   public void sharedBreakersAreOnePerKey() {
     Events events = new Events();
-    BreakerSpec b = new BreakerSpec(2, Duration.ofMinutes(1));
+    BreakerSettings b = BreakerSettings.consecutive(2, Duration.ofMinutes(1));
     Policy.Breaker one = Policy.sharedBreaker("run-x/sink", b, SqlStates::isTransient, events);
     assertThat(Policy.sharedBreaker("run-x/sink", b, SqlStates::isTransient, events), sameInstance(one));
     Policy.release("run-x/sink");

@@ -1,21 +1,18 @@
 package dev.cauce.ingest.http;
 
+import dev.cauce.resilience.BreakerSettings;
+import dev.cauce.resilience.Resilience;
+import dev.cauce.resilience.RetrySettings;
 import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.HttpSourceSpec.BreakerSpec;
 import dev.cauce.spec.HttpSourceSpec.RetrySpec;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig.SlidingWindowType;
-import io.github.resilience4j.core.IntervalBiFunction;
-import io.github.resilience4j.core.IntervalFunction;
 import io.github.resilience4j.core.functions.CheckedSupplier;
-import io.github.resilience4j.core.functions.Either;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RequestNotPermitted;
 import io.github.resilience4j.retry.Retry;
-import io.github.resilience4j.retry.RetryConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,8 +38,8 @@ import org.slf4j.LoggerFactory;
 /**
  * GETs one page at a time with Resilience4j around {@link HttpClient}: Retry (exponential backoff
  * with jitter, or the wait a {@code Retry-After} header asks for, capped by {@code max_wait}) around
- * a CircuitBreaker around a RateLimiter around the request. Not thread-safe: one per source, used
- * sequentially.
+ * a CircuitBreaker (both from {@link Resilience}) around a RateLimiter around the request. Not
+ * thread-safe: one per source, used sequentially.
  *
  * <ul>
  *   <li>Retried: timeouts, connection errors (refused, reset, closed early), 429 and 5xx answers,
@@ -101,7 +98,6 @@ public final class ResilientHttp {
   private final CircuitBreaker breaker;
   private final RateLimiter limiter;
   private final Retry retry;
-  private final IntervalFunction backoff;
 
   private long firstRequestNanos = -1;
   private long openedNanos = -1;
@@ -127,16 +123,11 @@ public final class ResilientHttp {
         .build();
 
     BreakerSpec b = spec.breaker();
-    this.breaker = CircuitBreaker.of("http-source", CircuitBreakerConfig.custom()
-        .slidingWindow(b.window(), b.minimumCalls(), SlidingWindowType.COUNT_BASED)
-        .failureRateThreshold((float) (b.failureRate() * 100))
-        .slowCallRateThreshold(100)
-        .slowCallDurationThreshold(Duration.ofDays(1))
-        .waitDurationInOpenState(Duration.ofHours(1)) // an open breaker ends the run: it is never half-opened
-        .recordException(t -> t instanceof IOException || t instanceof RetryableStatus s && s.status != 429)
-        .ignoreException(t -> t instanceof Refused || t instanceof RetryableStatus s && s.status == 429)
-        .writableStackTraceEnabled(false)
-        .build());
+    // an open breaker ends the source, so it never needs to half-open
+    BreakerSettings breakerSettings = new BreakerSettings(b.window(), b.minimumCalls(), b.failureRate(), Duration.ofHours(1));
+    this.breaker = Resilience.breaker("http-source", breakerSettings,
+        t -> t instanceof IOException || t instanceof RetryableStatus s && s.status != 429,
+        t -> t instanceof Refused || t instanceof RetryableStatus s && s.status == 429);
     breaker.getEventPublisher().onStateTransition(e -> {
       if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
         openedNanos = System.nanoTime();
@@ -161,32 +152,18 @@ public final class ResilientHttp {
     }
 
     RetrySpec r = spec.retries();
-    this.backoff = r.jitter() == 0
-        ? IntervalFunction.ofExponentialBackoff(r.initialBackoff(), r.multiplier(), r.maxWait())
-        : IntervalFunction.ofExponentialRandomBackoff(r.initialBackoff(), r.multiplier(), r.jitter(), r.maxWait());
-    IntervalBiFunction<Fetched> wait = (attempt, either) -> waitMillis(attempt, either);
-    this.retry = Retry.of("http-source", RetryConfig.<Fetched>custom()
-        .maxAttempts(r.maxAttempts())
-        .retryOnException(t -> breaker.getState() != CircuitBreaker.State.OPEN
-            && (t instanceof IOException || t instanceof RetryableStatus))
+    RetrySettings retrySettings = new RetrySettings(r.maxAttempts(), r.initialBackoff(), r.multiplier(), r.jitter(), r.maxWait());
+    this.retry = Retry.of("http-source", Resilience.<Fetched>retry(retrySettings,
+            t -> t instanceof IOException || t instanceof RetryableStatus, breaker,
+            t -> t instanceof RetryableStatus s ? s.retryAfter : null)
         .retryOnResult(f -> f.page().isMalformed())
-        .intervalBiFunction(wait)
         .failAfterMaxAttempts(false)
-        .writableStackTraceEnabled(false)
         .build());
     retry.getEventPublisher().onRetry(e -> {
       events.accept(HttpEvent.RETRY);
       LOG.warn("GET {}: {}; retry {} of {} in {} ms", currentUrl, lastProblem, e.getNumberOfRetryAttempts(),
           r.maxAttempts() - 1, e.getWaitInterval().toMillis());
     });
-  }
-
-  private long waitMillis(int attempt, Either<Throwable, Fetched> outcome) {
-    long max = spec.retries().maxWait().toMillis();
-    if (outcome.isLeft() && outcome.getLeft() instanceof RetryableStatus s && s.retryAfter != null) {
-      return Math.max(1, Math.min(s.retryAfter.toMillis(), max));
-    }
-    return Math.max(1, Math.min(backoff.apply(attempt), max));
   }
 
   /** Requests sent so far. */

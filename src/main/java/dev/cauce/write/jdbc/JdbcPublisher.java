@@ -86,8 +86,8 @@ public final class JdbcPublisher {
       public void notPermitted() {}
     };
     JdbcTarget first = run.targets().get(0);
-    Policy.Breaker breaker = Policy.newBreaker("publish " + run.runId(), first.spec().breaker(), SqlStates::isTransient, listener);
-    Policy policy = new Policy("publish " + run.runId(), first.spec().retries(), breaker, SqlStates::isTransient, listener);
+    Policy.Breaker breaker = Policy.newBreaker("publish " + run.runId(), first.breaker(), SqlStates::isTransient, listener);
+    Policy policy = new Policy("publish " + run.runId(), first.retries(), breaker, SqlStates::isTransient, listener);
 
     Map<JdbcTarget, Long> expected = new LinkedHashMap<>();
     for (JdbcTarget t : run.targets()) {

@@ -1,5 +1,7 @@
 package dev.cauce.write.jdbc;
 
+import dev.cauce.resilience.BreakerSettings;
+import dev.cauce.resilience.RetrySettings;
 import dev.cauce.spec.JdbcSpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
@@ -75,6 +77,17 @@ public record JdbcTarget(
 
   public List<String> columnNames() {
     return columns.stream().map(Column::name).toList();
+  }
+
+  /** The retries of every statement on this table: the spec's, each wait randomised by ±50%. */
+  public RetrySettings retries() {
+    JdbcSpec.RetrySpec r = spec.retries();
+    return new RetrySettings(r.maxAttempts(), r.initialBackoff(), r.multiplier(), 0.5, r.maxBackoff());
+  }
+
+  /** The table's circuit breaker: it opens after the spec's {@code failure_threshold} consecutive failures. */
+  public BreakerSettings breaker() {
+    return BreakerSettings.consecutive(spec.breaker().failureThreshold(), spec.breaker().waitOpen());
   }
 
   /** {@code schema.table}, unquoted, for messages. */

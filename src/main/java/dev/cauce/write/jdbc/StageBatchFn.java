@@ -64,8 +64,8 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
   public void setup() {
     dataSource = settings.dataSource();
     JdbcCounters listener = new JdbcCounters(target.name());
-    Policy.Breaker breaker = Policy.sharedBreaker(breakerKey(runId, target), target.spec().breaker(), SqlStates::isTransient, listener);
-    policy = new Policy("stage " + target.name(), target.spec().retries(), breaker, SqlStates::isTransient, listener);
+    Policy.Breaker breaker = Policy.sharedBreaker(breakerKey(runId, target), target.breaker(), SqlStates::isTransient, listener);
+    policy = new Policy("stage " + target.name(), target.retries(), breaker, SqlStates::isTransient, listener);
     rows = CauceMetrics.counter(CauceMetrics.jdbc(target.name(), JdbcCounters.ROWS));
     otherRows = rowsCounter == null ? null : CauceMetrics.counter(rowsCounter);
   }

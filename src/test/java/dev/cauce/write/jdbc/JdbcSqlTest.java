@@ -7,6 +7,8 @@ import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.fail;
 
+import dev.cauce.resilience.BreakerSettings;
+import dev.cauce.resilience.RetrySettings;
 import dev.cauce.spec.JdbcSpec;
 import dev.cauce.spec.JdbcSpec.BreakerSpec;
 import dev.cauce.spec.JdbcSpec.RetrySpec;
@@ -15,6 +17,7 @@ import dev.cauce.spec.PipelineSpec.WriteMode;
 import dev.cauce.spec.load.SpecLoader;
 import java.sql.BatchUpdateException;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.List;
 import org.junit.Test;
 
@@ -77,6 +80,15 @@ public class JdbcSqlTest {
     JdbcTarget d = JdbcTarget.deadLetter("rejected", dl, WriteMode.OVERWRITE, "etl", "run-1");
     assertThat(d.publishSql().get(0), equalTo("DELETE FROM \"etl\".\"rejected\""));
     assertThat(d.publishSql().get(1), containsString("ON CONFLICT (\"run_id\", \"source\", \"line\") DO NOTHING"));
+  }
+
+  @Test
+  public void aTablesRetriesAndBreakerAreTheSpecsWithHalfJitterAndConsecutiveFailures() {
+    JdbcSpec jdbc = new JdbcSpec(null, "t", List.of(), JdbcSpec.Create.NEVER, 10,
+        new RetrySpec(3, Duration.ofMillis(250), 1.5, Duration.ofMinutes(1)), new BreakerSpec(7, Duration.ofSeconds(2)));
+    JdbcTarget t = JdbcTarget.deadLetter("t", jdbc, WriteMode.APPEND, "etl", "run-1");
+    assertThat(t.retries(), equalTo(new RetrySettings(3, Duration.ofMillis(250), 1.5, 0.5, Duration.ofMinutes(1))));
+    assertThat(t.breaker(), equalTo(new BreakerSettings(7, 7, 1.0, Duration.ofSeconds(2))));
   }
 
   @Test
