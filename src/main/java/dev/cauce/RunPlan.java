@@ -77,7 +77,10 @@ record RunPlan(
     FileSystems.setDefaultPipelineOptions(options);
     Preflight.check(options).ifPresent(p -> problems.add("cauce: " + p));
     PipelineSpec spec = spec(options, problems);
-    List<InputFile> inputs = spec == null ? List.of() : checkSource(options, spec, runId, problems);
+    List<InputFile> inputs = spec == null ? List.of() : checkInputsAndOutput(options, spec, runId, problems);
+    if (spec != null) {
+      Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
+    }
     StateStore store = store(options, problems);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
     if (!problems.isEmpty()) {
@@ -140,8 +143,8 @@ record RunPlan(
     }
   }
 
-  /** The source (files or an HTTP API), the output folder and depends_on; returns the matched files. */
-  private static List<InputFile> checkSource(CauceOptions options, PipelineSpec spec, String runId, List<String> problems) {
+  /** The source (files or an HTTP API) and the output folder; returns the matched files. */
+  private static List<InputFile> checkInputsAndOutput(CauceOptions options, PipelineSpec spec, String runId, List<String> problems) {
     List<String> p = new ArrayList<>();
     List<InputFile> inputs = List.of();
     if (spec.source().isHttp() && options.getInput() != null) {
@@ -160,7 +163,6 @@ record RunPlan(
     if (runId != null) {
       OutputCheck.problem(spec.output(), runId).ifPresent(p::add);
     }
-    Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p::add);
     p.forEach(m -> problems.add("cauce: " + m));
     return inputs;
   }

@@ -8,11 +8,32 @@ import java.util.List;
  * record, the alerts and the exit code are all read from it. Errors are kept with secrets masked.
  */
 public sealed interface RunOutcome {
-  /** SUCCEEDED, REFUSED, FAILED, SKIPPED or USAGE (the report's and the run record's status). */
-  String status();
+  /** The kinds of ending, with their exit codes (0 ok, 1 failed, 2 usage/spec/input, 3 refused; {@code dev.cauce.ExitCode}). */
+  enum Kind {
+    SUCCEEDED(0),
+    REFUSED(3),
+    FAILED(1),
+    SKIPPED(0),
+    USAGE(2);
 
-  /** The process exit code: 0 ok, 1 failed, 2 usage/spec/input, 3 refused ({@code dev.cauce.ExitCode}). */
-  int exitCode();
+    final int exitCode;
+
+    Kind(int exitCode) {
+      this.exitCode = exitCode;
+    }
+  }
+
+  Kind kind();
+
+  /** SUCCEEDED, REFUSED, FAILED, SKIPPED or USAGE (the report's and the run record's status). */
+  default String status() {
+    return kind().name();
+  }
+
+  /** The process exit code. */
+  default int exitCode() {
+    return kind().exitCode;
+  }
 
   /** The run's id; null when no run was planned (bad options, {@code --help}). */
   default String runId() {
@@ -48,13 +69,8 @@ public sealed interface RunOutcome {
     }
 
     @Override
-    public String status() {
-      return "SUCCEEDED";
-    }
-
-    @Override
-    public int exitCode() {
-      return 0;
+    public Kind kind() {
+      return Kind.SUCCEEDED;
     }
 
     @Override
@@ -66,13 +82,8 @@ public sealed interface RunOutcome {
   /** The quality gate refused the run: nothing was published, staging is kept. */
   record Refused(String runId, Counted counted, String stagingKept, String report) implements RunOutcome {
     @Override
-    public String status() {
-      return "REFUSED";
-    }
-
-    @Override
-    public int exitCode() {
-      return 3;
+    public Kind kind() {
+      return Kind.REFUSED;
     }
 
     /** The refusal in words, for the run record: every breach's message. */
@@ -97,13 +108,8 @@ public sealed interface RunOutcome {
     }
 
     @Override
-    public String status() {
-      return "FAILED";
-    }
-
-    @Override
-    public int exitCode() {
-      return 1;
+    public Kind kind() {
+      return Kind.FAILED;
     }
 
     @Override
@@ -115,13 +121,8 @@ public sealed interface RunOutcome {
   /** No job ran and nothing is wrong: nothing new to ingest, a dry run, or {@code --help}. */
   record Skipped(String runId, String why) implements RunOutcome {
     @Override
-    public String status() {
-      return "SKIPPED";
-    }
-
-    @Override
-    public int exitCode() {
-      return 0;
+    public Kind kind() {
+      return Kind.SKIPPED;
     }
   }
 
@@ -132,13 +133,8 @@ public sealed interface RunOutcome {
     }
 
     @Override
-    public String status() {
-      return "USAGE";
-    }
-
-    @Override
-    public int exitCode() {
-      return 2;
+    public Kind kind() {
+      return Kind.USAGE;
     }
   }
 }

@@ -115,14 +115,12 @@ public final class RunAll {
 
   /** One pipeline's result in words. */
   private static String result(RunOutcome o) {
-    if (o instanceof RunOutcome.Skipped s) {
-      return "skipped: " + s.why();
-    }
-    return switch (o.status()) {
-      case "SUCCEEDED" -> "succeeded";
-      case "FAILED" -> "failed";
-      case "REFUSED" -> "refused by its quality gate";
-      default -> "could not start (exit 2)";
+    return switch (o.kind()) {
+      case SUCCEEDED -> "succeeded";
+      case SKIPPED -> "skipped: " + ((RunOutcome.Skipped) o).why();
+      case FAILED -> "failed";
+      case REFUSED -> "refused by its quality gate";
+      case USAGE -> "could not start (exit 2)";
     };
   }
 }
