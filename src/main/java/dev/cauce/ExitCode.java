@@ -16,4 +16,14 @@ public enum ExitCode {
   ExitCode(int code) {
     this.code = code;
   }
+
+  /** The exit code of a run that ended with {@code outcome}. */
+  public static ExitCode of(dev.cauce.monitor.RunOutcome outcome) {
+    for (ExitCode c : values()) {
+      if (c.code == outcome.exitCode()) {
+        return c;
+      }
+    }
+    throw new IllegalArgumentException("no exit code " + outcome.exitCode());
+  }
 }

@@ -27,22 +27,21 @@ public final class Alerts {
   public record Decision(List<String> reasons) {}
 
   /**
-   * @param report the run report ({@link RunReport#asMap()})
+   * @param o how the run ended
    * @param breakers counters ending in {@code breaker_opened} that are above 0, by name
    * @param rejectedRatioWarning the warning threshold, or null for none
    */
-  public static Decision decide(Map<String, Object> report, Map<String, Long> breakers, Double rejectedRatioWarning) {
+  public static Decision decide(RunOutcome o, Map<String, Long> breakers, Double rejectedRatioWarning) {
     List<String> reasons = new ArrayList<>();
-    String status = String.valueOf(report.get("status"));
-    if (status.equals("FAILED") || status.equals("RUNNING")) {
-      reasons.add("run failed: " + (report.get("error") == null ? "(no error recorded)" : report.get("error")));
-    } else if (status.equals("REFUSED")) {
-      reasons.add("run refused by the quality gate: " + breachText(report));
+    if (o instanceof RunOutcome.Failed f) {
+      reasons.add("run failed: " + (f.error() == null ? "(no error recorded)" : f.error()));
+    } else if (o instanceof RunOutcome.Refused r) {
+      reasons.add("run " + r.refusal());
     }
     breakers.forEach((name, n) -> reasons.add("circuit breaker opened: " + name + " = " + n));
-    if (rejectedRatioWarning != null && report.get("counts") instanceof Map<?, ?> c) {
-      long read = ((Number) c.get("read")).longValue();
-      long rejected = ((Number) c.get("rejected")).longValue();
+    if (rejectedRatioWarning != null && o.counted() != null) {
+      long read = o.counted().counts().read();
+      long rejected = o.counted().counts().rejected();
       if (read > 0 && (double) rejected / read > rejectedRatioWarning) {
         reasons.add(String.format(Locale.ROOT, "rejected ratio %.2f%% (%d of %d) is above the warning threshold %.2f%%",
             100.0 * rejected / read, rejected, read, 100 * rejectedRatioWarning));
@@ -51,34 +50,24 @@ public final class Alerts {
     return new Decision(reasons);
   }
 
-  private static String breachText(Map<String, Object> report) {
-    if (report.get("quality_gate") instanceof Map<?, ?> g && g.get("breaches") instanceof List<?> bs) {
-      List<String> m = new ArrayList<>();
-      bs.forEach(b -> m.add(String.valueOf(((Map<?, ?>) b).get("message"))));
-      return String.join("; ", m);
-    }
-    return "(no breach recorded)";
-  }
-
-  /** The JSON body: Slack's {@code text} plus the structured fields. */
-  public static Map<String, Object> payload(Decision d, Map<String, Object> report, String reportPath, String htmlPath) {
+  /** The JSON body: Slack's {@code text} plus the structured fields (a map only to render it). */
+  public static Map<String, Object> payload(Decision d, RunReport report, String reportPath, String htmlPath) {
     Map<String, Object> body = new LinkedHashMap<>();
-    String status = String.valueOf(report.get("status"));
-    body.put("text", ":rotating_light: cauce pipeline " + report.get("pipeline") + " run " + report.get("run_id") + " " + status + ": "
+    body.put("text", ":rotating_light: cauce pipeline " + report.pipeline() + " run " + report.runId() + " " + report.status() + ": "
         + String.join("; ", d.reasons()) + (reportPath == null ? "" : " (report: " + reportPath + ")"));
-    body.put("pipeline", report.get("pipeline"));
-    body.put("run_id", report.get("run_id"));
-    body.put("status", status);
+    body.put("pipeline", report.pipeline());
+    body.put("run_id", report.runId());
+    body.put("status", report.status());
     body.put("alerts", d.reasons());
     Map<String, Object> counts = new LinkedHashMap<>();
-    if (report.get("counts") instanceof Map<?, ?> c) {
-      counts.put("read", c.get("read"));
-      counts.put("written", c.get("written"));
-      counts.put("rejected", c.get("rejected"));
-      counts.put("duplicates", c.get("duplicates"));
+    if (report.counts() != null) {
+      counts.put("read", report.counts().read());
+      counts.put("written", report.counts().written());
+      counts.put("rejected", report.counts().rejected());
+      counts.put("duplicates", report.counts().duplicates());
     }
     body.put("counts", counts);
-    body.put("error", report.get("error"));
+    body.put("error", report.error());
     body.put("report", reportPath);
     body.put("html_report", htmlPath);
     return body;
@@ -88,9 +77,9 @@ public final class Alerts {
    * Logs each reason at ERROR and, when a webhook is set, POSTs the payload. Never throws: a
    * webhook that cannot be reached is logged, and the run's outcome stays what it was.
    */
-  public static boolean raise(Decision d, Map<String, Object> report, String reportPath, String htmlPath, String webhook) {
+  public static boolean raise(Decision d, RunReport report, String reportPath, String htmlPath, String webhook) {
     for (String reason : d.reasons()) {
-      LOG.error("ALERT pipeline {} run {}: {}", report.get("pipeline"), report.get("run_id"), Secrets.maskText(reason));
+      LOG.error("ALERT pipeline {} run {}: {}", report.pipeline(), report.runId(), Secrets.maskText(reason));
     }
     if (webhook == null || webhook.isBlank()) {
       return false;

@@ -10,6 +10,17 @@ import java.util.List;
 public final class Conservation {
   private Conservation() {}
 
+  /** The check of one run: each sink's equation as text, and the broken ones (none: it holds). */
+  public record Check(boolean holds, List<String> equations, List<String> problems) {}
+
+  /** Checks {@code c} for the sinks {@code sinkNames}. */
+  public static Check check(RunCounts c, List<String> sinkNames) {
+    List<String> equations = new ArrayList<>();
+    sinkNames.forEach(s -> equations.add(s + ": " + equation(c, c.writtenBySink().getOrDefault(s, 0L))));
+    List<String> problems = problems(c, sinkNames);
+    return new Check(problems.isEmpty(), equations, problems);
+  }
+
   /** The equation as text, for one sink's written count. */
   public static String equation(RunCounts c, long written) {
     return "read " + c.read() + " = written " + written + " + rejected " + c.rejected() + " + duplicates " + c.duplicates();

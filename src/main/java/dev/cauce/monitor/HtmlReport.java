@@ -52,7 +52,7 @@ public final class HtmlReport {
    *
    * @return the page's path
    */
-  public static String writeBeside(Map<String, Object> report, PipelineSpec spec, String runId, String jsonPath) throws IOException {
+  public static String writeBeside(RunReport report, PipelineSpec spec, String runId, String jsonPath) throws IOException {
     Map<String, List<Sample>> samples = samples(report, spec, runId);
     ResourceId json = FileSystems.matchNewResource(jsonPath, false);
     ResourceId html = json.getCurrentDirectory().resolve("run-report.html", StandardResolveOptions.RESOLVE_FILE);
@@ -65,26 +65,8 @@ public final class HtmlReport {
   // ---- samples from the dead letter ----
 
   /** Up to {@value #SAMPLES} rejections per "stage/reason" from this run's dead letter files. */
-  static Map<String, List<Sample>> samples(Map<String, Object> report, PipelineSpec spec, String runId) throws IOException {
-    DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
-    List<String> files = new ArrayList<>();
-    if ("SUCCEEDED".equals(report.get("status"))) {
-      for (String f : Publisher.publishedFiles(Layout.published(spec.output(), dl.name()).toString())) {
-        if (FileSystems.matchNewResource(f, false).getFilename().startsWith(runId + "-")) {
-          files.add(f);
-        }
-      }
-    } else {
-      MatchResult m = FileSystems.match(Layout.staging(spec.output(), runId, dl.name()) + "*", EmptyMatchTreatment.ALLOW);
-      if (m.status() == MatchResult.Status.OK) {
-        for (MatchResult.Metadata md : m.metadata()) {
-          if (Layout.isDataFile(md.resourceId().getFilename())) {
-            files.add(md.resourceId().toString());
-          }
-        }
-      }
-      files.sort(null);
-    }
+  static Map<String, List<Sample>> samples(RunReport report, PipelineSpec spec, String runId) throws IOException {
+    List<String> files = deadLetterFiles("SUCCEEDED".equals(report.status()), spec, runId);
     int wanted = reasons(report).size();
     Map<String, List<Sample>> samples = new TreeMap<>();
     for (String f : files) {
@@ -101,6 +83,30 @@ public final class HtmlReport {
       }
     }
     return samples;
+  }
+
+  /** This run's dead letter files: published ones for a published run, else its staging. */
+  private static List<String> deadLetterFiles(boolean published, PipelineSpec spec, String runId) throws IOException {
+    DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
+    List<String> files = new ArrayList<>();
+    if (published) {
+      for (String f : Publisher.publishedFiles(Layout.published(spec.output(), dl.name()).toString())) {
+        if (FileSystems.matchNewResource(f, false).getFilename().startsWith(runId + "-")) {
+          files.add(f);
+        }
+      }
+    } else {
+      MatchResult m = FileSystems.match(Layout.staging(spec.output(), runId, dl.name()) + "*", EmptyMatchTreatment.ALLOW);
+      if (m.status() == MatchResult.Status.OK) {
+        for (MatchResult.Metadata md : m.metadata()) {
+          if (Layout.isDataFile(md.resourceId().getFilename())) {
+            files.add(md.resourceId().toString());
+          }
+        }
+      }
+      files.sort(null);
+    }
+    return files;
   }
 
   private static boolean full(Map<String, List<Sample>> samples, int wanted) {
@@ -154,162 +160,183 @@ public final class HtmlReport {
   // ---- rendering ----
 
   /** "stage/reason" → violations, in stage order. */
-  @SuppressWarnings("unchecked")
-  static Map<String, Long> reasons(Map<String, Object> report) {
+  static Map<String, Long> reasons(RunReport report) {
     Map<String, Long> m = new LinkedHashMap<>();
-    if (report.get("counts") instanceof Map<?, ?> c && c.get("violations_by_stage_and_reason") instanceof Map<?, ?> v) {
-      ((Map<String, Map<String, Object>>) v).forEach((stage, byReason) ->
-          byReason.forEach((reason, n) -> m.put(stage + "/" + reason, ((Number) n).longValue())));
+    if (report.counts() != null) {
+      report.counts().violationsByStageAndReason().forEach((stage, byReason) ->
+          byReason.forEach((reason, n) -> m.put(stage + "/" + reason, n)));
     }
     return m;
   }
 
-  public static String render(Map<String, Object> r, Map<String, List<Sample>> samples) {
+  public static String render(RunReport r, Map<String, List<Sample>> samples) {
     StringBuilder h = new StringBuilder(16_384);
-    String status = String.valueOf(r.get("status"));
     h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>cauce run ").append(esc(r.get("run_id"))).append(" · ").append(esc(r.get("pipeline"))).append(" · ")
-        .append(esc(status)).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        .append("<title>cauce run ").append(esc(r.runId())).append(" · ").append(esc(r.pipeline())).append(" · ")
+        .append(esc(r.status())).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+    header(h, r);
+    conservation(h, r);
+    if (r.counts() != null) {
+      stages(h, r.counts());
+    }
+    if (r.qualityGate() != null) {
+      quality(h, r.qualityGate());
+    }
+    reasons(h, reasons(r), samples);
+    inputs(h, r);
+    outputs(h, r.outputs());
+    timings(h, r.timingsMs());
+    h.append("<section id=\"options\">\n<h2>Options</h2>\n<table>\n<tbody>\n");
+    if (r.options() != null) {
+      r.options().forEach((k, v) -> h.append("<tr><td>--").append(esc(k)).append("</td><td class=\"path\">").append(esc(v)).append("</td></tr>\n"));
+    }
+    h.append("</tbody>\n</table>\n<p class=\"muted\">Secret values are masked.</p>\n</section>\n");
+    h.append("<footer>cauce run report · run-report.json beside this page holds the same figures.</footer>\n</body>\n</html>\n");
+    return h.toString();
+  }
 
-    h.append("<header>\n<h1>Pipeline <span data-field=\"pipeline\">").append(esc(r.get("pipeline"))).append("</span></h1>\n")
-        .append("<p class=\"status ").append(esc(status.toLowerCase(Locale.ROOT))).append("\" data-field=\"status\">").append(esc(status))
+  private static void header(StringBuilder h, RunReport r) {
+    h.append("<header>\n<h1>Pipeline <span data-field=\"pipeline\">").append(esc(r.pipeline())).append("</span></h1>\n")
+        .append("<p class=\"status ").append(esc(r.status().toLowerCase(Locale.ROOT))).append("\" data-field=\"status\">").append(esc(r.status()))
         .append("</p>\n<dl class=\"facts\">\n");
-    fact(h, "run id", r.get("run_id"), "run_id");
-    fact(h, "runner", r.get("runner"), "runner");
-    fact(h, "spec", r.get("spec"), "spec");
-    fact(h, "started", r.get("started_at"), "started_at");
-    fact(h, "finished", r.get("finished_at"), "finished_at");
-    fact(h, "exit code", r.get("exit_code"), "exit_code");
+    fact(h, "run id", r.runId(), "run_id");
+    fact(h, "runner", r.runner(), "runner");
+    fact(h, "spec", r.spec(), "spec");
+    fact(h, "started", r.startedAt(), "started_at");
+    fact(h, "finished", r.finishedAt(), "finished_at");
+    fact(h, "exit code", r.exitCode(), "exit_code");
     h.append("</dl>\n");
-    if (r.get("error") != null) {
-      h.append("<p class=\"error\" data-field=\"error\">").append(esc(r.get("error"))).append("</p>\n");
+    if (r.error() != null) {
+      h.append("<p class=\"error\" data-field=\"error\">").append(esc(r.error())).append("</p>\n");
     }
     h.append("</header>\n");
+  }
 
-    Map<?, ?> counts = r.get("counts") instanceof Map<?, ?> c ? c : null;
+  private static void conservation(StringBuilder h, RunReport r) {
+    RunReport.Counts counts = r.counts();
     h.append("<section id=\"conservation\">\n<h2>Every record accounted for</h2>\n");
-    if (counts != null) {
-      Map<?, ?> written = (Map<?, ?>) counts.get("written");
-      h.append("<p class=\"equation\">read ").append(num("read", counts.get("read")))
-          .append(" = written ").append(num("written", written.isEmpty() ? 0 : written.values().iterator().next()))
-          .append(" + rejected ").append(num("rejected", counts.get("rejected")))
-          .append(" + duplicates ").append(num("duplicates", counts.get("duplicates"))).append("</p>\n");
-      if (r.get("conservation") instanceof Map<?, ?> cons) {
-        boolean holds = Boolean.TRUE.equals(cons.get("holds"));
-        h.append("<p class=\"").append(holds ? "ok" : "bad").append("\" data-field=\"conservation\">")
-            .append(holds ? "The equation holds for every sink, and the dead letter holds every rejected record." : "BROKEN")
-            .append("</p>\n<ul>\n");
-        for (Object e : (List<?>) cons.get("equations")) {
-          h.append("<li>").append(esc(e)).append("</li>\n");
-        }
-        for (Object e : (List<?>) cons.get("problems")) {
-          h.append("<li class=\"bad\">").append(esc(e)).append("</li>\n");
-        }
-        h.append("</ul>\n");
-      }
-    } else {
-      h.append("<p>The job did not get as far as counting its records.</p>\n");
+    if (counts == null) {
+      h.append("<p>The job did not get as far as counting its records.</p>\n</section>\n");
+      return;
+    }
+    h.append("<p class=\"equation\">read ").append(num("read", counts.read()))
+        .append(" = written ").append(num("written", counts.written().isEmpty() ? 0 : counts.written().values().iterator().next()))
+        .append(" + rejected ").append(num("rejected", counts.rejected()))
+        .append(" + duplicates ").append(num("duplicates", counts.duplicates())).append("</p>\n");
+    Conservation.Check cons = r.conservation();
+    if (cons != null) {
+      h.append("<p class=\"").append(cons.holds() ? "ok" : "bad").append("\" data-field=\"conservation\">")
+          .append(cons.holds() ? "The equation holds for every sink, and the dead letter holds every rejected record." : "BROKEN")
+          .append("</p>\n<ul>\n");
+      cons.equations().forEach(e -> h.append("<li>").append(esc(e)).append("</li>\n"));
+      cons.problems().forEach(e -> h.append("<li class=\"bad\">").append(esc(e)).append("</li>\n"));
+      h.append("</ul>\n");
     }
     h.append("</section>\n");
+  }
 
-    if (counts != null) {
-      h.append("<section id=\"stages\">\n<h2>Counts per stage</h2>\n<table>\n<thead><tr><th>stage</th><th class=\"n\">records</th><th>detail</th></tr></thead>\n<tbody>\n");
-      row(h, "read", "read", counts.get("read"), "records taken from the inputs");
-      Map<?, ?> byStage = (Map<?, ?>) counts.get("rejected_by_stage");
-      Map<?, ?> violations = (Map<?, ?>) counts.get("violations_by_stage_and_reason");
-      byStage.forEach((stage, n) -> row(h, "rejected at " + stage, "rejected." + stage, n, joined((Map<?, ?>) violations.get(stage))));
-      row(h, "duplicates dropped", "duplicates", counts.get("duplicates"), "");
-      ((Map<?, ?>) counts.get("written")).forEach((sink, n) -> row(h, "written to " + sink, "written." + sink, n, ""));
-      row(h, "dead-lettered", "dead_lettered", counts.get("dead_lettered"), "rejections written to the dead letter");
-      Map<?, ?> warnings = (Map<?, ?>) counts.get("warnings_by_rule");
-      if (warnings != null && !warnings.isEmpty()) {
-        long w = warnings.values().stream().mapToLong(x -> ((Number) x).longValue()).sum();
-        row(h, "warnings (records kept)", "warnings", w, joined(warnings));
-      }
-      h.append("</tbody>\n</table>\n</section>\n");
+  private static void stages(StringBuilder h, RunReport.Counts counts) {
+    h.append("<section id=\"stages\">\n<h2>Counts per stage</h2>\n<table>\n<thead><tr><th>stage</th><th class=\"n\">records</th><th>detail</th></tr></thead>\n<tbody>\n");
+    row(h, "read", "read", counts.read(), "records taken from the inputs");
+    counts.rejectedByStage().forEach((stage, n) ->
+        row(h, "rejected at " + stage, "rejected." + stage, n, joined(counts.violationsByStageAndReason().get(stage))));
+    row(h, "duplicates dropped", "duplicates", counts.duplicates(), "");
+    counts.written().forEach((sink, n) -> row(h, "written to " + sink, "written." + sink, n, ""));
+    row(h, "dead-lettered", "dead_lettered", counts.deadLettered(), "rejections written to the dead letter");
+    Map<String, Long> warnings = counts.warningsByRule();
+    if (warnings != null && !warnings.isEmpty()) {
+      long w = warnings.values().stream().mapToLong(Long::longValue).sum();
+      row(h, "warnings (records kept)", "warnings", w, joined(warnings));
     }
+    h.append("</tbody>\n</table>\n</section>\n");
+  }
 
-    if (r.get("quality_gate") instanceof Map<?, ?> gate) {
-      boolean passed = Boolean.TRUE.equals(gate.get("passed"));
-      h.append("<section id=\"quality\">\n<h2>Quality gate</h2>\n<p class=\"").append(passed ? "ok" : "bad").append("\" data-field=\"quality\">")
-          .append(passed ? "passed" : "REFUSED: nothing was published").append("</p>\n<ul>\n");
-      for (Object b : (List<?>) gate.get("breaches")) {
-        h.append("<li class=\"bad\">").append(esc(((Map<?, ?>) b).get("message"))).append("</li>\n");
-      }
-      for (Object c : (List<?>) gate.get("checked")) {
-        h.append("<li>").append(esc(c)).append("</li>\n");
-      }
-      h.append("</ul>\n</section>\n");
-    }
+  private static void quality(StringBuilder h, RunReport.Gate gate) {
+    h.append("<section id=\"quality\">\n<h2>Quality gate</h2>\n<p class=\"").append(gate.passed() ? "ok" : "bad").append("\" data-field=\"quality\">")
+        .append(gate.passed() ? "passed" : "REFUSED: nothing was published").append("</p>\n<ul>\n");
+    gate.breaches().forEach(b -> h.append("<li class=\"bad\">").append(esc(b.message())).append("</li>\n"));
+    gate.checked().forEach(c -> h.append("<li>").append(esc(c)).append("</li>\n"));
+    h.append("</ul>\n</section>\n");
+  }
 
-    Map<String, Long> reasons = reasons(r);
+  private static void reasons(StringBuilder h, Map<String, Long> reasons, Map<String, List<Sample>> samples) {
     h.append("<section id=\"reasons\">\n<h2>Rejections by reason</h2>\n");
     if (reasons.isEmpty()) {
       h.append("<p>No record was rejected.</p>\n");
     } else {
       chart(h, reasons);
       h.append("<h3>Sample rejected records</h3>\n");
-      for (String reason : reasons.keySet()) {
-        List<Sample> list = samples.getOrDefault(reason, List.of());
-        h.append("<h4 data-reason=\"").append(esc(reason)).append("\">").append(esc(reason)).append(" <small>(")
-            .append(list.size()).append(" of ").append(reasons.get(reason)).append(" shown)</small></h4>\n");
-        if (list.isEmpty()) {
-          h.append("<p class=\"muted\">No sample: the dead letter of this run could not be read.</p>\n");
-          continue;
-        }
-        h.append("<table class=\"samples\">\n<thead><tr><th>source</th><th>line</th><th>message</th><th>raw record</th></tr></thead>\n<tbody>\n");
-        for (Sample s : list) {
-          h.append("<tr><td class=\"path\">").append(esc(s.source())).append("</td><td class=\"n\">").append(esc(s.line()))
-              .append("</td><td>").append(esc(s.message())).append("</td><td><pre>").append(esc(s.raw())).append("</pre></td></tr>\n");
-        }
-        h.append("</tbody>\n</table>\n");
-      }
+      reasons.forEach((reason, n) -> samples(h, reason, n, samples.getOrDefault(reason, List.of())));
     }
     h.append("</section>\n");
+  }
 
+  private static void samples(StringBuilder h, String reason, long n, List<Sample> list) {
+    h.append("<h4 data-reason=\"").append(esc(reason)).append("\">").append(esc(reason)).append(" <small>(")
+        .append(list.size()).append(" of ").append(n).append(" shown)</small></h4>\n");
+    if (list.isEmpty()) {
+      h.append("<p class=\"muted\">No sample: the dead letter of this run could not be read.</p>\n");
+      return;
+    }
+    h.append("<table class=\"samples\">\n<thead><tr><th>source</th><th>line</th><th>message</th><th>raw record</th></tr></thead>\n<tbody>\n");
+    for (Sample s : list) {
+      h.append("<tr><td class=\"path\">").append(esc(s.source())).append("</td><td class=\"n\">").append(esc(s.line()))
+          .append("</td><td>").append(esc(s.message())).append("</td><td><pre>").append(esc(s.raw())).append("</pre></td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n");
+  }
+
+  private static void inputs(StringBuilder h, RunReport r) {
     h.append("<section id=\"inputs\">\n<h2>Inputs</h2>\n");
-    if (r.get("ingestion") instanceof Map<?, ?> ing) {
-      h.append("<p>").append(num("inputs_matched", ing.get("matched"))).append(" file(s) matched; ")
-          .append(num("inputs_read", ing.get("read"))).append(" read; ")
-          .append(num("inputs_skipped", ing.get("skipped"))).append(" skipped as already ingested")
-          .append(Boolean.TRUE.equals(ing.get("reprocess")) ? " (--reprocess)" : "").append(".</p>\n");
+    RunReport.Ingestion ing = r.ingestion();
+    if (ing != null) {
+      h.append("<p>").append(num("inputs_matched", ing.matched())).append(" file(s) matched; ")
+          .append(num("inputs_read", ing.read())).append(" read; ")
+          .append(num("inputs_skipped", ing.skipped())).append(" skipped as already ingested")
+          .append(ing.reprocess() ? " (--reprocess)" : "").append(".</p>\n");
     }
     h.append("<table>\n<thead><tr><th>file</th><th class=\"n\">bytes</th><th>modified</th></tr></thead>\n<tbody>\n");
-    if (r.get("inputs") instanceof List<?> inputs) {
-      for (Object o : inputs) {
-        Map<?, ?> f = (Map<?, ?>) o;
-        h.append("<tr><td class=\"path\">").append(esc(f.get("path"))).append("</td><td class=\"n\">").append(esc(f.get("size_bytes")))
-            .append("</td><td>").append(esc(f.get("last_modified"))).append("</td></tr>\n");
+    for (RunReport.Input in : r.inputs()) {
+      h.append("<tr><td class=\"path\">");
+      if (in instanceof RunReport.FileInput f) {
+        h.append(esc(f.path())).append("</td><td class=\"n\">").append(esc(f.sizeBytes())).append("</td><td>").append(esc(f.lastModified()));
+      } else {
+        h.append("</td><td class=\"n\"></td><td>"); // an HTTP source's page: no file, size or time
       }
+      h.append("</td></tr>\n");
     }
     h.append("</tbody>\n</table>\n</section>\n");
+  }
 
-    if (r.get("outputs") instanceof Map<?, ?> outs) {
-      h.append("<section id=\"outputs\">\n<h2>Outputs</h2>\n<ul>\n");
-      for (Object p : (List<?>) outs.get("published")) {
-        h.append("<li>published: <span class=\"path\">").append(esc(p)).append("</span></li>\n");
-      }
-      if (outs.get("staging_kept") != null) {
-        h.append("<li>staging kept for debugging: <span class=\"path\">").append(esc(outs.get("staging_kept"))).append("</span></li>\n");
-      }
-      h.append("</ul>\n</section>\n");
+  private static void outputs(StringBuilder h, RunReport.Outputs outs) {
+    if (outs == null) {
+      return;
     }
+    h.append("<section id=\"outputs\">\n<h2>Outputs</h2>\n<ul>\n");
+    outs.published().forEach(p -> h.append("<li>published: <span class=\"path\">").append(esc(p)).append("</span></li>\n"));
+    if (outs.stagingKept() != null) {
+      h.append("<li>staging kept for debugging: <span class=\"path\">").append(esc(outs.stagingKept())).append("</span></li>\n");
+    }
+    h.append("</ul>\n</section>\n");
+  }
 
+  private static void timings(StringBuilder h, RunReport.Timings t) {
     h.append("<section id=\"timings\">\n<h2>Timings</h2>\n<table>\n<tbody>\n");
-    if (r.get("timings_ms") instanceof Map<?, ?> t) {
-      t.forEach((phase, ms) -> h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\" data-timing=\"").append(esc(phase))
-          .append("\">").append(String.format(Locale.ROOT, "%.3f s", ((Number) ms).longValue() / 1000.0)).append("</td></tr>\n"));
+    Map<String, Long> phases = new LinkedHashMap<>();
+    if (t != null) {
+      phases.put("check", t.check());
+      phases.put("run", t.run());
+      phases.put("publish", t.publish());
+      phases.put("total", t.total());
     }
+    phases.forEach((phase, ms) -> {
+      if (ms != null) {
+        h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\" data-timing=\"").append(esc(phase))
+            .append("\">").append(String.format(Locale.ROOT, "%.3f s", ms / 1000.0)).append("</td></tr>\n");
+      }
+    });
     h.append("</tbody>\n</table>\n</section>\n");
-
-    h.append("<section id=\"options\">\n<h2>Options</h2>\n<table>\n<tbody>\n");
-    if (r.get("options") instanceof Map<?, ?> o) {
-      o.forEach((k, v) -> h.append("<tr><td>--").append(esc(k)).append("</td><td class=\"path\">").append(esc(v)).append("</td></tr>\n"));
-    }
-    h.append("</tbody>\n</table>\n<p class=\"muted\">Secret values are masked.</p>\n</section>\n");
-    h.append("<footer>cauce run report · run-report.json beside this page holds the same figures.</footer>\n</body>\n</html>\n");
-    return h.toString();
   }
 
   private static void chart(StringBuilder h, Map<String, Long> reasons) {

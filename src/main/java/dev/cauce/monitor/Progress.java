@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Live progress of a running job: every few seconds, a line on stderr (stage, read / written /
- * rejected so far, records per second) and a {@link Snapshot} handed to a listener (the run
- * session puts it in the state store and renews the run's lock).
+ * rejected so far, records per second) and a {@link Snapshot} handed to a listener (the run's
+ * start puts it in the state store and renews the run's lock).
  *
  * <p>What each runner shows while it runs: the Direct runner (started without blocking) reports
  * its counters as bundles complete, so the figures grow while the job runs. Flink's batch {@code

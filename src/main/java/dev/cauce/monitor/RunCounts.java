@@ -42,6 +42,17 @@ public record RunCounts(
     return reasons.values().stream().mapToLong(m -> m.getOrDefault(reason, 0L)).sum();
   }
 
+  /** The counts as the state store's flat counter names: read, rejected.<stage>, duplicates, written.<sink>, dead_lettered. */
+  public Map<String, Long> asCounters() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    m.put(CauceMetrics.READ, read);
+    rejectedByStage.forEach((stage, n) -> m.put(CauceMetrics.rejected(stage), n));
+    m.put(CauceMetrics.DUPLICATES, duplicates);
+    writtenBySink.forEach((sink, n) -> m.put(CauceMetrics.written(sink), n));
+    m.put(CauceMetrics.DEAD_LETTERED, deadLettered);
+    return m;
+  }
+
   public static RunCounts from(MetricResults metrics) {
     MetricQueryResults q =
         metrics.queryMetrics(
@@ -61,7 +72,7 @@ public record RunCounts(
    * conservation check); its committed values are final when the job is done. Flink has only
    * attempted values, and they are final once its job has finished.
    */
-  static Long finalValue(MetricResult<Long> c) {
+  public static Long finalValue(MetricResult<Long> c) {
     try {
       return c.getCommitted();
     } catch (UnsupportedOperationException e) {

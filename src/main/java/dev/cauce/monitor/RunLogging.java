@@ -12,6 +12,7 @@ import ch.qos.logback.core.spi.FilterReply;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -68,14 +69,10 @@ public final class RunLogging implements AutoCloseable {
    * @throws IllegalArgumentException for an unknown level
    */
   public RunLogging(String runId, String pipeline, String level) {
-    Level parsed = null;
-    if (level != null && !level.isBlank()) {
-      String up = level.trim().toUpperCase(Locale.ROOT);
-      if (!LEVELS.contains(up)) {
-        throw new IllegalArgumentException("--logLevel: unknown level \"" + level + "\"; allowed: " + String.join(", ", LEVELS));
-      }
-      parsed = Level.toLevel(up);
-    }
+    levelProblem(level).ifPresent(p -> {
+      throw new IllegalArgumentException(p);
+    });
+    Level parsed = level == null || level.isBlank() ? null : Level.toLevel(level.trim().toUpperCase(Locale.ROOT));
     this.runId = runId;
     this.pipeline = pipeline;
     this.cauceLogger = context().getLogger("dev.cauce");
@@ -86,6 +83,14 @@ public final class RunLogging implements AutoCloseable {
     MDC.put(RUN_ID, runId);
     MDC.put(PIPELINE, pipeline);
     current = new String[] {runId, pipeline};
+  }
+
+  /** What is wrong with a {@code --logLevel} value; empty for one of {@link #LEVELS} (any case) or none. */
+  public static Optional<String> levelProblem(String level) {
+    if (level == null || level.isBlank() || LEVELS.contains(level.trim().toUpperCase(Locale.ROOT))) {
+      return Optional.empty();
+    }
+    return Optional.of("--logLevel: unknown level \"" + level + "\"; allowed: " + String.join(", ", LEVELS));
   }
 
   private static LoggerContext context() {

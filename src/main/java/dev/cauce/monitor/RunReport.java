@@ -1,15 +1,17 @@
 package dev.cauce.monitor;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.quality.QualityGate;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.io.FileSystems;
@@ -19,143 +21,129 @@ import org.apache.beam.sdk.util.MimeTypes;
 /**
  * {@code run-report.json}: everything about one run in one file — who, what, inputs, counts per
  * stage, reason and rule, the conservation check, the quality gate, outputs, timings and status.
- * Option values are masked ({@link Secrets}) before they get here.
+ * Built once from the run's {@link RunOutcome} ({@link #of}); the JSON keys are the components'
+ * names in snake case, in declaration order, and an absent section (null) is left out. Option
+ * values are masked ({@link Secrets}) before they get here.
  */
-public final class RunReport {
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunReport(
+    String runId,
+    String pipeline,
+    String spec,
+    String runner,
+    String status,
+    int exitCode,
+    String startedAt,
+    String finishedAt,
+    Map<String, String> options,
+    List<Input> inputs,
+    Ingestion ingestion,
+    Jdbc jdbc,
+    Counts counts,
+    Conservation.Check conservation,
+    Gate qualityGate,
+    Outputs outputs,
+    String error,
+    Timings timingsMs) {
+
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  private final Map<String, Object> root = new LinkedHashMap<>();
-  private final Map<String, Long> timingsMs = new LinkedHashMap<>();
+  /** Who and what, known before the job: the run, its spec and runner, when it started, its options and inputs. */
+  public record Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
+      List<Input> inputs) {}
 
-  public RunReport(String runId, String pipeline, String specFile, String runner, Instant startedAt) {
-    root.put("run_id", runId);
-    root.put("pipeline", pipeline);
-    root.put("spec", specFile);
-    root.put("runner", runner);
-    root.put("status", "RUNNING");
-    root.put("exit_code", null);
-    root.put("started_at", startedAt.toString());
-    root.put("finished_at", null);
-  }
-
-  public RunReport options(Map<String, String> maskedOptions) {
-    root.put("options", maskedOptions);
-    return this;
-  }
-
-  public RunReport inputs(List<InputFile> inputs) {
-    List<Map<String, Object>> list = new ArrayList<>();
-    for (InputFile f : inputs) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("path", f.path());
-      m.put("size_bytes", f.sizeBytes());
-      m.put("last_modified", f.lastModifiedMillis() > 0 ? Instant.ofEpochMilli(f.lastModifiedMillis()).toString() : null);
-      list.add(m);
+  /** An input: a file, or an HTTP source's first page. */
+  public sealed interface Input permits FileInput, UrlInput {
+    static List<Input> files(List<InputFile> files) {
+      return files.stream().<Input>map(f -> new FileInput(f.path(), f.sizeBytes(),
+          f.lastModifiedMillis() > 0 ? Instant.ofEpochMilli(f.lastModifiedMillis()).toString() : null)).toList();
     }
-    root.put("inputs", list);
-    return this;
   }
 
-  /** An HTTP source's input: its first page's URL, secrets masked. */
-  public RunReport inputUrl(String maskedUrl) {
-    root.put("inputs", List.of(Map.of("url", Secrets.maskText(maskedUrl))));
-    return this;
-  }
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record FileInput(String path, long sizeBytes, String lastModified) implements Input {}
 
-  public RunReport timing(String phase, long millis) {
-    timingsMs.put(phase, millis);
-    return this;
-  }
-
-  public RunReport counts(RunCounts c) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("read", c.read());
-    m.put("written", c.writtenBySink());
-    m.put("rejected", c.rejected());
-    m.put("rejected_by_stage", c.rejectedByStage());
-    m.put("violations_by_stage_and_reason", c.reasons());
-    m.put("duplicates", c.duplicates());
-    m.put("warnings_by_rule", c.warnings());
-    m.put("dead_lettered", c.deadLettered());
-    if (!c.source().isEmpty()) {
-      m.put("source", c.source());
+  /** An HTTP source's first page, secrets masked. */
+  public record UrlInput(String url) implements Input {
+    public UrlInput {
+      url = Secrets.maskText(url);
     }
-    root.put("counts", m);
-    return this;
   }
 
-  public RunReport conservation(List<String> equations, List<String> problems) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("holds", problems.isEmpty());
-    m.put("equations", equations);
-    m.put("problems", problems);
-    root.put("conservation", m);
-    return this;
-  }
+  /** What the ledger of ingested inputs left to read. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Ingestion(int matched, int alreadyIngested, boolean reprocess, int read, int skipped) {}
 
-  public RunReport quality(QualityGate.Verdict verdict) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("passed", verdict.passed());
-    m.put("checked", verdict.checked());
-    List<Map<String, Object>> breaches = new ArrayList<>();
-    for (QualityGate.Breach b : verdict.breaches()) {
-      Map<String, Object> bm = new LinkedHashMap<>();
-      bm.put("limit", b.limit());
-      bm.put("allowed", b.allowed());
-      bm.put("actual", b.actual());
-      bm.put("message", b.message());
-      breaches.add(bm);
+  /**
+   * The PostgreSQL side: per table its target, staging table and counters; {@code summary}, the
+   * lines the console summary prints; {@code publish}, the publish's retry counts (null before it).
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Jdbc(String url, Map<String, JdbcTable> tables, List<String> summary, Map<String, Long> publish) {}
+
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record JdbcTable(String kind, String table, String stagingTable, Map<String, Long> counters) {}
+
+  /** The job's counts; {@code source} (an HTTP source's counters) only when there are any. */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
+      Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
+      long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source) {
+    static Counts of(RunCounts c) {
+      return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
+          c.deadLettered(), c.source());
     }
-    m.put("breaches", breaches);
-    root.put("quality_gate", m);
-    return this;
   }
 
-  public RunReport outputs(List<String> published, String staging) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    m.put("published", published);
-    m.put("staging_kept", staging);
-    root.put("outputs", m);
-    return this;
-  }
-
-  /** Adds (or replaces) a top-level section, e.g. {@code jdbc} (tables, retries, breaker transitions) or {@code ingestion} (what the ledger skipped). */
-  public RunReport section(String key, Object value) {
-    root.put(key, value);
-    return this;
-  }
-
-  public RunReport finish(String status, int exitCode, String error, Instant finishedAt) {
-    root.put("status", status);
-    root.put("exit_code", exitCode);
-    root.put("finished_at", finishedAt.toString());
-    if (error != null) {
-      root.put("error", Secrets.maskText(error));
+  /** The quality gate's verdict: the limits checked and the ones breached. */
+  public record Gate(boolean passed, List<String> checked, List<Breach> breaches) {
+    static Gate of(QualityGate.Verdict v) {
+      return new Gate(v.passed(), v.checked(),
+          v.breaches().stream().map(b -> new Breach(b.limit(), b.allowed(), b.actual(), b.message())).toList());
     }
-    return this;
   }
 
-  public Map<String, Object> asMap() {
-    Map<String, Object> copy = new LinkedHashMap<>(root);
-    copy.put("timings_ms", timingsMs);
-    return copy;
+  public record Breach(String limit, String allowed, String actual, String message) {}
+
+  /** What was published, or where the staging output is kept (null when published). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Outputs(List<String> published, String stagingKept) {}
+
+  /** Milliseconds per phase: check (the plan), run (the job), publish, total (a published run only). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Timings(Long check, Long run, Long publish, Long total) {}
+
+  /** The report of a run that ended with {@code o}. */
+  public static RunReport of(Run run, Ingestion ingestion, Jdbc jdbc, RunOutcome o, Timings timings, Instant finishedAt) {
+    RunOutcome.Counted c = o.counted();
+    Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
+    return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
+        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc, c == null ? null : Counts.of(c.counts()),
+        c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
+        o instanceof RunOutcome.Failed f ? f.error() : null, timings);
+  }
+
+  private static String stagingKept(RunOutcome o) {
+    if (o instanceof RunOutcome.Refused r) {
+      return r.stagingKept();
+    }
+    return o instanceof RunOutcome.Failed f ? f.stagingKept() : null;
   }
 
   public String toJson() {
     try {
-      return JSON.writeValueAsString(asMap());
+      return JSON.writeValueAsString(this);
     } catch (IOException e) {
       throw new IllegalStateException("cannot render the run report", e);
     }
   }
 
-  /** Writes the report through Beam's file systems (local or gs://) and returns its path. */
-  public String writeTo(String runDir) throws IOException {
-    ResourceId dir = FileSystems.matchNewResource(runDir, true);
-    ResourceId file = dir.resolve("run-report.json", org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions.RESOLVE_FILE);
+  /** Writes the report to {@code path} through Beam's file systems (local or gs://). */
+  public void writeTo(String path) throws IOException {
+    ResourceId file = FileSystems.matchNewResource(path, false);
     try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
-      out.write(toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      out.write(toJson().getBytes(StandardCharsets.UTF_8));
     }
-    return file.toString();
   }
 }

@@ -11,11 +11,37 @@ import java.util.stream.Collectors;
 public final class Summary {
   private Summary() {}
 
-  public static void print(
-      PrintStream out, RunReport report, RunCounts c, QualityGate.Verdict verdict, String status, String reportPath) {
-    Map<String, Object> r = report.asMap();
+  /** The summary of a run that counted its records ({@code o.counted()} not null); a failed run's shows no gate. */
+  public static void print(PrintStream out, RunReport r, RunOutcome o) {
+    RunCounts c = o.counted().counts();
     out.println();
-    out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.get("run_id"), r.get("pipeline"), r.get("runner"), status);
+    out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.runId(), r.pipeline(), r.runner(), o.status());
+    counts(out, c);
+    if (r.jdbc() != null) {
+      r.jdbc().summary().forEach(l -> out.println("  jdbc: " + l));
+    }
+    Conservation.Check check = o.counted().conservation();
+    out.printf("  check: read %d = written %d + rejected %d + duplicates %d  %s%n",
+        c.read(), written(c), c.rejected(), c.duplicates(), check.holds() ? "OK" : "BROKEN: " + check.problems());
+    QualityGate.Verdict verdict = o instanceof RunOutcome.Failed ? null : o.counted().verdict();
+    if (verdict != null && verdict.passed()) {
+      out.println("  quality gate: passed" + (verdict.checked().isEmpty() ? " (no limits set)" : " (" + String.join("; ", verdict.checked()) + ")"));
+    } else if (verdict != null) {
+      out.println("  quality gate: REFUSED, nothing published:");
+      verdict.breaches().forEach(b -> out.println("    - " + b.message()));
+    }
+    if (!r.outputs().published().isEmpty()) {
+      out.println("  published: " + String.join(", ", r.outputs().published()));
+    }
+    if (r.outputs().stagingKept() != null) {
+      out.println("  staging kept for debugging: " + r.outputs().stagingKept());
+    }
+    if (o.report() != null) {
+      out.println("  report: " + o.report());
+    }
+  }
+
+  private static void counts(PrintStream out, RunCounts c) {
     row(out, "read", c.read(), "");
     if (!c.source().isEmpty()) {
       out.printf(Locale.ROOT, "  %-14s %8s  %s%n", "source", "http", c.source().entrySet().stream()
@@ -25,44 +51,15 @@ public final class Summary {
     row(out, "rejected", c.rejected(), c.read() == 0 ? "" : "(" + QualityGate.pct((double) c.rejected() / c.read()) + " of read)");
     c.rejectedByStage().forEach((stage, n) -> row(out, "  " + stage, n, join(c.reasons().get(stage))));
     row(out, "duplicates", c.duplicates(), "");
-    long written = c.writtenBySink().values().stream().findFirst().orElse(0L);
-    row(out, "written", written, join(c.writtenBySink()));
+    row(out, "written", written(c), join(c.writtenBySink()));
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }
-    if (r.get("jdbc") instanceof Map<?, ?> jdbc && jdbc.get("summary") instanceof List<?> lines) {
-      lines.forEach(l -> out.println("  jdbc: " + l));
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> conservation = (Map<String, Object>) r.get("conservation");
-    if (conservation != null) {
-      boolean holds = Boolean.TRUE.equals(conservation.get("holds"));
-      out.printf("  check: read %d = written %d + rejected %d + duplicates %d  %s%n",
-          c.read(), written, c.rejected(), c.duplicates(), holds ? "OK" : "BROKEN: " + conservation.get("problems"));
-    }
-    if (verdict != null) {
-      if (verdict.passed()) {
-        out.println("  quality gate: passed" + (verdict.checked().isEmpty() ? " (no limits set)" : " (" + String.join("; ", verdict.checked()) + ")"));
-      } else {
-        out.println("  quality gate: REFUSED, nothing published:");
-        verdict.breaches().forEach(b -> out.println("    - " + b.message()));
-      }
-    }
-    @SuppressWarnings("unchecked")
-    Map<String, Object> outputs = (Map<String, Object>) r.get("outputs");
-    if (outputs != null) {
-      @SuppressWarnings("unchecked")
-      List<String> published = (List<String>) outputs.get("published");
-      if (published != null && !published.isEmpty()) {
-        out.println("  published: " + String.join(", ", published));
-      }
-      if (outputs.get("staging_kept") != null) {
-        out.println("  staging kept for debugging: " + outputs.get("staging_kept"));
-      }
-    }
-    if (reportPath != null) {
-      out.println("  report: " + reportPath);
-    }
+  }
+
+  /** The first sink's count (every sink writes the same records). */
+  private static long written(RunCounts c) {
+    return c.writtenBySink().values().stream().findFirst().orElse(0L);
   }
 
   private static void row(PrintStream out, String label, long n, String detail) {

@@ -3,10 +3,7 @@ package dev.cauce.orchestrate;
 import dev.cauce.Cauce;
 import dev.cauce.ExitCode;
 import dev.cauce.spec.PipelineSpec;
-import dev.cauce.state.RunRecord;
-import dev.cauce.state.RunStatus;
-import dev.cauce.state.StateStore;
-import dev.cauce.state.StateStores;
+import dev.cauce.monitor.RunOutcome;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +38,6 @@ public final class RunAll {
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
     Path dir = Path.of("pipelines");
-    String storeSpec = null;
     List<String> passOn = new ArrayList<>();
     for (String a : args) {
       if (a.startsWith("--pipelines=")) {
@@ -51,64 +47,18 @@ public final class RunAll {
             + " input, output and run id");
         return ExitCode.USAGE.code;
       } else {
-        if (a.startsWith("--stateStore=")) {
-          storeSpec = a.substring("--stateStore=".length());
-        }
         passOn.add(a);
       }
     }
-    if (!Files.isDirectory(dir)) {
-      err.println("run-all: no pipeline folder " + dir);
+    Map<String, PipelineSpec> specs = specsInOrder(dir, err);
+    if (specs == null) {
       return ExitCode.USAGE.code;
     }
-    Map<String, PipelineSpec> specs;
-    List<String> order;
-    try {
-      specs = Dependencies.loadAll(dir);
-      Map<String, List<String>> graph = new LinkedHashMap<>();
-      specs.forEach((name, s) -> graph.put(name, s.dependsOn()));
-      order = Dependencies.order(graph);
-    } catch (Dependencies.CycleException e) {
-      err.println("run-all: " + dir + ": " + e.getMessage() + "; nothing was run");
-      return ExitCode.USAGE.code;
-    } catch (IllegalArgumentException e) {
-      err.println(e.getMessage());
-      err.println("run-all: fix the specs above; nothing was run");
-      return ExitCode.USAGE.code;
-    }
-    if (order.isEmpty()) {
-      err.println("run-all: no pipeline specs (*.yaml) in " + dir);
-      return ExitCode.USAGE.code;
-    }
-    out.println("run-all: " + order.size() + " pipeline(s) in dependency order: " + String.join(", ", order));
-
+    out.println("run-all: " + specs.size() + " pipeline(s) in dependency order: " + String.join(", ", specs.keySet()));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
-    for (String name : order) {
-      PipelineSpec spec = specs.get(name);
-      Optional<String> badUpstream = spec.dependsOn().stream()
-          .filter(d -> outcomes.get(d) != null && outcomes.get(d).exitCode() != 0).findFirst();
-      if (badUpstream.isPresent()) {
-        Outcome up = outcomes.get(badUpstream.get());
-        String why = "skipped: upstream " + up.pipeline() + " " + (up.result().startsWith("skipped") ? "was skipped" : up.result());
-        out.println("run-all: " + name + " " + why);
-        outcomes.put(name, new Outcome(name, why, -1, null));
-        continue;
-      }
-      out.println();
-      out.println("run-all: running " + name + (spec.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", spec.dependsOn()) + ")"));
-      List<String> cauceArgs = new ArrayList<>(passOn);
-      cauceArgs.add(0, "--spec=" + dir.resolve(name + ".yaml"));
-      ExitCode code = Cauce.run(cauceArgs.toArray(String[]::new), out, err);
-      Optional<RunRecord> last = latest(storeSpec, spec.name());
-      String result = switch (code) {
-        case OK -> last.filter(r -> r.status() == RunStatus.SKIPPED).isPresent() ? "skipped: nothing new to ingest" : "succeeded";
-        case FAILED -> "failed";
-        case REFUSED -> "refused by its quality gate";
-        case USAGE -> "could not start (exit 2)";
-      };
-      outcomes.put(name, new Outcome(name, result, code.code, last.map(RunRecord::runId).orElse(null)));
+    for (Map.Entry<String, PipelineSpec> e : specs.entrySet()) {
+      outcomes.put(e.getKey(), runOne(dir, e.getKey(), e.getValue(), passOn, outcomes, out, err));
     }
-
     out.println();
     out.println("run-all summary:");
     boolean bad = false;
@@ -119,12 +69,58 @@ public final class RunAll {
     return bad ? ExitCode.FAILED.code : ExitCode.OK.code;
   }
 
-  private static Optional<RunRecord> latest(String storeSpec, String pipeline) {
-    try (StateStore store = StateStores.open(storeSpec)) {
-      List<RunRecord> runs = store.latestRuns(pipeline, 1);
-      return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(0));
-    } catch (RuntimeException e) {
-      return Optional.empty();
+  /** The specs of {@code dir} by name, in dependency order; null (said on {@code err}) when they cannot all run. */
+  private static Map<String, PipelineSpec> specsInOrder(Path dir, PrintStream err) {
+    if (!Files.isDirectory(dir)) {
+      err.println("run-all: no pipeline folder " + dir);
+      return null;
     }
+    try {
+      Map<String, PipelineSpec> specs = Dependencies.loadAll(dir);
+      Map<String, List<String>> graph = new LinkedHashMap<>();
+      specs.forEach((name, s) -> graph.put(name, s.dependsOn()));
+      Map<String, PipelineSpec> ordered = new LinkedHashMap<>();
+      Dependencies.order(graph).forEach(name -> ordered.put(name, specs.get(name)));
+      if (ordered.isEmpty()) {
+        err.println("run-all: no pipeline specs (*.yaml) in " + dir);
+        return null;
+      }
+      return ordered;
+    } catch (Dependencies.CycleException e) {
+      err.println("run-all: " + dir + ": " + e.getMessage() + "; nothing was run");
+    } catch (IllegalArgumentException e) {
+      err.println(e.getMessage());
+      err.println("run-all: fix the specs above; nothing was run");
+    }
+    return null;
+  }
+
+  /** Runs one pipeline, unless an upstream of it did not succeed. */
+  private static Outcome runOne(Path dir, String name, PipelineSpec spec, List<String> passOn, Map<String, Outcome> done,
+      PrintStream out, PrintStream err) {
+    Optional<String> badUpstream = spec.dependsOn().stream().filter(d -> done.get(d) != null && done.get(d).exitCode() != 0).findFirst();
+    if (badUpstream.isPresent()) {
+      Outcome up = done.get(badUpstream.get());
+      String why = "skipped: upstream " + up.pipeline() + " " + (up.result().startsWith("skipped") ? "was skipped" : up.result());
+      out.println("run-all: " + name + " " + why);
+      return new Outcome(name, why, -1, null);
+    }
+    out.println();
+    out.println("run-all: running " + name + (spec.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", spec.dependsOn()) + ")"));
+    List<String> cauceArgs = new ArrayList<>(passOn);
+    cauceArgs.add(0, "--spec=" + dir.resolve(name + ".yaml"));
+    RunOutcome o = Cauce.execute(cauceArgs.toArray(String[]::new), out, err);
+    return new Outcome(name, result(o), o.exitCode(), o.runId());
+  }
+
+  /** One pipeline's result in words. */
+  private static String result(RunOutcome o) {
+    return switch (o.kind()) {
+      case SUCCEEDED -> "succeeded";
+      case SKIPPED -> "skipped: " + ((RunOutcome.Skipped) o).why();
+      case FAILED -> "failed";
+      case REFUSED -> "refused by its quality gate";
+      case USAGE -> "could not start (exit 2)";
+    };
   }
 }

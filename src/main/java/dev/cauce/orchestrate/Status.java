@@ -1,5 +1,6 @@
 package dev.cauce.orchestrate;
 
+import dev.cauce.monitor.RunCounts;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunRecord;
 import dev.cauce.state.StateStore;
@@ -81,16 +82,15 @@ public final class Status {
       }
       for (RunRecord r : runs) {
         Instant end = r.endedAt() != null ? r.endedAt() : now;
-        long rejected = r.counts().entrySet().stream().filter(e -> e.getKey().startsWith("rejected.")).mapToLong(e -> e.getValue()).sum();
-        long written = r.counts().entrySet().stream().filter(e -> e.getKey().startsWith("written.")).mapToLong(e -> e.getValue())
-            .findFirst().orElse(0L);
+        RunCounts c = RunCounts.fromCounters(r.counts());
+        long written = c.writtenBySink().values().stream().findFirst().orElse(0L);
         String note = r.error() != null ? r.error() : r.detail() != null ? r.detail() : "";
         if (!r.status().ended()) {
           note = "last update " + Duration.between(r.updatedAt(), now).toSeconds() + "s ago; " + note;
         }
         out.printf(Locale.ROOT, "%-12s %-26s %-9s %-10s %-20s %8s %8d %8d %8d  %s%n",
             p, r.runId(), r.status(), r.stage(), TIME.format(r.startedAt()), took(Duration.between(r.startedAt(), end)),
-            r.counts().getOrDefault("read", 0L), written, rejected, oneLine(note));
+            c.read(), written, c.rejected(), oneLine(note));
       }
       Optional<LockInfo> lock = store.lock(p);
       lock.ifPresent(l -> out.printf(Locale.ROOT, "%-12s lock held by %s%s%n", "", l.describe(now), l.staleAt(now) ? " — STALE" : ""));

@@ -82,4 +82,30 @@ public class CliTest {
     assertThat(max.code, equalTo(ExitCode.USAGE));
     assertThat(max.stderr, containsString("--maxRecordBytes"));
   }
+
+  @Test
+  public void everyProblemOfThePlanIsReportedAtOnce() {
+    Path nowhere = tmp.getRoot().toPath().resolve("nowhere");
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "../escape", "--spec=pipelines/orders.yaml",
+        "--input=" + nowhere + "/*.jsonl", "--splitBytes=-1", "--alertRejectedRatio=2", "--logLevel=LOUD",
+        "--alertWebhook=mailto:ops@example.com", "--stateStore=ftp://x/y");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
+    for (String problem : new String[] {"--splitBytes", "--alertRejectedRatio must be a ratio between 0 and 1",
+        "--logLevel: unknown level \"LOUD\"", "--alertWebhook must be an http:// or https:// URL", "--runId",
+        nowhere.toString(), "unsupported state store \"ftp://x/y\""}) {
+      assertThat(problem, run.stderr, containsString(problem));
+    }
+    assertThat("one line per problem", run.stderr.lines().filter(l -> l.startsWith("cauce: ")).count(), equalTo(7L));
+    assertThat(Files.exists(tmp.getRoot().toPath().resolve("out")), equalTo(false));
+  }
+
+  @Test
+  public void aDryRunAnswersFromThePlanAndStartsNothing() {
+    Path out = tmp.getRoot().toPath().resolve("out");
+    CauceRun run = CauceRun.run(out, "dry-1", "--spec=pipelines/orders.yaml", "--dryRun=true");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stdout, containsString("cauce: spec pipelines/orders.yaml is valid; 3 input file(s) match; dry run, nothing ran."));
+    assertThat(Files.exists(out), equalTo(false));
+    assertThat("no run state either", Files.exists(tmp.getRoot().toPath().resolve("cauce-state")), equalTo(false));
+  }
 }

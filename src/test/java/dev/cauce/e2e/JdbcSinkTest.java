@@ -442,6 +442,30 @@ public class JdbcSinkTest {
     assertThat("no staging table was created", pg.tables(), equalTo(tablesBefore));
   }
 
+  @Test
+  public void whenAnotherProblemStopsTheRunTheTablesAreCheckedButNothingIsCreated() throws Exception {
+    pg.execute("CREATE TABLE both_sink (id text)");
+    Path in = inputs(tmp.getRoot().toPath().resolve("in"), "{\"id\":\"1\"}\n");
+    Path spec = tmp.getRoot().toPath().resolve("both.yaml");
+    Files.writeString(spec, """
+        name: both
+        source: {path: %s/*.jsonl, format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+        sinks:
+          - {name: both, type: jdbc, table: both_sink, key: [id]}
+        dead_letter: {name: rejected, table: both_rejected, create: if_missing}
+        """.formatted(in));
+    List<String> tablesBefore = pg.tables();
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "both-1", "--spec=" + spec, "--jdbcUrl=" + pg.url(),
+        "--jdbcUser=" + TestPostgres.USER, "--alertRejectedRatio=2");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("--alertRejectedRatio must be a ratio between 0 and 1"));
+    assertThat(run.stderr, containsString("does not fit pipeline both; nothing was created"));
+    assertThat(run.stderr, containsString("has no primary key or unique constraint on exactly (id)"));
+    assertThat("no staging table and no dead letter table was created", pg.tables(), equalTo(tablesBefore));
+  }
+
   private static String[] withReprocess(String[] args) {
     String[] all = java.util.Arrays.copyOf(args, args.length + 1);
     all[args.length] = "--reprocess";

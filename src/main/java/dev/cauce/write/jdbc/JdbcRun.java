@@ -1,6 +1,8 @@
 package dev.cauce.write.jdbc;
 
 import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.monitor.RunCounts;
+import dev.cauce.monitor.RunReport;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import java.io.Serializable;
@@ -93,7 +95,7 @@ public record JdbcRun(String runId, JdbcSettings settings, List<JdbcTarget> targ
       String rest = name.substring(CauceMetrics.JDBC_PREFIX.length());
       int dot = rest.lastIndexOf('.');
       if (dot > 0 && out.containsKey(rest.substring(0, dot))) {
-        Long v = c.getAttempted();
+        Long v = RunCounts.finalValue(c); // the Direct runner's attempted values can lag right after the job
         out.get(rest.substring(0, dot)).merge(rest.substring(dot + 1), v == null ? 0L : v, Long::sum);
       }
     }
@@ -102,35 +104,27 @@ public record JdbcRun(String runId, JdbcSettings settings, List<JdbcTarget> targ
 
   /**
    * The report's {@code jdbc} section: per table, its target, staging table and counters; and
-   * {@code summary}, the lines the console summary prints. Mutable, so the publish can add to it.
+   * {@code summary}, the lines the console summary prints.
    */
-  public Map<String, Object> report(MetricResults metrics) {
-    Map<String, Object> section = new LinkedHashMap<>();
-    Map<String, Object> tables = new LinkedHashMap<>();
+  public RunReport.Jdbc report(MetricResults metrics) {
+    Map<String, RunReport.JdbcTable> tables = new LinkedHashMap<>();
     List<String> summary = new ArrayList<>();
     Map<String, Map<String, Long>> counters = counters(metrics);
     for (JdbcTarget t : targets) {
-      Map<String, Object> m = new LinkedHashMap<>();
-      m.put("kind", t.kind() == JdbcTarget.Kind.SINK ? "sink" : "dead_letter");
-      m.put("table", t.targetName());
-      m.put("staging_table", t.stagingName());
-      m.put("counters", counters.get(t.name()));
-      tables.put(t.name(), m);
       Map<String, Long> c = counters.get(t.name());
+      tables.put(t.name(), new RunReport.JdbcTable(t.kind() == JdbcTarget.Kind.SINK ? "sink" : "dead_letter", t.targetName(),
+          t.stagingName(), c));
       summary.add(t.name() + " -> " + t.targetName() + ": " + c.get(JdbcCounters.ROWS) + " rows staged, retries "
           + c.get(JdbcCounters.RETRIES) + ", breaker opened " + c.get(JdbcCounters.BREAKER_OPENED));
     }
-    section.put("url", settings.maskedUrl());
-    section.put("tables", tables);
-    section.put("summary", summary);
-    return section;
+    return new RunReport.Jdbc(settings.maskedUrl(), tables, summary, null);
   }
 
-  /** Adds the publish's outcome to a {@link #report} section. */
-  @SuppressWarnings("unchecked")
-  public static void addPublish(Map<String, Object> section, JdbcPublisher.Result result) {
-    section.put("publish", result.counters());
-    ((List<String>) section.get("summary")).add("published in one transaction: retries " + result.counters().get("retries")
+  /** A {@link #report} section with the publish's outcome added. */
+  public static RunReport.Jdbc withPublish(RunReport.Jdbc section, JdbcPublisher.Result result) {
+    List<String> summary = new ArrayList<>(section.summary());
+    summary.add("published in one transaction: retries " + result.counters().get("retries")
         + ", breaker opened " + result.counters().get("breaker_opened"));
+    return new RunReport.Jdbc(section.url(), section.tables(), summary, result.counters());
   }
 }

@@ -1,0 +1,127 @@
+package dev.cauce;
+
+import dev.cauce.monitor.Alerts;
+import dev.cauce.monitor.Conservation;
+import dev.cauce.monitor.HtmlReport;
+import dev.cauce.monitor.RunCounts;
+import dev.cauce.monitor.RunOutcome;
+import dev.cauce.monitor.RunReport;
+import dev.cauce.monitor.Summary;
+import dev.cauce.quality.QualityGate;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.write.jdbc.JdbcRun;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The end of a run whose job ran: the conservation check, the quality gate and the commit decide
+ * its {@link RunOutcome}; then the run report (JSON, HTML), the console summary, the ledger, the
+ * alerts and the final run record are all made from that outcome.
+ */
+final class RunFinish {
+  private static final Logger LOG = LoggerFactory.getLogger(RunFinish.class);
+
+  private final RunPlan plan;
+  private final RunStart start;
+  private final PrintStream out;
+  private final PrintStream err;
+  private Commit.Result commit; // null until publishing was tried
+  private Long publishMillis;
+
+  RunFinish(RunPlan plan, RunStart start, PrintStream out, PrintStream err) {
+    this.plan = plan;
+    this.start = start;
+    this.out = out;
+    this.err = err;
+  }
+
+  RunOutcome finish(RunJob.Result job) {
+    RunOutcome outcome = job.counts() == null ? failed(job.error(), null) : checkAndCommit(job.counts());
+    RunReport report = report(job, outcome);
+    outcome = outcome.reported(write(report));
+    tell(outcome, report);
+    start.stopProgress();
+    if (outcome instanceof RunOutcome.Succeeded) {
+      start.recordLedger();
+    }
+    String html = html(report);
+    Alerts.Decision alerts = Alerts.decide(outcome, job.breakers(), plan.options().getAlertRejectedRatio());
+    if (!alerts.reasons().isEmpty()) {
+      Alerts.raise(alerts, report, plan.reportPath(), html, plan.options().getAlertWebhook());
+    }
+    start.end(outcome);
+    return outcome;
+  }
+
+  /** Every record accounted for, then the quality gate, then the commit. */
+  private RunOutcome checkAndCommit(RunCounts counts) {
+    Conservation.Check check = Conservation.check(counts, plan.spec().sinks().stream().map(PipelineSpec.SinkSpec::name).toList());
+    if (!check.holds()) {
+      return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
+    }
+    RunOutcome.Counted counted = new RunOutcome.Counted(counts, check, QualityGate.evaluate(plan.spec().quality(), counts));
+    if (!counted.verdict().passed()) {
+      return new RunOutcome.Refused(plan.runId(), counted, plan.stagingKept(), null);
+    }
+    long started = System.currentTimeMillis();
+    commit = Commit.publish(plan, counts);
+    publishMillis = System.currentTimeMillis() - started;
+    return commit.error() == null ? new RunOutcome.Succeeded(plan.runId(), counted, commit.published(), null)
+        : failed(commit.error(), counted);
+  }
+
+  private RunOutcome failed(String error, RunOutcome.Counted counted) {
+    return new RunOutcome.Failed(plan.runId(), error, counted, plan.stagingKept(), null);
+  }
+
+  private RunReport report(RunJob.Result job, RunOutcome outcome) {
+    Instant now = Instant.now();
+    Long total = outcome instanceof RunOutcome.Succeeded ? now.toEpochMilli() - plan.startedAt().toEpochMilli() : null;
+    RunReport.Jdbc jdbc = job.jdbc();
+    if (jdbc != null && commit != null && commit.tables() != null) {
+      jdbc = JdbcRun.withPublish(jdbc, commit.tables());
+    }
+    return RunReport.of(start.reportRun(), start.ingestion(), jdbc, outcome,
+        new RunReport.Timings(plan.checkMillis(), job.runMillis(), publishMillis, total), now);
+  }
+
+  /** Writes run-report.json; its path, or null when it could not be written (said on stderr). */
+  private String write(RunReport report) {
+    try {
+      report.writeTo(plan.reportPath());
+      return plan.reportPath();
+    } catch (IOException | RuntimeException e) {
+      err.println("cauce: could not write the run report to " + plan.runDir() + ": " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The console: why a run failed (stderr), and the summary of a run that counted its records. */
+  private void tell(RunOutcome outcome, RunReport report) {
+    if (outcome instanceof RunOutcome.Failed f) {
+      err.println("cauce: run " + plan.runId() + " FAILED: " + f.error());
+      err.println("Nothing was published. Staging output (if any) is kept at " + f.stagingKept());
+      if (f.counted() == null && f.report() != null) {
+        err.println("Report: " + f.report());
+      }
+    }
+    if (outcome.counted() != null) {
+      Summary.print(out, report, outcome);
+    }
+  }
+
+  /** Writes run-report.html beside the JSON; its path, or null. */
+  private String html(RunReport report) {
+    try {
+      String html = HtmlReport.writeBeside(report, plan.spec(), plan.runId(), plan.reportPath());
+      out.println("  html report: " + html);
+      return html;
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the HTML report: {}", e.toString());
+      return null;
+    }
+  }
+}

@@ -1,0 +1,287 @@
+package dev.cauce;
+
+import dev.cauce.ingest.HttpSource;
+import dev.cauce.ingest.InputFiles;
+import dev.cauce.ingest.InputFiles.InputFile;
+import dev.cauce.ingest.NoInputException;
+import dev.cauce.monitor.RunLogging;
+import dev.cauce.monitor.RunReport;
+import dev.cauce.monitor.Secrets;
+import dev.cauce.orchestrate.Dependencies;
+import dev.cauce.runner.RunnerProfile;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.SpecException;
+import dev.cauce.spec.load.SpecLoader;
+import dev.cauce.state.StateStore;
+import dev.cauce.state.StateStores;
+import dev.cauce.write.Layout;
+import dev.cauce.write.OutputCheck;
+import dev.cauce.write.jdbc.JdbcPreflight;
+import dev.cauce.write.jdbc.JdbcRun;
+import dev.cauce.write.jdbc.JdbcSetupException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Everything a run needs, gathered and checked before anything starts: the options (cauce's, the
+ * operating ones, the runner's cluster), the spec and its {@code depends_on}, the run id, the inputs
+ * (files or an HTTP API), the output folder, the state store and the PostgreSQL tables. {@link
+ * #check} reports every problem it finds, not only the first. The plan owns the opened state store:
+ * closing the plan closes it.
+ *
+ * @param inputs the files the source (or {@code --replay}) matches; empty for an HTTP API
+ * @param checkMillis how long gathering and checking took
+ * @param maskedOptions the arguments as given, secrets masked, for the run report
+ */
+record RunPlan(
+    CauceOptions options,
+    RunnerProfile profile,
+    PipelineSpec spec,
+    String runId,
+    Instant startedAt,
+    long checkMillis,
+    List<InputFile> inputs,
+    JdbcRun jdbc,
+    StateStore store,
+    Map<String, String> maskedOptions)
+    implements AutoCloseable {
+
+  private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+  /** A plan, or (plan null) every problem found, each as the line(s) to print. */
+  record Checked(RunPlan plan, List<String> problems) {}
+
+  /** Checks everything a run of {@code args} needs; the problems are in the order the checks run. */
+  static Checked check(String[] args) {
+    Instant started = Instant.now();
+    String[] given = lastOccurrenceWins(args);
+    CauceOptions options;
+    try {
+      PipelineOptionsFactory.register(CauceOptions.class);
+      options = PipelineOptionsFactory.fromArgs(given).withValidation().as(CauceOptions.class);
+    } catch (IllegalArgumentException e) {
+      return new Checked(null, List.of("cauce: " + Secrets.maskText(e.getMessage()), "Run with --help to see every option."));
+    }
+    List<String> problems = new ArrayList<>();
+    checkOptions(options, problems);
+    String runId = runId(options, started, problems);
+    FileSystems.setDefaultPipelineOptions(options);
+    RunnerProfile profile = RunnerProfile.of(options);
+    profile.preflight().ifPresent(p -> problems.add("cauce: " + p));
+    PipelineSpec spec = spec(options, problems);
+    List<InputFile> inputs = spec == null ? List.of() : checkInputsAndOutput(options, spec, runId, problems);
+    if (spec != null) {
+      Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
+    }
+    StateStore store = store(options, problems);
+    JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
+    if (!problems.isEmpty()) {
+      if (store != null) {
+        store.close();
+      }
+      return new Checked(null, problems);
+    }
+    long checkMillis = System.currentTimeMillis() - started.toEpochMilli();
+    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, jdbc, store, maskedOptions(given)), List.of());
+  }
+
+  /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
+  private static void checkOptions(CauceOptions o, List<String> problems) {
+    List<String> p = new ArrayList<>();
+    if (o.getMaxRecordBytes() < 1 || o.getSplitBytes() < 0) {
+      p.add("--maxRecordBytes must be a positive number of bytes and --splitBytes 0 (by runner) or more; got "
+          + o.getMaxRecordBytes() + " and " + o.getSplitBytes());
+    }
+    if (!(o.getProgressSeconds() >= 0.1) || o.getLockTtlSeconds() < 2 || o.getLockTtlSeconds() < 2 * o.getProgressSeconds()) {
+      p.add("--progressSeconds must be 0.1 or more, and --lockTtlSeconds 2 or more and at least twice --progressSeconds; got "
+          + o.getProgressSeconds() + " and " + o.getLockTtlSeconds());
+    }
+    Double ratio = o.getAlertRejectedRatio();
+    if (ratio != null && !(ratio >= 0 && ratio <= 1)) {
+      p.add("--alertRejectedRatio must be a ratio between 0 and 1, got " + ratio);
+    }
+    if (o.getAlertWebhook() != null && !o.getAlertWebhook().matches("(?i)https?://.+")) {
+      p.add("--alertWebhook must be an http:// or https:// URL");
+    }
+    RunLogging.levelProblem(o.getLogLevel()).ifPresent(p::add);
+    p.forEach(m -> problems.add("cauce: " + m));
+  }
+
+  /** The run id given or a new one; null (and a problem) when the given one is not usable. */
+  private static String runId(CauceOptions options, Instant started, List<String> problems) {
+    String runId = options.getRunId() != null ? options.getRunId() : newRunId(started);
+    try {
+      Layout.checkRunId(runId);
+      return runId;
+    } catch (IllegalArgumentException e) {
+      problems.add("cauce: --runId: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The spec with --input/--output applied and local paths made absolute; null after a problem. */
+  private static PipelineSpec spec(CauceOptions options, List<String> problems) {
+    try {
+      PipelineSpec spec = SpecLoader.load(Path.of(options.getSpec())).withOverrides(options.getInput(), options.getOutput());
+      if (options.getReplay() != null) {
+        options.setReplay(absolute(options.getReplay()));
+      }
+      // Workers (a Flink TaskManager, say) resolve relative paths against their own working
+      // directory: make local paths absolute here, where the user meant them.
+      return spec.withOverrides(absolute(spec.source().path()), absolute(spec.output()));
+    } catch (SpecException e) {
+      problems.add(e.getMessage());
+      return null;
+    }
+  }
+
+  /** The source (files or an HTTP API) and the output folder; returns the matched files. */
+  private static List<InputFile> checkInputsAndOutput(CauceOptions options, PipelineSpec spec, String runId, List<String> problems) {
+    List<String> p = new ArrayList<>();
+    List<InputFile> inputs = List.of();
+    if (spec.source().isHttp() && options.getInput() != null) {
+      p.add("--input applies to file sources only; " + options.getSpec() + " reads from an HTTP API"
+          + " (source.type: http): change source.http.url or source.http.params instead");
+    }
+    if (options.getReplay() == null && spec.source().isHttp()) {
+      p.addAll(HttpSource.check(spec.source().http(), System::getenv));
+    } else {
+      try {
+        inputs = InputFiles.match(options.getReplay() != null ? options.getReplay() : spec.source().path());
+      } catch (NoInputException e) {
+        p.add(e.getMessage());
+      }
+    }
+    if (runId != null) {
+      OutputCheck.problem(spec.output(), runId).ifPresent(p::add);
+    }
+    p.forEach(m -> problems.add("cauce: " + m));
+    return inputs;
+  }
+
+  private static StateStore store(CauceOptions options, List<String> problems) {
+    try {
+      return StateStores.open(options.getStateStore());
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      problems.add("cauce: --stateStore: " + Secrets.maskText(e.getMessage()));
+      return null;
+    }
+  }
+
+  /**
+   * The run's PostgreSQL tables, checked (and its staging tables created, unless this is a dry run
+   * or another problem stops the run: then nothing is created). Null after a problem.
+   */
+  private static JdbcRun jdbc(PipelineSpec spec, CauceOptions options, String runId, List<String> problems) {
+    try {
+      return JdbcPreflight.prepare(spec, options, runId, options.getDryRun() || !problems.isEmpty());
+    } catch (JdbcSetupException e) {
+      problems.add("cauce: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** Answers a dry run: what would run. */
+  void printDryRun(PrintStream out) {
+    if (fromApi()) {
+      out.printf("cauce: spec %s is valid; it reads from the HTTP API %s; dry run, nothing ran.%n", options.getSpec(),
+          HttpSource.describe(spec.source().http()));
+      return;
+    }
+    out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
+    inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
+    jdbc.notes().forEach(n -> out.printf("  %s%n", n));
+  }
+
+  /** True when the records come from an HTTP API (not files, not a replay). */
+  boolean fromApi() {
+    return options.getReplay() == null && spec.source().isHttp();
+  }
+
+  /** The ledger of ingested files applies to file sources; replays and HTTP APIs read everything. */
+  boolean ledgerApplies() {
+    return options.getReplay() == null && !spec.source().isHttp();
+  }
+
+  String runner() {
+    return options.getRunner().getSimpleName();
+  }
+
+  /** Who and what for the run report, with the inputs the run reads. */
+  RunReport.Run reportRun(List<InputFile> read) {
+    List<RunReport.Input> in = fromApi() ? List.of(new RunReport.UrlInput(HttpSource.describe(spec.source().http())))
+        : RunReport.Input.files(read);
+    return new RunReport.Run(runId, spec.name(), options.getSpec(), runner(), startedAt, maskedOptions, in);
+  }
+
+  String runDir() {
+    return Layout.runDir(spec.output(), runId).toString();
+  }
+
+  /** Where run-report.json goes (run-report.html and run.log beside it). */
+  String reportPath() {
+    return Layout.runDir(spec.output(), runId).resolve("run-report.json", StandardResolveOptions.RESOLVE_FILE).toString();
+  }
+
+  /** The run's staging folder, and its staging tables when it writes to PostgreSQL. */
+  String stagingKept() {
+    List<String> tables = JdbcRun.stagingTables(spec, runId);
+    String root = Layout.stagingRoot(spec.output(), runId).toString();
+    return tables.isEmpty() ? root : root + " and PostgreSQL table(s) " + String.join(", ", tables);
+  }
+
+  @Override
+  public void close() {
+    store.close();
+  }
+
+  /** A local path made absolute; URIs such as gs://bucket/x (and null) are returned unchanged. */
+  static String absolute(String path) {
+    if (path == null || path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
+      return path;
+    }
+    return Path.of(path).toAbsolutePath().normalize().toString();
+  }
+
+  static String newRunId(Instant now) {
+    return RUN_ID_TIME.format(now) + "-" + String.format("%06x", ThreadLocalRandom.current().nextInt(1 << 24));
+  }
+
+  /**
+   * Drops earlier occurrences of an option given again later, so that arguments appended on the
+   * command line (make's ARGS) override a runner profile's (runners/*.args). Beam refuses repeats.
+   */
+  static String[] lastOccurrenceWins(String[] args) {
+    Map<String, String> byName = new LinkedHashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      String name = eq < 0 ? a : a.substring(0, eq);
+      byName.remove(name);
+      byName.put(name, a);
+    }
+    return byName.values().toArray(String[]::new);
+  }
+
+  /** The arguments as given, secrets masked. */
+  static Map<String, String> maskedOptions(String[] args) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (String a : args) {
+      String s = a.startsWith("--") ? a.substring(2) : a;
+      int eq = s.indexOf('=');
+      String name = eq < 0 ? s : s.substring(0, eq);
+      m.put(name, Secrets.maskOption(name, eq < 0 ? "true" : s.substring(eq + 1)));
+    }
+    return m;
+  }
+}

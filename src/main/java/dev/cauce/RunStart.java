@@ -1,0 +1,177 @@
+package dev.cauce;
+
+import dev.cauce.ingest.InputFiles.InputFile;
+import dev.cauce.monitor.Alerts;
+import dev.cauce.monitor.Progress;
+import dev.cauce.monitor.RunOutcome;
+import dev.cauce.monitor.RunReport;
+import dev.cauce.monitor.Secrets;
+import dev.cauce.orchestrate.Ledger;
+import dev.cauce.orchestrate.RunLock;
+import dev.cauce.orchestrate.RunLog;
+import dev.cauce.orchestrate.RunState;
+import dev.cauce.state.Hosts;
+import dev.cauce.state.LockHeldException;
+import dev.cauce.state.LockInfo;
+import dev.cauce.state.RunRecord;
+import dev.cauce.state.RunStatus;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.PipelineResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The start of a run, after its plan: the run's logging and log file, the pipeline's lock, the run
+ * record in the state store and the inputs the ledger leaves to read. While the job runs it reports
+ * progress (stderr and the store) and renews the lock; {@link #end} writes the final run record.
+ * Closing it stops progress, releases the lock and closes the log, whatever happened.
+ */
+final class RunStart implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunStart.class);
+
+  private final RunPlan plan;
+  private final PrintStream out;
+  private final PrintStream err;
+  private RunLog log;
+  private RunLock lock;
+  private RunState state;
+  private Progress progress;
+  private Ledger.Choice choice; // null when the ledger does not apply
+
+  RunStart(RunPlan plan, PrintStream out, PrintStream err) {
+    this.plan = plan;
+    this.out = out;
+    this.err = err;
+  }
+
+  /**
+   * Starts logging, takes the lock, records the run and chooses its inputs. Returns the outcome
+   * when the run ends here: USAGE when another run holds the lock, SKIPPED when nothing is new.
+   */
+  Optional<RunOutcome> begin() {
+    String name = plan.spec().name();
+    log = RunLog.start(plan.runId(), name, plan.options().getLogLevel(), plan.spec().output(), err);
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    try {
+      lock = RunLock.take(plan.store(), new LockInfo(name, plan.runId(), Hosts.name(), ProcessHandle.current().pid(), now, now,
+          plan.options().getLockTtlSeconds() * 1000L), err);
+    } catch (LockHeldException e) {
+      return usage(e.getMessage());
+    } catch (RuntimeException e) {
+      return usage("cannot take the run lock in the " + plan.store().describe() + ": " + Secrets.maskText(e.getMessage()));
+    }
+    state = new RunState(plan.store(), RunRecord.started(name, plan.runId(), now, plan.runner(), plan.spec().output()));
+    if (plan.ledgerApplies() && chooseInputs(now)) {
+      return Optional.of(new RunOutcome.Skipped(plan.runId(), "nothing new to ingest"));
+    }
+    state.put();
+    progress = new Progress(Duration.ofMillis(Math.round(plan.options().getProgressSeconds() * 1000)), err,
+        name + " " + plan.runId(), this::onProgress);
+    return Optional.empty();
+  }
+
+  /** Asks the ledger what to read; true when there is nothing new (the run is recorded SKIPPED). */
+  private boolean chooseInputs(Instant now) {
+    choice = Ledger.choose(plan.store(), plan.spec(), plan.inputs(), plan.options().getReprocess());
+    out.println("cauce: pipeline " + plan.spec().name() + ": " + choice.note());
+    LOG.info(choice.note());
+    if (choice.nothingNew()) {
+      state.skipped("skipped " + plan.inputs().size() + " already ingested input file(s)", now);
+      return true;
+    }
+    state.detail(choice.note());
+    return false;
+  }
+
+  private Optional<RunOutcome> usage(String message) {
+    err.println("cauce: " + message);
+    return Optional.of(new RunOutcome.Usage(List.of("cauce: " + message)));
+  }
+
+  /** The inputs this run reads (after the ledger), in path order. */
+  List<InputFile> inputs() {
+    return choice == null ? plan.inputs() : choice.read();
+  }
+
+  /** The files the job must read, or null to read the source as given (replay, HTTP API). */
+  List<InputFile> filesToRead() {
+    return choice == null ? null : choice.read();
+  }
+
+  /** The run report's who and what, and its ingestion section (null without a ledger). */
+  RunReport.Run reportRun() {
+    return plan.reportRun(inputs());
+  }
+
+  RunReport.Ingestion ingestion() {
+    return choice == null ? null : choice.ingestion();
+  }
+
+  void jobStarting() {
+    progress.jobStarting();
+    state.stage("job");
+  }
+
+  void jobRunning(PipelineResult result) {
+    progress.watch(result);
+  }
+
+  private void onProgress(Progress.Snapshot s) {
+    lock.heartbeat(Instant.now());
+    state.progress(s);
+  }
+
+  /** Stops progress lines and heartbeats (the lock stays held until {@link #close}). */
+  void stopProgress() {
+    if (progress != null) {
+      progress.close();
+    }
+  }
+
+  /** Records a published run's inputs in the ledger (when it applies). */
+  void recordLedger() {
+    if (choice != null) {
+      Ledger.record(plan.store(), plan.spec(), choice.read(), plan.runId(), err);
+    }
+  }
+
+  /** The final run record: status, error, counts as in the report, the report's path. */
+  void end(RunOutcome o) {
+    String error = o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Refused r ? r.refusal() : null;
+    state.end(RunStatus.valueOf(o.status()), error, o.counted() == null ? null : o.counted().counts().asCounters(), plan.reportPath());
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (state != null && !state.ended()) {
+        crashed();
+      }
+    } finally {
+      stopProgress();
+      if (lock != null) {
+        lock.release();
+      }
+      if (log != null) {
+        log.close();
+      }
+    }
+  }
+
+  /** An exception ended the run before its finish: its record says so, and an alert goes out. */
+  private void crashed() {
+    stopProgress();
+    RunOutcome failed =
+        new RunOutcome.Failed(plan.runId(), "cauce ended before the run finished (status RUNNING)", null, plan.stagingKept(), null);
+    end(failed);
+    RunReport report = RunReport.of(reportRun(), ingestion(), null, failed, new RunReport.Timings(plan.checkMillis(), null, null, null),
+        Instant.now());
+    Alerts.raise(Alerts.decide(failed, Map.of(), null), report, plan.reportPath(), null, plan.options().getAlertWebhook());
+  }
+}
