@@ -13,6 +13,8 @@ import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
 import dev.cauce.state.Hosts;
 import dev.cauce.state.LedgerEntry;
+import dev.cauce.state.LockCheck;
+import dev.cauce.state.LockGrant;
 import dev.cauce.state.LockHeldException;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunRecord;
@@ -80,6 +82,8 @@ public final class RunSession implements AutoCloseable {
   private List<InputFile> chosen;
   private boolean ledgerApplies;
   private boolean locked;
+  private long lockToken;
+  private boolean lockHeld = true;
   private PipelineResult result;
   private Path localLog;
   private volatile RunRecord record;
@@ -137,9 +141,10 @@ public final class RunSession implements AutoCloseable {
     LockInfo me = new LockInfo(spec.name(), id, Hosts.name(), ProcessHandle.current().pid(), now, now,
         opts.getLockTtlSeconds() * 1000L);
     try {
-      Optional<LockInfo> stale = store.acquireLock(me);
+      LockGrant grant = store.acquireLock(me);
       locked = true;
-      stale.ifPresent(this::abandon);
+      lockToken = grant.token();
+      grant.tookOver().ifPresent(stale -> abandon(stale, grant.takeOverWarning().orElseThrow()));
     } catch (LockHeldException e) {
       return usage(e.getMessage());
     } catch (RuntimeException e) {
@@ -164,6 +169,19 @@ public final class RunSession implements AutoCloseable {
     opts.as(DirectOptions.class).setBlockOnRun(false);
     progress = new Progress(Duration.ofMillis(Math.round(opts.getProgressSeconds() * 1000)), err, spec.name() + " " + id, this::onProgress);
     return Optional.empty();
+  }
+
+  /** The fencing token of this run's lock (for the commit record). */
+  public long lockToken() {
+    return lockToken;
+  }
+
+  /**
+   * Renews the lock and proves this run still holds it with its token; the driver calls it right
+   * before the commit and publishes nothing when it is not held (the reason says why).
+   */
+  public LockCheck proveLock() {
+    return locked ? store.refreshLock(spec.name(), runId, lockToken, Instant.now()) : new LockCheck(false, "the run took no lock");
   }
 
   /** The inputs this run reads (after the ledger), in path order. */
@@ -258,9 +276,7 @@ public final class RunSession implements AutoCloseable {
 
   // ---- state while running ----
 
-  private void abandon(LockInfo stale) {
-    String msg = "took over the stale lock of pipeline " + stale.pipeline() + " from " + stale.describe(Instant.now())
-        + ": no heartbeat within " + stale.ttlMillis() / 1000 + "s, its run is presumed dead";
+  private void abandon(LockInfo stale, String msg) {
     LOG.warn(msg);
     err.println("cauce: warning: " + msg);
     try {
@@ -273,9 +289,13 @@ public final class RunSession implements AutoCloseable {
 
   private void onProgress(Progress.Snapshot s) {
     Instant now = Instant.now();
-    if (locked && !store.refreshLock(spec.name(), runId, now)) {
-      LOG.error("lost the run lock of pipeline {} (another run took it over?)", spec.name());
-      locked = false;
+    if (locked) {
+      // keeps beating while the store is unreachable: the lock may still be ours when it answers again
+      LockCheck check = store.refreshLock(spec.name(), runId, lockToken, now);
+      if (!check.held() && lockHeld) {
+        LOG.error("cannot prove this run still holds the lock of pipeline {}: {}", spec.name(), check.reason());
+      }
+      lockHeld = check.held();
     }
     RunRecord r = record;
     if (r != null && !r.status().ended()) {
