@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A PostgreSQL server of the test's own (the binaries in {@link #BIN}), on a free port of
@@ -106,7 +105,7 @@ public final class PrivatePostgres implements AutoCloseable {
    * they are all gone. Nothing is flushed or checkpointed; the next start recovers from the WAL
    * (and empties UNLOGGED tables).
    */
-  public void crash() throws Exception {
+  public void crash() throws IOException {
     long pid = postmasterPid();
     if (pid < 0) {
       throw new IllegalStateException("the private PostgreSQL on port " + port + " is not running");
@@ -115,9 +114,8 @@ public final class PrivatePostgres implements AutoCloseable {
     List<ProcessHandle> all = new ArrayList<>(postmaster.descendants().toList());
     all.add(0, postmaster);
     all.forEach(ProcessHandle::destroyForcibly);
-    for (ProcessHandle p : all) {
-      p.onExit().get(20, TimeUnit.SECONDS);
-    }
+    LocalServers.await("the killed PostgreSQL processes on port " + port + " gone", Duration.ofSeconds(20),
+        () -> all.stream().noneMatch(ProcessHandle::isAlive));
   }
 
   /** Stops the server (fast shutdown: sessions are ended, no crash recovery needed next time). */
