@@ -60,7 +60,7 @@ final class RunStart implements AutoCloseable {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     try {
       lock = RunLock.take(plan.store(), new LockInfo(name, plan.runId(), Hosts.name(), ProcessHandle.current().pid(), now, now,
-          plan.options().getLockTtlSeconds() * 1000L), err);
+          plan.options().getLockTtlSeconds() * 1000L), 0L, err);
     } catch (LockHeldException e) {
       return usage(e.getMessage());
     } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package dev.cauce.orchestrate;
 
+import dev.cauce.state.LockCheck;
+import dev.cauce.state.LockGrant;
 import dev.cauce.state.LockHeldException;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunStatus;
@@ -19,28 +21,35 @@ public final class RunLock {
 
   private final StateStore store;
   private final LockInfo me;
+  private final long token;
   private volatile boolean held = true;
 
-  private RunLock(StateStore store, LockInfo me) {
+  private RunLock(StateStore store, LockInfo me, long token) {
     this.store = store;
     this.me = me;
+    this.token = token;
   }
 
   /**
-   * Takes the lock for {@code me}.
+   * Takes the lock for {@code me} with a fencing token above {@code floor} (the token of the output's
+   * live commit, so a store that lost its data still hands out a higher one).
    *
    * @throws LockHeldException when a live run holds it (its message names the holder)
    * @throws RuntimeException when the store cannot be asked
    */
-  public static RunLock take(StateStore store, LockInfo me, PrintStream err) {
-    RunLock lock = new RunLock(store, me);
-    store.acquireLock(me).ifPresent(stale -> lock.abandon(stale, err));
+  public static RunLock take(StateStore store, LockInfo me, long floor, PrintStream err) {
+    LockGrant grant = store.acquireLock(me, floor);
+    RunLock lock = new RunLock(store, me, grant.token());
+    grant.tookOver().ifPresent(stale -> lock.abandon(stale, grant.takeOverWarning().orElseThrow(), err));
     return lock;
   }
 
-  private void abandon(LockInfo stale, PrintStream err) {
-    String msg = "took over the stale lock of pipeline " + stale.pipeline() + " from " + stale.describe(Instant.now())
-        + ": no heartbeat within " + stale.ttlMillis() / 1000 + "s, its run is presumed dead";
+  /** This run's fencing token: the commit records it, and refuses a token below the live one. */
+  public long token() {
+    return token;
+  }
+
+  private void abandon(LockInfo stale, String msg, PrintStream err) {
     LOG.warn(msg);
     err.println("cauce: warning: " + msg);
     try {
@@ -51,18 +60,23 @@ public final class RunLock {
     }
   }
 
-  /** Renews the lock; logs once when another run took it over. */
+  /** Renews the lock; logs when this run can no longer prove it holds it (and keeps beating: the store may answer again). */
   public void heartbeat(Instant now) {
-    if (held && !store.refreshLock(me.pipeline(), me.runId(), now)) {
-      LOG.error("lost the run lock of pipeline {} (another run took it over?)", me.pipeline());
-      held = false;
+    LockCheck check = store.refreshLock(me.pipeline(), me.runId(), token, now);
+    if (!check.held() && held) {
+      LOG.error("cannot prove this run still holds the lock of pipeline {}: {}", me.pipeline(), check.reason());
     }
+    held = check.held();
+  }
+
+  /** Renews the lock and proves this run still holds it with its token; called right before the commit. */
+  public LockCheck prove() {
+    LockCheck check = store.refreshLock(me.pipeline(), me.runId(), token, Instant.now());
+    held = check.held();
+    return check;
   }
 
   public void release() {
-    if (!held) {
-      return;
-    }
     try {
       store.releaseLock(me.pipeline(), me.runId());
     } catch (RuntimeException e) {

@@ -33,7 +33,8 @@ import java.util.regex.Pattern;
  * <pre>
  * runs/&lt;pipeline&gt;/&lt;runId&gt;.json          one run's record
  * ledger/&lt;pipeline&gt;/&lt;sha1(output)&gt;.json  ingested inputs of the pipeline writing to one output folder
- * locks/&lt;pipeline&gt;.json                 the run lock: holder's run id, host, pid, heartbeat, TTL
+ * locks/&lt;pipeline&gt;.json                 the run lock: holder's run id, host, pid, heartbeat, TTL, fencing token
+ * locks/&lt;pipeline&gt;.fence                the last fencing token handed out for the pipeline
  * </pre>
  *
  * Every file is written to a temporary file in the same folder and renamed over the old one, so a
@@ -138,45 +139,49 @@ public final class LocalStateStore implements StateStore {
   // ---- the lock ----
 
   @Override
-  public Optional<LockInfo> acquireLock(LockInfo candidate) {
+  public LockGrant acquireLock(LockInfo candidate, long floor) {
     Path file = lockFile(candidate.pipeline());
     return guarded(file, () -> {
       Optional<LockInfo> current = readLock(file);
       Optional<LockInfo> tookOver = Optional.empty();
-      if (current.isPresent()) {
+      String why = null;
+      if (current.isPresent() && !current.get().runId().equals(candidate.runId())) {
         LockInfo holder = current.get();
-        if (!holder.runId().equals(candidate.runId()) && !stale(holder, candidate.heartbeatAt())) {
-          throw new LockHeldException(holder);
-        }
-        if (!holder.runId().equals(candidate.runId())) {
-          tookOver = current;
-        }
+        why = holder.staleReason(candidate.heartbeatAt(), Hosts.name()).orElseThrow(() -> new LockHeldException(holder));
+        tookOver = current;
       }
-      writeAtomically(file, StateJson.write(candidate));
-      return tookOver;
+      Path fence = fenceFile(candidate.pipeline());
+      long token = Math.max(readIfExists(fence).map(t -> Long.parseLong(t.strip())).orElse(0L), floor) + 1;
+      writeAtomically(fence, Long.toString(token));
+      LockInfo held = candidate.withToken(token);
+      writeAtomically(file, StateJson.write(held));
+      return new LockGrant(held, tookOver, why);
     });
-  }
-
-  /** Stale: no heartbeat within the TTL, or (on this host) the holder's process is gone. */
-  private static boolean stale(LockInfo holder, Instant now) {
-    if (holder.staleAt(now)) {
-      return true;
-    }
-    return holder.host().equals(Hosts.name()) && holder.pid() != ProcessHandle.current().pid()
-        && ProcessHandle.of(holder.pid()).map(p -> !p.isAlive()).orElse(true);
   }
 
   @Override
-  public boolean refreshLock(String pipeline, String runId, Instant now) {
+  public LockCheck refreshLock(String pipeline, String runId, long token, Instant now) {
     Path file = lockFile(pipeline);
-    return guarded(file, () -> {
-      Optional<LockInfo> current = readLock(file);
-      if (current.isEmpty() || !current.get().runId().equals(runId)) {
-        return false;
-      }
-      writeAtomically(file, StateJson.write(current.get().heartbeat(now)));
-      return true;
-    });
+    try {
+      return guarded(file, () -> {
+        Optional<LockInfo> current = readLock(file);
+        if (current.isEmpty()) {
+          return LockCheck.lost("the lock is gone from the " + describe() + " (released, or its file removed)");
+        }
+        String mismatch = LockCheck.mismatch(current.get(), runId, token, now);
+        if (mismatch != null) {
+          return LockCheck.lost(mismatch);
+        }
+        if (current.get().staleAt(now)) {
+          return LockCheck.lost("the lock expired: no heartbeat since " + current.get().heartbeatAt() + " (TTL "
+              + current.get().ttlMillis() / 1000 + "s), so another run may have started");
+        }
+        writeAtomically(file, StateJson.write(current.get().heartbeat(now)));
+        return LockCheck.HELD;
+      });
+    } catch (RuntimeException e) {
+      return LockCheck.lost("cannot read the lock in the " + describe() + ": " + e.getMessage());
+    }
   }
 
   @Override
@@ -215,6 +220,11 @@ public final class LocalStateStore implements StateStore {
 
   private Path lockFile(String pipeline) {
     return root.resolve("locks").resolve(safe(pipeline) + ".json");
+  }
+
+  /** The last fencing token handed out for the pipeline (kept when the lock is released). */
+  private Path fenceFile(String pipeline) {
+    return root.resolve("locks").resolve(safe(pipeline) + ".fence");
   }
 
   private static String safe(String name) {

@@ -13,11 +13,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisPooled;
 import redis.clients.jedis.exceptions.JedisException;
-import redis.clients.jedis.params.SetParams;
 
 /**
  * The state store in Redis (Jedis), so that several machines, an orchestrator and a person share
@@ -30,28 +30,33 @@ import redis.clients.jedis.params.SetParams;
  * cauce:run:&lt;pipeline&gt;:&lt;runId&gt;        hash: pipeline, run_id, status, stage, counts (JSON), records_per_second,
  *                                     started_at, updated_at, ended_at, error, runner, output, report, detail
  * cauce:ledger:&lt;pipeline&gt;:&lt;output&gt;     hash: input path → {"size_bytes","last_modified_millis","run_id","ingested_at"}
- * cauce:lock:&lt;pipeline&gt;               string: the holder as JSON; SET NX PX ttl, renewed by the heartbeat
+ * cauce:lock:&lt;pipeline&gt;               string: the holder as JSON (with its fencing token); PX ttl, renewed by the heartbeat
+ * cauce:fence:&lt;pipeline&gt;              string: the last fencing token handed out for the pipeline
  * </pre>
  *
- * The lock is taken with {@code SET NX PX}; the heartbeat and the release are Lua scripts that act
- * only while the value still names the same run, so a run never renews or deletes another's lock.
+ * Taking the lock, the heartbeat and the release are Lua scripts that act only while the lock (and
+ * the last token) are still as read, so a run never renews or deletes another's lock, and two runs
+ * never get the same token.
  */
 public final class RedisStateStore implements StateStore {
   public static final String DEFAULT_PREFIX = "cauce:";
   private static final int TIMEOUT_MS = 5000;
 
-  /** KEYS[1]=lock; ARGV[1]=run id, ARGV[2]=new value, ARGV[3]=ttl ms. Renews only our own lock. */
+  /**
+   * KEYS[1]=lock, KEYS[2]=last fencing token; ARGV[1]=the lock's value as read ('' for none),
+   * ARGV[2]=the token as read ('' for none), ARGV[3]=new lock value, ARGV[4]=new token, ARGV[5]=ttl
+   * ms. Takes the lock and stores the new token only if neither changed since they were read.
+   */
+  private static final String ACQUIRE =
+      "if (redis.call('GET', KEYS[1]) or '') ~= ARGV[1] or (redis.call('GET', KEYS[2]) or '') ~= ARGV[2] then return 0 end "
+          + "redis.call('SET', KEYS[2], ARGV[4]) redis.call('SET', KEYS[1], ARGV[3], 'PX', ARGV[5]) return 1";
+  /** KEYS[1]=lock; ARGV[1]=its value as read, ARGV[2]=renewed value, ARGV[3]=ttl ms. Renews it only if unchanged. */
   private static final String REFRESH =
-      "local v = redis.call('GET', KEYS[1]) "
-          + "if v and cjson.decode(v)['run_id'] == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end "
-          + "return 0";
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
   /** KEYS[1]=lock; ARGV[1]=run id. Deletes only our own lock. */
   private static final String RELEASE =
       "local v = redis.call('GET', KEYS[1]) "
           + "if v and cjson.decode(v)['run_id'] == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-  /** KEYS[1]=lock; ARGV[1]=expected old value, ARGV[2]=new value, ARGV[3]=ttl ms. Takes a stale lock over. */
-  private static final String TAKE_OVER =
-      "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) return 1 end return 0";
 
   private final JedisPooled redis;
   private final String prefix;
@@ -120,7 +125,10 @@ public final class RedisStateStore implements StateStore {
     if (password != null) {
       config.password(password);
     }
-    this.redis = new JedisPooled(new HostAndPort(host, port), config.build());
+    // a pooled connection left from before a Redis restart is checked (PING) before use, not failed on
+    ConnectionPoolConfig pool = new ConnectionPoolConfig();
+    pool.setTestOnBorrow(true);
+    this.redis = new JedisPooled(new HostAndPort(host, port), config.build(), pool);
     try {
       redis.ping();
     } catch (JedisException e) {
@@ -150,6 +158,10 @@ public final class RedisStateStore implements StateStore {
 
   private String lockKey(String pipeline) {
     return prefix + "lock:" + pipeline;
+  }
+
+  private String fenceKey(String pipeline) {
+    return prefix + "fence:" + pipeline;
   }
 
   // ---- runs ----
@@ -214,46 +226,59 @@ public final class RedisStateStore implements StateStore {
   // ---- the lock ----
 
   @Override
-  public Optional<LockInfo> acquireLock(LockInfo candidate) {
+  public LockGrant acquireLock(LockInfo candidate, long floor) {
     String key = lockKey(candidate.pipeline());
-    String value = StateJson.write(candidate);
-    for (int attempt = 0; attempt < 3; attempt++) {
-      if ("OK".equals(redis.set(key, value, SetParams.setParams().nx().px(candidate.ttlMillis())))) {
-        return Optional.empty();
+    String fence = fenceKey(candidate.pipeline());
+    // optimistic: read the lock and the last token, then set both only if neither changed meanwhile
+    for (int attempt = 0; attempt < 20; attempt++) {
+      List<String> now = redis.mget(key, fence);
+      String current = now.get(0);
+      String lastToken = now.get(1);
+      Optional<LockInfo> tookOver = Optional.empty();
+      String why = null;
+      if (current != null) {
+        LockInfo holder = StateJson.read(current, LockInfo.class);
+        if (!holder.runId().equals(candidate.runId())) {
+          why = holder.staleReason(candidate.heartbeatAt(), Hosts.name()).orElseThrow(() -> new LockHeldException(holder));
+          tookOver = Optional.of(holder);
+        }
       }
-      String current = redis.get(key);
-      if (current == null) {
-        continue; // expired in between: try again
-      }
-      LockInfo holder = StateJson.read(current, LockInfo.class);
-      if (holder.runId().equals(candidate.runId())) {
-        redis.set(key, value, SetParams.setParams().px(candidate.ttlMillis()));
-        return Optional.empty();
-      }
-      if (!holder.staleAt(candidate.heartbeatAt())) {
-        throw new LockHeldException(holder);
-      }
-      Object took = redis.eval(TAKE_OVER, List.of(key), List.of(current, value, Long.toString(candidate.ttlMillis())));
+      long token = Math.max(lastToken == null ? 0 : Long.parseLong(lastToken), floor) + 1;
+      LockInfo held = candidate.withToken(token);
+      Object took = redis.eval(ACQUIRE, List.of(key, fence), List.of(current == null ? "" : current,
+          lastToken == null ? "" : lastToken, StateJson.write(held), Long.toString(token), Long.toString(candidate.ttlMillis())));
       if (Long.valueOf(1).equals(took)) {
-        return Optional.of(holder);
+        return new LockGrant(held, tookOver, why);
       }
     }
     throw new IllegalStateException("could not take the lock " + key + ": it changed hands repeatedly");
   }
 
   @Override
-  public boolean refreshLock(String pipeline, String runId, Instant now) {
+  public LockCheck refreshLock(String pipeline, String runId, long token, Instant now) {
     String key = lockKey(pipeline);
-    String current = redis.get(key);
-    if (current == null) {
-      return false;
+    try {
+      for (int attempt = 0; attempt < 3; attempt++) {
+        String current = redis.get(key);
+        if (current == null) {
+          return LockCheck.lost("the lock is gone from the " + where + " (it expired without a heartbeat, was"
+              + " released, or Redis restarted and lost it)");
+        }
+        LockInfo holder = StateJson.read(current, LockInfo.class);
+        String mismatch = LockCheck.mismatch(holder, runId, token, now);
+        if (mismatch != null) {
+          return LockCheck.lost(mismatch);
+        }
+        Object r = redis.eval(REFRESH, List.of(key), List.of(current, StateJson.write(holder.heartbeat(now)),
+            Long.toString(holder.ttlMillis())));
+        if (Long.valueOf(1).equals(r)) {
+          return LockCheck.HELD;
+        }
+      }
+      return LockCheck.lost("the lock in the " + where + " kept changing while it was being renewed");
+    } catch (JedisException | IllegalStateException e) {
+      return LockCheck.lost("cannot reach the " + where + " to prove the lock is still held: " + Secrets.maskText(e.getMessage()));
     }
-    LockInfo holder = StateJson.read(current, LockInfo.class);
-    if (!holder.runId().equals(runId)) {
-      return false;
-    }
-    Object r = redis.eval(REFRESH, List.of(key), List.of(runId, StateJson.write(holder.heartbeat(now)), Long.toString(holder.ttlMillis())));
-    return Long.valueOf(1).equals(r);
   }
 
   @Override

@@ -44,15 +44,35 @@ public interface StateStore extends AutoCloseable {
   // ---- the lock ----
 
   /**
-   * Takes the pipeline's lock for {@code candidate.runId()}.
+   * Takes the pipeline's lock for {@code candidate.runId()} and hands out a fencing token (the
+   * candidate's own token is ignored): {@code max(last token handed out + 1, floor + 1)}, stored as
+   * the pipeline's new last token. Pass as {@code floor} the token recorded in the live output's
+   * last commit, so that a store that lost its data (Redis restarted without persistence) still
+   * hands out tokens above every committed one. A stale lock (see {@link LockInfo#staleReason}) is
+   * taken over; the grant names it and why.
    *
-   * @return the stale lock that was taken over, if any
    * @throws LockHeldException when a live run holds it
    */
-  Optional<LockInfo> acquireLock(LockInfo candidate);
+  LockGrant acquireLock(LockInfo candidate, long floor);
 
-  /** Renews the lock's heartbeat; false when the run no longer holds it. */
-  boolean refreshLock(String pipeline, String runId, Instant now);
+  /** {@link #acquireLock(LockInfo, long)} with no committed token to stay above. */
+  default LockGrant acquireLock(LockInfo candidate) {
+    return acquireLock(candidate, 0);
+  }
+
+  /**
+   * Renews the lock's heartbeat if {@code runId} still holds it with {@code token}, and says whether
+   * it does. Never throws: a store that cannot be reached is reported as not held, with the reason.
+   */
+  LockCheck refreshLock(String pipeline, String runId, long token, Instant now);
+
+  /**
+   * Whether {@code runId} can prove, now, that it holds the lock with {@code token} (renewing its
+   * heartbeat when it does); {@link #refreshLock} says why not.
+   */
+  default boolean stillHolds(String pipeline, String runId, long token) {
+    return refreshLock(pipeline, runId, token, Instant.now()).held();
+  }
 
   /** Releases the lock if {@code runId} holds it. */
   void releaseLock(String pipeline, String runId);

@@ -76,8 +76,32 @@ public class OpsLockAndLogTest {
     CauceRun next = run("run-2");
     assertThat(next.toString(), next.code, equalTo(ExitCode.OK));
     assertThat(next.stderr, containsString("warning: took over the stale lock of pipeline events from run dead-run (pid 1 on elsewhere"));
+    assertThat(next.stderr, containsString("s ago): no heartbeat within 60s, its run is presumed dead"));
     try (LocalStateStore store = new LocalStateStore(state)) {
       RunRecord dead = store.run("events", "dead-run").orElseThrow();
+      assertThat(dead.status(), equalTo(RunStatus.FAILED));
+      assertThat(dead.error(), containsString("abandoned"));
+    }
+  }
+
+  @Test
+  public void theLockOfACrashedProcessOnThisHostIsTakenOverAtOnceNamingThePid() throws Exception {
+    Instant now = Instant.now();
+    Process crashed = new ProcessBuilder("true").start();
+    long pid = crashed.pid();
+    try (LocalStateStore store = new LocalStateStore(state)) {
+      store.putRun(RunRecord.started("events", "crashed-run", now, "DirectRunner", "out"));
+      store.acquireLock(new LockInfo("events", "crashed-run", Hosts.name(), pid, now, now, 3_600_000));
+    }
+    assertThat(crashed.waitFor(), equalTo(0));
+    CauceRun next = run("run-2");
+    assertThat(next.toString(), next.code, equalTo(ExitCode.OK));
+    assertThat(next.stderr, containsString("warning: took over the stale lock of pipeline events from run crashed-run (pid " + pid
+        + " on " + Hosts.name()));
+    assertThat(next.stderr, containsString("s ago): its process " + pid + " is no longer running on this host (" + Hosts.name()
+        + "), so run crashed-run ended without releasing it"));
+    try (LocalStateStore store = new LocalStateStore(state)) {
+      RunRecord dead = store.run("events", "crashed-run").orElseThrow();
       assertThat(dead.status(), equalTo(RunStatus.FAILED));
       assertThat(dead.error(), containsString("abandoned"));
     }

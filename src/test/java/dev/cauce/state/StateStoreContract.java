@@ -1,13 +1,18 @@
 package dev.cauce.state;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.allOf;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -112,23 +117,33 @@ public abstract class StateStoreContract {
   @Test
   public void oneRunHoldsThePipelineLockAndASecondIsToldWho() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    assertThat(store.acquireLock(lock("r1", now)), equalTo(Optional.empty()));
+    LockGrant first = store.acquireLock(lock("r1", now));
+    assertThat(first.tookOver(), equalTo(Optional.empty()));
+    assertThat(first.takeOverWarning(), equalTo(Optional.empty()));
     assertThat(store.lock("orders").orElseThrow().runId(), equalTo("r1"));
+    long t1 = first.token();
+    assertThat(store.lock("orders").orElseThrow().token(), equalTo(t1));
 
     LockHeldException e = assertThrows(LockHeldException.class, () -> store.acquireLock(lock("r2", now)));
     assertThat(e.holder().runId(), equalTo("r1"));
     assertThat(e.getMessage(), containsString("pipeline orders is already running: run r1 (pid 4242 on host-a"));
 
-    assertThat("another run cannot renew it", store.refreshLock("orders", "r2", now.plusSeconds(1)), is(false));
-    assertThat(store.refreshLock("orders", "r1", now.plusSeconds(2)), is(true));
+    assertThat("another run cannot renew it", store.refreshLock("orders", "r2", t1, now.plusSeconds(1)).held(), is(false));
+    assertThat(store.refreshLock("orders", "r1", t1, now.plusSeconds(2)).held(), is(true));
     assertThat(store.lock("orders").orElseThrow().heartbeatAt(), equalTo(now.plusSeconds(2)));
+    assertThat(store.stillHolds("orders", "r1", t1), is(true));
 
     store.releaseLock("orders", "r2");
     assertThat("another run cannot release it", store.lock("orders").isPresent(), is(true));
     store.releaseLock("orders", "r1");
     assertThat(store.lock("orders"), equalTo(Optional.empty()));
-    assertThat(store.refreshLock("orders", "r1", now), is(false));
-    assertThat(store.acquireLock(lock("r2", now)), equalTo(Optional.empty()));
+    LockCheck gone = store.refreshLock("orders", "r1", t1, now);
+    assertThat(gone.held(), is(false));
+    assertThat(gone.reason(), containsString("the lock is gone from the " + store.describe()));
+    assertThat(store.stillHolds("orders", "r1", t1), is(false));
+    LockGrant second = store.acquireLock(lock("r2", now));
+    assertThat(second.tookOver(), equalTo(Optional.empty()));
+    assertThat(second.token(), greaterThan(t1));
     store.releaseLock("orders", "r2");
   }
 
@@ -136,12 +151,96 @@ public abstract class StateStoreContract {
   public void aStaleLockIsTakenOverAndTheOldHolderIsReturned() {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     LockInfo dead = lock("r-dead", now.minus(Duration.ofMinutes(10)));
-    store.acquireLock(dead);
-    Optional<LockInfo> tookOver = store.acquireLock(lock("r-new", now));
-    assertThat(tookOver.orElseThrow().runId(), equalTo("r-dead"));
+    long deadToken = store.acquireLock(dead).token();
+    LockGrant grant = store.acquireLock(lock("r-new", now));
+    assertThat(grant.tookOver().orElseThrow().runId(), equalTo("r-dead"));
+    assertThat(grant.takeOverWarning().orElseThrow(), allOf(
+        startsWith("took over the stale lock of pipeline orders from run r-dead (pid 4242 on host-a"),
+        endsWith(": no heartbeat within 60s, its run is presumed dead")));
     assertThat(store.lock("orders").orElseThrow().runId(), equalTo("r-new"));
-    assertThat("the dead run cannot renew it any more", store.refreshLock("orders", "r-dead", now), is(false));
+    LockCheck lost = store.refreshLock("orders", "r-dead", deadToken, now);
+    assertThat("the dead run cannot renew it any more", lost.held(), is(false));
+    assertThat(lost.reason(), startsWith("the lock was taken over by run r-new (pid 4242 on host-a"));
+    assertThat(lost.reason(), endsWith("with fencing token " + grant.token()));
     store.releaseLock("orders", "r-new");
+  }
+
+  @Test
+  public void fencingTokensGrowWithEveryAcquisitionAndStayAboveTheFloor() {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    long t1 = store.acquireLock(lock("r1", now)).token();
+    assertThat("a fresh store starts at 1", t1, equalTo(1L));
+    store.releaseLock("orders", "r1");
+    assertThat(store.acquireLock(lock("r2", now)).token(), equalTo(2L));
+    store.releaseLock("orders", "r2");
+    assertThat("a floor above the last token wins", store.acquireLock(lock("r3", now), 100).token(), equalTo(101L));
+    store.releaseLock("orders", "r3");
+    assertThat("a floor below it changes nothing", store.acquireLock(lock("r4", now), 7).token(), equalTo(102L));
+    assertThat("each pipeline counts its own", store.acquireLock(new LockInfo("trips", "t1", "host-a", 1, now, now, 60_000))
+        .token(), equalTo(1L));
+
+    LockGrant again = store.acquireLock(lock("r4", now));
+    assertThat("the same run taking its lock again gets a new token", again.token(), equalTo(103L));
+    assertThat(again.tookOver(), equalTo(Optional.empty()));
+    LockCheck old = store.refreshLock("orders", "r4", 102, now);
+    assertThat(old.held(), is(false));
+    assertThat(old.reason(), equalTo("the lock of run r4 was taken again with fencing token 103 (this run holds 102)"));
+    assertThat(store.stillHolds("orders", "r4", 103), is(true));
+    store.releaseLock("orders", "r4");
+    store.releaseLock("trips", "t1");
+  }
+
+  /** A child process that runs until its input is closed. */
+  private static Process child() throws IOException {
+    return new ProcessBuilder("cat").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+  }
+
+  private static void end(Process p) throws Exception {
+    p.getOutputStream().close();
+    assertThat(p.waitFor(20, TimeUnit.SECONDS), is(true));
+  }
+
+  @Test
+  public void aLockOfADeadProcessOnThisHostIsTakenOverAtOnceAndOneOnAnotherHostIsNot() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Process holder = child();
+    long pid = holder.pid();
+    long token = store.acquireLock(new LockInfo("orders", "r-crashed", Hosts.name(), pid, now, now, 600_000)).token();
+    LockHeldException alive = assertThrows(LockHeldException.class,
+        () -> store.acquireLock(new LockInfo("orders", "r2", Hosts.name(), 1, now, now, 60_000)));
+    assertThat("a live process keeps its lock", alive.holder().runId(), equalTo("r-crashed"));
+    end(holder);
+
+    LockGrant grant = store.acquireLock(new LockInfo("orders", "r2", Hosts.name(), ProcessHandle.current().pid(), now, now, 60_000));
+    assertThat("taken over at once, long before the 600 s TTL", grant.tookOver().orElseThrow().runId(), equalTo("r-crashed"));
+    assertThat(grant.takeOverWarning().orElseThrow(), allOf(
+        startsWith("took over the stale lock of pipeline orders from run r-crashed (pid " + pid + " on " + Hosts.name()),
+        endsWith(": its process " + pid + " is no longer running on this host (" + Hosts.name()
+            + "), so run r-crashed ended without releasing it")));
+    assertThat(grant.token(), greaterThan(token));
+    store.releaseLock("orders", "r2");
+
+    store.acquireLock(new LockInfo("trips", "t-elsewhere", "another-host", pid, now, now, 600_000));
+    LockHeldException elsewhere = assertThrows(LockHeldException.class,
+        () -> store.acquireLock(new LockInfo("trips", "t2", Hosts.name(), 1, now, now, 60_000)));
+    assertThat("a pid on another host says nothing here: wait for the TTL", elsewhere.holder().runId(), equalTo("t-elsewhere"));
+    store.releaseLock("trips", "t-elsewhere");
+  }
+
+  @Test
+  public void aLiveProcessThatStartedAfterTheLockWasTakenIsNotItsHolder() throws Exception {
+    Process reused = child();
+    try {
+      Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+      Instant longAgo = now.minus(Duration.ofHours(1));
+      store.acquireLock(new LockInfo("orders", "r-old", Hosts.name(), reused.pid(), longAgo, now, 600_000));
+      LockGrant grant = store.acquireLock(new LockInfo("orders", "r2", Hosts.name(), 1, now, now, 60_000));
+      assertThat("the pid was reused", grant.tookOver().orElseThrow().runId(), equalTo("r-old"));
+      assertThat(grant.takeOverWarning().orElseThrow(), containsString("its process " + reused.pid() + " is no longer running"));
+      store.releaseLock("orders", "r2");
+    } finally {
+      end(reused);
+    }
   }
 
   @Test

@@ -41,6 +41,30 @@ public class StateStoreLocalTest extends StateStoreContract {
     Instant now = Instant.now();
     store.acquireLock(new LockInfo("orders", "r-crashed", Hosts.name(), Long.MAX_VALUE - 1, now, now, 60_000));
     assertThat(store.acquireLock(new LockInfo("orders", "r2", Hosts.name(), ProcessHandle.current().pid(), now, now, 60_000))
-        .orElseThrow().runId(), equalTo("r-crashed"));
+        .tookOver().orElseThrow().runId(), equalTo("r-crashed"));
+  }
+
+  @Test
+  public void aLockWhoseHeartbeatIsOlderThanItsTtlCannotBeProvedEvenIfNobodyTookIt() {
+    Instant now = Instant.now();
+    long token = store.acquireLock(new LockInfo("orders", "r-slow", "host-a", 1, now, now, 2_000)).token();
+    assertThat(store.refreshLock("orders", "r-slow", token, now.plusSeconds(1)).held(), is(true));
+    LockCheck expired = store.refreshLock("orders", "r-slow", token, now.plusSeconds(4));
+    assertThat(expired.held(), is(false));
+    assertThat(expired.reason(), equalTo("the lock expired: no heartbeat since " + now.plusSeconds(1)
+        + " (TTL 2s), so another run may have started"));
+  }
+
+  @Test
+  public void theLastTokenOutlivesTheLockFile() throws Exception {
+    Path root = ((LocalStateStore) store).root();
+    Instant now = Instant.now();
+    store.acquireLock(new LockInfo("orders", "r1", "host-a", 1, now, now, 60_000));
+    store.releaseLock("orders", "r1");
+    assertThat(Files.exists(root.resolve("locks/orders.json")), is(false));
+    assertThat(Files.readString(root.resolve("locks/orders.fence")), equalTo("1"));
+    try (LocalStateStore again = new LocalStateStore(root)) {
+      assertThat(again.acquireLock(new LockInfo("orders", "r2", "host-a", 1, now, now, 60_000)).token(), equalTo(2L));
+    }
   }
 }

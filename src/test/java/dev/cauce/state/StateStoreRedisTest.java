@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasEntry;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
 import java.time.Instant;
@@ -46,13 +47,20 @@ public class StateStoreRedisTest extends StateStoreContract {
   @Test
   public void aLockWhoseHolderStoppedBeatingExpiresByItsTtl() throws Exception {
     Instant now = Instant.now();
-    store.acquireLock(new LockInfo("orders", "r-short", "h", 1, now, now, 300));
+    long token = store.acquireLock(new LockInfo("orders", "r-short", "h", 1, now, now, 300)).token();
     long deadline = System.nanoTime() + 10_000_000_000L;
     while (store.lock("orders").isPresent()) {
       assertThat("the lock should expire within 10s", System.nanoTime() < deadline, equalTo(true));
       Thread.onSpinWait();
     }
-    assertThat(store.acquireLock(new LockInfo("orders", "r2", "h", 2, Instant.now(), Instant.now(), 60_000)), equalTo(Optional.empty()));
+    LockCheck gone = store.refreshLock("orders", "r-short", token, Instant.now());
+    assertThat(gone.held(), equalTo(false));
+    assertThat(gone.reason(), containsString("it expired without a heartbeat"));
+    LockGrant next = store.acquireLock(new LockInfo("orders", "r2", "h", 2, Instant.now(), Instant.now(), 60_000));
+    assertThat(next.tookOver(), equalTo(Optional.empty()));
+    LockCheck expired = store.refreshLock("orders", "r-short", token, Instant.now());
+    assertThat(expired.held(), equalTo(false));
+    assertThat(expired.reason(), startsWith("the lock was taken over by run r2"));
     store.releaseLock("orders", "r2");
   }
 

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -78,6 +79,7 @@ public final class JdbcPreflight {
     List<String> problems = new ArrayList<>();
     List<String> notes = new ArrayList<>();
     List<JdbcTarget> targets = new ArrayList<>();
+    Instant stagedAt = null;
     try (Connection c = settings.connect(settings.dataSource())) {
       try {
         for (Map.Entry<String, JdbcSpec> e : specs.entrySet()) {
@@ -114,6 +116,10 @@ public final class JdbcPreflight {
                 st.execute(sql);
               }
             }
+            try (ResultSet rs = st.executeQuery("SELECT now()")) {
+              rs.next();
+              stagedAt = rs.getTimestamp(1).toInstant();
+            }
           }
         }
         c.commit();
@@ -128,7 +134,7 @@ public final class JdbcPreflight {
           + ")? For the local test server: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start."
           + " Otherwise check --jdbcUrl, --jdbcUser and the password. Nothing ran.");
     }
-    return new JdbcRun(runId, settings, targets, notes);
+    return new JdbcRun(runId, settings, targets, notes, stagedAt);
   }
 
   private static String label(JdbcTarget t) {

@@ -10,6 +10,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -134,7 +135,8 @@ public final class JdbcPublisher {
             }
             if (staged != e.getValue()) {
               throw new NotPublishable("staging table " + t.stagingName() + " holds " + staged + " rows but the job counted "
-                  + e.getValue() + " for " + (t.kind() == JdbcTarget.Kind.SINK ? "sink " + t.name() : "the dead letter"));
+                  + e.getValue() + " for " + (t.kind() == JdbcTarget.Kind.SINK ? "sink " + t.name() : "the dead letter")
+                  + restartedSince(c, run.stagedAt()));
             }
             long n = 0;
             for (String sql : t.publishSql()) {
@@ -159,6 +161,27 @@ public final class JdbcPublisher {
         throw e;
       }
     }
+  }
+
+  /**
+   * "; likely cause: ..." when the server restarted after the staging tables were created (the
+   * recovery after a crash empties UNLOGGED tables, and with fsync off can lose committed rows), else "".
+   */
+  private static String restartedSince(Connection c, Instant stagedAt) throws SQLException {
+    if (stagedAt == null) {
+      return "";
+    }
+    Instant started;
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT pg_postmaster_start_time()")) {
+      rs.next();
+      started = rs.getTimestamp(1).toInstant();
+    }
+    if (!started.isAfter(stagedAt)) {
+      return "";
+    }
+    return "; likely cause: the PostgreSQL server restarted at " + started + ", after the staging tables were created at "
+        + stagedAt + " (the recovery after a crash or an immediate shutdown empties UNLOGGED tables, and with fsync off"
+        + " can lose committed rows). Run the pipeline again to stage its rows anew";
   }
 
   private static boolean noneExists(Connection c, List<JdbcTarget> targets) throws SQLException {

@@ -6,6 +6,7 @@ import dev.cauce.monitor.RunReport;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import java.io.Serializable;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,9 +21,11 @@ import org.apache.beam.sdk.metrics.MetricsFilter;
 /**
  * A run's PostgreSQL side, as prepared by {@link JdbcPreflight} before the job: the connection
  * settings and every table the run writes (its jdbc sinks', then the dead letter's), with their
- * staging tables already created. Empty when the spec writes no table.
+ * staging tables already created, at {@code stagedAt} by the server's clock (null when none were
+ * created), so that a publish can tell whether the server restarted since. Empty when the spec
+ * writes no table.
  */
-public record JdbcRun(String runId, JdbcSettings settings, List<JdbcTarget> targets, List<String> notes)
+public record JdbcRun(String runId, JdbcSettings settings, List<JdbcTarget> targets, List<String> notes, Instant stagedAt)
     implements Serializable {
 
   public JdbcRun {
@@ -31,7 +34,7 @@ public record JdbcRun(String runId, JdbcSettings settings, List<JdbcTarget> targ
   }
 
   public static JdbcRun none(String runId) {
-    return new JdbcRun(runId, null, List.of(), List.of());
+    return new JdbcRun(runId, null, List.of(), List.of(), null);
   }
 
   public boolean isEmpty() {

@@ -124,7 +124,11 @@ public record JdbcTarget(
         + Sql.columns(key) + "))";
   }
 
-  /** Drops a staging table left by an earlier attempt of this run id, and creates it afresh: UNLOGGED, no constraint but its key. */
+  /**
+   * Drops a staging table left by an earlier attempt of this run id, and creates it afresh, with no
+   * constraint but its key. Logged (not UNLOGGED): a server crash must not empty it, or no retry
+   * of the publish could succeed.
+   */
   List<String> createStagingSql() {
     String pk = kind == Kind.SINK ? Sql.columns(List.of(SOURCE_COLUMN, LINE_COLUMN)) : Sql.columns(key);
     String extra = kind == Kind.SINK
@@ -132,7 +136,7 @@ public record JdbcTarget(
         : "";
     return List.of(
         "DROP TABLE IF EXISTS " + quotedStaging(),
-        "CREATE UNLOGGED TABLE " + quotedStaging() + " (" + columnDefinitions(false) + extra + ", PRIMARY KEY (" + pk + "))");
+        "CREATE TABLE " + quotedStaging() + " (" + columnDefinitions(false) + extra + ", PRIMARY KEY (" + pk + "))");
   }
 
   private String columnDefinitions(boolean constraints) {

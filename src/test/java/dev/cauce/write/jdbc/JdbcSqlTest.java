@@ -68,7 +68,7 @@ public class JdbcSqlTest {
     assertThat(t.createTargetSql(), equalTo("CREATE TABLE IF NOT EXISTS \"etl\".\"orders\" (\"id\" text NOT NULL,"
         + " \"Amount\" numeric, \"at\" timestamptz, PRIMARY KEY (\"id\"))"));
     assertThat(t.createStagingSql(), equalTo(List.of("DROP TABLE IF EXISTS \"etl\".\"orders__stg_run_1\"",
-        "CREATE UNLOGGED TABLE \"etl\".\"orders__stg_run_1\" (\"id\" text, \"Amount\" numeric, \"at\" timestamptz,"
+        "CREATE TABLE \"etl\".\"orders__stg_run_1\" (\"id\" text, \"Amount\" numeric, \"at\" timestamptz,"
             + " \"cauce__source\" text NOT NULL, \"cauce__line\" bigint NOT NULL, PRIMARY KEY (\"cauce__source\", \"cauce__line\"))")));
     assertThat(t.insertStagingSql(), equalTo("INSERT INTO \"etl\".\"orders__stg_run_1\" (\"id\", \"Amount\", \"at\","
         + " \"cauce__source\", \"cauce__line\") VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
