@@ -1,0 +1,72 @@
+package dev.cauce.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.cauce.ExitCode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Inputs are pinned, seen from outside on local files: an input that changes between the plan (the
+ * driver's match) and the job's read fails the run with exit 1 and leaves the published data as it
+ * was. (On gs://, {@code dev.cauce.gcs.GcsPinnedInputTest} changes and deletes objects at that moment.)
+ */
+public class PinnedInputRunTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void anInputRewrittenBetweenThePlanAndTheReadFailsTheRunAndThePublishedDataStays() throws IOException {
+    Path root = tmp.getRoot().toPath();
+    Path in = tmp.newFolder("in").toPath();
+    Path out = root.resolve("out");
+    Files.writeString(in.resolve("a.jsonl"), "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
+    Path spec = root.resolve("pin.yaml");
+    Files.writeString(spec, """
+        name: pin
+        source: {path: %s/*.jsonl, format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+        sinks:
+          - {name: rows, format: jsonl}
+        """.formatted(in));
+    CauceRun first = CauceRun.run(out, "pin-1", "--spec=" + spec);
+    assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
+    Map<String, String> published = snapshot(out, "rows", "rejected");
+
+    // The input is the first run's own record in the local state store: a run with the same id
+    // rewrites it when it starts, after it matched (pinned) its inputs and before the job reads them,
+    // so the file changes at exactly that moment without any hook in cauce.
+    Path runRecord = root.resolve("cauce-state").resolve("runs").resolve("pin").resolve("pin-1.json");
+    assertThat(Files.exists(runRecord), equalTo(true));
+    CauceRun changed = CauceRun.run(out, "pin-1", "--spec=" + spec, "--input=" + runRecord);
+
+    assertThat(changed.toString(), changed.code, equalTo(ExitCode.FAILED));
+    assertThat(changed.stderr, containsString(
+        "cauce: run pin-1 FAILED: the job failed: PinnedInputException: input " + runRecord + " changed during the run: "));
+    assertThat(changed.stderr, containsString(" (pinned when the run was planned); nothing was published\n"));
+    assertThat(changed.stderr, containsString("Nothing was published."));
+    assertThat(changed.report().get("status").asText(), equalTo("FAILED"));
+    assertThat(snapshot(out, "rows", "rejected"), equalTo(published));
+  }
+
+  private static Map<String, String> snapshot(Path out, String... datasets) throws IOException {
+    Map<String, String> m = new TreeMap<>();
+    for (String d : datasets) {
+      try (Stream<Path> files = Files.list(out.resolve(d))) {
+        for (Path f : files.toList()) {
+          m.put(d + "/" + f.getFileName(), Files.readString(f));
+        }
+      }
+    }
+    return m;
+  }
+}
