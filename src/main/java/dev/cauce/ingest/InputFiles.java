@@ -130,7 +130,7 @@ public final class InputFiles {
     try {
       now = current(pinned.path());
     } catch (IOException | RuntimeException e) {
-      return Optional.of("input " + pinned.path() + " could not be checked during the run: " + describe(e));
+      return Optional.of(uncheckable(pinned.path(), e));
     }
     if (now.isEmpty()) {
       return Optional.of("input " + pinned.path() + " disappeared during the run (pinned when the run was planned: "
@@ -180,6 +180,10 @@ public final class InputFiles {
       }
     }
     return -1;
+  }
+
+  static String uncheckable(String path, Exception e) {
+    return "input " + path + " could not be checked during the run: " + describe(e);
   }
 
   static String describe(Throwable e) {

@@ -271,7 +271,7 @@ public final class ReadInputs {
       raw.close();
       verify(part.file(), e);
       if (raw.failure != null) {
-        throw new PinnedInputException("input " + source + " could not be read during the run: " + InputFiles.describe(raw.failure), raw.failure);
+        throw unreadable(source, raw.failure);
       }
       // e.g. a gzip file whose header is corrupt: nothing of it can be read
       sink.reject(SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
@@ -290,20 +290,25 @@ public final class ReadInputs {
     verify(part.file(), raw.failure);
     if (failed.origin != null) {
       if (raw.failure != null) {
-        throw new PinnedInputException("input " + source + " could not be read during the run: " + InputFiles.describe(raw.failure), raw.failure);
+        throw unreadable(source, raw.failure);
       }
       sink.reject(failed.origin, failed.violation);
     }
   }
 
+  private static PinnedInputException unreadable(String path, Exception e) {
+    return new PinnedInputException("input " + path + " could not be read during the run: " + InputFiles.describe(e), e);
+  }
+
   /** The file as it is now, pinned for the rest of the run. */
   private static InputFiles.InputFile pinNow(String path) {
+    Optional<InputFiles.InputFile> now;
     try {
-      return InputFiles.current(path).orElseThrow(
-          () -> new PinnedInputException("input " + path + " disappeared during the run (before it was planned)", null));
-    } catch (IOException e) {
-      throw new PinnedInputException("input " + path + " could not be checked during the run: " + InputFiles.describe(e), e);
+      now = InputFiles.current(path);
+    } catch (IOException | RuntimeException e) {
+      throw new PinnedInputException(InputFiles.uncheckable(path, e), e);
     }
+    return now.orElseThrow(() -> new PinnedInputException("input " + path + " disappeared during the run (before it was planned)", null));
   }
 
   /** Fails the job if {@code pinned} is no longer as it was planned; {@code error}: what went wrong reading it, if anything. */
@@ -331,11 +336,13 @@ public final class ReadInputs {
    */
   static final class WatchedChannel implements ReadableByteChannel {
     private ReadableByteChannel channel;
+    private ResourceId id;
     Exception failure;
 
-    void open(ResourceId id) throws IOException {
+    void open(ResourceId file) throws IOException {
+      id = file;
       try {
-        channel = FileSystems.open(id);
+        channel = FileSystems.open(file);
       } catch (IOException | RuntimeException e) {
         failure = e;
         throw e;
@@ -345,7 +352,7 @@ public final class ReadInputs {
     void position(long offset) throws IOException {
       try {
         if (!(channel instanceof SeekableByteChannel seekable)) {
-          throw new IOException("cannot seek in " + channel);
+          throw new IOException("cannot seek in " + id);
         }
         seekable.position(offset);
       } catch (IOException | RuntimeException e) {
@@ -375,7 +382,7 @@ public final class ReadInputs {
         try {
           channel.close();
         } catch (IOException e) {
-          LOG.warn("could not close {}: {}", channel, e.toString());
+          LOG.warn("could not close {}: {}", id, e.toString());
         }
       }
     }
