@@ -8,9 +8,8 @@ import dev.cauce.ExitCode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Stream;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -40,7 +39,7 @@ public class PinnedInputRunTest {
         """.formatted(in));
     CauceRun first = CauceRun.run(out, "pin-1", "--spec=" + spec);
     assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
-    Map<String, String> published = snapshot(out, "rows", "rejected");
+    List<String> published = published(out);
 
     // The input is the first run's own record in the local state store: a run with the same id
     // rewrites it when it starts, after it matched (pinned) its inputs and before the job reads them,
@@ -55,18 +54,15 @@ public class PinnedInputRunTest {
     assertThat(changed.stderr, containsString(" (pinned when the run was planned); nothing was published\n"));
     assertThat(changed.stderr, containsString("Nothing was published."));
     assertThat(changed.report().get("status").asText(), equalTo("FAILED"));
-    assertThat(snapshot(out, "rows", "rejected"), equalTo(published));
+    assertThat(published(out), equalTo(published));
   }
 
-  private static Map<String, String> snapshot(Path out, String... datasets) throws IOException {
-    Map<String, String> m = new TreeMap<>();
-    for (String d : datasets) {
-      try (Stream<Path> files = Files.list(out.resolve(d))) {
-        for (Path f : files.toList()) {
-          m.put(d + "/" + f.getFileName(), Files.readString(f));
-        }
-      }
-    }
-    return m;
+  /** The published manifests of the dataset and the dead letter, then the dataset's lines. */
+  private static List<String> published(Path out) throws IOException {
+    List<String> all = new ArrayList<>();
+    all.add(Files.readString(out.resolve("rows").resolve("_MANIFEST.json")));
+    all.add(Files.readString(out.resolve("rejected").resolve("_MANIFEST.json")));
+    all.addAll(CauceRun.published(out.resolve("rows")));
+    return all;
   }
 }
