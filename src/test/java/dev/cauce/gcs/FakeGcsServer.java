@@ -123,6 +123,7 @@ public final class FakeGcsServer implements AutoCloseable {
   private final Map<String, TreeMap<String, StoredObject>> buckets = new HashMap<>();
   private final Map<String, Upload> uploads = new HashMap<>();
   private final List<Call> calls = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, Runnable> beforeDownload = new HashMap<>();
 
   private FakeGcsServer(HttpServer server, ExecutorService executor) {
     this.server = server;
@@ -185,6 +186,21 @@ public final class FakeGcsServer implements AutoCloseable {
 
   public long putObject(String bucket, String name, String text) {
     return putObject(bucket, name, text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** Deletes an object directly (no call is logged); fails when it does not exist. */
+  public synchronized void deleteObject(String bucket, String name) {
+    if (bucket(bucket).remove(name) == null) {
+      throw new AssertionError("no object gs://" + bucket + "/" + name);
+    }
+  }
+
+  /**
+   * Runs {@code action} once, when the first download of the object arrives and before it is
+   * answered: a writer replacing or deleting an input just as a job starts reading it.
+   */
+  public synchronized void beforeFirstDownload(String bucket, String name, Runnable action) {
+    beforeDownload.put(bucket + "/" + name, action);
   }
 
   public synchronized Optional<StoredObject> object(String bucket, String name) {
@@ -547,6 +563,13 @@ public final class FakeGcsServer implements AutoCloseable {
   }
 
   private Response media(Request req, String bucket, String name) {
+    Runnable hook;
+    synchronized (this) {
+      hook = beforeDownload.remove(bucket + "/" + name);
+    }
+    if (hook != null) {
+      hook.run();
+    }
     StoredObject o = existing(bucket, name, req.params().get("generation"));
     byte[] data = o.data();
     Map<String, String> h = new LinkedHashMap<>();

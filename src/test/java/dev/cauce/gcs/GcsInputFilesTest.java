@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.not;
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
@@ -12,6 +14,9 @@ import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.ingest.NoInputException;
 import java.io.IOException;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -114,6 +119,40 @@ public class GcsInputFilesTest {
         "cannot list input files \"gs://nobucket/in/*.jsonl\": Unable to match files in bucket nobucket, prefix in/."));
     NoInputException one = assertThrows(NoInputException.class, () -> InputFiles.match("gs://nobucket/in/a.jsonl"));
     assertThat(one.getMessage(), containsString("no input files match \"gs://nobucket/in/a.jsonl\""));
+    assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
+  }
+
+  // ------------------------------------------------------------------ pinned inputs
+
+  /** On gs:// an input is pinned by size, the object's update time and its MD5 (Beam's match gives no generation). */
+  @Test
+  public void anObjectIsPinnedWithItsMd5AndEveryChangeIsNamed() throws Exception {
+    gcs.putObject("bucket", "pin/same.jsonl", "1\n");
+    gcs.putObject("bucket", "pin/rewritten.jsonl", "22\n");
+    gcs.putObject("bucket", "pin/grown.jsonl", "33\n");
+    gcs.putObject("bucket", "pin/gone.jsonl", "4\n");
+    gcs.putObject("bucket", "pin/odd [1]*.jsonl", "5\n");
+    List<InputFile> pinned = InputFiles.match("gs://bucket/pin/*.jsonl");
+    assertThat(paths(pinned), contains("gs://bucket/pin/gone.jsonl 2", "gs://bucket/pin/grown.jsonl 3",
+        "gs://bucket/pin/odd [1]*.jsonl 2", "gs://bucket/pin/rewritten.jsonl 3", "gs://bucket/pin/same.jsonl 2"));
+    assertThat(pinned.get(4).checksum(), equalTo(Base64.getEncoder().encodeToString(MessageDigest.getInstance("MD5").digest("1\n".getBytes(UTF_8)))));
+    assertThat("the names with glob characters are names, not patterns", InputFiles.changes(pinned), empty());
+
+    gcs.putObject("bucket", "pin/rewritten.jsonl", "XY\n"); // the same size, other bytes
+    gcs.putObject("bucket", "pin/grown.jsonl", "33\n44\n");
+    gcs.deleteObject("bucket", "pin/gone.jsonl");
+    gcs.putObject("bucket", "pin/odd [1]*.jsonl", "6\n");
+    String rewrittenMd5 = InputFiles.match("gs://bucket/pin/rewritten.jsonl").get(0).checksum();
+    List<String> changes = InputFiles.changes(pinned);
+
+    assertThat(changes.size(), equalTo(4));
+    assertThat(changes.get(0), equalTo("input gs://bucket/pin/gone.jsonl disappeared during the run (pinned when the run was planned: 2 bytes, modified "
+        + Instant.ofEpochMilli(pinned.get(0).lastModifiedMillis()) + ")"));
+    assertThat(changes.get(1), startsWith("input gs://bucket/pin/grown.jsonl changed during the run: size 3 -> 6 bytes, "));
+    assertThat(changes.get(2), startsWith("input gs://bucket/pin/odd [1]*.jsonl changed during the run: "));
+    assertThat(changes.get(3), startsWith("input gs://bucket/pin/rewritten.jsonl changed during the run: "));
+    assertThat(changes.get(3), containsString("MD5 " + pinned.get(3).checksum() + " -> " + rewrittenMd5 + " (pinned when the run was planned)"));
+    assertThat(changes.get(3), not(containsString("size")));
     assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
   }
 }

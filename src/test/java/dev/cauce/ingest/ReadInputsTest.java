@@ -6,17 +6,23 @@ import static dev.cauce.ingest.TestSpecs.spec;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.Assert.assertThrows;
 
 import dev.cauce.core.CauceRecord;
 import dev.cauce.core.Coders;
 import dev.cauce.core.FusedStages;
 import dev.cauce.core.Reasons;
+import dev.cauce.core.RecordSink;
 import dev.cauce.core.Rejection;
 import dev.cauce.core.SourceRecord;
 import dev.cauce.core.Stage;
 import dev.cauce.core.StageLogic;
 import dev.cauce.core.StageLogic.Outcome;
 import dev.cauce.core.Staged;
+import dev.cauce.core.Violation;
 import dev.cauce.monitor.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import java.io.ByteArrayOutputStream;
@@ -24,10 +30,15 @@ import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
@@ -210,7 +221,7 @@ public class ReadInputsTest {
   }
 
   @Test
-  public void anExplicitFileListIsReadInsteadOfThePatternAndAVanishedFileIsRejectedNotLost() throws IOException {
+  public void anExplicitFileListIsReadInsteadOfThePattern() throws IOException {
     File dir = tmp.newFolder("in");
     String a = write(dir, "a.jsonl", "{\"n\":1}\n".getBytes(UTF_8));
     write(dir, "b.jsonl", "{\"n\":2}\n".getBytes(UTF_8));
@@ -221,16 +232,225 @@ public class ReadInputsTest {
         chosen.add(f);
       }
     }
-    chosen.add(new InputFiles.InputFile(dir + "/gone.jsonl", 10, 1));
-    String gone = new File(dir, "gone.jsonl").getPath();
 
     Staged<SourceRecord> out = read(spec(jsonlSource(dir + "/*.jsonl*"), "n"), 1024, chosen, PART_BYTES);
 
     PAssert.that(out.output()).containsInAnyOrder(SourceRecord.of(a, 1, "{\"n\":1}"), SourceRecord.of(c, 1, "{\"n\":3}"));
-    PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", gone, -1, Reasons.UNREADABLE_INPUT));
+    PAssert.that(out.rejections()).empty();
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    assertThat(counter(result, CauceMetrics.READ), is(3L));
+    assertThat(counter(result, CauceMetrics.READ), is(2L));
+  }
+
+  // ------------------------------------------------------------------ pinned inputs
+
+  /**
+   * A listed file that vanished after it was listed fails the job naming it (it used to become one
+   * unreadable_input rejection, and the run succeeded without its records).
+   */
+  @Test
+  public void aListedFileThatVanishedFailsTheJobNamingIt() throws IOException {
+    File dir = tmp.newFolder("in");
+    write(dir, "a.jsonl", "{\"n\":1}\n".getBytes(UTF_8));
+    List<InputFiles.InputFile> chosen = new ArrayList<>(InputFiles.match(dir + "/*.jsonl"));
+    chosen.add(new InputFiles.InputFile(dir + "/gone.jsonl", 10, 1));
+
+    read(spec(jsonlSource(dir + "/*.jsonl"), "n"), 1024, chosen, PART_BYTES);
+
+    assertThat(failure(), is("input " + dir + "/gone.jsonl disappeared during the run (pinned when the run was planned: "
+        + "10 bytes, modified 1970-01-01T00:00:00.001Z); nothing was published"));
+  }
+
+  @Test
+  public void aFileDeletedAfterThePlanFailsTheJob() throws IOException {
+    File dir = tmp.newFolder("in");
+    String a = write(dir, "a.jsonl", "{\"n\":1}\n".getBytes(UTF_8));
+    write(dir, "b.jsonl", bigJsonl(300).getBytes(UTF_8));
+    List<InputFiles.InputFile> pinned = InputFiles.match(dir + "/*.jsonl");
+    long size = Files.size(Path.of(a));
+    long modified = Files.getLastModifiedTime(Path.of(a)).toMillis();
+    Files.delete(Path.of(a));
+
+    read(spec(jsonlSource(dir + "/*.jsonl"), "n"), 1024, pinned, 1000);
+
+    assertThat(failure(), is("input " + a + " disappeared during the run (pinned when the run was planned: " + size
+        + " bytes, modified " + Instant.ofEpochMilli(modified) + "); nothing was published"));
+  }
+
+  @Test
+  public void aFileRewrittenWithTheSameSizeButAnotherTimeFailsTheJob() throws IOException {
+    File dir = tmp.newFolder("in");
+    String a = write(dir, "a.jsonl", "{\"n\":1}\n".getBytes(UTF_8));
+    List<InputFiles.InputFile> pinned = InputFiles.match(dir + "/*.jsonl");
+    long modified = pinned.get(0).lastModifiedMillis();
+    Files.write(Path.of(a), "{\"n\":2}\n".getBytes(UTF_8));
+    Files.setLastModifiedTime(Path.of(a), FileTime.fromMillis(modified + 2000));
+
+    read(spec(jsonlSource(dir + "/*.jsonl"), "n"), 1024, pinned, PART_BYTES);
+
+    assertThat(failure(), is("input " + a + " changed during the run: modified " + Instant.ofEpochMilli(modified) + " -> "
+        + Instant.ofEpochMilli(modified + 2000) + " (pinned when the run was planned); nothing was published"));
+  }
+
+  @Test
+  public void aLargeFileThatGrewAfterThePlanFailsTheJob() throws IOException {
+    File dir = tmp.newFolder("in");
+    String big = write(dir, "big.jsonl", bigJsonl(300).getBytes(UTF_8));
+    List<InputFiles.InputFile> pinned = InputFiles.match(dir + "/*.jsonl");
+    long modified = pinned.get(0).lastModifiedMillis();
+    long size = pinned.get(0).sizeBytes();
+    Files.write(Path.of(big), "{\"n\":0}\n".getBytes(UTF_8), StandardOpenOption.APPEND);
+    Files.setLastModifiedTime(Path.of(big), FileTime.fromMillis(modified));
+
+    read(spec(jsonlSource(dir + "/*.jsonl"), "n"), 1024, pinned, 1000);
+
+    assertThat(failure(), is("input " + big + " changed during the run: size " + size + " -> " + (size + 8)
+        + " bytes (pinned when the run was planned); nothing was published"));
+  }
+
+  @Test
+  public void aLargePinnedFileThatDidNotChangeIsReadInPartsExactlyAsBefore() throws IOException {
+    File dir = tmp.newFolder("in");
+    String big = write(dir, "big.jsonl", bigJsonl(300).getBytes(UTF_8));
+    List<SourceRecord> expected = new ArrayList<>();
+    for (int i = 1; i <= 300; i++) {
+      expected.add(SourceRecord.of(big, i, record(i)));
+    }
+    List<InputFiles.InputFile> pinned = InputFiles.match(dir + "/*.jsonl");
+
+    Staged<SourceRecord> out = read(spec(jsonlSource(dir + "/*.jsonl"), "n"), 1024, pinned, 1000);
+
+    PAssert.that(out.output()).containsInAnyOrder(expected);
+    PAssert.that(out.rejections()).empty();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, CauceMetrics.READ), is(300L));
+  }
+
+  @Test
+  public void aFileDeletedWhileASplitIsReadFailsWhenTheSplitEnds() throws IOException {
+    File dir = tmp.newFolder("in");
+    String a = write(dir, "a.jsonl", bigJsonl(3).getBytes(UTF_8));
+    InputFiles.InputFile pin = InputFiles.match(a).get(0);
+    List<String> seen = new ArrayList<>();
+    RecordSink deleting = recording(seen, () -> Files.delete(Path.of(a)));
+
+    PinnedInputException e = assertThrows(PinnedInputException.class, () -> readWhole(pin, deleting));
+
+    assertThat(e.getMessage(), startsWith("input " + a + " disappeared during the run (pinned when the run was planned: "));
+    assertThat("the open file is still read to its end", seen, is(List.of("1", "2", "3")));
+  }
+
+  @Test
+  public void aFileRewrittenWhileItIsReadFailsWhenTheSplitEnds() throws IOException {
+    File dir = tmp.newFolder("in");
+    String a = write(dir, "a.jsonl", bigJsonl(3).getBytes(UTF_8));
+    InputFiles.InputFile pin = InputFiles.match(a).get(0);
+    RecordSink rewriting = recording(new ArrayList<>(),
+        () -> Files.setLastModifiedTime(Path.of(a), FileTime.fromMillis(pin.lastModifiedMillis() - 60_000)));
+
+    PinnedInputException e = assertThrows(PinnedInputException.class, () -> readWhole(pin, rewriting));
+
+    assertThat(e.getMessage(), is("input " + a + " changed during the run: modified " + Instant.ofEpochMilli(pin.lastModifiedMillis())
+        + " -> " + Instant.ofEpochMilli(pin.lastModifiedMillis() - 60_000) + " (pinned when the run was planned); nothing was published"));
+  }
+
+  /** An input that is as pinned but cannot be opened (here: a folder where a file was listed) fails the job, not one rejection. */
+  @Test
+  public void anInputThatCannotBeOpenedFailsTheJobNamingTheError() throws IOException {
+    Path folder = tmp.newFolder("in.jsonl").toPath();
+    InputFiles.InputFile pin = new InputFiles.InputFile(folder.toString(), Files.size(folder), Files.getLastModifiedTime(folder).toMillis());
+
+    PinnedInputException e = assertThrows(PinnedInputException.class, () -> readWhole(pin, recording(new ArrayList<>(), () -> {})));
+
+    assertThat(e.getMessage(), startsWith("input " + folder + " could not be read during the run: FileNotFoundException: " + folder));
+    assertThat(e.getMessage(), endsWith("; nothing was published"));
+    assertThat(e.getSuppressed().length, is(1));
+  }
+
+  /** A compressed stream that fails while its file is as pinned is content: one rejection after its good records, as before. */
+  @Test
+  public void aCorruptGzipFileThatDidNotChangeIsARejectionNotAFailure() throws IOException {
+    File dir = tmp.newFolder("in");
+    byte[] whole = gzip(bigJsonl(3000));
+    String corrupt = write(dir, "broken.jsonl.gz", Arrays.copyOf(whole, whole.length / 2));
+    String header = write(dir, "header.jsonl.gz", new byte[] {0x1f, (byte) 0x8b, 1, 2, 3});
+    List<String> seen = new ArrayList<>();
+    List<Violation> violations = new ArrayList<>();
+    RecordSink sink = new RecordSink() {
+      @Override
+      public void record(SourceRecord r) {
+        seen.add(r.source());
+      }
+
+      @Override
+      public void reject(SourceRecord origin, Violation v) {
+        violations.add(v);
+      }
+    };
+
+    readWhole(InputFiles.match(corrupt).get(0), sink);
+    readWhole(InputFiles.match(header).get(0), sink);
+
+    assertThat(seen.isEmpty(), is(false));
+    assertThat(violations.size(), is(2));
+    assertThat(violations.get(0).reason(), is(Reasons.UNREADABLE_INPUT));
+    assertThat(violations.get(1).reason(), is(Reasons.UNREADABLE_INPUT));
+  }
+
+  private static void readWhole(InputFiles.InputFile pin, RecordSink sink) {
+    ReadInputs.readSplit(new RecordReader(jsonlSource(pin.path()), 1 << 20), new ReadInputs.FileSplit(pin, RecordReader.Split.WHOLE, -1), sink);
+  }
+
+  /** A sink that notes each record's "n" and runs {@code onFirst} when the first record arrives. */
+  private static RecordSink recording(List<String> seen, IoAction onFirst) {
+    return new RecordSink() {
+      @Override
+      public void record(SourceRecord r) {
+        if (seen.isEmpty()) {
+          try {
+            onFirst.run();
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        }
+        seen.add(r.text().replaceAll("^\\{\"n\":(\\d+),.*$", "$1"));
+      }
+
+      @Override
+      public void reject(SourceRecord origin, Violation v) {
+        throw new AssertionError("unexpected rejection " + v);
+      }
+    };
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  /** Runs the pipeline, which must fail because of an input; returns the message that names it. */
+  private String failure() {
+    Pipeline.PipelineExecutionException e = assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    Throwable t = e;
+    while (!(t instanceof PinnedInputException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    assertThat(e.toString(), t instanceof PinnedInputException, is(true));
+    assertThat("no cause, so the driver's root cause is this message", t.getCause(), is(nullValue()));
+    return t.getMessage();
+  }
+
+  private static String record(int i) {
+    return "{\"n\":" + i + ",\"pad\":\"" + "p".repeat(i % 37) + "\"}";
+  }
+
+  /** {@code n} records of {@link #record}, one per line: about 40 bytes each. */
+  private static String bigJsonl(int n) {
+    StringBuilder text = new StringBuilder();
+    for (int i = 1; i <= n; i++) {
+      text.append(record(i)).append('\n');
+    }
+    return text.toString();
   }
 
   @Test
