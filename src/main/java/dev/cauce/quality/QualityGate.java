@@ -22,9 +22,20 @@ public final class QualityGate {
   public record Verdict(boolean passed, List<Breach> breaches, List<String> checked) {}
 
   public static Verdict evaluate(QualitySpec q, RunCounts c) {
+    return evaluate(q, c, false);
+  }
+
+  /**
+   * The spec's limits; and, when it sets none (and not {@code allow_empty}), the default guard: a run
+   * that rejects every record it read, or writes none while the live dataset holds records, is refused.
+   */
+  public static Verdict evaluate(QualitySpec q, RunCounts c, boolean liveHasRecords) {
     List<Breach> breaches = new ArrayList<>();
     List<String> checked = new ArrayList<>();
     long read = c.read();
+    if (q.setsNoLimit() && !q.allowEmpty()) {
+      emptyGuard(c, liveHasRecords, breaches, checked);
+    }
     if (q.maxRejectedRatio() != null) {
       double ratio = ratio(c.rejected(), read);
       checked.add("rejected " + pct(ratio) + " <= " + pct(q.maxRejectedRatio()));
@@ -63,6 +74,26 @@ public final class QualityGate {
       }
     }
     return new Verdict(breaches.isEmpty(), breaches, checked);
+  }
+
+  private static void emptyGuard(RunCounts c, boolean liveHasRecords, List<Breach> breaches, List<String> checked) {
+    long read = c.read();
+    long written = c.writtenBySink().values().stream().mapToLong(Long::longValue).max().orElse(0);
+    checked.add("not every record rejected (default; quality.allow_empty: true turns it off)");
+    if (read > 0 && c.rejected() == read) {
+      breaches.add(new Breach("allow_empty", "false", "rejected " + read + " of " + read,
+          "every record read was rejected (" + read + " of " + read + "); the spec sets no quality limits, so such a run"
+              + " is refused by default: fix the cause (see the dead letter in staging), or set quality.allow_empty: true"));
+      return;
+    }
+    if (liveHasRecords) {
+      checked.add("records written > 0 over a live dataset (default)");
+      if (written == 0) {
+        breaches.add(new Breach("allow_empty", "false", "written 0",
+            "the run wrote no record (read " + read + ") while the live dataset holds records; the spec sets no quality"
+                + " limits, so replacing it with nothing is refused by default: set quality.allow_empty: true to allow it"));
+      }
+    }
   }
 
   static double ratio(long n, long of) {

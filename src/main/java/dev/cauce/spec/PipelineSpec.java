@@ -2,6 +2,8 @@ package dev.cauce.spec;
 
 import java.io.Serializable;
 import java.time.ZoneId;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -317,12 +319,25 @@ public record PipelineSpec(
    * The quality gate: a run whose rejected share exceeds {@code maxRejectedRatio}, or whose count or
    * share of a rule's violations exceeds that rule's limit, is refused (nothing published).
    */
-  public record QualitySpec(Double maxRejectedRatio, Long minRecords, Map<String, RuleLimit> limits)
+  /**
+   * The quality gate. {@code allowEmpty}: a spec that sets no limit is still refused a run that
+   * rejects every record or writes none over a live dataset, unless this is true.
+   */
+  public record QualitySpec(Double maxRejectedRatio, Long minRecords, Map<String, RuleLimit> limits, boolean allowEmpty)
       implements Serializable {
-    public static final QualitySpec NONE = new QualitySpec(null, null, Map.of());
+    public static final QualitySpec NONE = new QualitySpec(null, null, Map.of(), false);
 
     public QualitySpec {
-      limits = Map.copyOf(limits);
+      limits = Collections.unmodifiableMap(new LinkedHashMap<>(limits));
+    }
+
+    public QualitySpec(Double maxRejectedRatio, Long minRecords, Map<String, RuleLimit> limits) {
+      this(maxRejectedRatio, minRecords, limits, false);
+    }
+
+    /** True when the spec sets no limit of its own: the default guard against empty runs applies. */
+    public boolean setsNoLimit() {
+      return maxRejectedRatio == null && minRecords == null && limits.isEmpty();
     }
   }
 

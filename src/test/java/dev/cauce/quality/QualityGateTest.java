@@ -65,4 +65,26 @@ public class QualityGateTest {
     RunCounts none = RunCounts.fromCounters(Map.of());
     assertThat(QualityGate.evaluate(new QualitySpec(0.0, null, Map.of("x", new RuleLimit(0.0, 0L))), none).passed(), equalTo(true));
   }
+
+  @Test
+  public void withNoLimitsARunThatRejectsEveryRecordIsRefused() {
+    RunCounts all = RunCounts.fromCounters(Map.of("read", 7L, "rejected.validate", 7L, "reason.validate.x", 7L, "written.orders", 0L));
+    QualityGate.Verdict v = QualityGate.evaluate(QualitySpec.NONE, all, false);
+    assertThat(v.passed(), equalTo(false));
+    assertThat(v.breaches().get(0).limit(), equalTo("allow_empty"));
+    assertThat(v.breaches().get(0).message(), containsString("every record read was rejected (7 of 7)"));
+    assertThat(QualityGate.evaluate(new QualitySpec(null, null, Map.of(), true), all, true).passed(), equalTo(true));
+    // a limit of the spec's own replaces the default guard
+    assertThat(QualityGate.evaluate(new QualitySpec(1.0, null, Map.of()), all, true).passed(), equalTo(true));
+  }
+
+  @Test
+  public void withNoLimitsWritingNothingOverALiveDatasetIsRefused() {
+    RunCounts none = RunCounts.fromCounters(Map.of("read", 0L, "written.orders", 0L));
+    assertThat(QualityGate.evaluate(QualitySpec.NONE, none, false).passed(), equalTo(true));
+    QualityGate.Verdict v = QualityGate.evaluate(QualitySpec.NONE, none, true);
+    assertThat(v.passed(), equalTo(false));
+    assertThat(v.breaches().get(0).message(), containsString("the run wrote no record (read 0) while the live dataset holds records"));
+    assertThat(QualityGate.evaluate(QualitySpec.NONE, COUNTS, true).passed(), equalTo(true));
+  }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
 
 /** Reads {@code quality}: the gate's ratios and counts, and limits keyed by reason codes. */
 final class QualityReader {
-  static final List<String> QUALITY_KEYS = List.of("max_rejected_ratio", "min_records", "limits");
+  static final List<String> QUALITY_KEYS = List.of("max_rejected_ratio", "min_records", "limits", "allow_empty");
   static final List<String> LIMIT_KEYS = List.of("max_ratio", "max_count");
 
   private final SpecReading s;
@@ -55,7 +55,7 @@ final class QualityReader {
         limits.put(e.key(), new RuleLimit(l.ratio("max_ratio"), l.nonNegative("max_count")));
       }
     }
-    return new QualitySpec(maxRejected, minRecords, limits);
+    return new QualitySpec(maxRejected, minRecords, limits, Boolean.TRUE.equals(q.bool("allow_empty")));
   }
 
   private void checkLimitKey(String key, String path, int line) {
