@@ -499,7 +499,8 @@ public final class Publisher {
     List<String> manifests = new ArrayList<>();
     if (live.isPresent()) {
       Finished f = finish(output, live.get(), true, currentRun);
-      f.deleted().values().forEach(deleted::addAll);
+      f.deleted().forEach((sink, names) -> names.forEach(n ->
+          deleted.add(Layout.published(output, sink).resolve(n, StandardResolveOptions.RESOLVE_FILE).toString())));
       manifests.addAll(f.manifests());
     }
     List<ResourceId> temps = new ArrayList<>();
