@@ -76,10 +76,12 @@ final class GcsCommitStore implements CommitStore {
     byte[] bytes = next.toJson().getBytes(StandardCharsets.UTF_8);
     StorageObject object = new StorageObject().setName(path.getObject()).setContentType("application/json");
     try {
-      storage().objects()
+      Storage.Objects.Insert insert = storage().objects()
           .insert(path.getBucket(), object, new ByteArrayContent("application/json", bytes))
-          .setIfGenerationMatch(expected.version())
-          .execute();
+          .setIfGenerationMatch(expected.version());
+      insert.setDisableGZipContent(true); // a small record; plain bodies, as Beam's own uploads send
+      insert.getMediaHttpUploader().setDisableGZipContent(true);
+      insert.execute();
     } catch (GoogleJsonResponseException e) {
       if (e.getStatusCode() == PRECONDITION_FAILED) {
         throw CommitStore.concurrent(resource, expected, read());

@@ -5,13 +5,21 @@ import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.Publisher.Target;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * One run's finish as the driver does it, small enough to run in its own JVM and be killed there
@@ -20,7 +28,8 @@ import java.util.Set;
  * stage what the job would write for them (two JSON Lines shards, one CSV file, one dead-letter
  * file), publish. Every input gives the same rows whatever the run, so datasets compare exactly.
  *
- * <p>{@code main(output, runId, overwrite|append, input,input...)}; exits 0 when done.
+ * <p>{@code main(output, runId, overwrite|append, input,input... [beam options])}; exits 0 when done.
+ * The output may be {@code gs://} (with {@code --gcsEndpoint=...} and the like as Beam options).
  */
 public final class PublishCrashMain {
   static final String OWNER = "crash";
@@ -30,7 +39,9 @@ public final class PublishCrashMain {
 
   public static void main(String[] args) throws IOException {
     WriteMode mode = WriteMode.valueOf(args[2].toUpperCase(Locale.ROOT));
-    System.out.println(run(Path.of(args[0]), args[1], mode, List.of(args[3].split(","))));
+    PipelineOptions options = PipelineOptionsFactory.fromArgs(Arrays.copyOfRange(args, 4, args.length)).create();
+    FileSystems.setDefaultPipelineOptions(options);
+    System.out.println(run(args[0], args[1], mode, List.of(args[3].split(",")), options));
     System.exit(0);
   }
 
@@ -38,10 +49,15 @@ public final class PublishCrashMain {
     return List.of(new Target("orders", mode), new Target("orders_csv", mode), Target.deadLetter("rejected", mode));
   }
 
-  /** Runs the finish of run {@code runId} over the inputs {@code matched}; says what it did. */
+  /** {@link #run(String, String, WriteMode, List, PipelineOptions)} in a local folder. */
   static String run(Path out, String runId, WriteMode mode, List<String> matched) throws IOException {
-    String output = out.toString();
-    Publisher publisher = new Publisher();
+    return run(out.toString(), runId, mode, matched, null);
+  }
+
+  /** Runs the finish of run {@code runId} over the inputs {@code matched}; says what it did. */
+  static String run(String output, String runId, WriteMode mode, List<String> matched, PipelineOptions options)
+      throws IOException {
+    Publisher publisher = new Publisher(options);
     publisher.recover(output, OWNER);
     Set<String> ingested = new HashSet<>();
     LiveOutput.read(output).ledger().forEach(i -> ingested.add(i.path()));
@@ -65,18 +81,24 @@ public final class PublishCrashMain {
       shards[i % 2].append(rows.get(i)).append('\n');
     }
     for (int s = 0; s < 2; s++) {
-      stage(out, runId, "orders", Layout.fileName(runId, s, 2, ".jsonl"), shards[s].toString());
+      stage(output, runId, "orders", Layout.fileName(runId, s, 2, ".jsonl"), shards[s].toString());
     }
-    stage(out, runId, "orders_csv", Layout.fileName(runId, 0, 1, ".csv"), csv.toString());
-    stage(out, runId, "rejected", Layout.fileName(runId, 0, 1, ".jsonl"), rejected.toString());
+    stage(output, runId, "orders_csv", Layout.fileName(runId, 0, 1, ".csv"), csv.toString());
+    stage(output, runId, "rejected", Layout.fileName(runId, 0, 1, ".jsonl"), rejected.toString());
     List<IngestedInput> inputs = read.stream().map(i -> IngestedInput.of(i, i.length(), 1_700_000_000_000L, null)).toList();
     publisher.publish(Publisher.Request.of(output, runId, OWNER, targets(mode)).withInputs(inputs));
     return "published " + String.join(",", read);
   }
 
   static void stage(Path out, String runId, String name, String file, String content) throws IOException {
-    Path dir = out.resolve(Layout.STAGING).resolve(runId).resolve(name);
-    Files.createDirectories(dir);
-    Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+    stage(out.toString(), runId, name, file, content);
+  }
+
+  /** Writes {@code content} as a staged file of run {@code runId}, sink {@code name}. */
+  static void stage(String output, String runId, String name, String file, String content) throws IOException {
+    ResourceId f = Layout.staging(output, runId, name).resolve(file, StandardResolveOptions.RESOLVE_FILE);
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(f, MimeTypes.TEXT))) {
+      out.write(content.getBytes(StandardCharsets.UTF_8));
+    }
   }
 }
