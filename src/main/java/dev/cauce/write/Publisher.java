@@ -303,7 +303,11 @@ public final class Publisher {
       FaultPoints.reached("publish:moved-all");
       store.replace(live, next);
     } catch (IOException | RuntimeException e) {
-      if (!isLive(store, next, e)) {
+      Optional<Boolean> committed = isLive(store, next, e);
+      if (committed.isEmpty()) {
+        throw e; // whether it committed is unknown: the next recovery finishes or rolls back
+      }
+      if (!committed.get()) {
         rollBack(intentFile, moved, written);
         throw e;
       }
@@ -407,17 +411,17 @@ public final class Publisher {
     return new ArrayList<>(byPath.values());
   }
 
-  /** Whether {@code next} is live although committing it reported {@code failure}; unknown counts as live (recovery decides). */
-  private static boolean isLive(CommitStore store, Commit next, Exception failure) {
+  /** Whether {@code next} is live although committing it reported {@code failure}; empty when that cannot be told. */
+  private static Optional<Boolean> isLive(CommitStore store, Commit next, Exception failure) {
     if (failure instanceof CommitRefusedException) {
-      return false;
+      return Optional.of(false);
     }
     try {
       Optional<Commit> now = store.read().commit();
-      return now.isPresent() && now.get().sequence() == next.sequence() && now.get().runId().equals(next.runId());
+      return Optional.of(now.isPresent() && now.get().sequence() == next.sequence() && now.get().runId().equals(next.runId()));
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot tell whether run {} was committed ({}): leaving its files for the next recovery", next.runId(), e.toString());
-      return true;
+      return Optional.empty();
     }
   }
 
@@ -515,8 +519,8 @@ public final class Publisher {
 
   /**
    * Brings the folders in line with the live commit {@code c}: manifests (all, or only the stale
-   * ones), then deletes the data files it does not list, then its run's staging (unless that run
-   * is {@code keepStagingOf}).
+   * ones), then deletes the data files it does not list (and temporary manifests), then its run's
+   * staging (unless that run is {@code keepStagingOf}).
    */
   private static Finished finish(String output, Commit c, boolean onlyStale, String keepStagingOf) throws IOException {
     List<String> manifests = new ArrayList<>();
@@ -533,12 +537,16 @@ public final class Publisher {
       Set<String> listed = new HashSet<>(s.files());
       List<ResourceId> stale = new ArrayList<>();
       List<String> names = new ArrayList<>();
-      for (ResourceId f : dataFiles(Layout.published(output, s.name()))) {
-        if (!listed.contains(f.getFilename())) {
-          stale.add(f);
-          names.add(f.getFilename());
+      for (MatchResult.Metadata m : match(Layout.published(output, s.name()) + "*")) {
+        String name = m.resourceId().getFilename();
+        if (Layout.isDataFile(name) ? !listed.contains(name) : name.startsWith(Layout.MANIFEST + ".tmp-")) {
+          stale.add(m.resourceId());
+          if (Layout.isDataFile(name)) {
+            names.add(name);
+          }
         }
       }
+      names.sort(null);
       FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
       deleted.put(s.name(), names);
     }

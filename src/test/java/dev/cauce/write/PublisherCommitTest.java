@@ -286,6 +286,7 @@ public class PublisherCommitTest {
     Files.writeString(out.resolve("orders/_MANIFEST.json"), "{\"half\": ");
     Files.writeString(out.resolve("orders/r9-00000-of-00001.jsonl"), "{\"id\":\"orphan\"}\n");
     Files.writeString(out.resolve("_COMMIT.json.tmp-r9"), "{");
+    Files.writeString(out.resolve("orders/_MANIFEST.json.tmp-r9"), "{");
 
     Recovery r = new Publisher().recover(output, "orders");
 
@@ -295,6 +296,7 @@ public class PublisherCommitTest {
     assertThat(r.manifests(), contains(out.resolve("orders") + "/"));
     assertThat(Manifest.read(Layout.dir(out.resolve("orders").toString())).orElseThrow().files(), contains("r1-00000-of-00001.jsonl"));
     assertThat(Files.exists(out.resolve("_COMMIT.json.tmp-r9")), is(false));
+    assertThat(WriteSinkTest.names(out.resolve("orders")), contains("_MANIFEST.json", "r1-00000-of-00001.jsonl"));
     assertThat(lines("orders"), contains("{\"id\":1}"));
   }
 
