@@ -188,7 +188,11 @@ public class PublisherCommitTest {
 
   @Test
   public void ofTwoWritersFromTheSameCommitOnlyOneWins() throws Exception {
-    CommitStore store = CommitStore.of(output, null);
+    onlyOneOfTwoWritersWins(CommitStore.of(output, null));
+  }
+
+  /** Two writers replace the same (empty) start: the first wins; the second is refused and changes nothing. */
+  static CommitRefusedException onlyOneOfTwoWritersWins(CommitStore store) throws IOException {
     Snapshot start = store.read();
     Commit mine = new Commit(1, "r1", "orders", 0, T1, false, List.of(), List.of());
     Commit theirs = new Commit(1, "r2", "orders", 0, T1, false, List.of(), List.of());
@@ -198,6 +202,7 @@ public class PublisherCommitTest {
 
     assertThat(e.reason(), is(CommitRefusedException.Reason.CONCURRENT));
     assertThat(store.read().commit().orElseThrow(), equalTo(mine));
+    return e;
   }
 
   @Test
