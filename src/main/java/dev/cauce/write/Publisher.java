@@ -126,9 +126,14 @@ public final class Publisher {
       return new Request(output, runId, owner, targets, 0, List.of(), null, null);
     }
 
-    /** The spec's output, name (owner) and targets. */
+    /**
+     * The spec's output, name (owner) and file targets; the ledger is replaced when any of its
+     * sinks, a jdbc one included, is overwrite (the run then reads every input), else added to.
+     */
     public static Request of(PipelineSpec spec, String runId) {
-      return of(spec.output(), runId, spec.name(), Publisher.targets(spec));
+      boolean overwrite = spec.sinks().stream().anyMatch(s -> s.mode() == WriteMode.OVERWRITE);
+      return of(spec.output(), runId, spec.name(), Publisher.targets(spec))
+          .withLedger(overwrite ? LedgerUpdate.REPLACE : LedgerUpdate.ADD);
     }
 
     public Request withFencingToken(long token) {
@@ -320,9 +325,10 @@ public final class Publisher {
     List<Published> results = new ArrayList<>();
     for (int i = 0; i < sinks.size(); i++) {
       SinkFiles s = sinks.get(i);
-      results.add(new Published(s.name(), s.mode(), Layout.published(output, s.name()).toString(), s.files(),
-          intended.get(s.name()).subList(0, destinations.get(req.targets().get(i)).size()),
-          removed.getOrDefault(s.name(), List.of())));
+      String dir = Layout.published(output, s.name()).toString();
+      List<String> added = intended.get(s.name()).subList(0, destinations.get(req.targets().get(i)).size());
+      results.add(new Published(s.name(), s.mode(), dir, s.files(), added, removed.getOrDefault(s.name(), List.of())));
+      LOG.info("published {} file(s) of run {} to {} ({})", added.size(), runId, dir, req.replay() ? "replay" : s.mode());
     }
     LOG.info("committed run {} to {} as sequence {}{}", runId, output, sequence, req.replay() ? " (replay)" : "");
     return new PublishResult(runId, at, results, next);

@@ -10,6 +10,10 @@ import static org.junit.Assert.assertThrows;
 
 import dev.cauce.core.Rejection;
 import dev.cauce.core.Violation;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
+import dev.cauce.spec.PipelineSpec.SinkFormat;
+import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.Commit.SinkFiles;
@@ -146,6 +150,19 @@ public class PublisherCommitTest {
     stageRun("r4", "{\"id\":4}\n", "");
     at(T2).publish(request("r4", WriteMode.APPEND).withInputs(List.of(A)).withLedger(LedgerUpdate.REPLACE));
     assertThat(LiveOutput.read(output).ledger(), contains(A.ingestedBy("r4", T2)));
+  }
+
+  @Test
+  public void aSpecsLedgerIsReplacedWhenAnySinkIsOverwrite() {
+    PipelineSpec appendOnly = TestSpecs.spec(output, List.of(new SinkSpec("orders", SinkFormat.JSONL, 1, WriteMode.APPEND)),
+        DeadLetterSpec.DEFAULT);
+    PipelineSpec mixed = TestSpecs.spec(output, List.of(new SinkSpec("orders", SinkFormat.JSONL, 1, WriteMode.APPEND),
+        new SinkSpec("flat", SinkFormat.CSV, 1, WriteMode.OVERWRITE)), DeadLetterSpec.DEFAULT);
+
+    assertThat(Request.of(appendOnly, "r1").ledger(), is(LedgerUpdate.ADD));
+    assertThat(Request.of(mixed, "r1").ledger(), is(LedgerUpdate.REPLACE));
+    assertThat(Request.of(mixed, "r1").targets(), contains(new Target("orders", WriteMode.APPEND),
+        new Target("flat", WriteMode.OVERWRITE), Target.deadLetter("rejected", WriteMode.OVERWRITE)));
   }
 
   @Test
