@@ -12,7 +12,10 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * <pre>
  * &lt;output&gt;/_staging/&lt;runId&gt;/&lt;name&gt;/   a sink's or the dead letter's files, written by the job
  * &lt;output&gt;/_staging/&lt;runId&gt;/_tmp/     Beam's temporary files while the job writes
- * &lt;output&gt;/&lt;name&gt;/                   published data files and their _MANIFEST.json
+ * &lt;output&gt;/_staging/&lt;runId&gt;/_PUBLISH.json   the files a publish is moving (see {@link Publisher})
+ * &lt;output&gt;/&lt;name&gt;/                   data files; the live ones are those {@code _COMMIT.json} lists
+ * &lt;output&gt;/&lt;name&gt;/_MANIFEST.json      a copy of that list for this folder (derived, see {@link Commit})
+ * &lt;output&gt;/_COMMIT.json               the commit record: every sink's live files and the ledger
  * </pre>
  *
  * Data files are named {@code <runId>-SSSSS-of-NNNNN<ext>}, e.g. {@code r1-00000-of-00002.jsonl}.
@@ -25,6 +28,8 @@ public final class Layout {
   public static final String TMP = "_tmp";
   public static final String MANIFEST = "_MANIFEST.json";
   public static final String RUNS = "_runs";
+  public static final String COMMIT = "_COMMIT.json";
+  public static final String INTENT = "_PUBLISH.json";
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
 
@@ -70,6 +75,30 @@ public final class Layout {
   /** {@code <output>/<name>/}: where a sink's data is published. */
   public static ResourceId published(String output, String name) {
     return dir(output).resolve(name, StandardResolveOptions.RESOLVE_DIRECTORY);
+  }
+
+  /** {@code <output>/_COMMIT.json}: the output's commit record. */
+  public static ResourceId commit(String output) {
+    return dir(output).resolve(COMMIT, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** {@code <output>/_staging/<runId>/_PUBLISH.json}: what a publish of the run moves, for recovery. */
+  public static ResourceId intent(String output, String runId) {
+    return stagingRoot(output, runId).resolve(INTENT, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /**
+   * The output folder and the name of a published folder {@code <output>/<name>/}: {@code
+   * gs://b/out/orders/} gives {@code gs://b/out/} and {@code orders}.
+   */
+  public static String[] outputAndName(String publishedDir) {
+    String d = dir(publishedDir).toString();
+    String trimmed = d.endsWith("/") ? d.substring(0, d.length() - 1) : d;
+    int slash = trimmed.lastIndexOf('/');
+    if (slash < 0 || slash == trimmed.length() - 1) {
+      throw new IllegalArgumentException("not a folder inside an output folder: " + publishedDir);
+    }
+    return new String[] {trimmed.substring(0, slash + 1), trimmed.substring(slash + 1)};
   }
 
   /** {@code <dir>/_MANIFEST.json}. */

@@ -31,4 +31,19 @@ public final class OutputCheck {
           + "; check --output (or output in the spec), that the bucket exists and that these credentials may list it");
     }
   }
+
+  /**
+   * A problem to report (exit code 2) when the output folder's commit record names another owner
+   * pipeline than {@code pipeline}, or cannot be read; empty when the folder is the pipeline's or
+   * has no commit yet. One folder has one owner, so two pipelines never replace each other's data.
+   */
+  public static Optional<String> ownerProblem(String output, String pipeline) {
+    LiveOutput live;
+    try {
+      live = LiveOutput.read(output);
+    } catch (IOException | IllegalArgumentException e) {
+      return Optional.of("cannot read the commit record of the output folder " + Layout.dir(output) + ": " + e.getMessage());
+    }
+    return live.commit().filter(c -> !c.owner().equals(pipeline)).map(c -> Publisher.ownerMessage(output, c, pipeline));
+  }
 }

@@ -4,6 +4,10 @@ import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
+import dev.cauce.write.Commit.IngestedInput;
+import dev.cauce.write.Commit.SinkFiles;
+import dev.cauce.write.CommitRefusedException.Reason;
+import dev.cauce.write.CommitStore.Snapshot;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,71 +33,165 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.MoveOptions.StandardMoveOptions;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes an accepted run: moves its staged files ({@code <output>/_staging/<runId>/<name>/},
- * written by {@link WriteSink} and {@link WriteDeadLetter}) into {@code <output>/<name>/} and
- * records them in that folder's {@link Manifest}. Plain Java over Beam's {@link FileSystems}, so
- * local folders and {@code gs://} work alike. The driver calls it after the job succeeded and the
- * quality gate passed; a failed or refused run is never published, and its staging folder is left
- * as it is for debugging.
+ * Publishes an accepted run: makes its staged files ({@code <output>/_staging/<runId>/<name>/},
+ * written by {@link WriteSink} and {@link WriteDeadLetter}) the live data of every file sink and
+ * the dead letter in one commit ({@link Commit}, whose class comment is the reader's contract).
+ * Plain Java over Beam's {@link FileSystems}, so local folders and {@code gs://} work alike. A
+ * failed or refused run is never published, and its staging folder is left as it is for debugging.
  *
- * <p>Order of operations, chosen so that a crash at any point leaves every manifest consistent with
- * the files it lists (readers go by the manifest only, see {@link #publishedFiles}):
+ * <p>The steps, each ending at a {@link FaultPoints} step ({@code publish:<step>}):
  *
  * <ol>
- *   <li>Every target's staged files are listed, and its current manifest read, first; if any
- *       target has no staged file (or an unreadable manifest), publishing fails before anything
- *       is moved, and all published folders are left unchanged.
- *   <li>For each target in turn: (a) the staged files are renamed into {@code <output>/<name>/}
- *       (where the filesystem has no atomic rename, Beam copies then deletes); they are named
- *       after the run, so they replace no published file, and the old manifest does not list them;
- *       (b) the new manifest is written to {@code _MANIFEST.json.tmp-<runId>} and renamed over
- *       {@code _MANIFEST.json}: only now, with all its files in place, do readers see the run. In
- *       overwrite mode it lists this run's files; in append mode the previous manifest's files
- *       followed by this run's; (c) in overwrite mode, the data files of the folder that the new
- *       manifest does not list are deleted (the old run's, and any left by an interrupted publish).
- *   <li>The run's staging folder {@code <output>/_staging/<runId>/} is deleted.
+ *   <li>Finish or roll back an earlier publish left half done ({@link #recover}); read the live
+ *       commit; refuse a folder owned by another pipeline or a live commit with a higher fencing
+ *       token; list every target's staged files (none for a target: fail, nothing changed); for a
+ *       replay, plan the dead letter without the replayed records. The new file names are the
+ *       staged ones, or {@code <name>.c<sequence>.<ext>} where a live file has that name (a run id
+ *       used again), so no live file is ever written over. Write {@code _PUBLISH.json} (what will
+ *       move). <b>before-move</b>
+ *   <li>For each target, rename its staged files into {@code <output>/<name>/} (object stores copy
+ *       then delete); a replay also writes the rewritten dead-letter files there. Unlisted, these
+ *       files are invisible. <b>moved:&lt;name&gt;</b> after each, <b>moved-all</b> after the last.
+ *   <li>Replace {@code <output>/_COMMIT.json} in one compare-and-swap ({@link CommitStore}): every
+ *       target's new list (overwrite: this run's files; append, and every sink of a replay: the
+ *       live files and this run's), the ledger, owner, sequence, fencing token. This is the only
+ *       step that changes what readers see. <b>committed</b>
+ *   <li>Write each folder's {@code _MANIFEST.json} from the commit, then delete the data files the
+ *       commit does not list (an overwrite's previous files, leftovers), then the run's staging.
+ *       <b>cleaned</b>
  * </ol>
  *
- * A crash during 2(a) or before 2(b) leaves the old manifest in force and this run's moved files
- * unlisted (an overwrite publish deletes them later; in append mode they stay unlisted); a crash
- * after 2(b) leaves the new manifest in force with extra unlisted files at worst. Targets are
- * published one after another, not atomically together. Concurrent publishes to the same folders
- * are not supported.
+ * A crash before step 3 leaves the previous commit live and this run's moved files unlisted; a
+ * crash after it leaves the new commit live. Either way the next {@link #recover} (or publish)
+ * deletes what no commit lists and rewrites stale manifests. A publish that fails before its commit
+ * moves its files back to staging.
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
   private static final String LOCAL_SCHEME = "file";
 
   /** A folder to publish: a sink's or the dead letter's name and its write mode. */
-  public record Target(String name, WriteMode mode) {
+  public record Target(String name, WriteMode mode, boolean deadLetter) {
     public Target {
       Objects.requireNonNull(mode, "mode");
       if (name == null || !Layout.isDataFile(name) || name.contains("/") || name.contains("\\")) {
         throw new IllegalArgumentException("invalid target folder name \"" + name + "\"");
       }
     }
+
+    /** A sink's folder. */
+    public Target(String name, WriteMode mode) {
+      this(name, mode, false);
+    }
+
+    /** The dead letter's folder. */
+    public static Target deadLetter(String name, WriteMode mode) {
+      return new Target(name, mode, true);
+    }
   }
 
-  /** What publishing did to one folder. */
+  /** How the commit's ledger follows from the live one. */
+  public enum LedgerUpdate {
+    /** The run read every input the new data holds: the ledger is this run's inputs. */
+    REPLACE,
+    /** The run's data adds to the live data: the live ledger plus this run's inputs (newer entry per path). */
+    ADD
+  }
+
+  /**
+   * A publish: the run's output folder, id and pipeline (the folder's owner), its targets, and:
+   * the run lock's fencing token; the inputs it read (for the ledger); how the ledger follows
+   * (null: {@code REPLACE} when a sink is overwrite, else {@code ADD}; a replay always adds); and
+   * for a replay ({@code replayed} not null) the keys of the records it re-ingested, which leave the
+   * dead letter.
+   */
+  public record Request(
+      String output, String runId, String owner, List<Target> targets, long fencingToken,
+      List<IngestedInput> inputs, LedgerUpdate ledger, Set<DeadLetterRewrite.Key> replayed) {
+    public Request {
+      Objects.requireNonNull(output, "output");
+      Objects.requireNonNull(owner, "owner");
+      targets = List.copyOf(targets);
+      inputs = List.copyOf(inputs);
+      replayed = replayed == null ? null : Set.copyOf(replayed);
+    }
+
+    /** A publish with fencing token 0, no inputs, the default ledger rule, not a replay. */
+    public static Request of(String output, String runId, String owner, List<Target> targets) {
+      return new Request(output, runId, owner, targets, 0, List.of(), null, null);
+    }
+
+    /**
+     * The spec's output, name (owner) and file targets; the ledger is replaced when any of its
+     * sinks, a jdbc one included, is overwrite (the run then reads every input), else added to.
+     */
+    public static Request of(PipelineSpec spec, String runId) {
+      boolean overwrite = spec.sinks().stream().anyMatch(s -> s.mode() == WriteMode.OVERWRITE);
+      return of(spec.output(), runId, spec.name(), Publisher.targets(spec))
+          .withLedger(overwrite ? LedgerUpdate.REPLACE : LedgerUpdate.ADD);
+    }
+
+    public Request withFencingToken(long token) {
+      return new Request(output, runId, owner, targets, token, inputs, ledger, replayed);
+    }
+
+    public Request withInputs(List<IngestedInput> read) {
+      return new Request(output, runId, owner, targets, fencingToken, read, ledger, replayed);
+    }
+
+    public Request withLedger(LedgerUpdate update) {
+      return new Request(output, runId, owner, targets, fencingToken, inputs, update, replayed);
+    }
+
+    /** A replay that re-ingested the dead-letter records {@code keys} (see {@link DeadLetterRewrite#keysOf}). */
+    public Request asReplay(Set<DeadLetterRewrite.Key> keys) {
+      return new Request(output, runId, owner, targets, fencingToken, inputs, ledger, Objects.requireNonNull(keys));
+    }
+
+    public boolean replay() {
+      return replayed != null;
+    }
+  }
+
+  /** What publishing did to one folder: its live files now, those this run added, those deleted. */
   public record Published(
       String name, WriteMode mode, String dir, List<String> files, List<String> added, List<String> removed) {}
 
-  /** The outcome of a publish: the run, its time (as in the manifests), and each target's result. */
-  public record PublishResult(String runId, Instant publishedAt, List<Published> targets) {}
+  /** The outcome of a publish: the run, its time (as in the commit), each target's result, the commit. */
+  public record PublishResult(String runId, Instant publishedAt, List<Published> targets, Commit commit) {}
+
+  /**
+   * What {@link #recover} did: the live sequence, the runs whose half-done publish it rolled back,
+   * the data files it deleted, the folders whose manifest it rewrote.
+   */
+  public record Recovery(long sequence, List<String> rolledBack, List<String> deleted, List<String> manifests) {}
 
   private final Clock clock;
+  private final PipelineOptions options;
 
+  /** Commits through Beam's FileSystems only (no generation-match precondition on {@code gs://}). */
   public Publisher() {
-    this(Clock.systemUTC());
+    this(Clock.systemUTC(), null);
   }
 
-  /** {@code clock} gives the manifests' {@code published_at} (truncated to milliseconds). */
+  /** {@code clock} gives the commit's {@code committed_at} (truncated to milliseconds). */
   public Publisher(Clock clock) {
+    this(clock, null);
+  }
+
+  /** {@code options}: the run's options, for the {@code gs://} commit's precondition (endpoint, credentials). */
+  public Publisher(PipelineOptions options) {
+    this(Clock.systemUTC(), options);
+  }
+
+  public Publisher(Clock clock, PipelineOptions options) {
     this.clock = clock;
+    this.options = options;
   }
 
   /** The spec's file targets: its file sinks in order, then its dead letter (jdbc sinks: see write.jdbc.JdbcPublisher). */
@@ -105,45 +203,47 @@ public final class Publisher {
       }
     }
     DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
-    targets.add(new Target(dl.name(), dl.mode()));
+    targets.add(Target.deadLetter(dl.name(), dl.mode()));
     return targets;
   }
 
-  /** Publishes all of the spec's sinks and its dead letter under the spec's output folder. */
+  /** Publishes all of the spec's sinks and its dead letter under the spec's output folder (owner: the spec's name). */
   public PublishResult publish(PipelineSpec spec, String runId) throws IOException {
-    return publish(spec.output(), runId, targets(spec));
+    return publish(Request.of(spec, runId));
   }
 
   /**
-   * Publishes the run's staged files of every target (see the class comment for the order).
+   * Publishes the run's staged files of every target in one commit (see the class comment).
    *
    * @throws FileNotFoundException when a target has no staged file; nothing was changed then
+   * @throws CommitRefusedException when the folder has another owner, a newer fencing token, or
+   *     another publish committed first; nothing of this run is live then
    * @throws IOException when a filesystem operation fails
    */
-  public PublishResult publish(String output, String runId, List<Target> targets) throws IOException {
-    Layout.checkRunId(runId);
-    if (targets.isEmpty()) {
-      throw new IllegalArgumentException("nothing to publish: no targets");
-    }
-    Set<String> names = new HashSet<>();
-    for (Target t : targets) {
-      if (!names.add(t.name())) {
-        throw new IllegalArgumentException("target " + t.name() + " is listed twice");
-      }
-    }
+  public PublishResult publish(Request req) throws IOException {
+    String output = req.output();
+    String runId = Layout.checkRunId(req.runId());
+    Target deadLetter = checkTargets(req);
+    CommitStore store = CommitStore.of(output, options);
+    recover(output, req.owner(), store, runId);
+
+    Snapshot live = store.read();
+    Optional<Commit> previous = live.commit();
+    checkAllowed(output, req, previous);
+    long sequence = live.sequence() + 1;
     Instant at = clock.instant().truncatedTo(ChronoUnit.MILLIS);
 
+    Map<Target, List<String>> before = new LinkedHashMap<>();
     Map<Target, List<ResourceId>> staged = new LinkedHashMap<>();
-    Map<Target, Optional<Manifest>> previous = new LinkedHashMap<>();
     List<String> missing = new ArrayList<>();
-    for (Target t : targets) {
+    for (Target t : req.targets()) {
       ResourceId dir = Layout.staging(output, runId, t.name());
       List<ResourceId> files = dataFiles(dir);
       if (files.isEmpty()) {
         missing.add(t.name() + " (" + dir + ")");
       }
       staged.put(t, files);
-      previous.put(t, Manifest.read(Layout.published(output, t.name())));
+      before.put(t, liveFiles(output, t.name(), previous));
     }
     if (!missing.isEmpty()) {
       throw new FileNotFoundException(
@@ -151,49 +251,323 @@ public final class Publisher {
               + "; nothing was published and the published folders are unchanged"
               + " (was the run's job run with this output and run id, and did it succeed?)");
     }
+    DeadLetterRewrite.Plan rewrite = null;
+    if (req.replay() && deadLetter != null) {
+      List<String> dl = before.get(deadLetter);
+      rewrite = DeadLetterRewrite.plan(Layout.published(output, deadLetter.name()), dl, req.replayed(), runId, dl::contains);
+    }
+
+    Map<Target, List<ResourceId>> destinations = new LinkedHashMap<>();
+    List<SinkFiles> sinks = new ArrayList<>();
+    Map<String, List<String>> intended = new LinkedHashMap<>();
+    for (Target t : req.targets()) {
+      ResourceId dir = Layout.published(output, t.name());
+      Set<String> taken = new HashSet<>(before.get(t));
+      List<String> added = new ArrayList<>();
+      List<ResourceId> to = new ArrayList<>();
+      for (ResourceId f : staged.get(t)) {
+        String name = publishedName(f.getFilename(), taken, sequence);
+        added.add(name);
+        to.add(dir.resolve(name, StandardResolveOptions.RESOLVE_FILE));
+      }
+      destinations.put(t, to);
+      LinkedHashSet<String> listed = new LinkedHashSet<>();
+      if (t == deadLetter && rewrite != null) {
+        listed.addAll(rewrite.files());
+      } else if (req.replay() || t.mode() == WriteMode.APPEND) {
+        listed.addAll(before.get(t));
+      }
+      listed.addAll(added);
+      sinks.add(new SinkFiles(t.name(), t.mode(), t.deadLetter(), new ArrayList<>(listed)));
+      List<String> mine = new ArrayList<>(added);
+      if (t == deadLetter && rewrite != null) {
+        mine.addAll(rewrite.rewrites().values());
+      }
+      intended.put(t.name(), mine);
+    }
+    Commit next = new Commit(sequence, runId, req.owner(), req.fencingToken(), at, req.replay(), sinks,
+        ledger(req, previous, at));
+
+    ResourceId intentFile = Layout.intent(output, runId);
+    new PublishIntent(runId, req.owner(), sequence, intended).writeTo(intentFile);
+    FaultPoints.reached("publish:before-move");
+    List<ResourceId[]> moved = new ArrayList<>(); // {staged, published}
+    List<ResourceId> written = new ArrayList<>();
+    try {
+      for (Target t : req.targets()) {
+        List<ResourceId> from = staged.get(t);
+        FileSystems.rename(from, destinations.get(t));
+        for (int i = 0; i < from.size(); i++) {
+          moved.add(new ResourceId[] {from.get(i), destinations.get(t).get(i)});
+        }
+        if (t == deadLetter && rewrite != null) {
+          written.addAll(DeadLetterRewrite.write(Layout.published(output, t.name()), rewrite, req.replayed()));
+        }
+        FaultPoints.reached("publish:moved:" + t.name());
+      }
+      FaultPoints.reached("publish:moved-all");
+      store.replace(live, next);
+    } catch (IOException | RuntimeException e) {
+      Optional<Boolean> committed = isLive(store, next, e);
+      if (committed.isEmpty()) {
+        throw e; // whether it committed is unknown: the next recovery finishes or rolls back
+      }
+      if (!committed.get()) {
+        rollBack(intentFile, moved, written);
+        throw e;
+      }
+      LOG.warn("run {}: the commit reported {} but it is live: finishing the publish", runId, e.toString());
+    }
+    FaultPoints.reached("publish:committed");
+    Map<String, List<String>> removed = finish(output, next, false, null).deleted();
+    FaultPoints.reached("publish:cleaned");
 
     List<Published> results = new ArrayList<>();
-    for (Map.Entry<Target, List<ResourceId>> e : staged.entrySet()) {
-      results.add(publishTarget(output, runId, at, e.getKey(), e.getValue(), previous.get(e.getKey())));
+    for (int i = 0; i < sinks.size(); i++) {
+      SinkFiles s = sinks.get(i);
+      String dir = Layout.published(output, s.name()).toString();
+      List<String> added = intended.get(s.name()).subList(0, destinations.get(req.targets().get(i)).size());
+      results.add(new Published(s.name(), s.mode(), dir, s.files(), added, removed.getOrDefault(s.name(), List.of())));
+      LOG.info("published {} file(s) of run {} to {} ({})", added.size(), runId, dir, req.replay() ? "replay" : s.mode());
     }
-    deleteStaging(output, runId);
-    return new PublishResult(runId, at, results);
+    LOG.info("committed run {} to {} as sequence {}{}", runId, output, sequence, req.replay() ? " (replay)" : "");
+    return new PublishResult(runId, at, results, next);
   }
 
-  private static Published publishTarget(
-      String output, String runId, Instant at, Target target, List<ResourceId> staged, Optional<Manifest> previous)
-      throws IOException {
-    ResourceId dir = Layout.published(output, target.name());
-
-    List<String> added = new ArrayList<>();
-    List<ResourceId> destinations = new ArrayList<>();
-    for (ResourceId f : staged) {
-      added.add(f.getFilename());
-      destinations.add(dir.resolve(f.getFilename(), StandardResolveOptions.RESOLVE_FILE));
+  private static Target checkTargets(Request req) {
+    if (req.targets().isEmpty()) {
+      throw new IllegalArgumentException("nothing to publish: no targets");
     }
-    FileSystems.rename(staged, destinations);
-
-    LinkedHashSet<String> listed = new LinkedHashSet<>();
-    if (target.mode() == WriteMode.APPEND && previous.isPresent()) {
-      listed.addAll(previous.get().files());
+    Set<String> names = new HashSet<>();
+    Target deadLetter = null;
+    for (Target t : req.targets()) {
+      if (!names.add(t.name())) {
+        throw new IllegalArgumentException("target " + t.name() + " is listed twice");
+      }
+      if (t.deadLetter()) {
+        if (deadLetter != null) {
+          throw new IllegalArgumentException("two dead letters: " + deadLetter.name() + " and " + t.name());
+        }
+        deadLetter = t;
+      }
     }
-    listed.addAll(added);
-    Manifest manifest = new Manifest(runId, at, target.mode(), new ArrayList<>(listed));
-    manifest.writeTo(dir);
+    if (req.replay() && deadLetter == null) {
+      throw new IllegalArgumentException("a replay publish needs the dead letter among its targets");
+    }
+    return deadLetter;
+  }
 
-    List<String> removed = new ArrayList<>();
-    if (target.mode() == WriteMode.OVERWRITE) {
-      List<ResourceId> stale = new ArrayList<>();
-      for (ResourceId f : dataFiles(dir)) {
-        if (!listed.contains(f.getFilename())) {
-          stale.add(f);
-          removed.add(f.getFilename());
+  private static void checkAllowed(String output, Request req, Optional<Commit> live) throws CommitRefusedException {
+    if (live.isEmpty()) {
+      return;
+    }
+    Commit c = live.get();
+    if (!c.owner().equals(req.owner())) {
+      throw new CommitRefusedException(Reason.OWNER, ownerMessage(output, c, req.owner()));
+    }
+    if (c.fencingToken() > req.fencingToken()) {
+      throw new CommitRefusedException(Reason.FENCED, "run " + req.runId() + " holds fencing token "
+          + req.fencingToken() + " but " + Layout.commit(output) + " was committed by run " + c.runId()
+          + " with token " + c.fencingToken() + ": this run's lock was taken over; nothing was published");
+    }
+  }
+
+  static String ownerMessage(String output, Commit live, String pipeline) {
+    return "the output folder " + Layout.dir(output) + " belongs to pipeline " + live.owner() + " (its "
+        + Layout.COMMIT + ", last committed by run " + live.runId() + "); pipeline " + pipeline
+        + " cannot write into it: give it another output folder (--output, or output in the spec)";
+  }
+
+  /** The live file names of a folder: the commit's list, or for an output with no commit yet its legacy manifest's. */
+  private static List<String> liveFiles(String output, String name, Optional<Commit> live) throws IOException {
+    if (live.isPresent()) {
+      return live.get().sink(name).map(SinkFiles::files).orElse(List.of());
+    }
+    return Manifest.read(Layout.published(output, name)).map(Manifest::files).orElse(List.of());
+  }
+
+  /** {@code staged}, or {@code <base>.c<sequence><ext>} when a live file already has that name. */
+  private static String publishedName(String staged, Set<String> live, long sequence) {
+    if (!live.contains(staged)) {
+      return staged;
+    }
+    int dot = staged.lastIndexOf('.');
+    String name = dot <= 0 ? staged + ".c" + sequence : staged.substring(0, dot) + ".c" + sequence + staged.substring(dot);
+    if (live.contains(name)) {
+      throw new IllegalStateException("cannot publish " + staged + ": it and " + name + " are both live");
+    }
+    return name;
+  }
+
+  private static List<IngestedInput> ledger(Request req, Optional<Commit> live, Instant at) {
+    List<IngestedInput> read = req.inputs().stream().map(i -> i.ingestedBy(req.runId(), at)).toList();
+    LedgerUpdate update = req.replay() ? LedgerUpdate.ADD
+        : req.ledger() != null ? req.ledger()
+        : req.targets().stream().anyMatch(t -> !t.deadLetter() && t.mode() == WriteMode.OVERWRITE)
+            ? LedgerUpdate.REPLACE : LedgerUpdate.ADD;
+    if (update == LedgerUpdate.REPLACE || live.isEmpty()) {
+      return read;
+    }
+    Map<String, IngestedInput> byPath = new LinkedHashMap<>();
+    live.get().ledger().forEach(i -> byPath.put(i.path(), i));
+    for (IngestedInput i : read) {
+      byPath.remove(i.path());
+      byPath.put(i.path(), i);
+    }
+    return new ArrayList<>(byPath.values());
+  }
+
+  /** Whether {@code next} is live although committing it reported {@code failure}; empty when that cannot be told. */
+  private static Optional<Boolean> isLive(CommitStore store, Commit next, Exception failure) {
+    if (failure instanceof CommitRefusedException) {
+      return Optional.of(false);
+    }
+    try {
+      Optional<Commit> now = store.read().commit();
+      return Optional.of(now.isPresent() && now.get().sequence() == next.sequence() && now.get().runId().equals(next.runId()));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot tell whether run {} was committed ({}): leaving its files for the next recovery", next.runId(), e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** Undoes a publish that did not commit: its files go back to staging, rewritten dead-letter files and the intent go. */
+  private static void rollBack(ResourceId intentFile, List<ResourceId[]> moved, List<ResourceId> written) {
+    try {
+      List<ResourceId> from = new ArrayList<>();
+      List<ResourceId> to = new ArrayList<>();
+      for (ResourceId[] m : moved) {
+        from.add(m[1]);
+        to.add(m[0]);
+      }
+      FileSystems.rename(from, to, StandardMoveOptions.IGNORE_MISSING_FILES);
+      FileSystems.delete(written, StandardMoveOptions.IGNORE_MISSING_FILES);
+      FileSystems.delete(List.of(intentFile), StandardMoveOptions.IGNORE_MISSING_FILES);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not undo the uncommitted publish ({}); the next recovery deletes its files", e.toString());
+    }
+  }
+
+  /**
+   * Finishes or rolls back a publish left half done by a process that died, and tidies the output
+   * folder: the driver calls it at start, under the run lock, before anything is written. A
+   * publish whose commit never happened has its moved files and staging deleted; for the live
+   * commit, stale {@code _MANIFEST.json} files are rewritten, the data files it does not list are
+   * deleted from its folders, and its run's staging is deleted. Nothing live changes.
+   *
+   * @throws CommitRefusedException ({@code OWNER}) when the folder belongs to another pipeline;
+   *     nothing was changed then
+   */
+  public Recovery recover(String output, String owner) throws IOException {
+    return recover(output, owner, CommitStore.of(output, options), null);
+  }
+
+  /** {@link #recover}; the staging of {@code currentRun} (being published) is kept. */
+  private Recovery recover(String output, String owner, CommitStore store, String currentRun) throws IOException {
+    Optional<Commit> live = store.read().commit();
+    if (live.isPresent() && !live.get().owner().equals(owner)) {
+      throw new CommitRefusedException(Reason.OWNER, ownerMessage(output, live.get(), owner));
+    }
+    List<String> rolledBack = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (MatchResult.Metadata m : match(Layout.dir(output) + Layout.STAGING + "/*/" + Layout.INTENT)) {
+      ResourceId file = m.resourceId();
+      Optional<PublishIntent> intent = PublishIntent.read(file);
+      String path = file.toString(); // <output>/_staging/<run>/_PUBLISH.json
+      String dirPath = path.substring(0, path.length() - Layout.INTENT.length() - 1);
+      String run = dirPath.substring(dirPath.lastIndexOf('/') + 1);
+      if (intent.isPresent() && !intent.get().owner().equals(owner)) {
+        continue;
+      }
+      boolean committed = intent.isPresent() && live.isPresent() && live.get().runId().equals(intent.get().runId())
+          && live.get().sequence() == intent.get().sequence();
+      if (committed) {
+        continue; // finished below
+      }
+      if (intent.isPresent()) {
+        for (Map.Entry<String, List<String>> e : intent.get().files().entrySet()) {
+          Set<String> listed = new HashSet<>(liveFiles(output, e.getKey(), live));
+          ResourceId dir = Layout.published(output, e.getKey());
+          List<ResourceId> stale = new ArrayList<>();
+          for (String name : e.getValue()) {
+            if (!listed.contains(name)) {
+              stale.add(dir.resolve(name, StandardResolveOptions.RESOLVE_FILE));
+            }
+          }
+          FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+          stale.forEach(f -> deleted.add(f.toString()));
         }
       }
-      FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+      if (run.equals(currentRun)) {
+        FileSystems.delete(List.of(file), StandardMoveOptions.IGNORE_MISSING_FILES);
+      } else {
+        deleteStaging(output, run);
+      }
+      rolledBack.add(run);
+      LOG.info("rolled back the uncommitted publish of run {} in {}", run, output);
     }
-    LOG.info("published {} file(s) of run {} to {} ({})", added.size(), runId, dir, target.mode());
-    return new Published(target.name(), target.mode(), dir.toString(), manifest.files(), added, removed);
+    List<String> manifests = new ArrayList<>();
+    if (live.isPresent()) {
+      Finished f = finish(output, live.get(), true, currentRun);
+      f.deleted().forEach((sink, names) -> names.forEach(n ->
+          deleted.add(Layout.published(output, sink).resolve(n, StandardResolveOptions.RESOLVE_FILE).toString())));
+      manifests.addAll(f.manifests());
+    }
+    List<ResourceId> temps = new ArrayList<>();
+    for (MatchResult.Metadata m : match(Layout.dir(output) + Layout.COMMIT + ".tmp-*")) {
+      temps.add(m.resourceId());
+    }
+    FileSystems.delete(temps, StandardMoveOptions.IGNORE_MISSING_FILES);
+    return new Recovery(live.map(Commit::sequence).orElse(0L), rolledBack, deleted, manifests);
+  }
+
+  private record Finished(List<String> manifests, Map<String, List<String>> deleted) {}
+
+  /**
+   * Brings the folders in line with the live commit {@code c}: manifests (all, or only the stale
+   * ones), then deletes the data files it does not list (and temporary manifests), then its run's
+   * staging (unless that run is {@code keepStagingOf}).
+   */
+  private static Finished finish(String output, Commit c, boolean onlyStale, String keepStagingOf) throws IOException {
+    List<String> manifests = new ArrayList<>();
+    for (SinkFiles s : c.sinks()) {
+      ResourceId dir = Layout.published(output, s.name());
+      Manifest m = new Manifest(c.runId(), c.committedAt(), s.mode(), s.files());
+      if (!onlyStale || !m.equals(readQuietly(dir))) {
+        m.writeTo(dir);
+        manifests.add(dir.toString());
+      }
+    }
+    Map<String, List<String>> deleted = new LinkedHashMap<>();
+    for (SinkFiles s : c.sinks()) {
+      Set<String> listed = new HashSet<>(s.files());
+      List<ResourceId> stale = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (MatchResult.Metadata m : match(Layout.published(output, s.name()) + "*")) {
+        String name = m.resourceId().getFilename();
+        if (Layout.isDataFile(name) ? !listed.contains(name) : name.startsWith(Layout.MANIFEST + ".tmp-")) {
+          stale.add(m.resourceId());
+          if (Layout.isDataFile(name)) {
+            names.add(name);
+          }
+        }
+      }
+      names.sort(null);
+      FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
+      deleted.put(s.name(), names);
+    }
+    if (!c.runId().equals(keepStagingOf)) {
+      deleteStaging(output, c.runId());
+    }
+    return new Finished(manifests, deleted);
+  }
+
+  private static Manifest readQuietly(ResourceId dir) {
+    try {
+      return Manifest.read(dir).orElse(null);
+    } catch (IOException e) {
+      return null; // unreadable: rewritten
+    }
   }
 
   /**
@@ -250,24 +624,27 @@ public final class Publisher {
   }
 
   /**
-   * The published data files of a folder, as full paths in the manifest's order: exactly what a
-   * reader should read. Empty when nothing was ever published there (no manifest).
+   * The live data files of a published folder {@code <output>/<name>/}, as full paths in order:
+   * exactly what a reader should read, resolved through {@code <output>/_COMMIT.json} (for an
+   * output with no commit record yet, through the folder's {@code _MANIFEST.json}). Empty when
+   * nothing of it is live.
    */
   public static List<String> publishedFiles(String dir) throws IOException {
-    ResourceId d = Layout.dir(dir);
-    Optional<Manifest> manifest = Manifest.read(d);
-    if (manifest.isEmpty()) {
-      return List.of();
+    String[] outputAndName = Layout.outputAndName(dir);
+    LiveOutput live = LiveOutput.read(outputAndName[0]);
+    if (live.commit().isPresent()) {
+      return live.files(outputAndName[1]);
     }
+    ResourceId d = Layout.dir(dir);
     List<String> paths = new ArrayList<>();
-    for (String name : manifest.get().files()) {
+    for (String name : Manifest.read(d).map(Manifest::files).orElse(List.of())) {
       paths.add(d.resolve(name, StandardResolveOptions.RESOLVE_FILE).toString());
     }
     return paths;
   }
 
   /**
-   * The lines of a folder's published JSON Lines or CSV files, in manifest order. Every CSV file
+   * The lines of a folder's published JSON Lines or CSV files, in commit order. Every CSV file
    * starts with the same header: it is kept from the first file only, so the result is one CSV
    * document. Lines are split at {@code \n} (a CSV value holding a line break spans two lines).
    *

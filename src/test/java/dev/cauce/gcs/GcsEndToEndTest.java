@@ -92,6 +92,7 @@ public class GcsEndToEndTest {
     List<String> out = gcs.list(BUCKET, "out/");
     List<String> parquet = GcsRun.manifestFiles(gcs, BUCKET, "out/orders/orders_parquet/");
     List<String> expected = new ArrayList<>();
+    expected.add("out/orders/_COMMIT.json");
     expected.addAll(runFiles("out/orders/_runs/gcs-1/"));
     expected.add("out/orders/orders/_MANIFEST.json");
     expected.add("out/orders/orders/gcs-1-00000-of-00001.jsonl");
@@ -265,7 +266,7 @@ public class GcsEndToEndTest {
     assertThat(GcsRun.published(gcs, BUCKET, "few-out/few_csv/"), equalTo(List.of("id,n", "id,n", "id,n")));
     assertThat(parquetIds("few-out/few_parquet/"), empty());
     assertThat(GcsRun.manifestFiles(gcs, BUCKET, "few-out/few_parquet/").size(), equalTo(2));
-    List<String> expected = new ArrayList<>();
+    List<String> expected = new ArrayList<>(List.of("few-out/_COMMIT.json"));
     for (String sink : List.of("few", "few_csv", "few_parquet", "rejected")) {
       expected.add("few-out/" + sink + "/_MANIFEST.json");
       GcsRun.manifestFiles(gcs, BUCKET, "few-out/" + sink + "/").forEach(f -> expected.add("few-out/" + sink + "/" + f));
@@ -321,9 +322,11 @@ public class GcsEndToEndTest {
         dead.get(0).replace("\\\"amount\\\":\\\"-1\\\"", "\\\"amount\\\":\\\"1\\\"") + "\n");
 
     // into the root of another bucket, twice with the same run id: the second run overwrites the
-    // first's objects (report included) and publishes the same records
+    // first's report and publishes the same records; its data objects are named apart (".c2"), as a
+    // live object is never written over before the commit that replaces it
     gcs.createBucket("replayed");
     for (int attempt = 1; attempt <= 2; attempt++) {
+      String c = attempt == 1 ? "" : ".c2";
       GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
           "--output=gs://replayed");
       assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
@@ -332,10 +335,11 @@ public class GcsEndToEndTest {
       assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
       JsonNode report = GcsRun.json(gcs, "replayed", "_runs/replay-1/run-report.json");
       assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
-      assertThat(gcs.list("replayed", ""), equalTo(List.of("_runs/replay-1/run-report.html", "_runs/replay-1/run-report.json", "_runs/replay-1/run.log",
-          "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001.jsonl",
-          "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001.csv",
-          "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001.jsonl")));
+      assertThat(gcs.list("replayed", ""), equalTo(List.of("_COMMIT.json",
+          "_runs/replay-1/run-report.html", "_runs/replay-1/run-report.json", "_runs/replay-1/run.log",
+          "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001" + c + ".jsonl",
+          "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001" + c + ".csv",
+          "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001" + c + ".jsonl")));
     }
     assertOnlyLoopback();
   }

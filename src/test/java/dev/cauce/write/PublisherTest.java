@@ -58,6 +58,11 @@ public class PublisherTest {
     Files.createDirectories(out.resolve("_staging").resolve(runId).resolve("_tmp").resolve(".temp-beam-x"));
   }
 
+  /** Publishes as pipeline "orders" (the output folder's owner). */
+  private PublishResult publish(Publisher publisher, String runId, List<Target> targets) throws IOException {
+    return publisher.publish(Publisher.Request.of(output, runId, "orders", targets));
+  }
+
   private static List<Target> targets(WriteMode ordersMode) {
     return List.of(new Target("orders", ordersMode), new Target("rejected", WriteMode.OVERWRITE));
   }
@@ -69,7 +74,7 @@ public class PublisherTest {
   @Test
   public void firstPublishMovesFilesWritesManifestAndRemovesStaging() throws Exception {
     stageRun("r1");
-    PublishResult result = at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE));
+    PublishResult result = publish(at(T1), "r1", targets(WriteMode.OVERWRITE));
 
     assertThat(filesIn("orders"), contains("_MANIFEST.json", "r1-00000-of-00002.jsonl", "r1-00001-of-00002.jsonl"));
     assertThat(filesIn("rejected"), contains("_MANIFEST.json", "r1-00000-of-00001.jsonl"));
@@ -100,11 +105,11 @@ public class PublisherTest {
   @Test
   public void overwriteReplacesThePreviousFiles() throws Exception {
     stageRun("r1");
-    at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE));
+    publish(at(T1), "r1", targets(WriteMode.OVERWRITE));
     stage("r2", "orders", "r2-00000-of-00001.jsonl", "{\"id\":\"r2-a\"}\n");
     stage("r2", "rejected", "r2-00000-of-00001.jsonl", "{\"bad\":1}\n");
 
-    PublishResult result = at(T2).publish(output, "r2", targets(WriteMode.OVERWRITE));
+    PublishResult result = publish(at(T2), "r2", targets(WriteMode.OVERWRITE));
 
     assertThat(filesIn("orders"), contains("_MANIFEST.json", "r2-00000-of-00001.jsonl"));
     assertThat(filesIn("rejected"), contains("_MANIFEST.json", "r2-00000-of-00001.jsonl"));
@@ -121,7 +126,7 @@ public class PublisherTest {
     Files.writeString(out.resolve("orders").resolve("_SUCCESS"), "");
     stageRun("r1");
 
-    at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE));
+    publish(at(T1), "r1", targets(WriteMode.OVERWRITE));
 
     assertThat(filesIn("orders"), contains("_MANIFEST.json", "_SUCCESS", "r1-00000-of-00002.jsonl", "r1-00001-of-00002.jsonl"));
   }
@@ -129,11 +134,11 @@ public class PublisherTest {
   @Test
   public void appendKeepsThePreviousFiles() throws Exception {
     stageRun("r1");
-    at(T1).publish(output, "r1", targets(WriteMode.APPEND));
+    publish(at(T1), "r1", targets(WriteMode.APPEND));
     stage("r2", "orders", "r2-00000-of-00001.jsonl", "{\"id\":\"r2-a\"}\n");
     stage("r2", "rejected", "r2-00000-of-00001.jsonl", "{\"bad\":1}\n");
 
-    PublishResult result = at(T2).publish(output, "r2", targets(WriteMode.APPEND));
+    PublishResult result = publish(at(T2), "r2", targets(WriteMode.APPEND));
 
     assertThat(
         filesIn("orders"),
@@ -153,13 +158,13 @@ public class PublisherTest {
   @Test
   public void missingStagingFailsAndLeavesPublishedDataUnchanged() throws Exception {
     stageRun("r1");
-    at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE));
+    publish(at(T1), "r1", targets(WriteMode.OVERWRITE));
     String manifestBefore = Files.readString(out.resolve("orders").resolve("_MANIFEST.json"));
     // r2's job staged its orders but not its dead letter
     stage("r2", "orders", "r2-00000-of-00001.jsonl", "{\"id\":\"r2-a\"}\n");
 
     FileNotFoundException e =
-        assertThrows(FileNotFoundException.class, () -> at(T2).publish(output, "r2", targets(WriteMode.OVERWRITE)));
+        assertThrows(FileNotFoundException.class, () -> publish(at(T2), "r2", targets(WriteMode.OVERWRITE)));
 
     assertThat(e.getMessage(), containsString("cannot publish run r2: nothing is staged for rejected ("));
     assertThat(e.getMessage(), containsString("the published folders are unchanged"));
@@ -177,7 +182,7 @@ public class PublisherTest {
     stageRun("r1");
 
     java.io.IOException e =
-        assertThrows(java.io.IOException.class, () -> at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE)));
+        assertThrows(java.io.IOException.class, () -> publish(at(T1), "r1", targets(WriteMode.OVERWRITE)));
 
     assertThat(e.getMessage(), containsString("_MANIFEST.json: not a cauce manifest"));
     assertThat(Files.exists(out.resolve("orders")), is(false));
@@ -187,9 +192,9 @@ public class PublisherTest {
   @Test
   public void publishingARunTwiceFailsTheSecondTime() throws Exception {
     stageRun("r1");
-    at(T1).publish(output, "r1", targets(WriteMode.APPEND));
+    publish(at(T1), "r1", targets(WriteMode.APPEND));
     FileNotFoundException e =
-        assertThrows(FileNotFoundException.class, () -> at(T2).publish(output, "r1", targets(WriteMode.APPEND)));
+        assertThrows(FileNotFoundException.class, () -> publish(at(T2), "r1", targets(WriteMode.APPEND)));
     assertThat(e.getMessage(), containsString("nothing is staged for orders ("));
     assertThat(e.getMessage(), containsString("rejected ("));
     assertThat(Publisher.readPublishedLines(out.resolve("orders").toString()), contains("{\"id\":\"r1-a\"}", "{\"id\":\"r1-b\"}"));
@@ -200,10 +205,10 @@ public class PublisherTest {
     stage("r1", "flat", "r1-00000-of-00002.csv", "id,n\na,1\n");
     stage("r1", "flat", "r1-00001-of-00002.csv", "id,n\n");
     stage("r1", "rejected", "r1-00000-of-00001.csv", "run_id\n");
-    at(T1).publish(output, "r1", List.of(new Target("flat", WriteMode.APPEND), new Target("rejected", WriteMode.OVERWRITE)));
+    publish(at(T1), "r1", List.of(new Target("flat", WriteMode.APPEND), new Target("rejected", WriteMode.OVERWRITE)));
     stage("r2", "flat", "r2-00000-of-00001.csv", "id,n\nb,2\n");
     stage("r2", "rejected", "r2-00000-of-00001.csv", "run_id\n");
-    at(T2).publish(output, "r2", List.of(new Target("flat", WriteMode.APPEND), new Target("rejected", WriteMode.OVERWRITE)));
+    publish(at(T2), "r2", List.of(new Target("flat", WriteMode.APPEND), new Target("rejected", WriteMode.OVERWRITE)));
 
     assertThat(Publisher.readPublishedLines(out.resolve("flat").toString()), contains("id,n", "a,1", "b,2"));
   }
@@ -217,16 +222,16 @@ public class PublisherTest {
   @Test
   public void parquetIsNotReadAsLines() throws Exception {
     stage("r1", "cols", "r1-00000-of-00001.parquet", "PAR1");
-    at(T1).publish(output, "r1", List.of(new Target("cols", WriteMode.OVERWRITE)));
+    publish(at(T1), "r1", List.of(new Target("cols", WriteMode.OVERWRITE)));
     assertThrows(IllegalArgumentException.class, () -> Publisher.readPublishedLines(out.resolve("cols").toString()));
   }
 
   @Test
   public void badArgumentsAreRefused() {
-    assertThrows(IllegalArgumentException.class, () -> at(T1).publish(output, "../r1", targets(WriteMode.APPEND)));
-    assertThrows(IllegalArgumentException.class, () -> at(T1).publish(output, "r1", List.of()));
+    assertThrows(IllegalArgumentException.class, () -> publish(at(T1), "../r1", targets(WriteMode.APPEND)));
+    assertThrows(IllegalArgumentException.class, () -> publish(at(T1), "r1", List.of()));
     assertThrows(IllegalArgumentException.class,
-        () -> at(T1).publish(output, "r1", List.of(new Target("a", WriteMode.APPEND), new Target("a", WriteMode.OVERWRITE))));
+        () -> publish(at(T1), "r1", List.of(new Target("a", WriteMode.APPEND), new Target("a", WriteMode.OVERWRITE))));
     assertThrows(IllegalArgumentException.class, () -> new Target("_staging", WriteMode.APPEND));
     assertThrows(IllegalArgumentException.class, () -> new Target("a/b", WriteMode.APPEND));
   }
@@ -241,7 +246,7 @@ public class PublisherTest {
   @Test
   public void noTemporaryManifestIsLeft() throws Exception {
     stageRun("r1");
-    at(T1).publish(output, "r1", targets(WriteMode.OVERWRITE));
+    publish(at(T1), "r1", targets(WriteMode.OVERWRITE));
     try (Stream<Path> s = Files.list(out.resolve("orders"))) {
       assertThat(s.filter(p -> p.getFileName().toString().contains(".tmp-")).toList(), is(empty()));
     }

@@ -76,7 +76,7 @@ public class WriteAndPublishTest {
     try (Stream<Path> s = Files.list(out)) {
       assertThat(
           s.map(f -> f.getFileName().toString()).sorted().toList(),
-          contains("_staging", "cols", "flat", "orders", "rejected"));
+          contains("_COMMIT.json", "_COMMIT.lock", "_staging", "cols", "flat", "orders", "rejected"));
     }
   }
 }

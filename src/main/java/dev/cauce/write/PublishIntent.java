@@ -1,0 +1,61 @@
+package dev.cauce.write;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * What a publish is about to put into the sink folders ({@code _staging/<runId>/_PUBLISH.json},
+ * written before the first file moves): the run, its owner, the sequence its commit will have and
+ * each folder's new file names. Recovery uses it to delete exactly those files when that commit
+ * never happened, even in a folder no commit lists yet.
+ */
+record PublishIntent(String runId, String owner, long sequence, Map<String, List<String>> files) {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  void writeTo(ResourceId file) throws IOException {
+    ObjectNode n = MAPPER.createObjectNode();
+    n.put("run_id", runId);
+    n.put("owner", owner);
+    n.put("sequence", sequence);
+    ObjectNode f = n.putObject("files");
+    files.forEach((sink, names) -> names.forEach(f.withArray(sink)::add));
+    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
+      out.write(MAPPER.writeValueAsBytes(n));
+    }
+  }
+
+  /** The intent in {@code file}; empty when it is incomplete (the process died while writing it, before any move). */
+  static Optional<PublishIntent> read(ResourceId file) throws IOException {
+    JsonNode n;
+    try {
+      n = MAPPER.readTree(Manifest.readString(file));
+    } catch (JsonProcessingException e) {
+      return Optional.empty();
+    }
+    if (n == null || !n.path("run_id").isTextual() || !n.path("owner").isTextual() || !n.path("sequence").isIntegralNumber()
+        || !n.path("files").isObject()) {
+      return Optional.empty();
+    }
+    Map<String, List<String>> files = new LinkedHashMap<>();
+    n.get("files").fields().forEachRemaining(e -> {
+      List<String> names = new ArrayList<>();
+      e.getValue().forEach(v -> names.add(v.asText()));
+      files.put(e.getKey(), names);
+    });
+    return Optional.of(new PublishIntent(n.get("run_id").textValue(), n.get("owner").textValue(), n.get("sequence").asLong(), files));
+  }
+}
