@@ -16,6 +16,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * &lt;output&gt;/&lt;name&gt;/                   data files; the live ones are those {@code _COMMIT.json} lists
  * &lt;output&gt;/&lt;name&gt;/_MANIFEST.json      a copy of that list for this folder (derived, see {@link Commit})
  * &lt;output&gt;/_COMMIT.json               the commit record: every sink's live files and the ledger
+ * &lt;output&gt;/_COMMIT.lock               (local folders) held while the commit record is replaced
  * </pre>
  *
  * Data files are named {@code <runId>-SSSSS-of-NNNNN<ext>}, e.g. {@code r1-00000-of-00002.jsonl}.
