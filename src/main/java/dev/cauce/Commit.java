@@ -1,17 +1,23 @@
 package dev.cauce;
 
+import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.monitor.RunCounts;
+import dev.cauce.write.Commit.IngestedInput;
+import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;
 import dev.cauce.write.jdbc.JdbcPublisher;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one step that makes a run visible, once its job succeeded, its counts added up and the
- * quality gate passed: its PostgreSQL tables (all in one transaction), then its files and dead
- * letter. No transaction spans the database and the files.
+ * The one step that makes a run visible, once its job succeeded, its counts added up, the quality
+ * gate passed, its inputs were unchanged and its lock proved: its PostgreSQL tables (all in one
+ * transaction), then every file sink, the dead letter and the ledger in one commit ({@link
+ * Publisher}). No transaction spans the database and the files.
  */
 final class Commit {
   private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
@@ -27,13 +33,18 @@ final class Commit {
    */
   record Result(List<String> published, JdbcPublisher.Result tables, String error) {}
 
-  static Result publish(RunPlan plan, RunCounts counts) {
+  /**
+   * @param read the inputs the run read (the ledger's new entries when the ledger applies)
+   * @param token the run lock's fencing token (a commit below the live one is refused)
+   */
+  static Result publish(RunPlan plan, RunCounts counts, List<InputFile> read, long token) {
     List<String> published = new ArrayList<>();
     JdbcPublisher.Result tables = null;
     try {
       tables = JdbcPublisher.publish(plan.jdbc(), counts);
       published.addAll(tables.published());
-      published.addAll(new Publisher().publish(plan.spec(), plan.runId()).targets().stream().map(Publisher.Published::dir).toList());
+      published.addAll(new Publisher(plan.options()).publish(request(plan, counts, read, token)).targets().stream()
+          .map(Publisher.Published::dir).toList());
       return new Result(published, tables, null);
     } catch (Exception e) {
       Exception failure = published.isEmpty() ? e : new IllegalStateException("publishing the files failed after "
@@ -41,5 +52,19 @@ final class Commit {
       LOG.error("run {}: publishing failed", plan.runId(), failure);
       return new Result(List.of(), tables, "publishing failed: " + RunJob.rootMessage(failure));
     }
+  }
+
+  private static Publisher.Request request(RunPlan plan, RunCounts counts, List<InputFile> read, long token) throws Exception {
+    Map<String, Long> records = new HashMap<>(counts.writtenBySink());
+    Publisher.targets(plan.spec()).stream().filter(Publisher.Target::deadLetter)
+        .forEach(t -> records.put(t.name(), counts.deadLettered()));
+    Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
+    if (plan.ledgerApplies()) {
+      req = req.withInputs(read.stream().map(f -> IngestedInput.of(f.path(), f.sizeBytes(), f.lastModifiedMillis(), null)).toList());
+    }
+    if (plan.options().getReplay() != null) {
+      req = req.asReplay(DeadLetterRewrite.keysOf(plan.options().getReplay()));
+    }
+    return req;
   }
 }

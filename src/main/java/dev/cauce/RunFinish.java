@@ -8,11 +8,14 @@ import dev.cauce.monitor.RunOutcome;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.monitor.Summary;
 import dev.cauce.quality.QualityGate;
+import dev.cauce.ingest.InputFiles;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.state.LockCheck;
 import dev.cauce.write.jdbc.JdbcRun;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,9 +47,6 @@ final class RunFinish {
     outcome = outcome.reported(write(report));
     tell(outcome, report);
     start.stopProgress();
-    if (outcome instanceof RunOutcome.Succeeded) {
-      start.recordLedger();
-    }
     String html = html(report);
     Alerts.Decision alerts = Alerts.decide(outcome, job.breakers(), plan.options().getAlertRejectedRatio());
     if (!alerts.reasons().isEmpty()) {
@@ -62,15 +62,30 @@ final class RunFinish {
     if (!check.holds()) {
       return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
     }
-    RunOutcome.Counted counted = new RunOutcome.Counted(counts, check, QualityGate.evaluate(plan.spec().quality(), counts));
+    RunOutcome.Counted counted =
+        new RunOutcome.Counted(counts, check, QualityGate.evaluate(plan.spec().quality(), counts, liveHasRecords()));
     if (!counted.verdict().passed()) {
       return new RunOutcome.Refused(plan.runId(), counted, plan.stagingKept(), null);
     }
+    List<String> changed = InputFiles.changes(start.inputs());
+    if (!changed.isEmpty()) {
+      return failed(String.join("; ", changed), counted);
+    }
+    LockCheck lock = start.lock().prove();
+    if (!lock.held()) {
+      return failed("cannot prove this run still holds the lock of pipeline " + plan.spec().name() + ": " + lock.reason(), counted);
+    }
     long started = System.currentTimeMillis();
-    commit = Commit.publish(plan, counts);
+    commit = Commit.publish(plan, counts, start.inputs(), start.lock().token());
     publishMillis = System.currentTimeMillis() - started;
     return commit.error() == null ? new RunOutcome.Succeeded(plan.runId(), counted, commit.published(), null)
         : failed(commit.error(), counted);
+  }
+
+  /** Whether an overwrite sink serves records now (the default quality guard protects them). */
+  private boolean liveHasRecords() {
+    return start.live().sinks().stream().anyMatch(s -> !s.deadLetter() && s.mode() == PipelineSpec.WriteMode.OVERWRITE
+        && (s.records() == null ? !s.files().isEmpty() : s.records() > 0));
   }
 
   private RunOutcome failed(String error, RunOutcome.Counted counted) {

@@ -166,6 +166,7 @@ record RunPlan(
     if (runId != null) {
       OutputCheck.problem(spec.output(), runId).ifPresent(p::add);
     }
+    OutputCheck.ownerProblem(spec.output(), spec.name()).ifPresent(p::add);
     p.forEach(m -> problems.add("cauce: " + m));
     return inputs;
   }

@@ -15,6 +15,9 @@ import dev.cauce.state.LockHeldException;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunRecord;
 import dev.cauce.state.RunStatus;
+import dev.cauce.write.LiveOutput;
+import dev.cauce.write.Publisher;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +46,7 @@ final class RunStart implements AutoCloseable {
   private RunState state;
   private Progress progress;
   private Ledger.Choice choice; // null when the ledger does not apply
+  private LiveOutput live;
 
   RunStart(RunPlan plan, PrintStream out, PrintStream err) {
     this.plan = plan;
@@ -59,12 +63,17 @@ final class RunStart implements AutoCloseable {
     log = RunLog.start(plan.runId(), name, plan.options().getLogLevel(), plan.spec().output(), err);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     try {
+      // the live commit's token is the floor: a store that lost its data still fences older runs out
       lock = RunLock.take(plan.store(), new LockInfo(name, plan.runId(), Hosts.name(), ProcessHandle.current().pid(), now, now,
-          plan.options().getLockTtlSeconds() * 1000L), 0L, err);
+          plan.options().getLockTtlSeconds() * 1000L), LiveOutput.read(plan.spec().output()).fencingToken(), err);
     } catch (LockHeldException e) {
       return usage(e.getMessage());
-    } catch (RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return usage("cannot take the run lock in the " + plan.store().describe() + ": " + Secrets.maskText(e.getMessage()));
+    }
+    Optional<String> unusable = recover();
+    if (unusable.isPresent()) {
+      return usage(unusable.get());
     }
     state = new RunState(plan.store(), RunRecord.started(name, plan.runId(), now, plan.runner(), plan.spec().output()));
     if (plan.ledgerApplies() && chooseInputs(now)) {
@@ -76,9 +85,38 @@ final class RunStart implements AutoCloseable {
     return Optional.empty();
   }
 
-  /** Asks the ledger what to read; true when there is nothing new (the run is recorded SKIPPED). */
+  /**
+   * Under the lock: finishes or rolls back a publish an earlier process left half done, then reads
+   * what the output serves now. A problem (another pipeline's folder, an unreadable commit) is returned.
+   */
+  private Optional<String> recover() {
+    String output = plan.spec().output();
+    try {
+      Publisher.Recovery r = new Publisher(plan.options()).recover(output, plan.spec().name());
+      if (!r.rolledBack().isEmpty() || !r.deleted().isEmpty()) {
+        LOG.warn("recovered {}: rolled back the unfinished publish of run(s) {}, deleted {} unlisted file(s)", output,
+            r.rolledBack(), r.deleted().size());
+      }
+      live = LiveOutput.read(output);
+      return Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.of("cannot use the output folder " + output + ": " + Secrets.maskText(String.valueOf(e.getMessage())));
+    }
+  }
+
+  /** What the output served when the run started (after recovery). */
+  LiveOutput live() {
+    return live;
+  }
+
+  /** This run's lock. */
+  RunLock lock() {
+    return lock;
+  }
+
+  /** Asks the live commit's ledger what to read; true when there is nothing new (the run is recorded SKIPPED). */
   private boolean chooseInputs(Instant now) {
-    choice = Ledger.choose(plan.store(), plan.spec(), plan.inputs(), plan.options().getReprocess());
+    choice = Ledger.choose(live.ledger(), plan.spec(), plan.inputs(), plan.options().getReprocess());
     out.println("cauce: pipeline " + plan.spec().name() + ": " + choice.note());
     LOG.info(choice.note());
     if (choice.nothingNew()) {
@@ -131,13 +169,6 @@ final class RunStart implements AutoCloseable {
   void stopProgress() {
     if (progress != null) {
       progress.close();
-    }
-  }
-
-  /** Records a published run's inputs in the ledger (when it applies). */
-  void recordLedger() {
-    if (choice != null) {
-      Ledger.record(plan.store(), plan.spec(), choice.read(), plan.runId(), err);
     }
   }
 

@@ -2,29 +2,21 @@ package dev.cauce.orchestrate;
 
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.monitor.RunReport;
-import dev.cauce.monitor.Secrets;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
-import dev.cauce.state.LedgerEntry;
-import dev.cauce.state.StateStore;
-import java.io.PrintStream;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import dev.cauce.write.Commit.IngestedInput;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The ledger of ingested inputs, per pipeline and output folder: the only place that reads it
- * ({@link #choose}: which matched files a run reads) and writes it ({@link #record}: a published
- * run's inputs). Files already ingested are skipped when every sink appends; a sink that overwrites
- * needs every input again; {@code --reprocess} reads all.
+ * Which matched files a run reads, from the ledger of the output's live commit (the inputs its data
+ * holds; the commit records a published run's inputs with its data). Files already ingested are
+ * skipped when every sink appends; a sink that overwrites needs every input again; {@code
+ * --reprocess} reads all.
  */
 public final class Ledger {
-  private static final Logger LOG = LoggerFactory.getLogger(Ledger.class);
 
   private Ledger() {}
 
@@ -41,12 +33,14 @@ public final class Ledger {
     }
   }
 
-  public static Choice choose(StateStore store, PipelineSpec spec, List<InputFile> matched, boolean reprocess) {
-    Map<String, LedgerEntry> ledger = store.ledger(spec.name(), outputKey(spec.output()));
+  /** @param live the inputs the output's live data holds ({@code LiveOutput.ledger()}) */
+  public static Choice choose(List<IngestedInput> live, PipelineSpec spec, List<InputFile> matched, boolean reprocess) {
+    Map<String, IngestedInput> ledger = new HashMap<>();
+    live.forEach(i -> ledger.put(i.path(), i));
     List<InputFile> fresh = new ArrayList<>();
     for (InputFile f : matched) {
-      LedgerEntry e = ledger.get(f.path());
-      if (e == null || !e.sameFile(f.sizeBytes(), f.lastModifiedMillis())) {
+      IngestedInput e = ledger.get(f.path());
+      if (e == null || e.sizeBytes() != f.sizeBytes() || e.lastModifiedMillis() != f.lastModifiedMillis()) {
         fresh.add(f);
       }
     }
@@ -71,35 +65,5 @@ public final class Ledger {
 
   private static Choice choice(List<InputFile> read, int matched, int already, boolean reprocess, String note) {
     return new Choice(read, note, new RunReport.Ingestion(matched, already, reprocess, read.size(), matched - read.size()));
-  }
-
-  /**
-   * Records a published run's inputs as ingested. A failure is reported on {@code err} and logged:
-   * the run stays published, and the next run ingests those inputs again.
-   */
-  public static void record(StateStore store, PipelineSpec spec, List<InputFile> read, String runId, PrintStream err) {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    List<LedgerEntry> entries = new ArrayList<>();
-    for (InputFile f : read) {
-      entries.add(new LedgerEntry(f.path(), f.sizeBytes(), f.lastModifiedMillis(), runId, now));
-    }
-    try {
-      store.addToLedger(spec.name(), outputKey(spec.output()), entries);
-      LOG.info("ledger: {} input file(s) recorded as ingested", entries.size());
-    } catch (RuntimeException e) {
-      String msg = "the run was published but its inputs could not be recorded in the ledger (" + Secrets.maskText(e.toString())
-          + "): the next run will ingest them again";
-      LOG.error(msg);
-      err.println("cauce: " + msg);
-    }
-  }
-
-  /** The ledger's key for an output folder: a local folder's absolute path, or the URL as given. */
-  static String outputKey(String output) {
-    String o = output.replaceAll("/+$", "");
-    if (o.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      return o;
-    }
-    return Path.of(o).toAbsolutePath().normalize().toString();
   }
 }

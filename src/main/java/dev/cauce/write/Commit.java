@@ -62,8 +62,15 @@ public record Commit(
   static final int FORMAT = 1;
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** One sink's (or the dead letter's) live files, names inside {@code <output>/<name>/}. */
-  public record SinkFiles(String name, WriteMode mode, boolean deadLetter, List<String> files) {
+  /**
+   * One sink's (or the dead letter's) live files, names inside {@code <output>/<name>/}, and how many
+   * records they hold (null when not known: a commit that did not say, or a rewritten dead letter).
+   */
+  public record SinkFiles(String name, WriteMode mode, boolean deadLetter, List<String> files, Long records) {
+    public SinkFiles(String name, WriteMode mode, boolean deadLetter, List<String> files) {
+      this(name, mode, deadLetter, files, null);
+    }
+
     public SinkFiles {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(mode, "mode");
@@ -132,6 +139,9 @@ public record Commit(
       o.put("dead_letter", f.deadLetter());
       ArrayNode files = o.putArray("files");
       f.files().forEach(files::add);
+      if (f.records() != null) {
+        o.put("records", f.records());
+      }
     }
     ArrayNode l = n.putArray("ledger");
     for (IngestedInput i : ledger) {
@@ -172,8 +182,9 @@ public record Commit(
           }
           files.add(f.textValue());
         }
+        JsonNode records = s.get("records");
         sinks.add(new SinkFiles(text(s, "name"), WriteMode.valueOf(text(s, "mode").toUpperCase(Locale.ROOT)),
-            bool(s, "dead_letter"), files));
+            bool(s, "dead_letter"), files, records == null || records.isNull() ? null : records.asLong()));
       }
       List<IngestedInput> ledger = new ArrayList<>();
       for (JsonNode i : array(n, "ledger")) {

@@ -112,18 +112,24 @@ public final class Publisher {
    */
   public record Request(
       String output, String runId, String owner, List<Target> targets, long fencingToken,
-      List<IngestedInput> inputs, LedgerUpdate ledger, Set<DeadLetterRewrite.Key> replayed) {
+      List<IngestedInput> inputs, LedgerUpdate ledger, Set<DeadLetterRewrite.Key> replayed, Map<String, Long> records) {
     public Request {
       Objects.requireNonNull(output, "output");
       Objects.requireNonNull(owner, "owner");
       targets = List.copyOf(targets);
       inputs = List.copyOf(inputs);
       replayed = replayed == null ? null : Set.copyOf(replayed);
+      records = Map.copyOf(records);
     }
 
     /** A publish with fencing token 0, no inputs, the default ledger rule, not a replay. */
     public static Request of(String output, String runId, String owner, List<Target> targets) {
-      return new Request(output, runId, owner, targets, 0, List.of(), null, null);
+      return new Request(output, runId, owner, targets, 0, List.of(), null, null, Map.of());
+    }
+
+    /** How many records this run wrote per target name: the commit then says how many each holds. */
+    public Request withRecords(Map<String, Long> written) {
+      return new Request(output, runId, owner, targets, fencingToken, inputs, ledger, replayed, written);
     }
 
     /**
@@ -137,20 +143,20 @@ public final class Publisher {
     }
 
     public Request withFencingToken(long token) {
-      return new Request(output, runId, owner, targets, token, inputs, ledger, replayed);
+      return new Request(output, runId, owner, targets, token, inputs, ledger, replayed, records);
     }
 
     public Request withInputs(List<IngestedInput> read) {
-      return new Request(output, runId, owner, targets, fencingToken, read, ledger, replayed);
+      return new Request(output, runId, owner, targets, fencingToken, read, ledger, replayed, records);
     }
 
     public Request withLedger(LedgerUpdate update) {
-      return new Request(output, runId, owner, targets, fencingToken, inputs, update, replayed);
+      return new Request(output, runId, owner, targets, fencingToken, inputs, update, replayed, records);
     }
 
     /** A replay that re-ingested the dead-letter records {@code keys} (see {@link DeadLetterRewrite#keysOf}). */
     public Request asReplay(Set<DeadLetterRewrite.Key> keys) {
-      return new Request(output, runId, owner, targets, fencingToken, inputs, ledger, Objects.requireNonNull(keys));
+      return new Request(output, runId, owner, targets, fencingToken, inputs, ledger, Objects.requireNonNull(keys), records);
     }
 
     public boolean replay() {
@@ -278,7 +284,8 @@ public final class Publisher {
         listed.addAll(before.get(t));
       }
       listed.addAll(added);
-      sinks.add(new SinkFiles(t.name(), t.mode(), t.deadLetter(), new ArrayList<>(listed)));
+      sinks.add(new SinkFiles(t.name(), t.mode(), t.deadLetter(), new ArrayList<>(listed),
+          liveRecords(req, t, previous, t == deadLetter && rewrite != null)));
       List<String> mine = new ArrayList<>(added);
       if (t == deadLetter && rewrite != null) {
         mine.addAll(rewrite.rewrites().values());
@@ -397,6 +404,20 @@ public final class Publisher {
       throw new IllegalStateException("cannot publish " + staged + ": it and " + name + " are both live");
     }
     return name;
+  }
+
+  /** How many records target {@code t} holds after this commit; null when not known. */
+  private static Long liveRecords(Request req, Target t, Optional<Commit> live, boolean rewritten) {
+    Long mine = req.records().get(t.name());
+    if (mine == null || rewritten) {
+      return null;
+    }
+    if (!req.replay() && t.mode() == WriteMode.OVERWRITE) {
+      return mine;
+    }
+    Optional<SinkFiles> prev = live.flatMap(c -> c.sink(t.name()));
+    Long before = prev.isEmpty() ? Long.valueOf(0) : prev.get().records();
+    return before == null ? null : before + mine;
   }
 
   private static List<IngestedInput> ledger(Request req, Optional<Commit> live, Instant at) {
