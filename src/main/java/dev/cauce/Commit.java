@@ -1,6 +1,6 @@
 package dev.cauce;
 
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.write.Publisher;
 import dev.cauce.write.jdbc.JdbcPublisher;
 import java.util.ArrayList;

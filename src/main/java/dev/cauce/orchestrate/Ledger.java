@@ -2,7 +2,7 @@ package dev.cauce.orchestrate;
 
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.monitor.RunReport;
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.WriteMode;
 import dev.cauce.state.LedgerEntry;
