@@ -1,7 +1,7 @@
 package dev.cauce;
 
 import dev.cauce.ingest.InputFiles.InputFile;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;

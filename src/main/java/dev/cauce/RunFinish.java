@@ -1,9 +1,9 @@
 package dev.cauce;
 
+import dev.cauce.metrics.Conservation;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.Alerts;
-import dev.cauce.monitor.Conservation;
 import dev.cauce.monitor.HtmlReport;
-import dev.cauce.monitor.RunCounts;
 import dev.cauce.monitor.RunOutcome;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.monitor.Summary;
