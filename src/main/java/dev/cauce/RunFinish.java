@@ -63,7 +63,7 @@ final class RunFinish {
       return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
     }
     RunOutcome.Counted counted =
-        new RunOutcome.Counted(counts, check, QualityGate.evaluate(plan.spec().quality(), counts, liveHasRecords()));
+        new RunOutcome.Counted(counts, check, QualityGate.evaluate(quality(), counts, liveHasRecords()));
     if (!counted.verdict().passed()) {
       return new RunOutcome.Refused(plan.runId(), counted, plan.stagingKept(), null);
     }
@@ -80,6 +80,10 @@ final class RunFinish {
     publishMillis = System.currentTimeMillis() - started;
     return commit.error() == null ? new RunOutcome.Succeeded(plan.runId(), counted, commit.published(), null)
         : failed(commit.error(), counted);
+  }
+
+  private PipelineSpec.QualitySpec quality() {
+    return plan.options().getReplay() == null ? plan.spec().quality() : plan.spec().quality().forReplay();
   }
 
   /** Whether an overwrite sink serves records now (the default quality guard protects them). */
