@@ -59,7 +59,7 @@ final class Commit {
     Publisher.targets(plan.spec()).stream().filter(Publisher.Target::deadLetter)
         .forEach(t -> records.put(t.name(), counts.deadLettered()));
     Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
-    if (plan.ledgerApplies()) {
+    if (plan.ledgerApplies() || plan.options().getReplay() != null) { // a replay's files too: replayed once
       req = req.withInputs(read.stream().map(f -> IngestedInput.of(f.path(), f.sizeBytes(), f.lastModifiedMillis(), null)).toList());
     }
     if (plan.options().getReplay() != null) {
