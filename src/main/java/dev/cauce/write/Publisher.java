@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.fault.FaultPoints;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
