@@ -16,7 +16,7 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Steps: {@code publish:<step>} ({@code dev.cauce.write.Publisher}), {@code job:running} (the
  * driver, once the runner started the job), {@code read:opened} (an input file part opened, before
- * its first record is read).
+ * its first record is read), {@code finish:lock-proved} (the run proved its lock, before its commit).
  */
 public final class FaultPoints {
   public static final String ENV = "CAUCE_PAUSE_AT";
