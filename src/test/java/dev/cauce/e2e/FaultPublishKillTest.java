@@ -8,27 +8,60 @@ import dev.cauce.e2e.FaultSuite.Live;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 import org.junit.rules.Timeout;
 import org.junit.runner.RunWith;
 import org.junit.runners.Parameterized;
+import org.junit.runners.model.RunnerScheduler;
 import org.junit.runners.Parameterized.Parameters;
 
 /**
- * Fault suite, publish: the real cauce JVM is killed (SIGKILL) at each step of its publish, for a
- * spec with two file sinks (JSON Lines, CSV) and the dead letter, in overwrite and in append mode.
- * The run adds input {@code in-2} to an output that holds {@code in-1}. After the kill, the live
- * dataset (every sink's and the dead letter's row multiset, through the commit) and the ledger are
- * exactly the previous run's before the commit step and exactly the new run's from it on; a re-run
- * (a new JVM, no pause) exits 0 with exactly the reference result (one uninterrupted run of both
- * inputs on a fresh folder) and leaves no data file that the commit does not list.
+ * Fault suite, publish: the real cauce JVM is killed (SIGKILL) at each step of its publish, and once
+ * while its job runs, for a spec with two file sinks (JSON Lines, CSV) and the dead letter, in
+ * overwrite and in append mode. The run adds input {@code in-2} to an output that holds {@code in-1}.
+ * After the kill, the live dataset (every sink's and the dead letter's row multiset, through the
+ * commit), the records the commit counts and the ledger are exactly the previous run's before the
+ * commit step and exactly the new run's from it on; a re-run (a new JVM, no pause) takes the dead
+ * run's lock over, exits 0 with exactly the reference result (one uninterrupted run of both inputs
+ * on a fresh folder) and leaves no data file that the commit does not list.
  */
-@RunWith(Parameterized.class)
+@RunWith(FaultPublishKillTest.TwoAtATime.class)
 public class FaultPublishKillTest {
-  private static final List<String> STEPS =
-      List.of("publish:before-move", "publish:moved:rows", "publish:moved-all", "publish:committed", "publish:cleaned");
+  /** Runs two cases at a time: each waits mostly on its own cauce JVM, and they share nothing but the prepared workspace. */
+  public static final class TwoAtATime extends Parameterized {
+    public TwoAtATime(Class<?> klass) throws Throwable {
+      super(klass);
+      setScheduler(new RunnerScheduler() {
+        private final ExecutorService pool = Executors.newFixedThreadPool(2);
+
+        @Override
+        public void schedule(Runnable child) {
+          pool.submit(child);
+        }
+
+        @Override
+        public void finished() {
+          pool.shutdown();
+          try {
+            if (!pool.awaitTermination(30, TimeUnit.MINUTES)) {
+              throw new IllegalStateException("the publish kill cases did not end within 30 minutes");
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+      });
+    }
+  }
+
+  /** The job just started; each publish step (commit-temp: the new commit written beside the live one, not yet renamed over it). */
+  private static final List<String> STEPS = List.of("job:running", "publish:before-move", "publish:moved:rows",
+      "publish:moved-all", "publish:commit-temp", "publish:committed", "publish:cleaned");
 
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
   @Rule public final Timeout timeout = Timeout.seconds(300); // a safety net: the test waits on pause lines and exits
@@ -83,7 +116,8 @@ public class FaultPublishKillTest {
     Live again = FaultSuite.live(out);
     assertThat("live after the re-run", again, equalTo(reference));
     FaultSuite.assertRecordsMatch(out, again);
-    FaultSuite.assertOnlyCommittedFiles(out);
+    // a run killed in its job never published: its staging is kept, as a failed run's is
+    FaultSuite.assertOnlyCommittedFiles(out, step.startsWith("job:") ? new String[] {"run-2"} : new String[0]);
     ws.figure("publish killed at %s (%s): exit 137 after %d ms; live rows/rejected %d/%d (%s), ledger %s; re-run exit 0 in %d ms:"
             + " rows/rejected %d/%d = reference, no unlisted file", step, mode, killedMillis, after.count("rows"),
         after.count("rejected"), committed ? "the new run's" : "the previous run's", committed ? "in-1 + in-2" : "in-1",
