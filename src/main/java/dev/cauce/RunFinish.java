@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.fault.FaultPoints;
 import dev.cauce.metrics.Conservation;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.Alerts;
@@ -75,6 +76,7 @@ final class RunFinish {
     if (!lock.held()) {
       return failed("cannot prove this run still holds the lock of pipeline " + plan.spec().name() + ": " + lock.reason(), counted);
     }
+    FaultPoints.reached("finish:lock-proved");
     long started = System.currentTimeMillis();
     commit = Commit.publish(plan, counts, start.inputs(), start.lock().token());
     publishMillis = System.currentTimeMillis() - started;

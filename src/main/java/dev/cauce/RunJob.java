@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.fault.FaultPoints;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
@@ -42,6 +43,7 @@ final class RunJob {
     try {
       start.jobStarting();
       result = pipeline.run();
+      FaultPoints.reached("job:running"); // the Direct runner returns at once: the job goes on on its threads
       start.jobRunning(result);
       PipelineResult.State state = result.waitUntilFinish();
       long millis = System.currentTimeMillis() - started;

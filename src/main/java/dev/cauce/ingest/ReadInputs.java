@@ -7,6 +7,7 @@ import dev.cauce.model.Violation;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.fault.FaultPoints;
 import java.io.BufferedInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -277,6 +278,7 @@ public final class ReadInputs {
       sink.reject(SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
       return;
     }
+    FaultPoints.reached("read:opened"); // opened, nothing read yet: a test changes the file here
     StreamFailure failed = new StreamFailure(sink);
     try {
       reader.read(source, in, failed, part.split());

@@ -54,7 +54,8 @@ import java.util.Set;
  *
  * {@code sequence} is 1 for an output's first commit and grows by one with each; {@code owner} is the
  * only pipeline that may write the folder; a commit is refused when the live one has a higher {@code
- * fencing_token} (the run lock's token). A ledger entry on {@code gs://} also has {@code generation}.
+ * fencing_token} (the run lock's token), or the same one from another run. A ledger entry on {@code
+ * gs://} also has {@code generation}.
  */
 public record Commit(
     long sequence, String runId, String owner, long fencingToken, Instant committedAt, boolean replay,

@@ -8,7 +8,7 @@ public final class CommitRefusedException extends IOException {
   public enum Reason {
     /** The live commit changed since this publish read it (another writer won). */
     CONCURRENT,
-    /** The live commit carries a higher fencing token: this run's lock was taken over. */
+    /** The live commit carries a higher fencing token, or this run's token from another run: this run's lock was taken over. */
     FENCED,
     /** The output folder belongs to another pipeline. */
     OWNER

@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.fault.FaultPoints;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.fault.FaultPoints;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
@@ -49,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>Finish or roll back an earlier publish left half done ({@link #recover}); read the live
  *       commit; refuse a folder owned by another pipeline or a live commit with a higher fencing
- *       token; list every target's staged files (none for a target: fail, nothing changed); for a
+ *       token (or this run's token, committed by another run); list every target's staged files (none for a target: fail, nothing changed); for a
  *       replay, plan the dead letter without the replayed records. The new file names are the
  *       staged ones, or {@code <name>.c<sequence>.<ext>} where a live file has that name (a run id
  *       used again), so no live file is ever written over. Write {@code _PUBLISH.json} (what will
@@ -372,7 +373,10 @@ public final class Publisher {
     if (!c.owner().equals(req.owner())) {
       throw new CommitRefusedException(Reason.OWNER, ownerMessage(output, c, req.owner()));
     }
-    if (c.fencingToken() > req.fencingToken()) {
+    // a lock's token is above the live commit's, so another run's commit with this very token means
+    // the state store lost its data and handed the token out again: the lock was taken over too
+    boolean reissued = c.fencingToken() == req.fencingToken() && req.fencingToken() > 0 && !c.runId().equals(req.runId());
+    if (c.fencingToken() > req.fencingToken() || reissued) {
       throw new CommitRefusedException(Reason.FENCED, "run " + req.runId() + " holds fencing token "
           + req.fencingToken() + " but " + Layout.commit(output) + " was committed by run " + c.runId()
           + " with token " + c.fencingToken() + ": this run's lock was taken over; nothing was published");

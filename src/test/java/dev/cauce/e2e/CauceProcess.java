@@ -37,6 +37,8 @@ final class CauceProcess implements AutoCloseable {
   static CauceProcess start(Path workDir, Map<String, String> env, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(
         Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+        // a short run: the C1 compiler only and the serial collector start it in about half the time
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData",
         "-cp", System.getProperty("java.class.path"), "dev.cauce.Cauce"));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
