@@ -122,7 +122,7 @@ status: $(CLASSPATH) target/classes/.compiled
 	@$(JAVA_CP) dev.cauce.orchestrate.Status $(ARGS)
 
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
-	$(JAVA_CP) dev.cauce.orchestrate.RunAll $(RUNNER_ARGS) $(ARGS)
+	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)
 
 
 # ------------------------------------------------------------------------------------------ bench

@@ -1,18 +1,18 @@
 package dev.cauce;
 
+import dev.cauce.beam.FusedStages;
+import dev.cauce.beam.Staged;
 import dev.cauce.clean.CleanStage;
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Coders;
-import dev.cauce.core.FusedStages;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Schemas;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
-import dev.cauce.core.Staged;
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
 import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.ReadInputs;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Stage;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.ReplayDeadLetter;
 import dev.cauce.runner.RunnerProfile;

@@ -1,7 +1,7 @@
 package dev.cauce;
 
 import dev.cauce.ingest.InputFiles.InputFile;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;
@@ -59,7 +59,7 @@ final class Commit {
     Publisher.targets(plan.spec()).stream().filter(Publisher.Target::deadLetter)
         .forEach(t -> records.put(t.name(), counts.deadLettered()));
     Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
-    if (plan.ledgerApplies()) {
+    if (plan.ledgerApplies() || plan.options().getReplay() != null) { // a replay's files too: replayed once
       req = req.withInputs(read.stream().map(f -> IngestedInput.of(f.path(), f.sizeBytes(), f.lastModifiedMillis(), null)).toList());
     }
     if (plan.options().getReplay() != null) {

@@ -1,10 +1,10 @@
 package dev.cauce;
 
 import dev.cauce.fault.FaultPoints;
+import dev.cauce.metrics.Conservation;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.Alerts;
-import dev.cauce.monitor.Conservation;
 import dev.cauce.monitor.HtmlReport;
-import dev.cauce.monitor.RunCounts;
 import dev.cauce.monitor.RunOutcome;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.monitor.Summary;
@@ -64,7 +64,7 @@ final class RunFinish {
       return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
     }
     RunOutcome.Counted counted =
-        new RunOutcome.Counted(counts, check, QualityGate.evaluate(plan.spec().quality(), counts, liveHasRecords()));
+        new RunOutcome.Counted(counts, check, QualityGate.evaluate(quality(), counts, liveHasRecords()));
     if (!counted.verdict().passed()) {
       return new RunOutcome.Refused(plan.runId(), counted, plan.stagingKept(), null);
     }
@@ -82,6 +82,10 @@ final class RunFinish {
     publishMillis = System.currentTimeMillis() - started;
     return commit.error() == null ? new RunOutcome.Succeeded(plan.runId(), counted, commit.published(), null)
         : failed(commit.error(), counted);
+  }
+
+  private PipelineSpec.QualitySpec quality() {
+    return plan.options().getReplay() == null ? plan.spec().quality() : plan.spec().quality().forReplay();
   }
 
   /** Whether an overwrite sink serves records now (the default quality guard protects them). */

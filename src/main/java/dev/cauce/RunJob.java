@@ -2,7 +2,7 @@ package dev.cauce;
 
 import dev.cauce.fault.FaultPoints;
 import dev.cauce.ingest.HttpSource;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.spec.PipelineSpec;
 import java.util.LinkedHashMap;

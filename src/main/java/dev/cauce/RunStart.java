@@ -5,11 +5,11 @@ import dev.cauce.monitor.Alerts;
 import dev.cauce.monitor.Progress;
 import dev.cauce.monitor.RunOutcome;
 import dev.cauce.monitor.RunReport;
-import dev.cauce.monitor.Secrets;
 import dev.cauce.orchestrate.Ledger;
 import dev.cauce.orchestrate.RunLock;
 import dev.cauce.orchestrate.RunLog;
 import dev.cauce.orchestrate.RunState;
+import dev.cauce.secrets.Secrets;
 import dev.cauce.state.Hosts;
 import dev.cauce.state.LockHeldException;
 import dev.cauce.state.LockInfo;
@@ -79,6 +79,9 @@ final class RunStart implements AutoCloseable {
     if (plan.ledgerApplies() && chooseInputs(now)) {
       return Optional.of(new RunOutcome.Skipped(plan.runId(), "nothing new to ingest"));
     }
+    if (plan.options().getReplay() != null && alreadyReplayed(now)) {
+      return Optional.of(new RunOutcome.Skipped(plan.runId(), "already replayed"));
+    }
     state.put();
     progress = new Progress(Duration.ofMillis(Math.round(plan.options().getProgressSeconds() * 1000)), err,
         name + " " + plan.runId(), this::onProgress);
@@ -125,6 +128,22 @@ final class RunStart implements AutoCloseable {
     }
     state.detail(choice.note());
     return false;
+  }
+
+  /**
+   * A replay's dead-letter files go into the ledger with the records they add: replaying the same
+   * files again would add those records twice, so it is skipped (recorded SKIPPED) unless --reprocess.
+   */
+  private boolean alreadyReplayed(Instant now) {
+    List<InputFile> fresh = Ledger.notIngested(live.ledger(), plan.inputs());
+    if (!fresh.isEmpty() || plan.options().getReprocess()) {
+      return false;
+    }
+    String note = "already replayed: every file of " + plan.options().getReplay() + " was replayed into " + plan.spec().output()
+        + " before, so its records are live; the job did not run. Use --reprocess to add them again.";
+    out.println("cauce: pipeline " + plan.spec().name() + ": " + note);
+    state.skipped(note, now);
+    return true;
   }
 
   private Optional<RunOutcome> usage(String message) {

@@ -1,14 +1,14 @@
 package dev.cauce.bench;
 
-import dev.cauce.core.RecordSink;
+import dev.cauce.model.RecordSink;
 import dev.cauce.clean.Cleaner;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Result;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Result;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import dev.cauce.dedupe.Deduper;
-import dev.cauce.core.CauceRecord;
+import dev.cauce.model.CauceRecord;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.RecordReader;
 import dev.cauce.parse.RecordParser;

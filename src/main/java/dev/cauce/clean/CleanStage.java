@@ -1,9 +1,9 @@
 package dev.cauce.clean;
 
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Result;
-import dev.cauce.core.StageLogic;
-import dev.cauce.core.StageLogic.Outcome;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.Result;
+import dev.cauce.model.StageLogic;
+import dev.cauce.model.StageLogic.Outcome;
 import dev.cauce.spec.PipelineSpec;
 import java.util.List;
 import org.apache.beam.sdk.values.Row;

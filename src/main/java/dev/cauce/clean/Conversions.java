@@ -1,6 +1,6 @@
 package dev.cauce.clean;
 
-import dev.cauce.core.Reasons;
+import dev.cauce.model.Reasons;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.FieldCleaning;
 import java.math.BigDecimal;
@@ -14,7 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-/** Converts cleaned text to the Java value of a field's type (see {@link dev.cauce.core.Schemas}). */
+/** Converts cleaned text to the Java value of a field's type (see {@link dev.cauce.coders.Schemas}). */
 final class Conversions {
   private Conversions() {}
 

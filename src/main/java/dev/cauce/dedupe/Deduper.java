@@ -1,7 +1,7 @@
 package dev.cauce.dedupe;
 
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.SourceRecord;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.SourceRecord;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import java.util.Comparator;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.cauce.dedupe;
 
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Coders;
-import dev.cauce.core.Schemas;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.CauceRecord;
 import dev.cauce.spec.PipelineSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

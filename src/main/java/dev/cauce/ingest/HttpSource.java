@@ -1,16 +1,16 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.Coders;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Staged;
+import dev.cauce.beam.Staged;
+import dev.cauce.coders.Coders;
 import dev.cauce.ingest.http.EnvPlaceholders;
 import dev.cauce.ingest.http.HttpEvent;
 import dev.cauce.ingest.http.HttpPager;
 import dev.cauce.ingest.http.Masker;
 import dev.cauce.ingest.http.Paging;
-import dev.cauce.monitor.CauceMetrics;
-import dev.cauce.monitor.Secrets;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.secrets.Secrets;
 import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.PipelineSpec;
 import java.util.EnumMap;

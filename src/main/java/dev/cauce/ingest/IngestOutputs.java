@@ -1,11 +1,11 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.RecordSink;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Stage;
-import dev.cauce.core.Violation;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.RecordSink;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;

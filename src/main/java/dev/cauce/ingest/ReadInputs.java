@@ -1,11 +1,11 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.RecordSink;
-import dev.cauce.core.FusedStages;
-import dev.cauce.core.Reasons;
-import dev.cauce.core.Violation;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.model.RecordSink;
+import dev.cauce.beam.FusedStages;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.Violation;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.fault.FaultPoints;
 import java.io.BufferedInputStream;

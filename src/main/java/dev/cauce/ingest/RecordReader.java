@@ -1,9 +1,9 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.RecordSink;
-import dev.cauce.core.Reasons;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+import dev.cauce.model.RecordSink;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import java.io.IOException;

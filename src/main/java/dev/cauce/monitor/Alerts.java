@@ -1,6 +1,7 @@
 package dev.cauce.monitor;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cauce.secrets.Secrets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,6 +1,7 @@
 package dev.cauce.monitor;
 
-import dev.cauce.core.Stage;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.Stage;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,6 +1,9 @@
 package dev.cauce.monitor;
 
+import dev.cauce.metrics.Conservation;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.quality.QualityGate;
+import dev.cauce.secrets.Secrets;
 import java.util.List;
 
 /**

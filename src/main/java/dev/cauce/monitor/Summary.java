@@ -1,5 +1,7 @@
 package dev.cauce.monitor;
 
+import dev.cauce.metrics.Conservation;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.quality.QualityGate;
 import java.io.PrintStream;
 import java.util.List;

@@ -35,15 +35,7 @@ public final class Ledger {
 
   /** @param live the inputs the output's live data holds ({@code LiveOutput.ledger()}) */
   public static Choice choose(List<IngestedInput> live, PipelineSpec spec, List<InputFile> matched, boolean reprocess) {
-    Map<String, IngestedInput> ledger = new HashMap<>();
-    live.forEach(i -> ledger.put(i.path(), i));
-    List<InputFile> fresh = new ArrayList<>();
-    for (InputFile f : matched) {
-      IngestedInput e = ledger.get(f.path());
-      if (e == null || e.sizeBytes() != f.sizeBytes() || e.lastModifiedMillis() != f.lastModifiedMillis()) {
-        fresh.add(f);
-      }
-    }
+    List<InputFile> fresh = notIngested(live, matched);
     int n = matched.size();
     int already = n - fresh.size();
     if (reprocess) {
@@ -61,6 +53,20 @@ public final class Ledger {
     String sink = spec.sinks().stream().filter(s -> s.mode() == WriteMode.OVERWRITE).findFirst().orElseThrow().name();
     return choice(matched, n, already, false, fresh.size() + " new input file(s), " + already + " ingested before: reading all " + n
         + " because sink " + sink + " is mode: overwrite (a publish replaces the dataset, so it must hold every input)");
+  }
+
+  /** The files of {@code matched} the ledger does not hold as they are now (same path, size and time). */
+  public static List<InputFile> notIngested(List<IngestedInput> live, List<InputFile> matched) {
+    Map<String, IngestedInput> ledger = new HashMap<>();
+    live.forEach(i -> ledger.put(i.path(), i));
+    List<InputFile> fresh = new ArrayList<>();
+    for (InputFile f : matched) {
+      IngestedInput e = ledger.get(f.path());
+      if (e == null || e.sizeBytes() != f.sizeBytes() || e.lastModifiedMillis() != f.lastModifiedMillis()) {
+        fresh.add(f);
+      }
+    }
+    return fresh;
   }
 
   private static Choice choice(List<InputFile> read, int matched, int already, boolean reprocess, String note) {

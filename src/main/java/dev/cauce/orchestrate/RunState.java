@@ -1,7 +1,7 @@
 package dev.cauce.orchestrate;
 
 import dev.cauce.monitor.Progress;
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import dev.cauce.state.RunRecord;
 import dev.cauce.state.RunStatus;
 import dev.cauce.state.StateStore;

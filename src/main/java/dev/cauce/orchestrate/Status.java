@@ -1,6 +1,6 @@
 package dev.cauce.orchestrate;
 
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunRecord;
 import dev.cauce.state.StateStore;

@@ -1,6 +1,6 @@
 package dev.cauce.quality;
 
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleLimit;
 import java.util.ArrayList;

@@ -1,14 +1,14 @@
 package dev.cauce.replay;
 
-import dev.cauce.core.Coders;
-import dev.cauce.core.Reasons;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Staged;
-import dev.cauce.core.Violation;
+import dev.cauce.coders.Coders;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.beam.Staged;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.ingest.IngestOutputs;
-import dev.cauce.core.RecordSink;
+import dev.cauce.model.RecordSink;
 import dev.cauce.write.RejectionJson;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.TextIO;

@@ -335,6 +335,11 @@ public record PipelineSpec(
       this(maxRejectedRatio, minRecords, limits, false);
     }
 
+    /** The gate for a {@code --replay}: a few repaired records are not a short batch, so no {@code min_records}. */
+    public QualitySpec forReplay() {
+      return new QualitySpec(maxRejectedRatio, null, limits, allowEmpty);
+    }
+
     /** True when the spec sets no limit of its own: the default guard against empty runs applies. */
     public boolean setsNoLimit() {
       return maxRejectedRatio == null && minRecords == null && limits.isEmpty();

@@ -12,17 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
@@ -32,13 +26,12 @@ import java.util.regex.Pattern;
  *
  * <pre>
  * runs/&lt;pipeline&gt;/&lt;runId&gt;.json          one run's record
- * ledger/&lt;pipeline&gt;/&lt;sha1(output)&gt;.json  ingested inputs of the pipeline writing to one output folder
  * locks/&lt;pipeline&gt;.json                 the run lock: holder's run id, host, pid, heartbeat, TTL, fencing token
  * locks/&lt;pipeline&gt;.fence                the last fencing token handed out for the pipeline
  * </pre>
  *
  * Every file is written to a temporary file in the same folder and renamed over the old one, so a
- * reader (or a crash) never sees half a file. Read-modify-write steps (the ledger, the lock) hold
+ * reader (or a crash) never sees half a file. Read-modify-write steps (the lock) hold
  * an OS file lock on a {@code .guard} file, so runs in several processes on one machine stay
  * consistent; the store is not meant for folders shared between machines (use Redis for that).
  */
@@ -105,35 +98,6 @@ public final class LocalStateStore implements StateStore {
     }
     names.sort(null);
     return names;
-  }
-
-  // ---- the ledger ----
-
-  @Override
-  public Map<String, LedgerEntry> ledger(String pipeline, String output) {
-    return readLedger(ledgerFile(pipeline, output)).entries();
-  }
-
-  @Override
-  public void addToLedger(String pipeline, String output, Collection<LedgerEntry> entries) {
-    Path file = ledgerFile(pipeline, output);
-    guarded(file, () -> {
-      Map<String, LedgerEntry> all = new TreeMap<>(readLedger(file).entries());
-      entries.forEach(e -> all.put(e.path(), e));
-      writeAtomically(file, StateJson.write(new LedgerFile(pipeline, output, all)));
-      return null;
-    });
-  }
-
-  /** The ledger file's content: whose it is, and the entries by path. */
-  record LedgerFile(String pipeline, String output, Map<String, LedgerEntry> entries) {
-    LedgerFile {
-      entries = entries == null ? Map.of() : entries;
-    }
-  }
-
-  private static LedgerFile readLedger(Path file) {
-    return readIfExists(file).map(s -> StateJson.read(s, LedgerFile.class)).orElse(new LedgerFile(null, null, Map.of()));
   }
 
   // ---- the lock ----
@@ -214,10 +178,6 @@ public final class LocalStateStore implements StateStore {
     return root.resolve("runs").resolve(safe(pipeline)).resolve(safe(runId) + ".json");
   }
 
-  private Path ledgerFile(String pipeline, String output) {
-    return root.resolve("ledger").resolve(safe(pipeline)).resolve(sha1(output).substring(0, 16) + ".json");
-  }
-
   private Path lockFile(String pipeline) {
     return root.resolve("locks").resolve(safe(pipeline) + ".json");
   }
@@ -232,14 +192,6 @@ public final class LocalStateStore implements StateStore {
       throw new IllegalArgumentException("not a safe name for a state file: \"" + name + "\"");
     }
     return name;
-  }
-
-  static String sha1(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static Optional<String> readIfExists(Path file) {

@@ -1,18 +1,15 @@
 package dev.cauce.state;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
@@ -29,7 +26,6 @@ import redis.clients.jedis.exceptions.JedisException;
  * cauce:runs:&lt;pipeline&gt;               sorted set of run ids, scored by start time (epoch ms)
  * cauce:run:&lt;pipeline&gt;:&lt;runId&gt;        hash: pipeline, run_id, status, stage, counts (JSON), records_per_second,
  *                                     started_at, updated_at, ended_at, error, runner, output, report, detail
- * cauce:ledger:&lt;pipeline&gt;:&lt;output&gt;     hash: input path → {"size_bytes","last_modified_millis","run_id","ingested_at"}
  * cauce:lock:&lt;pipeline&gt;               string: the holder as JSON (with its fencing token); PX ttl, renewed by the heartbeat
  * cauce:fence:&lt;pipeline&gt;              string: the last fencing token handed out for the pipeline
  * </pre>
@@ -152,10 +148,6 @@ public final class RedisStateStore implements StateStore {
     return prefix + "runs:" + pipeline;
   }
 
-  private String ledgerKey(String pipeline, String output) {
-    return prefix + "ledger:" + pipeline + ":" + output;
-  }
-
   private String lockKey(String pipeline) {
     return prefix + "lock:" + pipeline;
   }
@@ -202,25 +194,6 @@ public final class RedisStateStore implements StateStore {
     List<String> names = new ArrayList<>(redis.smembers(prefix + "pipelines"));
     names.sort(null);
     return names;
-  }
-
-  // ---- the ledger ----
-
-  @Override
-  public Map<String, LedgerEntry> ledger(String pipeline, String output) {
-    Map<String, LedgerEntry> entries = new TreeMap<>();
-    redis.hgetAll(ledgerKey(pipeline, output)).forEach((path, json) -> entries.put(path, StateJson.read(json, LedgerEntry.class)));
-    return entries;
-  }
-
-  @Override
-  public void addToLedger(String pipeline, String output, Collection<LedgerEntry> entries) {
-    if (entries.isEmpty()) {
-      return;
-    }
-    Map<String, String> fields = new HashMap<>();
-    entries.forEach(e -> fields.put(e.path(), StateJson.write(e)));
-    redis.hset(ledgerKey(pipeline, output), fields);
   }
 
   // ---- the lock ----

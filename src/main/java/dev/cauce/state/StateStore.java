@@ -1,15 +1,13 @@
 package dev.cauce.state;
 
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * What cauce remembers between runs: each run's record (status, stage, counts so far, times), the
- * ledger of ingested inputs per pipeline and output folder, and one lock per pipeline so that two
- * runs of it never overlap. Two backends: {@link LocalStateStore} (files, the default) and {@link
+ * What cauce remembers between runs: each run's record (status, stage, counts so far, times) and
+ * one lock per pipeline so that two runs of it never overlap (the ledger of ingested inputs lives in
+ * the output's commit, with the data it describes). Two backends: {@link LocalStateStore} (files, the default) and {@link
  * RedisStateStore}. Implementations are safe for use from several threads.
  */
 public interface StateStore extends AutoCloseable {
@@ -29,17 +27,6 @@ public interface StateStore extends AutoCloseable {
 
   /** Every pipeline that has a run record, sorted. */
   List<String> pipelines();
-
-  // ---- the ledger ----
-
-  /**
-   * The inputs recorded as ingested for a pipeline writing to {@code output} (the ledger is kept per
-   * pipeline and output folder, so a run into a fresh folder ingests everything), by path.
-   */
-  Map<String, LedgerEntry> ledger(String pipeline, String output);
-
-  /** Records inputs as ingested (replacing entries with the same path). */
-  void addToLedger(String pipeline, String output, Collection<LedgerEntry> entries);
 
   // ---- the lock ----
 

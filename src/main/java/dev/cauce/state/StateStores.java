@@ -1,6 +1,6 @@
 package dev.cauce.state;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import java.nio.file.Path;
 
 /**

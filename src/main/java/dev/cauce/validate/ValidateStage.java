@@ -1,8 +1,8 @@
 package dev.cauce.validate;
 
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.StageLogic;
-import dev.cauce.core.StageLogic.Outcome;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.StageLogic;
+import dev.cauce.model.StageLogic.Outcome;
 import dev.cauce.spec.PipelineSpec;
 
 /**

@@ -1,6 +1,6 @@
 package dev.cauce.validate;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.cauce.validate;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
@@ -14,7 +14,7 @@ import java.util.List;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * The validate stage: runs every rule of a spec on a typed row ({@link dev.cauce.core.Schemas#typed})
+ * The validate stage: runs every rule of a spec on a typed row ({@link dev.cauce.coders.Schemas#typed})
  * and sorts the failures into errors and warnings. Every rule runs on every record; nothing stops at
  * the first failure.
  *

@@ -5,7 +5,7 @@ import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import java.util.UUID;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.Filter;

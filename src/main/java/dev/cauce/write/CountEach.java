@@ -1,6 +1,6 @@
 package dev.cauce.write;
 
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.transforms.DoFn;
 

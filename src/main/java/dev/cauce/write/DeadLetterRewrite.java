@@ -3,7 +3,7 @@ package dev.cauce.write;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
-import dev.cauce.core.Rejection;
+import dev.cauce.model.Rejection;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

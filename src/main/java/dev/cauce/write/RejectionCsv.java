@@ -1,8 +1,8 @@
 package dev.cauce.write;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import java.util.stream.Collectors;
-import dev.cauce.core.Rejection;
+import dev.cauce.model.Rejection;
 import java.util.List;
 
 /**

@@ -5,7 +5,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Formats typed rows (schema from {@link dev.cauce.core.Schemas#typed}) as CSV: a header line of the
+ * Formats typed rows (schema from {@link dev.cauce.coders.Schemas#typed}) as CSV: a header line of the
  * schema's field names, then one line per row with the fields in schema order. Values have the
  * same text as in JSON Lines (see {@link ValueText}); null is an empty value; a value is quoted
  * only when it contains a comma, a double quote (doubled inside) or a line break.

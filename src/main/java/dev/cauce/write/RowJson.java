@@ -9,7 +9,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Formats typed rows (schema from {@link dev.cauce.core.Schemas#typed}) as JSON Lines: one JSON
+ * Formats typed rows (schema from {@link dev.cauce.coders.Schemas#typed}) as JSON Lines: one JSON
  * object per row, fields in schema order, nulls as {@code null}. Numbers are JSON numbers (decimals
  * exact, in plain notation), booleans JSON booleans, dates {@code "yyyy-MM-dd"} and timestamps
  * {@code "2024-01-05T10:00:00.000Z"} strings (see {@link ValueText}).

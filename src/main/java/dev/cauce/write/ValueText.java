@@ -22,7 +22,7 @@ public final class ValueText {
   private static final DateTimeFormatter TIMESTAMP =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
-  /** The kinds of value a typed row holds (see {@link dev.cauce.core.Schemas}). */
+  /** The kinds of value a typed row holds (see {@link dev.cauce.coders.Schemas}). */
   public enum Kind {
     STRING,
     INT,

@@ -1,7 +1,7 @@
 package dev.cauce.write;
 
-import dev.cauce.core.Rejection;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.model.Rejection;
+import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;

@@ -2,9 +2,9 @@ package dev.cauce.write;
 
 import java.util.List;
 import java.util.ArrayList;
-import dev.cauce.core.Coders;
-import dev.cauce.core.Schemas;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import org.apache.beam.sdk.io.FileIO;

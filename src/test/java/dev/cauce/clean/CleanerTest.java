@@ -26,9 +26,9 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.fail;
 
-import dev.cauce.core.Reasons;
-import dev.cauce.core.Result;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.Result;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
@@ -384,7 +384,7 @@ public class CleanerTest {
     Row row = Cleaner.create(spec)
         .clean(raw(spec, " x ", "1", "2", "3.5", "4.50", "yes", "2024-01-05", "2024-01-05T10:00:00Z"))
         .value();
-    assertThat(row.getSchema(), equalTo(dev.cauce.core.Schemas.typed(spec)));
+    assertThat(row.getSchema(), equalTo(dev.cauce.coders.Schemas.typed(spec)));
     assertThat(row.getValue("s"), is("x"));
     assertThat(row.getValue("i"), is(1));
     assertThat(row.getValue("l"), is(2L));

@@ -1,6 +1,6 @@
 package dev.cauce.clean;
 
-import dev.cauce.core.Schemas;
+import dev.cauce.coders.Schemas;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;

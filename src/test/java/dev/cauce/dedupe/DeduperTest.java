@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.sameInstance;
 
 import dev.cauce.TestSpecs;
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Schemas;
-import dev.cauce.core.SourceRecord;
+import dev.cauce.coders.Schemas;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.SourceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import java.math.BigDecimal;

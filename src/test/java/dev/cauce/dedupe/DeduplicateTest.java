@@ -4,10 +4,10 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.cauce.TestSpecs;
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Coders;
-import dev.cauce.core.Schemas;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.RunCounts;
+import dev.cauce.model.CauceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import java.util.ArrayList;

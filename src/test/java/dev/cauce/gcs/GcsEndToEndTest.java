@@ -321,26 +321,31 @@ public class GcsEndToEndTest {
     gcs.putObject(BUCKET, "fixed/fixed.jsonl",
         dead.get(0).replace("\\\"amount\\\":\\\"-1\\\"", "\\\"amount\\\":\\\"1\\\"") + "\n");
 
-    // into the root of another bucket, twice with the same run id: the second run overwrites the
-    // first's report and publishes the same records; its data objects are named apart (".c2"), as a
-    // live object is never written over before the commit that replaces it
+    // into the root of another bucket; the same files replayed again are skipped: their records are live
     gcs.createBucket("replayed");
-    for (int attempt = 1; attempt <= 2; attempt++) {
-      String c = attempt == 1 ? "" : ".c2";
-      GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
-          "--output=gs://replayed");
-      assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
-      assertThat(replay.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
-      assertThat(replay.stdout, containsString("published: gs://replayed/gate/, gs://replayed/gate_csv/, gs://replayed/rejected/"));
-      assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
-      JsonNode report = GcsRun.json(gcs, "replayed", "_runs/replay-1/run-report.json");
-      assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
-      assertThat(gcs.list("replayed", ""), equalTo(List.of("_COMMIT.json",
-          "_runs/replay-1/run-report.html", "_runs/replay-1/run-report.json", "_runs/replay-1/run.log",
-          "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001" + c + ".jsonl",
-          "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001" + c + ".csv",
-          "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001" + c + ".jsonl")));
-    }
+    List<String> expectedObjects = List.of("_COMMIT.json",
+        "_runs/replay-1/run-report.html", "_runs/replay-1/run-report.json", "_runs/replay-1/run.log",
+        "gate/_MANIFEST.json", "gate/replay-1-00000-of-00001.jsonl",
+        "gate_csv/_MANIFEST.json", "gate_csv/replay-1-00000-of-00001.csv",
+        "rejected/_MANIFEST.json", "rejected/replay-1-00000-of-00001.jsonl");
+    GcsRun replay = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-1", "--replay=gs://bucket/fixed/*.jsonl",
+        "--output=gs://replayed");
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
+    assertThat(replay.stdout, containsString("published: gs://replayed/gate/, gs://replayed/gate_csv/, gs://replayed/rejected/"));
+    assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
+    JsonNode report = GcsRun.json(gcs, "replayed", "_runs/replay-1/run-report.json");
+    assertThat(report.get("inputs").get(0).get("path").asText(), equalTo("gs://bucket/fixed/fixed.jsonl"));
+    assertThat(gcs.list("replayed", ""), equalTo(expectedObjects));
+
+    GcsRun again = GcsRun.run(gcs, "--spec=" + spec, "--runId=replay-2", "--replay=gs://bucket/fixed/*.jsonl",
+        "--output=gs://replayed");
+    assertThat(again.toString(), again.code, equalTo(ExitCode.OK));
+    assertThat(again.stdout, containsString("already replayed: every file of gs://bucket/fixed/*.jsonl was replayed into gs://replayed"));
+    assertThat(GcsRun.published(gcs, "replayed", "gate/"), equalTo(List.of("{\"id\":\"3\",\"amount\":1}")));
+    List<String> withSkippedLog = new java.util.ArrayList<>(expectedObjects);
+    withSkippedLog.add(4, "_runs/replay-2/run.log"); // the skipped run's log, nothing else
+    assertThat(gcs.list("replayed", ""), equalTo(withSkippedLog));
     assertOnlyLoopback();
   }
 
@@ -354,10 +359,11 @@ public class GcsEndToEndTest {
     assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
     assertThat(run.stderr, containsString("no input files match \"gs://bucket/nothing/*.jsonl\""));
     assertThat(gcs.list(BUCKET, "out/"), empty());
-    // the plan makes every check, so the output folder is still listed after the input matched nothing
-    assertThat(gcs.log(), gcs.calls().size(), equalTo(2));
+    // the plan makes every check, so the output folder is still listed and its owner read after the input matched nothing
+    assertThat(gcs.log(), gcs.calls().size(), equalTo(3));
     assertThat(gcs.log(), gcs.calls().get(0), call("GET", "/storage/v1/b/bucket/o", "prefix=nothing/"));
     assertThat(gcs.log(), gcs.calls().get(1), call("GET", "/storage/v1/b/bucket/o", "prefix=out/_runs/missing-1/"));
+    assertThat(gcs.log(), gcs.calls().get(2).path(), equalTo("/storage/v1/b/bucket/o/out%2F_COMMIT.json"));
     assertOnlyLoopback();
   }
 
@@ -388,7 +394,8 @@ public class GcsEndToEndTest {
     List<String> calls = gcs.calls().stream().map(c -> c.method() + " " + c.path() + "?" + c.query() + " " + c.status()).toList();
     assertThat(gcs.log(), calls, equalTo(List.of(
         "GET /storage/v1/b/bucket/o?maxResults=1024&prefix=good/ 200",
-        "GET /storage/v1/b/nobucket/o?maxResults=1024&prefix=out/_runs/nob-1/ 404")));
+        "GET /storage/v1/b/nobucket/o?maxResults=1024&prefix=out/_runs/nob-1/ 404",
+        "GET /storage/v1/b/nobucket/o/out%2F_COMMIT.json?null 404")));
     assertOnlyLoopback();
   }
 

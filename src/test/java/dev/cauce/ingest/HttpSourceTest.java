@@ -12,13 +12,13 @@ import static org.junit.Assert.fail;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.junit.WireMockRule;
-import dev.cauce.core.Reasons;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Staged;
+import dev.cauce.beam.Staged;
 import dev.cauce.ingest.http.HttpSourceException;
 import dev.cauce.ingest.http.HttpSpecs;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import org.apache.beam.sdk.PipelineResult;

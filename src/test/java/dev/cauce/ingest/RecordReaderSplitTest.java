@@ -1,6 +1,6 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.RecordSink;
+import dev.cauce.model.RecordSink;
 import static dev.cauce.ingest.TestSpecs.csvSource;
 import static dev.cauce.ingest.TestSpecs.jsonlSource;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -10,8 +10,8 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,6 +1,6 @@
 package dev.cauce.ingest;
 
-import dev.cauce.core.RecordSink;
+import dev.cauce.model.RecordSink;
 import static dev.cauce.ingest.TestSpecs.csvSource;
 import static dev.cauce.ingest.TestSpecs.jsonlSource;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -16,9 +16,9 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 
-import dev.cauce.core.Reasons;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

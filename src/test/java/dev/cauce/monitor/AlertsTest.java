@@ -5,6 +5,8 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.cauce.metrics.Conservation;
+import dev.cauce.metrics.RunCounts;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -10,11 +10,11 @@ import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
 
-import dev.cauce.core.Reasons;
-import dev.cauce.core.Result;
-import dev.cauce.core.Schemas;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+import dev.cauce.coders.Schemas;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.Result;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import java.util.List;
 import org.apache.beam.sdk.util.SerializableUtils;

@@ -7,7 +7,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleLimit;
 import java.util.Map;

@@ -96,20 +96,6 @@ public abstract class StateStoreContract {
     assertThat(store.pipelines().size(), equalTo(2));
   }
 
-  @Test
-  public void theLedgerIsKeptPerPipelineAndOutputFolder() {
-    Instant at = T0.truncatedTo(ChronoUnit.MILLIS);
-    store.addToLedger("orders", "/out/a", List.of(
-        new LedgerEntry("/in/1.jsonl", 10, 1000, "r1", at), new LedgerEntry("/in/2.jsonl", 20, 2000, "r1", at)));
-    store.addToLedger("orders", "/out/a", List.of(new LedgerEntry("/in/2.jsonl", 25, 2500, "r2", at)));
-    Map<String, LedgerEntry> ledger = store.ledger("orders", "/out/a");
-    assertThat(ledger.keySet(), contains("/in/1.jsonl", "/in/2.jsonl"));
-    assertThat(ledger.get("/in/2.jsonl"), equalTo(new LedgerEntry("/in/2.jsonl", 25, 2500, "r2", at)));
-    assertThat(ledger.get("/in/1.jsonl").sameFile(10, 1000), is(true));
-    assertThat("another output folder has its own ledger", store.ledger("orders", "/out/b").size(), equalTo(0));
-    assertThat("another pipeline has its own ledger", store.ledger("trips", "/out/a").size(), equalTo(0));
-  }
-
   private static LockInfo lock(String runId, Instant heartbeat) {
     return new LockInfo("orders", runId, "host-a", 4242, heartbeat, heartbeat, 60_000);
   }

@@ -3,8 +3,8 @@ package dev.cauce.write;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
 import java.util.List;
 import org.junit.Test;
 

@@ -7,8 +7,8 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.Test;

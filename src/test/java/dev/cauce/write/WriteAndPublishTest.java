@@ -6,9 +6,9 @@ import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
-import dev.cauce.core.Coders;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Violation;
+import dev.cauce.coders.Coders;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;

@@ -7,10 +7,10 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.junit.Assert.assertThrows;
 
-import dev.cauce.core.Coders;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Violation;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.coders.Coders;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;

@@ -1,6 +1,6 @@
 package dev.cauce.ingest.http;
 
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
 
 /** What an HTTP source counts; each event is one increment of the counter it names. */
 public enum HttpEvent {

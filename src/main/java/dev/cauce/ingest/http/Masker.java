@@ -1,6 +1,6 @@
 package dev.cauce.ingest.http;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@ package dev.cauce.spec.load;
 
 import static dev.cauce.spec.load.RulesReader.REQUIRED_SUFFIX;
 
-import dev.cauce.core.Reasons;
+import dev.cauce.model.Reasons;
 import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleLimit;
 import dev.cauce.spec.read.SpecNodes;

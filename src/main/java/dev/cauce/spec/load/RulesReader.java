@@ -1,6 +1,6 @@
 package dev.cauce.spec.load;
 
-import dev.cauce.core.Reasons;
+import dev.cauce.model.Reasons;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec.Severity;

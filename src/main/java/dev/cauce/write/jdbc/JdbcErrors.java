@@ -1,8 +1,8 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.Secrets;
 import dev.cauce.resilience.Policy;
 import dev.cauce.resilience.SqlStates;
+import dev.cauce.secrets.Secrets;
 import java.net.URI;
 import java.sql.BatchUpdateException;
 

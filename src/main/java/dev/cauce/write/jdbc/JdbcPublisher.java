@@ -1,6 +1,6 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.resilience.Policy;
 import dev.cauce.resilience.SqlStates;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -50,7 +50,7 @@ public final class JdbcPublisher {
   /** Publishing failed: nothing was published; the message is masked and says what to check. */
   public static final class PublishException extends Exception {
     public PublishException(String message) {
-      super(dev.cauce.monitor.Secrets.maskText(message), null, false, false);
+      super(dev.cauce.secrets.Secrets.maskText(message), null, false, false);
     }
   }
 

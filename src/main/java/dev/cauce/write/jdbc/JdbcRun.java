@@ -1,7 +1,7 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.CauceMetrics;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;

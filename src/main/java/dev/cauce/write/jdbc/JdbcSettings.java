@@ -1,6 +1,6 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 
 /**
  * A JDBC problem found before the job starts (missing or bad options, an unreachable database, a

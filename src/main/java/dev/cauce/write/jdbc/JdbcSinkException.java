@@ -1,6 +1,6 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.Secrets;
+import dev.cauce.secrets.Secrets;
 
 /**
  * A JDBC sink gave up: its message names the sink, the table, the last error (masked) and what to

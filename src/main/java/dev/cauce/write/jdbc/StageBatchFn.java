@@ -1,6 +1,6 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.resilience.Policy;
 import dev.cauce.resilience.SqlStates;
 import java.io.Serializable;

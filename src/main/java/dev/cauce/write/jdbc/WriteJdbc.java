@@ -1,9 +1,9 @@
 package dev.cauce.write.jdbc;
 
-import dev.cauce.core.CauceRecord;
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Schemas;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.Rejection;
 import dev.cauce.spec.PipelineSpec;
 import org.apache.beam.sdk.coders.VoidCoder;
 import org.apache.beam.sdk.transforms.PTransform;

@@ -1,6 +1,6 @@
 package dev.cauce.ingest.http;
 
-import dev.cauce.core.RecordSink;
+import dev.cauce.model.RecordSink;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -24,9 +24,9 @@ import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.junit.WireMockRule;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
-import dev.cauce.core.Reasons;
-import dev.cauce.core.SourceRecord;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Reasons;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.HttpSourceSpec;
 import java.net.ServerSocket;
 import java.util.ArrayList;

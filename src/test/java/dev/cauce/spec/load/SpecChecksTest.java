@@ -12,7 +12,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
-import dev.cauce.core.Reasons;
+import dev.cauce.model.Reasons;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.read.SpecProblem;

@@ -15,7 +15,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;

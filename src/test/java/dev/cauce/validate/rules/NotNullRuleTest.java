@@ -7,7 +7,7 @@ import static dev.cauce.validate.rules.RuleTesting.passes;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.is;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
 import org.junit.Test;

@@ -18,7 +18,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
 import static org.junit.Assert.assertThrows;
 
-import dev.cauce.core.Violation;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;

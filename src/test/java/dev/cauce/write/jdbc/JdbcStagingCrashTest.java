@@ -8,8 +8,8 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertThrows;
 
 import dev.cauce.e2e.PrivatePostgres;
-import dev.cauce.monitor.CauceMetrics;
-import dev.cauce.monitor.RunCounts;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.metrics.RunCounts;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.load.SpecLoader;
 import java.sql.Connection;

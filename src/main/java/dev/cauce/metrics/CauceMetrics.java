@@ -1,7 +1,7 @@
-package dev.cauce.monitor;
+package dev.cauce.metrics;
 
-import dev.cauce.core.Rejection;
-import dev.cauce.core.Violation;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.cauce.monitor;
+package dev.cauce.metrics;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;

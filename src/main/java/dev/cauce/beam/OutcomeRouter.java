@@ -1,7 +1,11 @@
-package dev.cauce.core;
+package dev.cauce.beam;
 
-import dev.cauce.core.StageLogic.Outcome;
-import dev.cauce.monitor.CauceMetrics;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Stage;
+import dev.cauce.model.StageLogic.Outcome;
+import dev.cauce.model.Violation;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 

@@ -1,4 +1,4 @@
-package dev.cauce.core;
+package dev.cauce.model;
 
 /**
  * Receives what a source finds (a file's {@code RecordReader}, an API's pager): each record exactly

@@ -1,12 +1,13 @@
-package dev.cauce.core;
+package dev.cauce.model;
 
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
 import java.util.List;
 
 /**
- * One record stage's pure function (parse, clean, validate), run by {@link FusedStages}; built once
- * per DoFn instance by its {@link Factory}, so regexes, parsers and scripts are never rebuilt per record.
+ * One record stage's pure function (parse, clean, validate), run by {@link
+ * dev.cauce.beam.FusedStages}; built once per DoFn instance by its {@link Factory}, so regexes,
+ * parsers and scripts are never rebuilt per record.
  */
 @FunctionalInterface
 public interface StageLogic<I, O> {

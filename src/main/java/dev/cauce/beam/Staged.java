@@ -1,5 +1,6 @@
-package dev.cauce.core;
+package dev.cauce.beam;
 
+import dev.cauce.model.Rejection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;

@@ -1,9 +1,8 @@
-package dev.cauce.orchestrate;
+package dev.cauce;
 
-import dev.cauce.Cauce;
-import dev.cauce.ExitCode;
-import dev.cauce.spec.PipelineSpec;
 import dev.cauce.monitor.RunOutcome;
+import dev.cauce.orchestrate.Dependencies;
+import dev.cauce.spec.PipelineSpec;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +21,7 @@ import java.util.Optional;
  * before anything runs (exit 2). Exit 0 when every pipeline succeeded or had nothing to do, 1 when
  * any failed or was refused.
  *
- * <p>Usage: {@code dev.cauce.orchestrate.RunAll [--pipelines=<folder>] [cauce options for every
+ * <p>Usage: {@code dev.cauce.RunAll [--pipelines=<folder>] [cauce options for every
  * run, e.g. --runner=... --stateStore=...]} (not {@code --spec}, {@code --input}, {@code --output}
  * or {@code --runId}: each pipeline has its own).
  */

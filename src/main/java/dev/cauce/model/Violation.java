@@ -1,4 +1,4 @@
-package dev.cauce.core;
+package dev.cauce.model;
 
 import java.io.Serializable;
 

@@ -1,4 +1,4 @@
-package dev.cauce.monitor;
+package dev.cauce.metrics;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.cauce.core;
+package dev.cauce.coders;
 
 import java.io.EOFException;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.cauce.monitor;
+package dev.cauce.secrets;
 
 import java.util.regex.Pattern;
 

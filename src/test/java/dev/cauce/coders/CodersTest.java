@@ -1,9 +1,11 @@
-package dev.cauce.core;
+package dev.cauce.coders;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.Assert.assertThrows;
 
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.SourceRecord;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;

@@ -1,5 +1,9 @@
-package dev.cauce.core;
+package dev.cauce.coders;
 
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Violation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,6 +1,14 @@
-package dev.cauce.core;
+package dev.cauce.beam;
 
-import dev.cauce.core.StageLogic.Outcome;
+import dev.cauce.coders.Coders;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.RecordSink;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.SourceRecord;
+import dev.cauce.model.Stage;
+import dev.cauce.model.StageLogic;
+import dev.cauce.model.StageLogic.Outcome;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
 import java.util.ArrayList;

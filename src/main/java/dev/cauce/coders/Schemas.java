@@ -1,4 +1,4 @@
-package dev.cauce.core;
+package dev.cauce.coders;
 
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;

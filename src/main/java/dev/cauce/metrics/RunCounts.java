@@ -1,6 +1,6 @@
-package dev.cauce.monitor;
+package dev.cauce.metrics;
 
-import dev.cauce.core.Stage;
+import dev.cauce.model.Stage;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
