@@ -163,6 +163,35 @@ public class FaultSuiteTest {
         + " commit sequence %d unchanged", previous.count("rows"), previous.count("rejected"), before.sequence());
   }
 
+  /**
+   * An orchestrator that starts a run again with the same run id while the first process still
+   * runs (a retry after a timeout): the second is refused the lock, so it cannot roll back the
+   * first one's publish under its feet, and the first one publishes exactly its result.
+   */
+  @Test
+  public void aSecondProcessWithTheSameRunIdIsRefusedWhileTheFirstOnePublishes() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Live reference = ws.reference("overwrite");
+    Path work = tmp.getRoot().toPath();
+    Path out = work.resolve("out");
+    ws.previousInto("overwrite", out);
+
+    String step = "publish:moved-all"; // every file moved into place, the commit not yet replaced
+    try (CauceProcess first = FaultSuite.start(work, ws.spec("overwrite"), out, "run-2", step)) {
+      first.awaitPause(step);
+      try (CauceProcess second = FaultSuite.run(work, ws.spec("overwrite"), out, "run-2")) {
+        assertThat(FaultSuite.describe(second), second.exitCode(), equalTo(2));
+        assertThat(second.stderr(), containsString("cauce: pipeline faults is already running: run run-2 (pid "));
+      }
+      first.resume();
+      assertThat(FaultSuite.describe(first), first.exitCode(), equalTo(0));
+    }
+    assertThat(FaultSuite.live(out), equalTo(reference));
+    FaultSuite.assertOnlyCommittedFiles(out);
+    ws.figure("the same run id started again while the first process paused at %s: the second exit 2 (lock held);"
+        + " the first resumed: exit 0, rows/rejected 180/20 = reference", step);
+  }
+
   /** An output holding in-1 (overwrite), a file of 4 of its dead-letter records edited, and what a replay of it must give. */
   private record Replay(Path out, Live previous, Path fixedFile, Map<String, List<String>> want, List<String> ledger) {}
 
