@@ -109,7 +109,7 @@ public final class LocalStateStore implements StateStore {
       Optional<LockInfo> current = readLock(file);
       Optional<LockInfo> tookOver = Optional.empty();
       String why = null;
-      if (current.isPresent() && !current.get().runId().equals(candidate.runId())) {
+      if (current.isPresent() && !current.get().sameHolder(candidate)) {
         LockInfo holder = current.get();
         why = holder.staleReason(candidate.heartbeatAt(), Hosts.name()).orElseThrow(() -> new LockHeldException(holder));
         tookOver = current;

@@ -25,6 +25,15 @@ public record LockInfo(
    */
   private static final Duration PID_REUSE_MARGIN = Duration.ofSeconds(1);
 
+  /**
+   * Whether {@code other} is this very holder taking the lock again: the same run in the same
+   * process. The same run id from another process (a run started again while it still runs) is
+   * another holder: it waits for this one, or takes the lock over when this one is stale.
+   */
+  public boolean sameHolder(LockInfo other) {
+    return runId.equals(other.runId) && host.equals(other.host) && pid == other.pid;
+  }
+
   public boolean staleAt(Instant now) {
     return heartbeatAt.plusMillis(ttlMillis).isBefore(now);
   }

@@ -211,7 +211,7 @@ public final class RedisStateStore implements StateStore {
       String why = null;
       if (current != null) {
         LockInfo holder = StateJson.read(current, LockInfo.class);
-        if (!holder.runId().equals(candidate.runId())) {
+        if (!holder.sameHolder(candidate)) {
           why = holder.staleReason(candidate.heartbeatAt(), Hosts.name()).orElseThrow(() -> new LockHeldException(holder));
           tookOver = Optional.of(holder);
         }

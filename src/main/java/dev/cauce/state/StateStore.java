@@ -36,7 +36,8 @@ public interface StateStore extends AutoCloseable {
    * the pipeline's new last token. Pass as {@code floor} the token recorded in the live output's
    * last commit, so that a store that lost its data (Redis restarted without persistence) still
    * hands out tokens above every committed one. A stale lock (see {@link LockInfo#staleReason}) is
-   * taken over; the grant names it and why.
+   * taken over; the grant names it and why. The same run id from another process is another run
+   * ({@link LockInfo#sameHolder}).
    *
    * @throws LockHeldException when a live run holds it
    */

@@ -163,8 +163,39 @@ public class FaultSuiteTest {
         + " commit sequence %d unchanged", previous.count("rows"), previous.count("rejected"), before.sequence());
   }
 
+  /**
+   * An orchestrator that starts a run again with the same run id while the first process still
+   * runs (a retry after a timeout): the second is refused the lock, so it cannot roll back the
+   * first one's publish under its feet, and the first one publishes exactly its result.
+   */
   @Test
-  public void aReplayAddsTheFixedRecordsAndTakesThemOutOfTheDeadLetter() throws Exception {
+  public void aSecondProcessWithTheSameRunIdIsRefusedWhileTheFirstOnePublishes() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Live reference = ws.reference("overwrite");
+    Path work = tmp.getRoot().toPath();
+    Path out = work.resolve("out");
+    ws.previousInto("overwrite", out);
+
+    String step = "publish:moved-all"; // every file moved into place, the commit not yet replaced
+    try (CauceProcess first = FaultSuite.start(work, ws.spec("overwrite"), out, "run-2", step)) {
+      first.awaitPause(step);
+      try (CauceProcess second = FaultSuite.run(work, ws.spec("overwrite"), out, "run-2")) {
+        assertThat(FaultSuite.describe(second), second.exitCode(), equalTo(2));
+        assertThat(second.stderr(), containsString("cauce: pipeline faults is already running: run run-2 (pid "));
+      }
+      first.resume();
+      assertThat(FaultSuite.describe(first), first.exitCode(), equalTo(0));
+    }
+    assertThat(FaultSuite.live(out), equalTo(reference));
+    FaultSuite.assertOnlyCommittedFiles(out);
+    ws.figure("the same run id started again while the first process paused at %s: the second exit 2 (lock held);"
+        + " the first resumed: exit 0, rows/rejected 180/20 = reference", step);
+  }
+
+  /** An output holding in-1 (overwrite), a file of 4 of its dead-letter records edited, and what a replay of it must give. */
+  private record Replay(Path out, Live previous, Path fixedFile, Map<String, List<String>> want, List<String> ledger) {}
+
+  private Replay replay() throws Exception {
     FaultSuite.Workspace ws = FaultSuite.shared();
     Path work = tmp.getRoot().toPath();
     Path out = work.resolve("out");
@@ -178,48 +209,81 @@ public class FaultSuiteTest {
     // in-1-9, in-1-19 and in-1-29 fixed; in-1-39 "fixed" to another negative amount: it fails again
     Map<String, String> fixes = Map.of("in-1-9", "9.50", "in-1-19", "19.50", "in-1-29", "29.50", "in-1-39", "-2");
     List<String> fixed = new ArrayList<>();
-    List<String> failsAgain = new ArrayList<>();
+    List<String> rejections = new ArrayList<>(); // the live dead letter after the replay
     for (String line : deadLetter) {
       ObjectNode r = (ObjectNode) JSON.readTree(line);
       String id = JSON.readTree(r.get("raw").asText()).get("id").asText();
-      if (fixes.containsKey(id)) {
-        r.put("raw", "{\"id\":\"" + id + "\",\"amount\":\"" + fixes.get(id) + "\"}");
-        fixed.add(r.toString());
-        if (id.equals("in-1-39")) {
-          r.put("message", "amount must be >= 0, was -2");
-          ((ObjectNode) r.get("errors").get(0)).put("message", "amount must be >= 0, was -2");
-          failsAgain.add(r.toString());
-        }
+      if (!fixes.containsKey(id)) {
+        rejections.add(line);
+        continue;
+      }
+      r.put("raw", "{\"id\":\"" + id + "\",\"amount\":\"" + fixes.get(id) + "\"}");
+      fixed.add(r.toString());
+      if (id.equals("in-1-39")) {
+        r.put("message", "amount must be >= 0, was -2");
+        ((ObjectNode) r.get("errors").get(0)).put("message", "amount must be >= 0, was -2");
+        rejections.add(r.toString());
       }
     }
     assertThat(fixed.size(), equalTo(4));
     Path fixedFile = work.resolve("rejected-fixed.jsonl");
     Files.write(fixedFile, fixed, StandardCharsets.UTF_8);
 
-    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + ws.spec("overwrite"), "--replay=" + fixedFile);
-    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
-
     Map<String, List<String>> want = new TreeMap<>();
     want.put("rows", sorted(previous.rows().get("rows"),
         List.of("{\"id\":\"in-1-9\",\"amount\":9.50}", "{\"id\":\"in-1-19\",\"amount\":19.50}", "{\"id\":\"in-1-29\",\"amount\":29.50}")));
     want.put("rows_csv", sorted(previous.rows().get("rows_csv"), List.of("in-1-9,9.50", "in-1-19,19.50", "in-1-29,29.50")));
-    List<String> keptRejections = new ArrayList<>();
-    for (String line : deadLetter) {
-      String id = JSON.readTree(JSON.readTree(line).get("raw").asText()).get("id").asText();
-      if (!fixes.containsKey(id)) {
-        keptRejections.add(line);
-      }
-    }
-    keptRejections.addAll(failsAgain);
-    want.put("rejected", FaultSuite.normalized(keptRejections));
-    Live after = FaultSuite.live(out);
-    assertThat(after.rows(), equalTo(want));
-    assertThat(after.ledger(), equalTo(previous.ledger()));
-    FaultSuite.assertRecordsMatch(out, after);
-    FaultSuite.assertOnlyCommittedFiles(out);
+    want.put("rejected", FaultSuite.normalized(rejections));
+    List<String> ledger = sorted(previous.ledger(), FaultSuite.ledgerOf(fixedFile)); // so that it is not replayed twice
+    return new Replay(out, previous, fixedFile, want, ledger);
+  }
+
+  private static void assertReplayed(Replay r) throws Exception {
+    Live after = FaultSuite.live(r.out());
+    assertThat(after.rows(), equalTo(r.want()));
+    assertThat(after.ledger(), equalTo(r.ledger()));
+    FaultSuite.assertRecordsMatch(r.out(), after);
+    FaultSuite.assertOnlyCommittedFiles(r.out());
+  }
+
+  @Test
+  public void aReplayAddsTheFixedRecordsAndTakesThemOutOfTheDeadLetter() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Replay r = replay();
+    CauceRun replay = CauceRun.run(r.out(), "replay-1", "--spec=" + ws.spec("overwrite"), "--replay=" + r.fixedFile());
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertReplayed(r);
+
+    Live after = FaultSuite.live(r.out());
+    CauceRun again = CauceRun.run(r.out(), "replay-2", "--spec=" + ws.spec("overwrite"), "--replay=" + r.fixedFile());
+    assertThat(again.toString(), again.code, equalTo(ExitCode.OK));
+    assertThat(again.stdout, containsString("already replayed"));
+    assertThat(FaultSuite.live(r.out()), equalTo(after));
     ws.figure("replay of 4 fixed dead-letter records (overwrite spec): exit 0; rows %d -> %d (+3 fixed), rejected %d -> %d"
-            + " (-4 replayed, +1 failing again); ledger unchanged", previous.count("rows"), after.count("rows"),
-        previous.count("rejected"), after.count("rejected"));
+            + " (-4 replayed, +1 failing again); ledger + the replayed file; the same replay again: exit 0, skipped, live unchanged",
+        r.previous().count("rows"), after.count("rows"), r.previous().count("rejected"), after.count("rejected"));
+  }
+
+  @Test
+  public void aReplayKilledAfterItRewroteTheDeadLetterLeavesItAsItWasAndItsRerunAppliesOnce() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Replay r = replay();
+    Path work = tmp.getRoot().toPath();
+    String step = "publish:moved:rejected"; // the dead letter's kept records are rewritten into new files, not yet committed
+    try (CauceProcess killed = FaultSuite.start(work, ws.spec("overwrite"), r.out(), "replay-1", step, "--replay=" + r.fixedFile())) {
+      killed.awaitPause(step);
+      killed.kill();
+    }
+    assertThat(FaultSuite.live(r.out()), equalTo(r.previous()));
+
+    long t0 = System.nanoTime();
+    try (CauceProcess rerun = FaultSuite.run(work, ws.spec("overwrite"), r.out(), "replay-2", "--replay=" + r.fixedFile())) {
+      assertThat(FaultSuite.describe(rerun), rerun.exitCode(), equalTo(0));
+    }
+    assertReplayed(r);
+    ws.figure("replay killed at %s: exit 137, live rows/rejected %d/%d unchanged; re-run exit 0 in %d ms: rows %d, rejected %d,"
+            + " exactly as an uninterrupted replay", step, r.previous().count("rows"), r.previous().count("rejected"),
+        FaultSuite.millisSince(t0), r.want().get("rows").size(), r.want().get("rejected").size());
   }
 
   private static List<String> sorted(List<String> lines, List<String> more) {

@@ -187,6 +187,24 @@ public abstract class StateStoreContract {
   }
 
   @Test
+  public void theSameRunIdFromAnotherLiveProcessWaitsAndTakesTheLockOnceThatProcessIsGone() throws Exception {
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Process holder = child();
+    long pid = holder.pid();
+    long token = store.acquireLock(new LockInfo("orders", "r1", Hosts.name(), pid, now, now, 600_000)).token();
+    LockHeldException held = assertThrows(LockHeldException.class,
+        () -> store.acquireLock(new LockInfo("orders", "r1", Hosts.name(), ProcessHandle.current().pid(), now, now, 60_000)));
+    assertThat(held.holder().pid(), equalTo(pid));
+    assertThat(store.stillHolds("orders", "r1", token), is(true));
+    end(holder);
+
+    LockGrant grant = store.acquireLock(new LockInfo("orders", "r1", Hosts.name(), ProcessHandle.current().pid(), now, now, 60_000));
+    assertThat(grant.tookOver().orElseThrow().pid(), equalTo(pid));
+    assertThat(grant.token(), greaterThan(token));
+    store.releaseLock("orders", "r1");
+  }
+
+  @Test
   public void aLockOfADeadProcessOnThisHostIsTakenOverAtOnceAndOneOnAnotherHostIsNot() throws Exception {
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Process holder = child();
