@@ -52,7 +52,8 @@ import java.util.Set;
  *              "run_id": "r1", "ingested_at": "2024-01-05T10:00:00.000Z"}]}
  * </pre>
  *
- * {@code sequence} is 1 for an output's first commit and grows by one with each; {@code owner} is the
+ * {@code sequence} is 1 for an output's first commit and grows by one with each (a recovery that
+ * deletes what an unfinished publish left commits the live record again, one sequence on); {@code owner} is the
  * only pipeline that may write the folder; a commit is refused when the live one has a higher {@code
  * fencing_token} (the run lock's token), or the same one from another run. A ledger entry on {@code
  * gs://} also has {@code generation}.

@@ -69,8 +69,8 @@ import org.slf4j.LoggerFactory;
  *
  * A crash before step 3 leaves the previous commit live and this run's moved files unlisted; a
  * crash after it leaves the new commit live. Either way the next {@link #recover} (or publish)
- * deletes what no commit lists and rewrites stale manifests. A publish that fails before its commit
- * moves its files back to staging.
+ * fences the commit (commits it again, one sequence on), then deletes what no commit lists and
+ * rewrites stale manifests. A publish that fails before its commit moves its files back to staging.
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
@@ -232,7 +232,7 @@ public final class Publisher {
     String runId = Layout.checkRunId(req.runId());
     Target deadLetter = checkTargets(req);
     CommitStore store = CommitStore.of(output, options);
-    recover(output, req.owner(), store, runId);
+    recover(output, req.owner(), store, runId, runId);
 
     Snapshot live = store.read();
     Optional<Commit> previous = live.commit();
@@ -449,7 +449,9 @@ public final class Publisher {
     }
     try {
       Optional<Commit> now = store.read().commit();
-      return Optional.of(now.isPresent() && now.get().sequence() == next.sequence() && now.get().runId().equals(next.runId()));
+      // committed_at too: a fence re-commits a record of the same run with this sequence
+      return Optional.of(now.isPresent() && now.get().sequence() == next.sequence() && now.get().runId().equals(next.runId())
+          && now.get().committedAt().equals(next.committedAt()));
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot tell whether run {} was committed ({}): leaving its files for the next recovery", next.runId(), e.toString());
       return Optional.empty();
@@ -480,21 +482,49 @@ public final class Publisher {
    * commit, stale {@code _MANIFEST.json} files are rewritten, the data files it does not list are
    * deleted from its folders, and its run's staging is deleted. Nothing live changes.
    *
+   * <p>Before it deletes a file of another publish, it moves the commit on (fences): it commits the
+   * live record again with the next sequence, so that a publish that is not dead after all (its
+   * process lost the lock without noticing, and read the commit before) fails its compare-and-swap
+   * instead of committing files that are gone. On an output with no commit yet, the fence is an
+   * empty commit of run {@code runId} (none when {@code runId} is null).
+   *
+   * @param runId the recovering run, or null
    * @throws CommitRefusedException ({@code OWNER}) when the folder belongs to another pipeline;
    *     nothing was changed then
    */
+  public Recovery recover(String output, String owner, String runId) throws IOException {
+    return recover(output, owner, CommitStore.of(output, options), null, runId);
+  }
+
+  /** {@link #recover(String, String, String)} with no recovering run. */
   public Recovery recover(String output, String owner) throws IOException {
-    return recover(output, owner, CommitStore.of(output, options), null);
+    return recover(output, owner, null);
   }
 
   /** {@link #recover}; the staging of {@code currentRun} (being published) is kept. */
-  private Recovery recover(String output, String owner, CommitStore store, String currentRun) throws IOException {
-    Optional<Commit> live = store.read().commit();
-    if (live.isPresent() && !live.get().owner().equals(owner)) {
-      throw new CommitRefusedException(Reason.OWNER, ownerMessage(output, live.get(), owner));
+  private Recovery recover(String output, String owner, CommitStore store, String currentRun, String runId) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return recoverOnce(output, owner, store, currentRun, runId);
+      } catch (CommitRefusedException e) {
+        if (e.reason() != Reason.CONCURRENT || attempt == 3) {
+          throw e;
+        }
+        LOG.warn("recovering {}: the commit changed while it was being fenced ({}); reading it again", output, e.toString());
+      }
     }
-    List<String> rolledBack = new ArrayList<>();
-    List<String> deleted = new ArrayList<>();
+  }
+
+  /** An intent file found in the staging, its run, its content (empty when unreadable) and whether the live commit is its. */
+  private record Found(ResourceId file, String run, Optional<PublishIntent> intent, boolean committed) {}
+
+  private Recovery recoverOnce(String output, String owner, CommitStore store, String currentRun, String runId) throws IOException {
+    Snapshot snapshot = store.read();
+    Optional<Commit> before = snapshot.commit();
+    if (before.isPresent() && !before.get().owner().equals(owner)) {
+      throw new CommitRefusedException(Reason.OWNER, ownerMessage(output, before.get(), owner));
+    }
+    List<Found> unfinished = new ArrayList<>();
     for (MatchResult.Metadata m : match(Layout.dir(output) + Layout.STAGING + "/*/" + Layout.INTENT)) {
       ResourceId file = m.resourceId();
       Optional<PublishIntent> intent = PublishIntent.read(file);
@@ -504,13 +534,23 @@ public final class Publisher {
       if (intent.isPresent() && !intent.get().owner().equals(owner)) {
         continue;
       }
-      boolean committed = intent.isPresent() && live.isPresent() && live.get().runId().equals(intent.get().runId())
-          && live.get().sequence() == intent.get().sequence();
-      if (committed) {
-        continue; // finished below
+      boolean committed = intent.isPresent() && before.isPresent() && before.get().runId().equals(intent.get().runId())
+          && before.get().sequence() == intent.get().sequence();
+      if (!committed) {
+        unfinished.add(new Found(file, run, intent, false));
       }
-      if (intent.isPresent()) {
-        for (Map.Entry<String, List<String>> e : intent.get().files().entrySet()) {
+    }
+    Optional<Commit> live = before;
+    if (!unfinished.isEmpty() || (before.isPresent() && hasUnlisted(output, before.get()))) {
+      live = fence(store, snapshot, owner, runId);
+      LOG.info("fenced {} (its commit is now sequence {}) before deleting what an unfinished publish left", output,
+          live.map(Commit::sequence).orElse(0L));
+    }
+    List<String> rolledBack = new ArrayList<>();
+    List<String> deleted = new ArrayList<>();
+    for (Found f : unfinished) {
+      if (f.intent().isPresent()) {
+        for (Map.Entry<String, List<String>> e : f.intent().get().files().entrySet()) {
           Set<String> listed = new HashSet<>(liveFiles(output, e.getKey(), live));
           ResourceId dir = Layout.published(output, e.getKey());
           List<ResourceId> stale = new ArrayList<>();
@@ -520,16 +560,16 @@ public final class Publisher {
             }
           }
           FileSystems.delete(stale, StandardMoveOptions.IGNORE_MISSING_FILES);
-          stale.forEach(f -> deleted.add(f.toString()));
+          stale.forEach(x -> deleted.add(x.toString()));
         }
       }
-      if (run.equals(currentRun)) {
-        FileSystems.delete(List.of(file), StandardMoveOptions.IGNORE_MISSING_FILES);
+      if (f.run().equals(currentRun)) {
+        FileSystems.delete(List.of(f.file()), StandardMoveOptions.IGNORE_MISSING_FILES);
       } else {
-        deleteStaging(output, run);
+        deleteStaging(output, f.run());
       }
-      rolledBack.add(run);
-      LOG.info("rolled back the uncommitted publish of run {} in {}", run, output);
+      rolledBack.add(f.run());
+      LOG.info("rolled back the uncommitted publish of run {} in {}", f.run(), output);
     }
     List<String> manifests = new ArrayList<>();
     if (live.isPresent()) {
@@ -544,6 +584,39 @@ public final class Publisher {
     }
     FileSystems.delete(temps, StandardMoveOptions.IGNORE_MISSING_FILES);
     return new Recovery(live.map(Commit::sequence).orElse(0L), rolledBack, deleted, manifests);
+  }
+
+  /** Whether a folder of commit {@code c} holds a data file that {@code c} does not list. */
+  private static boolean hasUnlisted(String output, Commit c) throws IOException {
+    for (SinkFiles s : c.sinks()) {
+      Set<String> listed = new HashSet<>(s.files());
+      for (MatchResult.Metadata m : match(Layout.published(output, s.name()) + "*")) {
+        String name = m.resourceId().getFilename();
+        if (Layout.isDataFile(name) && !listed.contains(name)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Commits the live record again with the next sequence (on an output with none, an empty commit
+   * of {@code runId}; nothing when that is null): a publish that read the commit before can no
+   * longer replace it. Returns the live commit.
+   */
+  private Optional<Commit> fence(CommitStore store, Snapshot snapshot, String owner, String runId) throws IOException {
+    Commit next;
+    if (snapshot.commit().isPresent()) {
+      Commit c = snapshot.commit().get();
+      next = new Commit(c.sequence() + 1, c.runId(), c.owner(), c.fencingToken(), c.committedAt(), c.replay(), c.sinks(), c.ledger());
+    } else if (runId != null) {
+      next = new Commit(1, runId, owner, 0, clock.instant().truncatedTo(ChronoUnit.MILLIS), false, List.of(), List.of());
+    } else {
+      return snapshot.commit();
+    }
+    store.replace(snapshot, next);
+    return Optional.of(next);
   }
 
   private record Finished(List<String> manifests, Map<String, List<String>> deleted) {}

@@ -176,4 +176,43 @@ public class FaultRedisTest {
     assertThat(FaultSuite.commit(out).runId(), equalTo("run-b"));
     FaultSuite.assertOnlyCommittedFiles(out, "run-a");
   }
+
+  /**
+   * Redis restarted empty while run A waits between moving its files into place and its commit:
+   * run B takes the lock and, recovering the output, deletes A's moved files. A must then be unable
+   * to commit them (its commit would list files that are gone, and delete the previous ones).
+   */
+  @Test
+  public void aRunWhoseUnfinishedPublishWasRolledBackCannotCommitItAfterwards() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Live reference = ws.reference("overwrite");
+    Path work = tmp.getRoot().toPath();
+    Path out = work.resolve("out");
+    Live previous = ws.previousInto("overwrite", out);
+    String store = store();
+
+    try (CauceProcess a = FaultSuite.start(work, ws.spec("overwrite"), out, "run-a", "publish:moved-all", store)) {
+      a.awaitPause("publish:moved-all");
+      redis.kill();
+      redis.startAgain();
+      try (CauceProcess b = FaultSuite.start(work, ws.spec("overwrite"), out, "run-b", "job:running", store)) {
+        b.awaitPause("job:running"); // B's start recovered the output: A's moved files are deleted
+        assertThat(FaultSuite.live(out), equalTo(previous));
+
+        a.resume();
+        assertThat(FaultSuite.describe(a), a.exitCode(), equalTo(1));
+        assertThat(a.stderr(), containsString("cauce: run run-a FAILED: publishing failed: CommitRefusedException: another publish"
+            + " committed to " + out + "/_COMMIT.json first"));
+        assertThat(FaultSuite.live(out), equalTo(previous));
+
+        b.resume();
+        assertThat(FaultSuite.describe(b), b.exitCode(), equalTo(0));
+      }
+    }
+    assertThat(FaultSuite.live(out), equalTo(reference));
+    assertThat(FaultSuite.commit(out).runId(), equalTo("run-b"));
+    FaultSuite.assertOnlyCommittedFiles(out);
+    ws.figure("Redis restarted empty while run A paused at publish:moved-all; run B's start rolled A's publish back:"
+        + " A resumed, exit 1 (its commit refused), live 90/10 unchanged; B exit 0: 180/20 = reference");
+  }
 }

@@ -315,9 +315,16 @@ public class PublisherCommitTest {
     Files.writeString(out.resolve("_COMMIT.json.tmp-r9"), "{");
     Files.writeString(out.resolve("orders/_MANIFEST.json.tmp-r9"), "{");
 
+    Commit before = LiveOutput.read(output).commit().orElseThrow();
     Recovery r = new Publisher().recover(output, "orders");
 
-    assertThat(r.sequence(), is(1L));
+    // before deleting the orphan, recovery fenced: the same record again, one sequence on
+    assertThat(r.sequence(), is(2L));
+    Commit fenced = LiveOutput.read(output).commit().orElseThrow();
+    assertThat(fenced.sequence(), is(2L));
+    assertThat(fenced.runId(), is(before.runId()));
+    assertThat(fenced.sinks(), is(before.sinks()));
+    assertThat(fenced.ledger(), is(before.ledger()));
     assertThat(r.rolledBack(), is(empty()));
     assertThat(r.deleted(), contains(out.resolve("orders/r9-00000-of-00001.jsonl").toString()));
     assertThat(r.manifests(), contains(out.resolve("orders") + "/"));
