@@ -5,6 +5,7 @@ import dev.cauce.metrics.RunCounts;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;
+import dev.cauce.write.jdbc.JdbcParticipant;
 import dev.cauce.write.jdbc.JdbcPublisher;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,9 +16,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one step that makes a run visible, once its job succeeded, its counts added up, the quality
- * gate passed, its inputs were unchanged and its lock proved: its PostgreSQL tables (all in one
- * transaction), then every file sink, the dead letter and the ledger in one commit ({@link
- * Publisher}). No transaction spans the database and the files.
+ * gate passed, its inputs were unchanged and its lock proved: every file sink, the dead letter and
+ * the ledger in one commit ({@link Publisher}), with the PostgreSQL tables' one transaction as its
+ * commit point when the spec writes tables ({@link JdbcParticipant}): committed after the files
+ * moved into place and before the files' commit, which a crash in between leaves to the next run's
+ * recovery to make.
  */
 final class Commit {
   private static final Logger LOG = LoggerFactory.getLogger(Commit.class);
@@ -38,20 +41,25 @@ final class Commit {
    * @param token the run lock's fencing token (a commit below the live one is refused)
    */
   static Result publish(RunPlan plan, RunCounts counts, List<InputFile> read, long token) {
-    List<String> published = new ArrayList<>();
-    JdbcPublisher.Result tables = null;
+    JdbcParticipant tables = plan.jdbc().isEmpty() ? null : new JdbcParticipant(plan.jdbc(), counts);
     try {
-      tables = JdbcPublisher.publish(plan.jdbc(), counts);
-      published.addAll(tables.published());
-      published.addAll(new Publisher(plan.options()).publish(request(plan, counts, read, token)).targets().stream()
-          .map(Publisher.Published::dir).toList());
-      return new Result(published, tables, null);
+      List<String> published = new ArrayList<>();
+      List<String> files = new Publisher(plan.options()).publish(request(plan, counts, read, token), tables).targets().stream()
+          .map(Publisher.Published::dir).toList();
+      JdbcPublisher.Result result = tables == null ? JdbcPublisher.Result.NONE : tables.result().orElse(JdbcPublisher.Result.NONE);
+      published.addAll(result.published());
+      published.addAll(files);
+      return new Result(published, result, null);
     } catch (Exception e) {
-      Exception failure = published.isEmpty() ? e : new IllegalStateException("publishing the files failed after "
-          + String.join(", ", published) + " had been published: " + RunJob.rootMessage(e));
-      LOG.error("run {}: publishing failed", plan.runId(), failure);
-      return new Result(List.of(), tables, "publishing failed: " + RunJob.rootMessage(failure));
+      LOG.error("run {}: publishing failed", plan.runId(), e);
+      String why = e.getMessage() != null && e.getMessage().endsWith(Publisher.PENDING) ? e.getMessage() : RunJob.rootMessage(e);
+      return new Result(List.of(), tables == null ? null : tables.result().orElse(null), "publishing failed: " + why);
     }
+  }
+
+  /** The plan's tables as the participant that decides a publish left half done (null: the spec writes none). */
+  static JdbcParticipant tables(RunPlan plan) {
+    return plan.jdbc() == null || plan.jdbc().isEmpty() ? null : new JdbcParticipant(plan.jdbc(), null);
   }
 
   private static Publisher.Request request(RunPlan plan, RunCounts counts, List<InputFile> read, long token) throws Exception {

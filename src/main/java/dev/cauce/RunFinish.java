@@ -12,6 +12,7 @@ import dev.cauce.quality.QualityGate;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.state.LockCheck;
+import dev.cauce.write.Publisher;
 import dev.cauce.write.jdbc.JdbcRun;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -124,7 +125,8 @@ final class RunFinish {
   private void tell(RunOutcome outcome, RunReport report) {
     if (outcome instanceof RunOutcome.Failed f) {
       err.println("cauce: run " + plan.runId() + " FAILED: " + f.error());
-      err.println("Nothing was published. Staging output (if any) is kept at " + f.stagingKept());
+      err.println(f.error().endsWith(Publisher.PENDING) ? "Its publish is pending (see above). Staging output is kept at " + f.stagingKept()
+          : "Nothing was published. Staging output (if any) is kept at " + f.stagingKept());
       if (f.counted() == null && f.report() != null) {
         err.println("Report: " + f.report());
       }

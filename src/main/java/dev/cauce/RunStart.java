@@ -95,7 +95,7 @@ final class RunStart implements AutoCloseable {
   private Optional<String> recover() {
     String output = plan.spec().output();
     try {
-      Publisher.Recovery r = new Publisher(plan.options()).recover(output, plan.spec().name(), plan.runId());
+      Publisher.Recovery r = new Publisher(plan.options()).recover(output, plan.spec().name(), plan.runId(), Commit.tables(plan));
       if (!r.rolledBack().isEmpty() || !r.deleted().isEmpty()) {
         LOG.warn("recovered {}: rolled back the unfinished publish of run(s) {}, deleted {} unlisted file(s)", output,
             r.rolledBack(), r.deleted().size());

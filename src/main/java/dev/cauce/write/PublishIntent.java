@@ -21,10 +21,22 @@ import org.apache.beam.sdk.util.MimeTypes;
  * What a publish is about to put into the sink folders ({@code _staging/<runId>/_PUBLISH.json},
  * written before the first file moves): the run, its owner, the sequence its commit will have and
  * each folder's new file names. Recovery uses it to delete exactly those files when that commit
- * never happened, even in a folder no commit lists yet.
+ * never happened, even in a folder no commit lists yet. When a {@link Participant} (the run's
+ * PostgreSQL tables) decides the publish, it also names it and holds the whole commit to make, so
+ * that recovery can finish a publish whose tables committed before its files did.
  */
-record PublishIntent(String runId, String owner, long sequence, Map<String, List<String>> files) {
+record PublishIntent(String runId, String owner, long sequence, Map<String, List<String>> files, String participant,
+    Commit commit) {
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  PublishIntent(String runId, String owner, long sequence, Map<String, List<String>> files) {
+    this(runId, owner, sequence, files, null, null);
+  }
+
+  /** Whether a participant's transaction decides this publish (and recovery must ask it). */
+  boolean decidedElsewhere() {
+    return participant != null && commit != null;
+  }
 
   void writeTo(ResourceId file) throws IOException {
     ObjectNode n = MAPPER.createObjectNode();
@@ -33,6 +45,10 @@ record PublishIntent(String runId, String owner, long sequence, Map<String, List
     n.put("sequence", sequence);
     ObjectNode f = n.putObject("files");
     files.forEach((sink, names) -> names.forEach(f.withArray(sink)::add));
+    if (participant != null) {
+      n.put("participant", participant);
+      n.set("commit", MAPPER.readTree(commit.toJson()));
+    }
     try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
       out.write(MAPPER.writeValueAsBytes(n));
     }
@@ -56,6 +72,9 @@ record PublishIntent(String runId, String owner, long sequence, Map<String, List
       e.getValue().forEach(v -> names.add(v.asText()));
       files.put(e.getKey(), names);
     });
-    return Optional.of(new PublishIntent(n.get("run_id").textValue(), n.get("owner").textValue(), n.get("sequence").asLong(), files));
+    String participant = n.path("participant").isTextual() ? n.get("participant").textValue() : null;
+    Commit commit = n.path("commit").isObject() ? Commit.fromJson(n.get("commit").toString()) : null;
+    return Optional.of(new PublishIntent(n.get("run_id").textValue(), n.get("owner").textValue(), n.get("sequence").asLong(), files,
+        participant, commit));
   }
 }

@@ -58,6 +58,8 @@ import org.slf4j.LoggerFactory;
  *   <li>For each target, rename its staged files into {@code <output>/<name>/} (object stores copy
  *       then delete); a replay also writes the rewritten dead-letter files there. Unlisted, these
  *       files are invisible. <b>moved:&lt;name&gt;</b> after each, <b>moved-all</b> after the last.
+ *       With a {@link Participant} (the run's tables), its transaction commits now, the publish's
+ *       commit point: <b>participant-committed</b>.
  *   <li>Replace {@code <output>/_COMMIT.json} in one compare-and-swap ({@link CommitStore}): every
  *       target's new list (overwrite: this run's files; append, and every sink of a replay: the
  *       live files and this run's), the ledger, owner, sequence, fencing token. This is the only
@@ -70,7 +72,8 @@ import org.slf4j.LoggerFactory;
  * A crash before step 3 leaves the previous commit live and this run's moved files unlisted; a
  * crash after it leaves the new commit live. Either way the next {@link #recover} (or publish)
  * fences the commit (commits it again, one sequence on), then deletes what no commit lists and
- * rewrites stale manifests. A publish that fails before its commit moves its files back to staging.
+ * rewrites stale manifests; a publish whose participant committed is finished first (its intent
+ * holds the commit). A publish that fails before its commit moves its files back to staging.
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
@@ -228,11 +231,20 @@ public final class Publisher {
    * @throws IOException when a filesystem operation fails
    */
   public PublishResult publish(Request req) throws IOException {
+    return publish(req, null);
+  }
+
+  /**
+   * {@link #publish(Request)} with {@code participant} (null: none) as the commit point: its
+   * transaction commits after every file has moved and before the files' commit, which follows it
+   * here or, after a crash, in the next {@link #recover}.
+   */
+  public PublishResult publish(Request req, Participant participant) throws IOException {
     String output = req.output();
     String runId = Layout.checkRunId(req.runId());
     Target deadLetter = checkTargets(req);
     CommitStore store = CommitStore.of(output, options);
-    recover(output, req.owner(), store, runId, runId);
+    recover(output, req.owner(), store, runId, runId, participant);
 
     Snapshot live = store.read();
     Optional<Commit> previous = live.commit();
@@ -297,10 +309,12 @@ public final class Publisher {
         ledger(req, previous, at));
 
     ResourceId intentFile = Layout.intent(output, runId);
-    new PublishIntent(runId, req.owner(), sequence, intended).writeTo(intentFile);
+    new PublishIntent(runId, req.owner(), sequence, intended, participant == null ? null : participant.name(),
+        participant == null ? null : next).writeTo(intentFile);
     FaultPoints.reached("publish:before-move");
     List<ResourceId[]> moved = new ArrayList<>(); // {staged, published}
     List<ResourceId> written = new ArrayList<>();
+    boolean decided = false;
     try {
       for (Target t : req.targets()) {
         List<ResourceId> from = staged.get(t);
@@ -314,9 +328,20 @@ public final class Publisher {
         FaultPoints.reached("publish:moved:" + t.name());
       }
       FaultPoints.reached("publish:moved-all");
+      if (participant != null) {
+        decided = commitParticipant(participant, runId);
+        FaultPoints.reached("publish:participant-committed");
+      }
       store.replace(live, next);
     } catch (IOException | RuntimeException e) {
+      if (e instanceof Undecided) {
+        throw e; // the next recovery asks the participant again
+      }
       Optional<Boolean> committed = isLive(store, next, e);
+      if (decided && !committed.orElse(false)) {
+        throw new IOException("run " + runId + ": " + participant.name() + " committed but the files' commit failed ("
+            + e.getMessage() + "); " + PENDING, e);
+      }
       if (committed.isEmpty()) {
         throw e; // whether it committed is unknown: the next recovery finishes or rolls back
       }
@@ -442,6 +467,39 @@ public final class Publisher {
     return new ArrayList<>(byPath.values());
   }
 
+  /** How a failed publish that a participant may have committed ends its message. */
+  public static final String PENDING = "the next run of this pipeline finishes or rolls back the publish before it starts";
+
+  /** A participant's commit whose outcome cannot be told now: nothing is rolled back, the next recovery decides. */
+  private static final class Undecided extends IOException {
+    Undecided(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Commits {@code p}'s side of run {@code runId}: true when it committed (a failure whose
+   * transaction committed all the same counts as committed); throws when it did not ({@link
+   * Undecided} when that cannot be told).
+   */
+  private static boolean commitParticipant(Participant p, String runId) throws IOException {
+    try {
+      p.commit(runId);
+      return true;
+    } catch (Exception e) {
+      Optional<Boolean> done = p.committed(runId);
+      if (done.isEmpty()) {
+        throw new Undecided("cannot tell whether run " + runId + " committed in " + p.name() + " (" + e.getMessage()
+            + "); nothing was rolled back: " + PENDING, e);
+      }
+      if (done.get()) {
+        LOG.warn("run {}: {} reported {} but the transaction committed: finishing the publish", runId, p.name(), e.toString());
+        return true;
+      }
+      throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
+    }
+  }
+
   /** Whether {@code next} is live although committing it reported {@code failure}; empty when that cannot be told. */
   private static Optional<Boolean> isLive(CommitStore store, Commit next, Exception failure) {
     if (failure instanceof CommitRefusedException) {
@@ -493,7 +551,19 @@ public final class Publisher {
    *     nothing was changed then
    */
   public Recovery recover(String output, String owner, String runId) throws IOException {
-    return recover(output, owner, CommitStore.of(output, options), null, runId);
+    return recover(output, owner, runId, null);
+  }
+
+  /**
+   * {@link #recover(String, String, String)}, asking {@code participant} (null: none) whether a
+   * publish left half done that it decides committed: if so, its commit is made now (when the
+   * output has not moved on since it was planned), else it is rolled back.
+   *
+   * @throws IOException also when such a publish is found and the participant cannot tell (or
+   *     there is none): nothing was changed then
+   */
+  public Recovery recover(String output, String owner, String runId, Participant participant) throws IOException {
+    return recover(output, owner, CommitStore.of(output, options), null, runId, participant);
   }
 
   /** {@link #recover(String, String, String)} with no recovering run. */
@@ -502,9 +572,13 @@ public final class Publisher {
   }
 
   /** {@link #recover}; the staging of {@code currentRun} (being published) is kept. */
-  private Recovery recover(String output, String owner, CommitStore store, String currentRun, String runId) throws IOException {
+  private Recovery recover(String output, String owner, CommitStore store, String currentRun, String runId,
+      Participant participant) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
+        if (rollForward(output, owner, store, participant)) {
+          continue; // the commit changed: read it again
+        }
         return recoverOnce(output, owner, store, currentRun, runId);
       } catch (CommitRefusedException e) {
         if (e.reason() != Reason.CONCURRENT || attempt == 3) {
@@ -513,6 +587,47 @@ public final class Publisher {
         LOG.warn("recovering {}: the commit changed while it was being fenced ({}); reading it again", output, e.toString());
       }
     }
+  }
+
+  /**
+   * Makes the commit of an unfinished publish whose participant committed, when the live commit is
+   * still the one it was planned on (an output that moved on since is left to {@link #recoverOnce},
+   * which rolls the files back: the participant's side stays, and the inputs, not in the ledger, are
+   * read again by the next run). Returns whether it committed one.
+   */
+  private boolean rollForward(String output, String owner, CommitStore store, Participant participant) throws IOException {
+    Snapshot snapshot = store.read();
+    for (MatchResult.Metadata m : match(Layout.dir(output) + Layout.STAGING + "/*/" + Layout.INTENT)) {
+      Optional<PublishIntent> found = PublishIntent.read(m.resourceId());
+      if (found.isEmpty() || !found.get().decidedElsewhere() || !found.get().owner().equals(owner)) {
+        continue;
+      }
+      PublishIntent intent = found.get();
+      if (snapshot.sequence() != intent.sequence() - 1) {
+        if (snapshot.sequence() < intent.sequence()) {
+          LOG.error("run {} left a publish half done in {} that cannot be finished: the output's commit is sequence {}, the"
+              + " publish was planned on {}; rolling its files back", intent.runId(), output, snapshot.sequence(), intent.sequence() - 1);
+        }
+        continue;
+      }
+      if (participant == null) {
+        throw new IOException("run " + intent.runId() + " left a publish half done in " + output + " that " + intent.participant()
+            + " decides, and this run has no " + intent.participant() + " connection: run the pipeline with its jdbc options"
+            + " (--jdbcUrl) to finish or roll it back");
+      }
+      Optional<Boolean> committed = participant.committed(intent.runId());
+      if (committed.isEmpty()) {
+        throw new IOException("cannot tell whether run " + intent.runId() + " committed in " + participant.name()
+            + " (is it reachable?): nothing was changed; run again when it is");
+      }
+      if (committed.get()) {
+        store.replace(snapshot, intent.commit());
+        LOG.warn("recovered {}: run {} committed in {} but died before its files' commit: committed them now (sequence {})",
+            output, intent.runId(), participant.name(), intent.sequence());
+        return true;
+      }
+    }
+    return false;
   }
 
   /** An intent file found in the staging, its run, its content (empty when unreadable) and whether the live commit is its. */

@@ -198,4 +198,44 @@ public class FaultPostgresTest {
   public void aCrashAfterTheRowsWereStagedLosesNoneOfThem() throws Exception {
     crashDuringTheRun("staged_rows", true);
   }
+
+  /**
+   * SIGKILL after the tables' transaction committed and before the files' commit: the table holds
+   * the new run, the files the previous one; the next run's recovery asks PostgreSQL, makes the
+   * files' commit, and finds nothing new to ingest: tables, dead letter and ledger all the new run's.
+   */
+  @Test
+  public void aKillBetweenTheTablesAndTheFilesIsFinishedByTheNextRun() throws Exception {
+    FaultSuite.Workspace ws = FaultSuite.shared();
+    Path work = tmp.getRoot().toPath();
+    List<String> want = reference(ws.root);
+    Path spec = spec(work, "split_rows");
+    Path out = work.resolve("out");
+    CauceRun previous = CauceRun.run(out, "prev", join(new String[] {"--spec=" + spec, "--input=" + ws.in1}, jdbc()));
+    assertThat(previous.toString(), previous.code, equalTo(ExitCode.OK));
+    Live before = FaultSuite.live(out);
+
+    long t0 = System.nanoTime();
+    try (CauceProcess a = FaultSuite.start(work, spec, out, "run-a", "publish:participant-committed", jdbc())) {
+      a.awaitPause("publish:participant-committed");
+      a.kill();
+    }
+    assertThat("the tables committed", table("split_rows"), equalTo(want));
+    assertThat("the files did not", FaultSuite.live(out), equalTo(before));
+    assertThat(FaultSuite.commit(out).runId(), equalTo("prev"));
+
+    CauceProcess b = FaultSuite.run(work, spec, out, "run-b", jdbc());
+    assertThat(FaultSuite.describe(b), b.exitCode(), equalTo(0));
+    assertThat(b.stdout() + b.stderr(), containsString("nothing new to ingest"));
+    assertThat(table("split_rows"), equalTo(want));
+    Live after = FaultSuite.live(out);
+    assertThat(after.rows(), equalTo(referenceDeadLetter.rows()));
+    assertThat(after.ledger(), equalTo(FaultSuite.ledgerOf(ws.in1, ws.in2)));
+    assertThat(FaultSuite.commit(out).runId(), equalTo("run-a"));
+    FaultSuite.assertOnlyCommittedFiles(out);
+    ws.figure("PostgreSQL + files: run A SIGKILLed after its tables committed, before its files' commit (%d ms): table %d rows"
+        + " (new), dead letter %d (previous); run B's recovery made A's commit: exit 0, nothing new to ingest, dead letter %d,"
+        + " ledger %d inputs", FaultSuite.millisSince(t0), want.size(), before.count("rejected"), after.count("rejected"),
+        after.ledger().size());
+  }
 }

@@ -29,11 +29,14 @@ import org.apache.beam.sdk.util.MimeTypes;
  * file), publish. Every input gives the same rows whatever the run, so datasets compare exactly.
  *
  * <p>{@code main(output, runId, overwrite|append, input,input... [beam options])}; exits 0 when done.
+ * With the system property {@value #PARTICIPANT}, a {@link MarkerParticipant} decides each publish.
  * The output may be {@code gs://} (with {@code --gcsEndpoint=...} and the like as Beam options).
  */
 public final class PublishCrashMain {
   static final String OWNER = "crash";
   static final List<String> SINKS = List.of("orders", "orders_csv", "rejected");
+  /** A system property: a folder of {@link MarkerParticipant} markers, whose commit is each publish's commit point. */
+  static final String PARTICIPANT = "crash.participant";
 
   private PublishCrashMain() {}
 
@@ -58,7 +61,9 @@ public final class PublishCrashMain {
   static String run(String output, String runId, WriteMode mode, List<String> matched, PipelineOptions options)
       throws IOException {
     Publisher publisher = new Publisher(options);
-    publisher.recover(output, OWNER);
+    String markers = System.getProperty(PARTICIPANT);
+    Participant participant = markers == null || markers.isEmpty() ? null : new MarkerParticipant(Path.of(markers));
+    publisher.recover(output, OWNER, null, participant);
     Set<String> ingested = new HashSet<>();
     LiveOutput.read(output).ledger().forEach(i -> ingested.add(i.path()));
     List<String> fresh = matched.stream().filter(i -> !ingested.contains(i)).toList();
@@ -86,7 +91,7 @@ public final class PublishCrashMain {
     stage(output, runId, "orders_csv", Layout.fileName(runId, 0, 1, ".csv"), csv.toString());
     stage(output, runId, "rejected", Layout.fileName(runId, 0, 1, ".jsonl"), rejected.toString());
     List<IngestedInput> inputs = read.stream().map(i -> IngestedInput.of(i, i.length(), 1_700_000_000_000L, null)).toList();
-    publisher.publish(Publisher.Request.of(output, runId, OWNER, targets(mode)).withInputs(inputs));
+    publisher.publish(Publisher.Request.of(output, runId, OWNER, targets(mode)).withInputs(inputs), participant);
     return "published " + String.join(",", read);
   }
 

@@ -70,8 +70,15 @@ public class PublishCrashTest {
     cases.add(new Object[] {WriteMode.APPEND, "publish:moved:orders", GCS});
     cases.add(new Object[] {WriteMode.OVERWRITE, "publish:moved-all", GCS});
     cases.add(new Object[] {WriteMode.APPEND, "publish:committed", GCS});
+    for (String step : List.of("publish:moved-all", "publish:participant-committed", "publish:committed")) {
+      cases.add(new Object[] {WriteMode.OVERWRITE, step, PARTICIPANT});
+    }
+    cases.add(new Object[] {WriteMode.APPEND, "publish:participant-committed", PARTICIPANT});
     return cases;
   }
+
+  /** The publish has a participant (as PostgreSQL tables are): killed after it committed, recovery makes the commit. */
+  private static final String PARTICIPANT = " (with a participant)";
 
   private static final String FIRST = " (first publish)";
   private static final String GCS = " (gs://)";
@@ -89,10 +96,14 @@ public class PublishCrashTest {
     this.step = step;
     this.first = variant.equals(FIRST);
     this.gs = variant.equals(GCS);
+    this.participant = variant.equals(PARTICIPANT);
   }
+
+  private final boolean participant;
 
   @Before
   public void startGcs() throws IOException {
+    markers("markers-reference");
     if (gs) {
       gcs = FakeGcsServer.start();
       gcs.createBucket("bucket");
@@ -104,9 +115,17 @@ public class PublishCrashTest {
 
   @After
   public void stopGcs() {
+    System.clearProperty(PublishCrashMain.PARTICIPANT);
     if (gcs != null) {
       assertThat(gcs.log(), gcs.unimplementedCalls(), empty());
       gcs.close();
+    }
+  }
+
+  /** With a participant: its markers from now on in a new folder {@code name} (one per output, as run ids repeat). */
+  private void markers(String name) throws IOException {
+    if (participant) {
+      System.setProperty(PublishCrashMain.PARTICIPANT, tmp.newFolder(name).toString());
     }
   }
 
@@ -127,6 +146,7 @@ public class PublishCrashTest {
     Map<String, List<String>> next = live(reference);
 
     String out = folder("out");
+    markers("markers");
     if (!first) {
       PublishCrashMain.run(out, "r1", mode, IN_1, options);
     }
@@ -137,12 +157,15 @@ public class PublishCrashTest {
     Map<String, List<String>> crashed = live(out);
     assertThat("live after a kill at " + step, crashed, equalTo(committed ? next : previous));
 
-    new Publisher(options).recover(out, PublishCrashMain.OWNER);
-    assertThat("recovery changes nothing live", live(out), equalTo(crashed));
+    // the participant committed: recovery makes the files' commit; otherwise it changes nothing live
+    boolean decided = committed || (participant && step.equals("publish:participant-committed"));
+    new Publisher(options).recover(out, PublishCrashMain.OWNER, null, participant
+        ? new MarkerParticipant(Path.of(System.getProperty(PublishCrashMain.PARTICIPANT))) : null);
+    assertThat("live after recovery", live(out), equalTo(decided ? next : previous));
     assertTidy(out);
 
     String rerun = PublishCrashMain.run(out, "r3", mode, BOTH, options);
-    assertThat(rerun, committed ? equalTo("nothing new") : startsWith("published"));
+    assertThat(rerun, decided ? equalTo("nothing new") : startsWith("published"));
     assertThat(live(out), equalTo(next));
     assertTidy(out);
   }
@@ -151,6 +174,7 @@ public class PublishCrashTest {
   private void killAt(String out, String runId) throws Exception {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xmx256m",
+        "-D" + PublishCrashMain.PARTICIPANT + "=" + System.getProperty(PublishCrashMain.PARTICIPANT, ""),
         "-cp", System.getProperty("java.class.path"), PublishCrashMain.class.getName(),
         out, runId, mode.name(), String.join(",", BOTH)));
     command.addAll(beamArgs);

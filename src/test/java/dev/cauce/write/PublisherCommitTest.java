@@ -387,4 +387,59 @@ public class PublisherCommitTest {
     assertThrows(IOException.class, () -> at(T1).publish(request("r1", WriteMode.OVERWRITE)));
     assertThat(Files.exists(out.resolve("orders")), is(false));
   }
+
+  @Test
+  public void aParticipantThatRefusesLeavesTheLiveDataAndRollsTheFilesBack() throws Exception {
+    Path markers = tmp.newFolder("markers").toPath();
+    stageRun("r1", "{\"id\":1}\n", "");
+    at(T1).publish(request("r1", WriteMode.OVERWRITE), new MarkerParticipant(markers));
+    stageRun("r2", "{\"id\":2}\n", "");
+
+    IOException e = assertThrows(IOException.class,
+        () -> at(T2).publish(request("r2", WriteMode.OVERWRITE), new MarkerParticipant(markers, false, true)));
+
+    assertThat(e.getMessage(), containsString("markers: refused"));
+    assertThat(lines("orders"), contains("{\"id\":1}"));
+    assertThat(LiveOutput.read(output).commit().orElseThrow().runId(), equalTo("r1"));
+    assertThat("r2's files are back in staging", Files.exists(out.resolve("_staging/r2/orders/r2-00000-of-00001.jsonl")), is(true));
+    assertThat(Files.exists(out.resolve("orders/r2-00000-of-00001.jsonl")), is(false));
+  }
+
+  @Test
+  public void aParticipantThatCommittedDespiteAnErrorIsFollowedByTheFiles() throws Exception {
+    Path markers = tmp.newFolder("markers").toPath();
+    stageRun("r1", "{\"id\":1}\n", "");
+
+    at(T1).publish(request("r1", WriteMode.OVERWRITE), new MarkerParticipant(markers, true, true));
+
+    assertThat(lines("orders"), contains("{\"id\":1}"));
+    assertThat(LiveOutput.read(output).commit().orElseThrow().runId(), equalTo("r1"));
+  }
+
+  @Test
+  public void aParticipantThatCannotTellLeavesThePublishToRecoveryWhichWaitsUntilItCan() throws Exception {
+    Path markers = tmp.newFolder("markers").toPath();
+    stageRun("r1", "{\"id\":1}\n", "");
+    at(T1).publish(request("r1", WriteMode.OVERWRITE), new MarkerParticipant(markers));
+    stageRun("r2", "{\"id\":2}\n", "");
+
+    IOException e = assertThrows(IOException.class,
+        () -> at(T2).publish(request("r2", WriteMode.OVERWRITE), new MarkerParticipant(markers, true, false)));
+    assertThat(e.getMessage(), containsString("cannot tell whether run r2 committed in markers"));
+    assertThat("the files' commit waits", lines("orders"), contains("{\"id\":1}"));
+
+    IOException blind = assertThrows(IOException.class,
+        () -> at(T2).recover(output, "orders", "r3", new MarkerParticipant(markers, null, false)));
+    assertThat(blind.getMessage(), containsString("cannot tell whether run r2 committed in markers"));
+    IOException none = assertThrows(IOException.class, () -> at(T2).recover(output, "orders", "r3", null));
+    assertThat(none.getMessage(), containsString("run r2 left a publish half done"));
+    assertThat("nothing changed", lines("orders"), contains("{\"id\":1}"));
+
+    Recovery r = at(T2).recover(output, "orders", "r3", new MarkerParticipant(markers));
+
+    assertThat("the participant committed r2: recovery made its commit", lines("orders"), contains("{\"id\":2}"));
+    assertThat(r.rolledBack(), empty());
+    assertThat(Files.exists(out.resolve("orders/r1-00000-of-00001.jsonl")), is(false));
+    assertThat(Files.exists(out.resolve("_staging/r2")), is(false));
+  }
 }

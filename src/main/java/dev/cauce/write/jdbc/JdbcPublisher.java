@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -115,7 +116,7 @@ public final class JdbcPublisher {
       throws SQLException {
     try (Connection c = run.settings().connect(ds)) {
       try {
-        if (commitSent[0] && noneExists(c, run.targets())) {
+        if (commitSent[0] && committed(c, run, run.runId())) {
           LOG.warn("run {}: the previous publish attempt's COMMIT was sent and its staging tables are gone: it was committed",
               run.runId());
           return describe(run, expected, null);
@@ -149,6 +150,7 @@ public final class JdbcPublisher {
             changed.put(t, n);
           }
         }
+        record(c, run);
         commitSent[0] = true;
         c.commit();
         return describe(run, expected, changed);
@@ -184,13 +186,55 @@ public final class JdbcPublisher {
         + " can lose committed rows). Run the pipeline again to stage its rows anew";
   }
 
-  private static boolean noneExists(Connection c, List<JdbcTarget> targets) throws SQLException {
-    for (JdbcTarget t : targets) {
-      if (exists(c, t)) {
-        return false;
+  /** The table where each publish records its run in its own transaction: the schema of the run's first table. */
+  static String logTable(JdbcRun run) {
+    return Sql.qualified(run.targets().get(0).schema(), LOG_TABLE);
+  }
+
+  static final String LOG_TABLE = "cauce_publish_log";
+
+  /** Records in the publish's transaction that run {@code run} committed: this row exists if and only if it did. */
+  private static void record(Connection c, JdbcRun run) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      st.execute("CREATE TABLE IF NOT EXISTS " + logTable(run)
+          + " (run_id text PRIMARY KEY, tables text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now())");
+    }
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + logTable(run) + " (run_id, tables) VALUES (?, ?)")) {
+      ps.setString(1, run.runId());
+      ps.setString(2, String.join(",", run.targets().stream().map(JdbcTarget::targetName).toList()));
+      ps.executeUpdate();
+    }
+  }
+
+  /** Whether the publish of run {@code runId} into {@code run}'s database committed (its row is in the log). */
+  private static boolean committed(Connection c, JdbcRun run, String runId) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+      ps.setString(1, logTable(run));
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        if (!rs.getBoolean(1)) {
+          return false;
+        }
       }
     }
-    return true;
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + logTable(run) + " WHERE run_id = ?")) {
+      ps.setString(1, runId);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next();
+      }
+    }
+  }
+
+  /** Whether the publish of run {@code runId} into {@code run}'s database committed; empty when the server cannot be asked. */
+  public static Optional<Boolean> committed(JdbcRun run, String runId) {
+    try (Connection c = run.settings().connect(run.settings().dataSource())) {
+      boolean done = committed(c, run, runId);
+      c.rollback();
+      return Optional.of(done);
+    } catch (SQLException | RuntimeException e) {
+      LOG.warn("cannot ask PostgreSQL whether run {} published its tables: {}", runId, JdbcErrors.describe(e));
+      return Optional.empty();
+    }
   }
 
   private static boolean exists(Connection c, JdbcTarget t) throws SQLException {
