@@ -140,7 +140,11 @@ public class JdbcSinkTest {
     assertThat("the dead letter table holds the latest run's rejections (mode: overwrite)",
         pg.query("SELECT DISTINCT run_id FROM typed_rejected").stream().map(r -> r.get("run_id")).toList(), equalTo(List.of("types-2")));
     assertThat(pg.count("typed_rejected"), equalTo(2L));
-    assertThat("published runs leave no staging table", pg.tables(), equalTo(List.of("typed", "typed_rejected", "x")));
+    assertThat("published runs leave no staging table", pg.tables(),
+        equalTo(List.of("cauce_publish_log", "typed", "typed_rejected", "x")));
+    assertThat("each publish is logged in its transaction",
+        pg.query("SELECT run_id FROM cauce_publish_log ORDER BY run_id").stream().map(r -> r.get("run_id")).toList(),
+        equalTo(List.of("types-1", "types-2")));
   }
 
   private static Map<String, Object> row(Object... v) {
