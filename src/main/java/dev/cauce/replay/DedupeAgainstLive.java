@@ -8,7 +8,6 @@ import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
-import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.write.LiveOutput;
 import dev.cauce.write.LiveRows;
 import dev.cauce.write.RowParquet;
@@ -61,16 +60,16 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
     }
 
     /**
-     * The file sink to read live keys from: every file sink holds every field, so the first by the
-     * format that reads back exactly and fastest (JSON Lines, Parquet, then CSV); empty when the spec
-     * has no file sink.
+     * The file sink to read live keys from: every file sink holds every field, so one that has live
+     * files (a sink added to the spec later may have none), then by the format that reads back
+     * exactly and fastest (JSON Lines, Parquet, then CSV); empty when the spec has no file sink.
      */
     public static Optional<Live> of(PipelineSpec spec, LiveOutput live) {
       List<SinkFormat> preference = List.of(SinkFormat.JSONL, SinkFormat.PARQUET, SinkFormat.CSV);
       return spec.sinks().stream()
           .filter(s -> !s.isJdbc())
-          .min(Comparator.comparingInt((SinkSpec s) -> preference.indexOf(s.format())))
-          .map(s -> new Live(s.name(), s.format(), live.files(s.name())));
+          .map(s -> new Live(s.name(), s.format(), live.files(s.name())))
+          .min(Comparator.comparing((Live l) -> l.files().isEmpty()).thenComparingInt(l -> preference.indexOf(l.format())));
     }
   }
 

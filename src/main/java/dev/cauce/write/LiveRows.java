@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
@@ -26,7 +27,9 @@ import org.apache.beam.sdk.values.Row;
  * writes null and empty text alike, so an empty CSV value reads as null.
  */
 public final class LiveRows {
-  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+  // decimals exact: as BigDecimal, trailing zeros kept
+  private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+      .setNodeFactory(JsonNodeFactory.withExactBigDecimals(true));
   private static final CsvMapper CSV = new CsvMapper();
 
   private final Schema typed;
@@ -114,7 +117,7 @@ public final class LiveRows {
       return ValueText.parse(kinds[field], text);
     } catch (RuntimeException e) {
       throw new IOException(name + " record " + number + ": field " + typed.getField(field).getName()
-          + " is not a " + kinds[field].name().toLowerCase(java.util.Locale.ROOT) + " value", e);
+          + " is not a valid " + kinds[field].name().toLowerCase(java.util.Locale.ROOT), e);
     }
   }
 
