@@ -188,6 +188,30 @@ public class ReplayDedupeTest {
     assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/1/30", "4/1/4")));
   }
 
+  @Test
+  public void onEmbeddedFlinkTheKeyGroupedJoinDecidesTheSame() throws IOException {
+    String[] flink = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"};
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS);
+
+    CauceRun replay = CauceRun.run(out, "replay-1", args(spec, fixed("fix.jsonl", Set.of("2", "4")), flink));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 1 + rejected 0 + duplicates 1  OK"));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+
+    CauceRun newer = CauceRun.run(out, "replay-2", args(spec, fixed("fix3.jsonl", Set.of("3")), flink));
+    assertThat(newer.toString(), newer.code, equalTo(ExitCode.FAILED));
+    assertThat(newer.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+  }
+
+  private static String[] args(Path spec, Path replay, String... more) {
+    List<String> all = new ArrayList<>(List.of("--spec=" + spec, "--replay=" + replay));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
   /** A Parquet sink's live rows as id/version/amount, sorted. */
   private List<String> parquetRows(String sink) throws IOException {
     List<String> rows = new ArrayList<>();
