@@ -14,6 +14,7 @@ import dev.cauce.model.Rejection;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Stage;
 import dev.cauce.parse.ParseStage;
+import dev.cauce.replay.DedupeAgainstLive;
 import dev.cauce.replay.ReplayDeadLetter;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
@@ -35,7 +36,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Assembles one job from a spec: Ingest → Parse → Clean → Validate (one fused step, {@link FusedStages})
- * → Deduplicate → Write, with the
+ * → Deduplicate (a replay's also against the live keys, {@link DedupeAgainstLive}) → Write, with the
  * rejections of every stage flattened into one dead letter. {@link #build} returns the collections
  * before writing, so tests can assert on them with {@code PAssert}; {@link #write} adds the sinks.
  */
@@ -58,18 +59,23 @@ public final class CauceJob {
    * runs read only the files not yet ingested).
    */
   public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
-      Deduplicate.Grouping dedupeGrouping) {
+      Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live) {
     /** What the options ask for, split and grouped as {@code runner} needs. */
     public static Input of(CauceOptions o, RunnerProfile runner) {
-      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping());
+      return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping(), null);
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {
-      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping);
+      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping, live);
     }
 
     public Input withSplitBytes(long bytes) {
-      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping);
+      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping, live);
+    }
+
+    /** A replay's live dataset, whose keys the replayed records are deduplicated against (null: none). */
+    public Input withLive(DedupeAgainstLive.Live liveKeys) {
+      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, liveKeys);
     }
   }
 
@@ -95,6 +101,9 @@ public final class CauceJob {
         spec.dedupe() == null
             ? validated.output()
             : validated.output().apply(new Deduplicate(spec, input.dedupeGrouping()));
+    if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
+      kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live()));
+    }
 
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))

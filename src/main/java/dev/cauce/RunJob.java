@@ -4,6 +4,7 @@ import dev.cauce.fault.FaultPoints;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
+import dev.cauce.replay.DedupeAgainstLive;
 import dev.cauce.spec.PipelineSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -36,8 +37,11 @@ final class RunJob {
         plan.runner());
     plan.profile().prepare(plan.options());
     Pipeline pipeline = Pipeline.create(plan.options());
-    CauceJob.write(CauceJob.build(pipeline, spec, plan.runId(), CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead())),
-        spec, plan.runId(), plan.jdbc());
+    CauceJob.Input input = CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead());
+    if (plan.options().getReplay() != null) {
+      input = input.withLive(DedupeAgainstLive.Live.of(spec, start.live()).orElse(null));
+    }
+    CauceJob.write(CauceJob.build(pipeline, spec, plan.runId(), input), spec, plan.runId(), plan.jdbc());
     long started = System.currentTimeMillis();
     PipelineResult result = null;
     try {

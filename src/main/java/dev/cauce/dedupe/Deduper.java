@@ -5,6 +5,7 @@ import dev.cauce.model.SourceRecord;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
@@ -61,11 +62,48 @@ public final class Deduper {
     if (orderByIndex < 0) {
       return SOURCE_ORDER.compare(a.origin(), b.origin()) <= 0 ? a : b;
     }
-    int byValue = compareNullsFirst(a.row().getValue(orderByIndex), b.row().getValue(orderByIndex));
+    int byValue = compareOrder(a.row(), b.row());
     if (byValue != 0) {
       return byValue > 0 ? a : b;
     }
     return SOURCE_ORDER.compare(a.origin(), b.origin()) >= 0 ? a : b;
+  }
+
+  /**
+   * Whether {@code replayed} wins over {@code live}, a published record with the same key of which
+   * only the key and {@code order_by} fields are known. {@code first}: never (the live record was
+   * there first); {@code latest}: when its {@code order_by} value is greater (a tie keeps the live one).
+   */
+  public boolean replacesLive(Row live, Row replayed) {
+    return orderByIndex >= 0 && compareOrder(replayed, live) > 0;
+  }
+
+  /** Of two live records with the same key, the one a replayed record is compared with: the latest. */
+  public Row latestLive(Row a, Row b) {
+    return orderByIndex >= 0 && compareOrder(b, a) > 0 ? b : a;
+  }
+
+  /** The key and {@code order_by} fields' indexes in the typed schema: what {@link #replacesLive} reads. */
+  public int[] decidingFields() {
+    return orderByIndex < 0 ? keyIndexes.clone() : IntStream.concat(IntStream.of(keyIndexes), IntStream.of(orderByIndex)).toArray();
+  }
+
+  /** The key for a person: {@code field=value} per key field, e.g. {@code id=3, region=EU}. */
+  public String describeKey(Row row) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keyIndexes.length; i++) {
+      sb.append(i > 0 ? ", " : "").append(spec.key().get(i)).append('=').append(String.valueOf((Object) row.getValue(keyIndexes[i])));
+    }
+    return sb.toString();
+  }
+
+  /** The {@code order_by} field's value, null with {@code first}. */
+  public Object orderOf(Row row) {
+    return orderByIndex < 0 ? null : row.getValue(orderByIndex);
+  }
+
+  private int compareOrder(Row a, Row b) {
+    return compareNullsFirst(a.getValue(orderByIndex), b.getValue(orderByIndex));
   }
 
   private static final Comparator<SourceRecord> SOURCE_ORDER =

@@ -92,6 +92,11 @@ public final class RowParquet {
   }
 
   /** An Avro name: the pipeline's name with {@code -} made {@code _}. */
+  /** The typed value of field {@code kind} read back from a file this class wrote; null for null. */
+  public static Object typedValue(ValueText.Kind kind, Object avroValue) {
+    return avroValue == null ? null : Conversion.of(kind).reverse(avroValue);
+  }
+
   static String recordName(String pipeline) {
     String n = pipeline.replace('-', '_');
     return n.isEmpty() || !Character.isLetter(n.charAt(0)) ? "r_" + n : n;
@@ -123,6 +128,17 @@ public final class RowParquet {
         case DECIMAL -> DECIMAL_TEXT;
         case DATE -> EPOCH_DAY;
         case TIMESTAMP -> EPOCH_MILLIS;
+      };
+    }
+
+    /** The typed value of what a Parquet reader (Avro generic model) gives for {@code v}, not null. */
+    Object reverse(Object v) {
+      return switch (this) {
+        case AS_IS -> v;
+        case UTF8 -> v.toString();
+        case DECIMAL_TEXT -> new BigDecimal(v.toString());
+        case EPOCH_DAY -> LocalDate.ofEpochDay(((Number) v).longValue());
+        case EPOCH_MILLIS -> new org.joda.time.Instant(((Number) v).longValue());
       };
     }
 

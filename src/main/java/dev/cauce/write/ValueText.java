@@ -89,6 +89,23 @@ public final class ValueText {
     };
   }
 
+  /** The typed value of {@link #text}'s output {@code text} (its inverse); {@code null} for null. */
+  public static Object parse(Kind kind, String text) {
+    if (text == null) {
+      return null;
+    }
+    return switch (kind) {
+      case STRING -> text;
+      case INT -> Integer.valueOf(text);
+      case LONG -> Long.valueOf(text);
+      case DOUBLE -> Double.valueOf(text);
+      case DECIMAL -> new BigDecimal(text);
+      case BOOLEAN -> Boolean.valueOf(text);
+      case DATE -> LocalDate.parse(text);
+      case TIMESTAMP -> new org.joda.time.Instant(java.time.Instant.parse(text).toEpochMilli());
+    };
+  }
+
   /** Plain notation, exact: {@code 1E+3} is written {@code 1000}, {@code 1.50} keeps its scale. */
   public static String decimal(BigDecimal value) {
     return value.toPlainString();

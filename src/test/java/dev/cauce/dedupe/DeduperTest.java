@@ -72,4 +72,20 @@ public class DeduperTest {
     Row y = Row.withSchema(Schemas.typed(spec)).addValues("b", null, new BigDecimal("1.5"), null).build();
     assertThat(d.keyOf(x), equalTo(d.keyOf(y)));
   }
+
+  @Test
+  public void aReplayedRecordReplacesALiveOneOnlyWithLatestAndALaterOrderValue() {
+    Deduper first = new Deduper(FIRST.dedupe(), Schemas.typed(FIRST));
+    Deduper latest = new Deduper(LATEST.dedupe(), Schemas.typed(LATEST));
+    Row live = rec(LATEST, "a.jsonl", 1, "k", 2000L).row();
+    assertThat(first.replacesLive(live, rec(FIRST, "a.jsonl", 1, "k", 9000L).row()), equalTo(false));
+    assertThat(latest.replacesLive(live, rec(LATEST, "a.jsonl", 1, "k", 2001L).row()), equalTo(true));
+    assertThat("a tie keeps the live record", latest.replacesLive(live, rec(LATEST, "z.jsonl", 9, "k", 2000L).row()), equalTo(false));
+    assertThat(latest.replacesLive(live, rec(LATEST, "a.jsonl", 1, "k", null).row()), equalTo(false));
+    assertThat(latest.replacesLive(rec(LATEST, "a.jsonl", 1, "k", null).row(), live), equalTo(true));
+    assertThat(latest.latestLive(live, rec(LATEST, "a.jsonl", 1, "k", 1000L).row()), sameInstance(live));
+    assertThat(latest.describeKey(live), equalTo("id=k"));
+    assertThat(latest.decidingFields(), equalTo(new int[] {0, 3}));
+    assertThat(first.decidingFields(), equalTo(new int[] {0}));
+  }
 }

@@ -1,0 +1,229 @@
+package dev.cauce.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cauce.ExitCode;
+import dev.cauce.write.Layout;
+import dev.cauce.write.LiveOutput;
+import dev.cauce.write.Publisher;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * A replay into a dataset whose spec has a dedupe key: the key decides between a replayed record
+ * and the live record holding it (read from the live files through the commit), as dedupe does
+ * within a run. Real runs; exact counts, the live rows as a multiset, the dead letter.
+ */
+public class ReplayDedupeTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private Path out;
+
+  /**
+   * Publishes one run: ids 1, 2, 3 live (versions 1, 2, 1); rejected (negative amount): id 2
+   * version 1, id 3 version 2, id 4 version 1.
+   */
+  private Path publish(String dedupe, String sinks) throws IOException {
+    Path root = tmp.getRoot().toPath();
+    Path in = Files.createDirectories(root.resolve("in"));
+    out = root.resolve("out");
+    Files.writeString(in.resolve("a.jsonl"), """
+        {"id":"1","version":1,"amount":"10"}
+        {"id":"2","version":2,"amount":"20"}
+        {"id":"2","version":1,"amount":"-5"}
+        {"id":"3","version":1,"amount":"30"}
+        {"id":"3","version":2,"amount":"-7"}
+        {"id":"4","version":1,"amount":"-4"}
+        """);
+    Path spec = root.resolve("redo.yaml");
+    Files.writeString(spec, """
+        name: redo
+        source: {path: %s/*.jsonl, format: jsonl}
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: version, type: int}
+          - {name: amount, type: decimal}
+        validate:
+          - {name: amount_positive, rule: range, field: amount, min: 0}
+        dedupe: %s
+        sinks: [%s]
+        """.formatted(in, dedupe, sinks));
+    CauceRun first = CauceRun.run(out, "run-1", "--spec=" + spec);
+    assertThat(first.toString(), first.code, equalTo(ExitCode.OK));
+    assertThat(first.stdout, containsString("check: read 6 = written 3 + rejected 3 + duplicates 0  OK"));
+    return spec;
+  }
+
+  private static final String TEXT_SINKS = "{name: redo, format: jsonl}, {name: redo_csv, format: csv}";
+
+  /** The live dead letter's records whose raw id is in {@code ids}, each with its amount made positive. */
+  private Path fixed(String name, Set<String> ids) throws IOException {
+    List<String> lines = new ArrayList<>();
+    for (String f : LiveOutput.read(out.toString()).files("rejected")) {
+      for (String line : Files.readAllLines(Path.of(f), StandardCharsets.UTF_8)) {
+        ObjectNode r = (ObjectNode) JSON.readTree(line);
+        ObjectNode raw = (ObjectNode) JSON.readTree(r.get("raw").asText());
+        if (ids.contains(raw.get("id").asText())) {
+          raw.put("amount", raw.get("amount").asText().replace("-", ""));
+          r.put("raw", raw.toString());
+          lines.add(r.toString());
+        }
+      }
+    }
+    assertThat(lines.size(), equalTo(ids.size()));
+    Path file = tmp.getRoot().toPath().resolve(name);
+    Files.write(file, lines, StandardCharsets.UTF_8);
+    return file;
+  }
+
+  /** A sink's live lines (CSV: one header), sorted. */
+  private List<String> live(String sink) throws IOException {
+    List<String> lines = new ArrayList<>(Publisher.readPublishedLines(Layout.published(out.toString(), sink).toString()));
+    lines.sort(null);
+    return lines;
+  }
+
+  /** The raw ids of the live dead letter, sorted. */
+  private List<String> deadLetterIds() throws IOException {
+    List<String> ids = new ArrayList<>();
+    for (Map<String, String> r : CauceRun.deadLetter(out.resolve("rejected"))) {
+      ids.add(JSON.readTree(r.get("raw")).get("id").asText());
+    }
+    ids.sort(null);
+    return ids;
+  }
+
+  private static final List<String> LIVE_JSONL = List.of(
+      "{\"id\":\"1\",\"version\":1,\"amount\":10}",
+      "{\"id\":\"2\",\"version\":2,\"amount\":20}",
+      "{\"id\":\"3\",\"version\":1,\"amount\":30}");
+  private static final List<String> LIVE_CSV = List.of("1,1,10", "2,2,20", "3,1,30", "id,version,amount");
+
+  private static List<String> plus(List<String> a, String... more) {
+    List<String> all = new ArrayList<>(a);
+    all.addAll(List.of(more));
+    all.sort(null);
+    return all;
+  }
+
+  @Test
+  public void keepFirstKeepsTheLiveRecordAndCountsTheReplayedOneAsADuplicate() throws IOException {
+    Path spec = publish("{key: [id], keep: first}", TEXT_SINKS);
+    assertThat(live("redo"), equalTo(LIVE_JSONL));
+    assertThat(deadLetterIds(), equalTo(List.of("2", "3", "4")));
+
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("2", "3", "4")));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 3 = written 1 + rejected 0 + duplicates 2  OK"));
+    assertThat(replay.count("written", "redo"), equalTo(1L));
+    assertThat(replay.count("duplicates"), equalTo(2L));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(live("redo_csv"), equalTo(plus(LIVE_CSV, "4,1,4")));
+    assertThat("every replayed record left the dead letter", deadLetterIds(), equalTo(List.of()));
+  }
+
+  @Test
+  public void keepLatestKeepsTheLiveRecordWhenTheReplayedOneIsNotLater() throws IOException {
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS);
+
+    // id 2: replayed version 1, live version 2; id 4: not live
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("2", "4")));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 1 + rejected 0 + duplicates 1  OK"));
+    assertThat(replay.count("duplicates"), equalTo(1L));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(live("redo_csv"), equalTo(plus(LIVE_CSV, "4,1,4")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+  }
+
+  @Test
+  public void keepLatestRefusesAReplayedRecordNewerThanTheLiveOneAndPublishesNothing() throws IOException {
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS);
+    Map<String, List<String>> before = new TreeMap<>(Map.of("redo", live("redo"), "redo_csv", live("redo_csv"), "rejected", live("rejected")));
+
+    // id 3: replayed version 2, live version 1: it would replace the live record
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("3", "4")));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.FAILED));
+    assertThat(replay.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
+    assertThat(replay.stderr, containsString("Nothing was published"));
+    Map<String, List<String>> after = new TreeMap<>(Map.of("redo", live("redo"), "redo_csv", live("redo_csv"), "rejected", live("rejected")));
+    assertThat(after, equalTo(before));
+    assertThat(deadLetterIds(), equalTo(List.of("2", "3", "4")));
+  }
+
+  @Test
+  public void theLiveKeysAreReadFromAParquetSinkWhenItIsTheOnlyFileSink() throws IOException {
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", "{name: redo_parquet, format: parquet}");
+
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("2", "4")));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 1 + rejected 0 + duplicates 1  OK"));
+    assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/1/30", "4/1/4")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+
+    CauceRun newer = CauceRun.run(out, "replay-2", "--spec=" + spec, "--replay=" + fixed("fix3.jsonl", Set.of("3")));
+    assertThat(newer.toString(), newer.code, equalTo(ExitCode.FAILED));
+    assertThat(newer.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
+    assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/1/30", "4/1/4")));
+  }
+
+  @Test
+  public void onEmbeddedFlinkTheKeyGroupedJoinDecidesTheSame() throws IOException {
+    String[] flink = {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"};
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS);
+
+    CauceRun replay = CauceRun.run(out, "replay-1", args(spec, fixed("fix.jsonl", Set.of("2", "4")), flink));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 1 + rejected 0 + duplicates 1  OK"));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+
+    CauceRun newer = CauceRun.run(out, "replay-2", args(spec, fixed("fix3.jsonl", Set.of("3")), flink));
+    assertThat(newer.toString(), newer.code, equalTo(ExitCode.FAILED));
+    assertThat(newer.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
+    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
+    assertThat(deadLetterIds(), equalTo(List.of("3")));
+  }
+
+  private static String[] args(Path spec, Path replay, String... more) {
+    List<String> all = new ArrayList<>(List.of("--spec=" + spec, "--replay=" + replay));
+    all.addAll(List.of(more));
+    return all.toArray(String[]::new);
+  }
+
+  /** A Parquet sink's live rows as id/version/amount, sorted. */
+  private List<String> parquetRows(String sink) throws IOException {
+    List<String> rows = new ArrayList<>();
+    for (String f : LiveOutput.read(out.toString()).files(sink)) {
+      try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+          HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(Path.of(f).toUri()), new Configuration())).build()) {
+        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+          rows.add(r.get("id") + "/" + r.get("version") + "/" + r.get("amount"));
+        }
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
+}
