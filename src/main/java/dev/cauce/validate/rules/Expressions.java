@@ -1,6 +1,7 @@
 package dev.cauce.validate.rules;
 
 import java.lang.reflect.Constructor;
+import java.math.MathContext;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -102,6 +103,7 @@ public final class Expressions {
     return new JexlBuilder()
         .features(FEATURES)
         .permissions(FUNCTIONS_ONLY)
+        .arithmetic(new ExpressionArithmetic(true, MathContext.DECIMAL128, -1))
         .namespaces(namespaces)
         .strict(true)
         .silent(false)
