@@ -74,7 +74,7 @@ public final class UserRegex {
 
   /** The backtracking feature RE2 refused in {@code fragment}, or null for another difference. */
   private static String feature(String fragment) {
-    if (fragment.matches("\\\\(\\d+|k<.*)")) {
+    if (fragment.matches("\\\\(\\d+|k.*)")) {
       return "a backreference";
     }
     if (fragment.startsWith("(?=") || fragment.startsWith("(?!")) {
