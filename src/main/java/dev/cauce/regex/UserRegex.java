@@ -27,6 +27,10 @@ public final class UserRegex {
    * @throws IllegalArgumentException with {@link #problem}'s message when it is invalid or unsupported
    */
   public static Pattern compile(String regex, boolean ignoreCase) {
+    String tooLarge = sizeProblem(regex);
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
+    }
     try {
       return Pattern.compile(regex, ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
     } catch (PatternSyntaxException e) {
@@ -49,12 +53,108 @@ public final class UserRegex {
 
   /** Null when {@code regex} compiles; otherwise why not (invalid, or a feature that needs backtracking). */
   public static String problem(String regex) {
+    String tooLarge = sizeProblem(regex);
+    if (tooLarge != null) {
+      return tooLarge;
+    }
     try {
       Pattern.compile(regex);
       return null;
     } catch (PatternSyntaxException e) {
       return describe(regex, e);
     }
+  }
+
+  /** The most characters a pattern may have. */
+  static final int MAX_CHARS = 1_000;
+
+  /** The most nested groups: compilers recurse on them (100,000 overflowed the stack after 40 s). */
+  static final int MAX_DEPTH = 100;
+
+  /**
+   * The most steps a pattern may expand to, counted as RE2 does once counted repetitions are
+   * unrolled ({@code ((a{1000}){1000}){1000}} is 10^9: it ran out of memory compiling). Matching
+   * time is linear in the value times this size.
+   */
+  static final long MAX_SIZE = 2_000;
+
+  /** Null when {@code regex} is within the bounds above; an estimate, before anything compiles it. */
+  static String sizeProblem(String regex) {
+    String shown = regex.length() > 60 ? regex.substring(0, 60) + "..." : regex;
+    if (regex.length() > MAX_CHARS) {
+      return "regex \"" + shown + "\" has " + regex.length() + " characters; the limit is " + MAX_CHARS;
+    }
+    java.util.ArrayDeque<long[]> open = new java.util.ArrayDeque<>(); // per open group: {size, last element}
+    long[] top = {0, 0};
+    for (int i = 0; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      long atom = 1;
+      if (c == '\\') {
+        i++;
+        if (i + 1 < regex.length() && "xpP".indexOf(regex.charAt(i)) >= 0 && regex.charAt(i + 1) == '{') {
+          int close = regex.indexOf('}', i);
+          i = close < 0 ? i : close; // \x{41}, \p{Greek}: one character, not a count
+        }
+      } else if (c == '[') {
+        i = classEnd(regex, i);
+      } else if (c == '(') {
+        open.push(top);
+        if (open.size() > MAX_DEPTH) {
+          return "regex \"" + shown + "\" nests groups more than " + MAX_DEPTH + " deep";
+        }
+        top = new long[] {0, 0};
+        continue;
+      } else if (c == ')' && !open.isEmpty()) {
+        atom = top[0];
+        top = open.pop();
+      } else if (c == '{' && i > 0) {
+        int close = regex.indexOf('}', i);
+        String[] counts = close < 0 ? null : regex.substring(i + 1, close).split(",", -1);
+        if (counts != null && counts.length <= 2 && counts[0].matches("\\d{1,9}")
+            && (counts.length == 1 || counts[1].matches("\\d{0,9}"))) {
+          long n = Math.max(Long.parseLong(counts[0]), counts.length == 2 && !counts[1].isEmpty() ? Long.parseLong(counts[1]) : 0) + 1;
+          top[0] = Math.min(MAX_SIZE + 1, top[0] + top[1] * (n - 1));
+          top[1] = Math.min(MAX_SIZE + 1, top[1] * n);
+          i = close;
+          if (top[0] > MAX_SIZE) {
+            break;
+          }
+          continue;
+        }
+      }
+      top[0] = Math.min(MAX_SIZE + 1, top[0] + atom);
+      top[1] = atom;
+    }
+    long size = top[0];
+    while (!open.isEmpty()) {
+      size += open.pop()[0];
+    }
+    return size > MAX_SIZE
+        ? "regex \"" + shown + "\" is too large: its repetitions expand to more than " + MAX_SIZE + " steps"
+        : null;
+  }
+
+  /** The index of the ']' that closes the class opened at {@code start} (or the last index). */
+  private static int classEnd(String regex, int start) {
+    int i = start + 1;
+    if (i < regex.length() && regex.charAt(i) == '^') {
+      i++;
+    }
+    if (i < regex.length() && regex.charAt(i) == ']') {
+      i++;
+    }
+    for (; i < regex.length(); i++) {
+      char c = regex.charAt(i);
+      if (c == '\\') {
+        i++;
+      } else if (c == '[' && i + 1 < regex.length() && regex.charAt(i + 1) == ':') {
+        int end = regex.indexOf(":]", i + 2);
+        i = end < 0 ? i : end + 1;
+      } else if (c == ']') {
+        return i;
+      }
+    }
+    return regex.length() - 1;
   }
 
   private static String describe(String regex, PatternSyntaxException e) {

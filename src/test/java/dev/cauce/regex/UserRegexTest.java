@@ -31,6 +31,23 @@ public class UserRegexTest {
   }
 
   @Test
+  public void patternsThatWouldBlowUpTheCompilerAreRefusedBeforeCompiling() {
+    // Compiled as they are, the first overflowed the stack after 40 s and the second ran out of memory after 517 s.
+    assertThat(UserRegex.problem("(".repeat(100_000) + ")".repeat(100_000)),
+        is("regex \"" + "(".repeat(60) + "...\" has 200000 characters; the limit is 1000"));
+    assertThat(UserRegex.problem("((a{1000}){1000}){1000}"),
+        is("regex \"((a{1000}){1000}){1000}\" is too large: its repetitions expand to more than 2000 steps"));
+    assertThat(UserRegex.problem("(".repeat(101) + "a" + ")".repeat(101)),
+        is("regex \"" + "(".repeat(60) + "...\" nests groups more than 100 deep"));
+    assertThat(UserRegex.problem("x".repeat(1_001)), startsWith("regex \"" + "x".repeat(60) + "...\" has 1001 characters"));
+    assertThrows(IllegalArgumentException.class, () -> UserRegex.compile("(a|b){1,999}c", false));
+    for (String fine : new String[] {"a{1000}", "(((a{10}){10}){10})", "\\x{41}{3}\\p{Greek}{2}", "[]a{}]{3}", "x{,5}",
+        "(".repeat(100) + "a" + ")".repeat(100), "[[:alpha:]{}]+"}) {
+      assertThat(fine, UserRegex.problem(fine), is(nullValue()));
+    }
+  }
+
+  @Test
   public void matchingIsLinearOnPatternsThatBacktrackInJava() {
     assertThat(UserRegex.compile("^(a|aa){1,100}$", false).matcher("a".repeat(60) + "b").matches(), is(false));
     String big = "a".repeat(500_000) + "b";
