@@ -171,6 +171,9 @@ public class ExpressionRuleTest {
     assertThat(v.message(), startsWith("expression failed: note =~ '^(a|aa){1,100}$'"));
     assertThat(passes("note =~ '^(a|aa){1,100}$'", "note", "a".repeat(61)), is(true));
     assertThat(passes("note !~ '(a+)+$'", "note", "a".repeat(500_000) + "b"), is(true));
+    // a JEXL regex literal (refused at spec check) still matches through RE2/J
+    assertThat(error("note =~ ~/^(a|aa){1,100}$/", "note", "a".repeat(60) + "b").message(),
+        startsWith("expression failed: note =~ ~/^(a|aa){1,100}$/"));
   }
 
   @Test
