@@ -37,7 +37,8 @@ public record ExpressionRule(String name, String expr, Severity severity, String
     try {
       script = Expressions.compile(expr);
     } catch (IllegalArgumentException x) {
-      e.problem("expr", "invalid expression \"" + expr + "\": " + YamlTree.firstLine(x.getMessage()));
+      String shown = expr.length() > 60 ? expr.substring(0, 60) + "..." : expr;
+      e.problem("expr", "invalid expression \"" + shown + "\": " + YamlTree.firstLine(x.getMessage()));
       return;
     }
     if (e.schemaKnown()) {

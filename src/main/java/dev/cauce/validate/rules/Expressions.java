@@ -126,11 +126,52 @@ public final class Expressions {
     if (expr == null || expr.isBlank()) {
       throw new IllegalArgumentException("empty expression");
     }
+    String tooLarge = sizeProblem(expr);
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
+    }
     try {
       return ENGINE.createScript(expr);
     } catch (JexlException e) {
       throw new IllegalArgumentException(describe(e), e);
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("expression is nested too deeply", e);
     }
+  }
+
+  /** The most characters an expression may have. */
+  static final int MAX_CHARS = 1_000;
+
+  /**
+   * The most nested parentheses (calls included): JEXL parses and evaluates by recursion, and 500
+   * levels overflowed a thread's default stack.
+   */
+  static final int MAX_DEPTH = 64;
+
+  /** Null when {@code expr} is within MAX_CHARS and MAX_DEPTH (string literals are skipped). */
+  static String sizeProblem(String expr) {
+    if (expr.length() > MAX_CHARS) {
+      return "expression has " + expr.length() + " characters; the limit is " + MAX_CHARS;
+    }
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(' && ++depth > MAX_DEPTH) {
+        return "expression nests parentheses more than " + MAX_DEPTH + " deep";
+      } else if (c == ')') {
+        depth--;
+      }
+    }
+    return null;
   }
 
   /** The top-level variable names an expression reads (these must be schema fields). */

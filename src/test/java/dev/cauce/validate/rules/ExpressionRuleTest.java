@@ -147,6 +147,25 @@ public class ExpressionRuleTest {
   }
 
   @Test
+  public void expressionsThatWouldOverflowTheParserAreRefused() {
+    // 500 nested parentheses overflowed the stack in JEXL's parser (an uncaught StackOverflowError).
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: expression, expr: "%s"}
+          - {name: r2, rule: expression, expr: "%s"}
+          - {name: ok, rule: expression, expr: "%s"}
+        """.formatted("(".repeat(500) + "qty" + ")".repeat(500) + " > 0", "qty" + " + 1".repeat(300) + " > 0",
+            "(".repeat(64) + "qty" + ")".repeat(64) + " > 0"));
+    assertProblem(problemAt(e, "validate[0].expr"), 13,
+        "invalid expression \"" + "(".repeat(60) + "...\": expression has 1007 characters; the limit is 1000");
+    assertProblem(problemAt(e, "validate[1].expr"), 14, "expression has 1207 characters; the limit is 1000");
+    assertThat(e.problems().size(), equalTo(2));
+    assertThrows(IllegalArgumentException.class, () -> Expressions.compile("(".repeat(65) + "1" + ")".repeat(65) + " > 0"));
+    assertThat(Expressions.sizeProblem("(".repeat(65) + "1" + ")".repeat(65)), is("expression nests parentheses more than 64 deep"));
+    assertThat(Expressions.sizeProblem("note == '((((' && abs(fare) > 1"), is(nullValue()));
+  }
+
+  @Test
   public void regexesInExpressionsAreCheckedAndLiteral() {
     SpecException e = fails(BASE + """
         validate:
