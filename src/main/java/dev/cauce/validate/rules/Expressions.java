@@ -29,11 +29,13 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  * assignments, {@code new(...)}, method calls ({@code "".getClass()}) and the like when compiling;
  * and the introspection {@link JexlPermissions} allow no class but {@link ExpressionFunctions}, so
  * nothing reflective can be reached at evaluation either (a property such as {@code s.class} is
- * simply undefined, which fails in strict mode).
+ * simply undefined, which fails in strict mode). {@link ExpressionCheck} refuses such expressions,
+ * and type mismatches, before the job.
  *
  * <p>Comparisons ({@code < <= > >= ==}) work on numbers of any mix (BigDecimal, Double, Long,
  * Integer) and on any {@link Comparable} of one class, such as {@link java.time.Instant} and {@link
- * java.time.LocalDate}: JEXL's own arithmetic handles these, so no custom arithmetic is needed.
+ * java.time.LocalDate}: JEXL's own arithmetic handles these; {@link ExpressionArithmetic} only
+ * changes {@code =~} and {@code !~} to match in linear time.
  * Arithmetic mixing BigDecimal and Double is carried out in BigDecimal (MathContext.DECIMAL128);
  * division or modulo by zero fails. The engine and compiled scripts are thread-safe; evaluate a
  * script with a context per call (see {@link RowContext}).
