@@ -29,8 +29,8 @@ import org.apache.beam.sdk.values.Row;
  * the conversion to the field's type. Every field is processed and every problem reported: a record
  * with three bad fields yields three {@link Violation}s (reason such as {@link Reasons#INVALID_NUMBER},
  * rule {@code type:<type>} or the failing step's name, the field, and a message naming the value).
- * A step that throws at run time (a regex overflowing the stack or exceeding its {@link BoundedText}
- * budget) yields {@link Reasons#CLEAN_FAILED}; nothing a record contains makes {@link #clean} throw.
+ * A step that throws at run time yields {@link Reasons#CLEAN_FAILED}; nothing a record contains makes
+ * {@link #clean} throw (regexes run in linear time, see {@link dev.cauce.regex.UserRegex}).
  *
  * <p>Regexes and formatters are compiled once, in {@link #create}. A Cleaner is immutable and
  * thread-safe.

@@ -1,14 +1,14 @@
 package dev.cauce.clean;
 
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
+import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.PipelineSpec.CleanStep;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.UnaryOperator;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /** Compiles cleaning steps into functions on text. Every function maps null to null. */
 final class TextSteps {
@@ -39,21 +39,21 @@ final class TextSteps {
       case UPPER -> new TextStep(name, s -> s.toUpperCase(Locale.ROOT));
       case STRIP -> {
         Pattern p = regex(step.pattern(), where);
-        yield new TextStep(name, s -> p.matcher(BoundedText.of(s)).replaceAll(""));
+        yield new TextStep(name, s -> p.matcher(s).replaceAll(""));
       }
       case REPLACE -> {
         Pattern p = regex(step.pattern(), where);
         String with = step.replacement() == null ? "" : step.replacement();
-        checkReplacement(with, p, where);
-        yield new TextStep(name, s -> p.matcher(BoundedText.of(s)).replaceAll(with));
+        checkReplacement(step.pattern(), with, where);
+        yield new TextStep(name, s -> p.matcher(s).replaceAll(with));
       }
       case EXTRACT -> {
         Pattern p = regex(step.pattern(), where);
-        int group = p.matcher("").groupCount() >= 1 ? 1 : 0;
+        int group = p.groupCount() >= 1 ? 1 : 0;
         yield new TextStep(
             name,
             s -> {
-              Matcher m = p.matcher(BoundedText.of(s));
+              Matcher m = p.matcher(s);
               return m.find() ? m.group(group) : null;
             });
       }
@@ -136,36 +136,17 @@ final class TextSteps {
       throw new IllegalArgumentException(where + ": missing regex");
     }
     try {
-      return Pattern.compile(pattern);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(
-          where + ": invalid regex \"" + pattern + "\": " + e.getDescription(), e);
+      return UserRegex.compile(pattern, false);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
   }
 
   /** Refuses replacements that would fail on every match: a group the regex lacks, a dangling $ or \. */
-  private static void checkReplacement(String with, Pattern p, String where) {
-    int groups = p.matcher("").groupCount();
-    for (int i = 0; i < with.length(); i++) {
-      char c = with.charAt(i);
-      if (c == '\\') {
-        if (++i >= with.length()) {
-          throw new IllegalArgumentException(where + ": replacement \"" + with + "\" ends with \\");
-        }
-      } else if (c == '$') {
-        if (i + 1 >= with.length()) {
-          throw new IllegalArgumentException(where + ": replacement \"" + with + "\" ends with $");
-        }
-        char next = with.charAt(i + 1);
-        if (next >= '0' && next <= '9' && next - '0' > groups) {
-          throw new IllegalArgumentException(
-              where + ": replacement \"" + with + "\" refers to group " + next + " but the regex has " + groups);
-        }
-        if ((next < '0' || next > '9') && next != '{') {
-          throw new IllegalArgumentException(
-              where + ": replacement \"" + with + "\": $ must be followed by a group number or {name} (write \\$ for a dollar)");
-        }
-      }
+  private static void checkReplacement(String pattern, String with, String where) {
+    String problem = UserRegex.replacementProblem(pattern, with);
+    if (problem != null) {
+      throw new IllegalArgumentException(where + ": " + problem);
     }
   }
 }

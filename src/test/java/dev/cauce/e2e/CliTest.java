@@ -53,6 +53,40 @@ public class CliTest {
   }
 
   @Test
+  public void hostileRegexesAndExpressionsExitTwoBeforeTheJob() throws IOException {
+    Path spec = tmp.getRoot().toPath().resolve("hostile.yaml");
+    Files.writeString(spec, """
+        name: hostile
+        source: {path: x/*.jsonl, format: jsonl}
+        schema:
+          - {name: Title, type: string}
+          - {name: US_Gross, type: string}
+          - {name: n, type: decimal}
+        validate:
+          - {name: r1, rule: regex, field: Title, pattern: "(\\\\w)\\\\1"}
+          - {name: r2, rule: expression, expr: "Title > 5"}
+          - {name: r3, rule: expression, expr: "US_Gross + 1 > 0"}
+          - {name: r4, rule: expression, expr: "Title.class.name == 'x'"}
+          - {name: r5, rule: expression, expr: "math:abs(n) > 1"}
+          - {name: r6, rule: expression, expr: "round(n, 100000000) > 1"}
+          - {name: r7, rule: expression, expr: "Title =~ '(?=x)'"}
+        """);
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "x", "--spec=" + spec);
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString(spec + ": 7 problems"));
+    assertThat(run.stderr, containsString("validate[0].pattern (line 8): regex \"(\\w)\\1\" is not supported: a backreference"));
+    assertThat(run.stderr, containsString(
+        "validate[1].expr (line 9): Title > 5: \"Title\" is a string field and 5 is a number; they cannot be compared"));
+    assertThat(run.stderr, containsString("validate[2].expr (line 10): US_Gross + 1: \"US_Gross\" is a string field; + needs numbers"));
+    assertThat(run.stderr, containsString("validate[3].expr (line 11): expression reads \"Title.class\": property access is not allowed"));
+    assertThat(run.stderr, containsString("validate[4].expr (line 12): expression calls \"math:abs\": namespaces are not allowed"));
+    assertThat(run.stderr, containsString(
+        "validate[5].expr (line 13): round(n, 100000000): round digits must be between -100 and 100, got 100000000"));
+    assertThat(run.stderr, containsString("validate[6].expr (line 14): regex \"(?=x)\" is not supported: a lookahead"));
+    assertThat(Files.exists(tmp.getRoot().toPath().resolve("out")), equalTo(false));
+  }
+
+  @Test
   public void aMissingSpecFileIsAClearError() {
     CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=" + tmp.getRoot().toPath().resolve("nope.yaml"));
     assertThat(run.code, equalTo(ExitCode.USAGE));

@@ -7,7 +7,7 @@ import dev.cauce.spec.PipelineSpec.CleanStep;
 import dev.cauce.spec.PipelineSpec.FieldCleaning;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
-import dev.cauce.spec.read.SpecValues;
+import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.read.YamlTree;
 import dev.cauce.spec.read.YamlTree.Entry;
 import dev.cauce.spec.read.YamlTree.ListNode;
@@ -237,11 +237,11 @@ final class CleanReader {
     if (pattern == null || with == null) {
       return null;
     }
-    String regexProblem = SpecValues.regexProblem(pattern);
+    String regexProblem = UserRegex.problem(pattern);
     if (regexProblem != null) {
       r.problem("pattern", regexProblem);
     } else {
-      String rp = SpecValues.replacementProblem(pattern, with);
+      String rp = UserRegex.replacementProblem(pattern, with);
       if (rp != null) {
         r.problem("with", rp);
       }

@@ -2,7 +2,7 @@ package dev.cauce.spec.load;
 
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.read.SpecNodes;
-import dev.cauce.spec.read.SpecValues;
+import dev.cauce.regex.UserRegex;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -54,7 +54,7 @@ final class SpecReading {
   }
 
   void checkRegex(String regex, String path, int line) {
-    String p = SpecValues.regexProblem(regex);
+    String p = UserRegex.problem(regex);
     if (p != null) {
       problem(path, line, p);
     }

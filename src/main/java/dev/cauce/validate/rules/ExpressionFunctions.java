@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 
 /**
  * The functions of cauce expressions, callable without a prefix: {@code abs(x)}, {@code min(a, b)},
@@ -23,6 +24,16 @@ import java.time.temporal.ChronoUnit;
  */
 public final class ExpressionFunctions {
   private ExpressionFunctions() {}
+
+  /** The functions, in the README's order (a test checks they are this class's public methods). */
+  public static final List<String> NAMES =
+      List.of("abs", "min", "max", "round", "minutes_between", "hours_between", "days_between", "length");
+
+  /** {@code round}'s digits are between minus and plus this (a double has 17 significant digits). */
+  public static final int MAX_ROUND_DIGITS = 100;
+
+  /** The most digits {@code round} may write: a decimal such as 1E+999999999 would need a billion. */
+  static final int MAX_ROUNDED_DIGITS = 1_000;
 
   public static Object abs(Object x) {
     if (x instanceof Integer i) {
@@ -52,22 +63,44 @@ public final class ExpressionFunctions {
     if (!(digits instanceof Integer || digits instanceof Long || digits instanceof Short || digits instanceof Byte)) {
       throw new IllegalArgumentException("round needs whole digits, got " + describe(digits));
     }
-    int d = Math.toIntExact(((Number) digits).longValue());
+    long wanted = ((Number) digits).longValue();
+    if (Math.abs(wanted) > MAX_ROUND_DIGITS) {
+      throw new IllegalArgumentException(roundDigitsProblem(wanted));
+    }
+    int d = (int) wanted;
     if (x instanceof BigDecimal b) {
-      return b.setScale(d, RoundingMode.HALF_UP);
+      return round(b, d);
     }
     if (x instanceof Integer || x instanceof Long || x instanceof Short || x instanceof Byte) {
       long l = ((Number) x).longValue();
-      return d >= 0 ? l : BigDecimal.valueOf(l).setScale(d, RoundingMode.HALF_UP).longValueExact();
+      return d >= 0 ? l : round(BigDecimal.valueOf(l), d).longValueExact();
     }
     if (x instanceof Number n) {
       double v = n.doubleValue();
       if (Double.isNaN(v) || Double.isInfinite(v)) {
         return v;
       }
-      return BigDecimal.valueOf(v).setScale(d, RoundingMode.HALF_UP).doubleValue();
+      return round(BigDecimal.valueOf(v), d).doubleValue();
     }
     throw new IllegalArgumentException("round needs a number, got " + describe(x));
+  }
+
+  /** Why {@code digits} is refused as round's second argument. */
+  public static String roundDigitsProblem(long digits) {
+    return "round digits must be between -" + MAX_ROUND_DIGITS + " and " + MAX_ROUND_DIGITS + ", got " + digits;
+  }
+
+  /** HALF_UP to {@code d} digits, with work bounded by the value's own digits and MAX_ROUNDED_DIGITS. */
+  private static BigDecimal round(BigDecimal b, int d) {
+    long before = (long) b.precision() - b.scale(); // digits before the point (negative for 0.00x)
+    if (before + d > MAX_ROUNDED_DIGITS) {
+      throw new IllegalArgumentException("round(x, " + d + ") of a number with " + before + " digits before the point "
+          + "would make " + (before + d) + " digits; the limit is " + MAX_ROUNDED_DIGITS);
+    }
+    if (before + d < 0) {
+      return BigDecimal.ZERO.setScale(d); // below a tenth of the last kept place: HALF_UP gives 0
+    }
+    return b.setScale(d, RoundingMode.HALF_UP);
   }
 
   public static Object minutes_between(Object a, Object b) {

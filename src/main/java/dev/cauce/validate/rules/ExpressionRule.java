@@ -7,6 +7,8 @@ import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.StringJoiner;
+import org.apache.beam.sdk.values.Row;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlScript;
 
@@ -35,17 +37,20 @@ public record ExpressionRule(String name, String expr, Severity severity, String
     try {
       script = Expressions.compile(expr);
     } catch (IllegalArgumentException x) {
-      e.problem("expr", "invalid expression \"" + expr + "\": " + YamlTree.firstLine(x.getMessage()));
+      String shown = expr.length() > 60 ? expr.substring(0, 60) + "..." : expr;
+      e.problem("expr", "invalid expression \"" + shown + "\": " + YamlTree.firstLine(x.getMessage()));
       return;
     }
-    if (!e.schemaKnown()) {
-      return;
-    }
-    for (String v : Expressions.variables(script)) {
-      if (!e.fieldTypes().containsKey(v)) {
-        e.problem("expr", "expression uses \"" + v + "\", which is not a schema field; schema fields: "
-            + String.join(", ", e.fieldTypes().keySet()));
+    if (e.schemaKnown()) {
+      for (String v : Expressions.variables(script)) {
+        if (!e.fieldTypes().containsKey(v)) {
+          e.problem("expr", "expression uses \"" + v + "\", which is not a schema field; schema fields: "
+              + String.join(", ", e.fieldTypes().keySet()));
+        }
       }
+    }
+    for (String problem : ExpressionCheck.problems(script, e.schemaKnown() ? e.fieldTypes() : Map.of())) {
+      e.problem("expr", problem);
     }
   }
 
@@ -91,13 +96,22 @@ public record ExpressionRule(String name, String expr, Severity severity, String
       try {
         result = script.execute(new RowContext(row));
       } catch (JexlException e) {
-        return broken("expression could not be evaluated (" + Expressions.describe(e) + "): " + expr);
+        return broken("expression could not be evaluated (" + Expressions.describe(e) + "): " + expr + values(row, indexes));
       }
       if (result instanceof Boolean b) {
-        return b ? null : fail("expression failed: " + expr);
+        return b ? null : fail("expression failed: " + expr + values(row, indexes));
       }
       return broken("expression did not return a boolean but "
-          + (result == null ? "null" : result.getClass().getSimpleName() + " " + result) + ": " + expr);
+          + (result == null ? "null" : result.getClass().getSimpleName() + " " + result) + ": " + expr + values(row, indexes));
     };
+  }
+
+  /** The values of the fields an expression read, as in {@code (fare = 10, note = "x")}. */
+  private static String values(Row row, int[] indexes) {
+    StringJoiner j = new StringJoiner(", ", " (", ")");
+    for (int index : indexes) {
+      j.add(row.getSchema().getField(index).getName() + " = " + RuleValues.show(RowContext.expressionValue(row.getValue(index))));
+    }
+    return j.toString();
   }
 }

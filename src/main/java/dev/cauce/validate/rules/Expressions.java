@@ -1,6 +1,7 @@
 package dev.cauce.validate.rules;
 
 import java.lang.reflect.Constructor;
+import java.math.MathContext;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.util.HashMap;
@@ -28,11 +29,13 @@ import org.apache.commons.jexl3.introspection.JexlPermissions;
  * assignments, {@code new(...)}, method calls ({@code "".getClass()}) and the like when compiling;
  * and the introspection {@link JexlPermissions} allow no class but {@link ExpressionFunctions}, so
  * nothing reflective can be reached at evaluation either (a property such as {@code s.class} is
- * simply undefined, which fails in strict mode).
+ * simply undefined, which fails in strict mode). {@link ExpressionCheck} refuses such expressions,
+ * and type mismatches, before the job.
  *
  * <p>Comparisons ({@code < <= > >= ==}) work on numbers of any mix (BigDecimal, Double, Long,
  * Integer) and on any {@link Comparable} of one class, such as {@link java.time.Instant} and {@link
- * java.time.LocalDate}: JEXL's own arithmetic handles these, so no custom arithmetic is needed.
+ * java.time.LocalDate}: JEXL's own arithmetic handles these; {@link ExpressionArithmetic} only
+ * changes {@code =~} and {@code !~} to match in linear time.
  * Arithmetic mixing BigDecimal and Double is carried out in BigDecimal (MathContext.DECIMAL128);
  * division or modulo by zero fails. The engine and compiled scripts are thread-safe; evaluate a
  * script with a context per call (see {@link RowContext}).
@@ -102,6 +105,7 @@ public final class Expressions {
     return new JexlBuilder()
         .features(FEATURES)
         .permissions(FUNCTIONS_ONLY)
+        .arithmetic(new ExpressionArithmetic(true, MathContext.DECIMAL128, -1))
         .namespaces(namespaces)
         .strict(true)
         .silent(false)
@@ -124,11 +128,52 @@ public final class Expressions {
     if (expr == null || expr.isBlank()) {
       throw new IllegalArgumentException("empty expression");
     }
+    String tooLarge = sizeProblem(expr);
+    if (tooLarge != null) {
+      throw new IllegalArgumentException(tooLarge);
+    }
     try {
       return ENGINE.createScript(expr);
     } catch (JexlException e) {
       throw new IllegalArgumentException(describe(e), e);
+    } catch (StackOverflowError e) {
+      throw new IllegalArgumentException("expression is nested too deeply", e);
     }
+  }
+
+  /** The most characters an expression may have. */
+  static final int MAX_CHARS = 1_000;
+
+  /**
+   * The most nested parentheses (calls included): JEXL parses and evaluates by recursion, and 500
+   * levels overflowed a thread's default stack.
+   */
+  static final int MAX_DEPTH = 64;
+
+  /** Null when {@code expr} is within MAX_CHARS and MAX_DEPTH (string literals are skipped). */
+  static String sizeProblem(String expr) {
+    if (expr.length() > MAX_CHARS) {
+      return "expression has " + expr.length() + " characters; the limit is " + MAX_CHARS;
+    }
+    int depth = 0;
+    char quote = 0;
+    for (int i = 0; i < expr.length(); i++) {
+      char c = expr.charAt(i);
+      if (quote != 0) {
+        if (c == '\\') {
+          i++;
+        } else if (c == quote) {
+          quote = 0;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+      } else if (c == '(' && ++depth > MAX_DEPTH) {
+        return "expression nests parentheses more than " + MAX_DEPTH + " deep";
+      } else if (c == ')') {
+        depth--;
+      }
+    }
+    return null;
   }
 
   /** The top-level variable names an expression reads (these must be schema fields). */

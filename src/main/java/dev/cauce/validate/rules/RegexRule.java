@@ -2,19 +2,17 @@ package dev.cauce.validate.rules;
 
 import static dev.cauce.validate.rules.RuleValues.quote;
 
-import dev.cauce.clean.BoundedText;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
-import dev.cauce.spec.read.SpecValues;
+import com.google.re2j.Pattern;
+import dev.cauce.regex.UserRegex;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
- * {@code regex}: a string field matches {@code pattern} as a whole ({@code ignore_case} optional). A
- * match that backtracks beyond its budget fails the rule instead of stalling the worker.
+ * {@code regex}: a string field matches {@code pattern} as a whole ({@code ignore_case} optional), in
+ * linear time ({@link UserRegex}).
  */
 public record RegexRule(String name, String field, String pattern, boolean ignoreCase, Severity severity, String message)
     implements RuleSpec {
@@ -26,7 +24,7 @@ public record RegexRule(String name, String field, String pattern, boolean ignor
     String pattern = null;
     if (e.map().require("pattern")) {
       pattern = e.map().text("pattern");
-      String problem = pattern == null ? null : SpecValues.regexProblem(pattern);
+      String problem = pattern == null ? null : UserRegex.problem(pattern);
       if (problem != null) {
         e.problem("pattern", problem);
       }
@@ -49,9 +47,9 @@ public record RegexRule(String name, String field, String pattern, boolean ignor
     }
     Pattern compiled;
     try {
-      compiled = Pattern.compile(pattern, ignoreCase ? Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE : 0);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(where + ": invalid regex \"" + pattern + "\": " + e.getDescription(), e);
+      compiled = UserRegex.compile(pattern, ignoreCase);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
     return row -> {
       Object raw = row.getValue(index);
@@ -59,13 +57,7 @@ public record RegexRule(String name, String field, String pattern, boolean ignor
         return null;
       }
       String s = RuleValues.text(raw);
-      boolean matches;
-      try {
-        matches = compiled.matcher(BoundedText.of(s)).matches();
-      } catch (RuntimeException | StackOverflowError e) {
-        return broken(field + " could not be matched against " + pattern + ": " + e);
-      }
-      return matches ? null : fail(field + " " + quote(s) + " does not match " + pattern);
+      return compiled.matcher(s).matches() ? null : fail(field + " " + quote(s) + " does not match " + pattern);
     };
   }
 }

@@ -68,6 +68,9 @@ final class RuleValues {
 
   /** A value for a message: strings quoted and truncated, other values in their text form. */
   static String show(Object v) {
+    if (v instanceof BigDecimal b && Math.abs((long) b.precision() - b.scale()) > MAX_SHOWN_CHARS) {
+      return b.toString(); // 1E+999999999 in plain notation would be a billion digits
+    }
     return v instanceof String s ? quote(s) : text(v);
   }
 

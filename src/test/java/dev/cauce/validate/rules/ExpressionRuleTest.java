@@ -20,6 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.fail;
 
@@ -105,6 +106,118 @@ public class ExpressionRuleTest {
     assertThat(e.problems().size(), equalTo(4));
   }
 
+  @Test
+  public void expressionsThatCanNeverWorkAreRefusedAtSpecCheck() {
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: expression, expr: "email.class.name == 'x'"}
+          - {name: r2, rule: expression, expr: "math:abs(qty) > 1"}
+          - {name: r3, rule: expression, expr: "email > 5"}
+          - {name: r4, rule: expression, expr: "email + 1 > 1000"}
+          - {name: r5, rule: expression, expr: "sqrt(qty) > 1"}
+          - {name: r6, rule: expression, expr: "ordered_on < updated_at"}
+          - {name: r7, rule: expression, expr: "length(qty) == 2"}
+          - {name: r8, rule: expression, expr: "days_between(ordered_on, updated_at) > 1"}
+          - {name: r9, rule: expression, expr: "amount * 2"}
+          - {name: r10, rule: expression, expr: "abs(amount, 2) > 1"}
+          - {name: r11, rule: expression, expr: "-email == 'x'"}
+          - {name: r12, rule: expression, expr: "amount == 'x'"}
+        """);
+    assertProblem(problemAt(e, "validate[0].expr"), 13,
+        "expression reads \"email.class\": property access is not allowed (an expression reads fields by name)");
+    assertProblem(problemAt(e, "validate[1].expr"), 14,
+        "expression calls \"math:abs\": namespaces are not allowed; functions: abs, min, max, round, minutes_between, "
+            + "hours_between, days_between, length");
+    assertProblem(problemAt(e, "validate[2].expr"), 15,
+        "email > 5: \"email\" is a string field and 5 is a number; they cannot be compared");
+    assertProblem(problemAt(e, "validate[3].expr"), 16,
+        "email + 1: \"email\" is a string field; + needs numbers (with a string it would join text)");
+    assertProblem(problemAt(e, "validate[4].expr"), 17, "expression calls \"sqrt\", which is not a function; functions: abs,");
+    assertProblem(problemAt(e, "validate[5].expr"), 18,
+        "ordered_on < updated_at: \"ordered_on\" is a date field and \"updated_at\" is a timestamp field; they cannot be compared");
+    assertProblem(problemAt(e, "validate[6].expr"), 19, "length(qty): \"qty\" is an int field; length needs a string");
+    assertProblem(problemAt(e, "validate[7].expr"), 20,
+        "days_between(ordered_on, updated_at): needs two timestamps or two dates; \"ordered_on\" is a date field and \"updated_at\" is a timestamp field");
+    assertProblem(problemAt(e, "validate[8].expr"), 21, "expression returns a number, not true or false");
+    assertProblem(problemAt(e, "validate[9].expr"), 22, "abs(amount, 2): abs takes 1 argument, not 2");
+    assertProblem(problemAt(e, "validate[10].expr"), 23, "-email: \"email\" is a string field; - needs a number");
+    assertProblem(problemAt(e, "validate[11].expr"), 24,
+        "amount == 'x': \"amount\" is a decimal field and 'x' is a string; they cannot be compared");
+    assertThat(e.problems().size(), equalTo(12));
+  }
+
+  @Test
+  public void expressionsThatWouldOverflowTheParserAreRefused() {
+    // 500 nested parentheses overflowed the stack in JEXL's parser (an uncaught StackOverflowError).
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: expression, expr: "%s"}
+          - {name: r2, rule: expression, expr: "%s"}
+          - {name: ok, rule: expression, expr: "%s"}
+        """.formatted("(".repeat(500) + "qty" + ")".repeat(500) + " > 0", "qty" + " + 1".repeat(300) + " > 0",
+            "(".repeat(64) + "qty" + ")".repeat(64) + " > 0"));
+    assertProblem(problemAt(e, "validate[0].expr"), 13,
+        "invalid expression \"" + "(".repeat(60) + "...\": expression has 1007 characters; the limit is 1000");
+    assertProblem(problemAt(e, "validate[1].expr"), 14, "expression has 1207 characters; the limit is 1000");
+    assertThat(e.problems().size(), equalTo(2));
+    assertThrows(IllegalArgumentException.class, () -> Expressions.compile("(".repeat(65) + "1" + ")".repeat(65) + " > 0"));
+    assertThat(Expressions.sizeProblem("(".repeat(65) + "1" + ")".repeat(65)), is("expression nests parentheses more than 64 deep"));
+    assertThat(Expressions.sizeProblem("note == '((((' && abs(fare) > 1"), is(nullValue()));
+  }
+
+  @Test
+  public void regexesInExpressionsAreCheckedAndLiteral() {
+    SpecException e = fails(BASE + """
+        validate:
+          - {name: r1, rule: expression, expr: "email =~ '(a)\\\\\\\\1'"}
+          - {name: r2, rule: expression, expr: "email !~ order_id"}
+          - {name: r3, rule: expression, expr: "email =~ ~/(a|aa)+/"}
+          - {name: r4, rule: expression, expr: "round(amount, 100000000) > 1"}
+          - {name: ok, rule: expression, expr: "email =~ '^[a-z]+@x[.]com$' && round(amount, 2) > 1 && qty * 2 < 10"}
+        """);
+    assertProblem(problemAt(e, "validate[0].expr"), 13, "regex \"(a)\\1\" is not supported: a backreference");
+    assertProblem(problemAt(e, "validate[1].expr"), 14, "email !~ order_id: the pattern of !~ must be a string literal");
+    assertProblem(problemAt(e, "validate[2].expr"), 15, "the pattern of =~ must be a string literal");
+    assertProblem(problemAt(e, "validate[3].expr"), 16,
+        "round(amount, 100000000): round digits must be between -100 and 100, got 100000000");
+    assertThat(e.problems().size(), equalTo(4));
+  }
+
+  @Test
+  public void aRegexInAnExpressionRunsInLinearTime() {
+    // On main, JEXL matched with java.util.regex: this hung until killed at 240 s.
+    Violation v = error("note =~ '^(a|aa){1,100}$'", "note", "a".repeat(60) + "b");
+    assertThat(v.message(), startsWith("expression failed: note =~ '^(a|aa){1,100}$'"));
+    assertThat(passes("note =~ '^(a|aa){1,100}$'", "note", "a".repeat(61)), is(true));
+    assertThat(passes("note !~ '(a+)+$'", "note", "a".repeat(500_000) + "b"), is(true));
+    // a JEXL regex literal (refused at spec check) still matches through RE2/J
+    assertThat(error("note =~ ~/^(a|aa){1,100}$/", "note", "a".repeat(60) + "b").message(),
+        startsWith("expression failed: note =~ ~/^(a|aa){1,100}$/"));
+  }
+
+  @Test
+  public void roundIsBoundedWhateverItsArguments() {
+    Violation v = error("round(fare, passengers) > 1", "fare", dec("1.5"), "passengers", 100_000_000);
+    assertThat(v.message(), containsString("round digits must be between -100 and 100, got 100000000"));
+    assertThat(error("round(fare, -100000000) > 1", "fare", dec("1.5")).message(),
+        containsString("round digits must be between -100 and 100, got -100000000"));
+    // a decimal whose exponent is huge: rounding it would write a billion digits
+    assertThat(error("round(fare, 2) > 1", "fare", dec("1E+999999999")).message(),
+        containsString("round(x, 2) of a number with 1000000000 digits before the point would make 1000000002 digits; the limit is 1000"));
+    assertThat(passes("round(fare, 2) == 0", "fare", dec("1E-999999999")), is(true));
+    assertThat(passes("round(fare, -2) == 100", "fare", dec("50")), is(true));
+    assertThat(passes("round(fare, -3) == 0", "fare", dec("50")), is(true));
+    assertThat(passes("round(passengers, -1) == 20", "passengers", 15), is(true));
+  }
+
+  @Test
+  public void aFailedExpressionShowsTheValuesItRead() {
+    assertThat(error("fare < tip", "fare", dec("3"), "tip", dec("2")).message(),
+        is("expression failed: fare < tip (fare = 3, tip = 2)"));
+    assertThat(error("length(note) < 5", "note", "x".repeat(500)).message(),
+        is("expression failed: length(note) < 5 (note = \"" + "x".repeat(100) + "\"...)"));
+  }
+
   // ---- the README's rules ----
 
   @Test
@@ -116,7 +229,8 @@ public class ExpressionRuleTest {
     assertThat(v.reason(), is("rule"));
     assertThat(v.rule(), is("expression"));
     assertThat(v.field(), nullValue());
-    assertThat(v.message(), is("expression failed: dropoff_at >= pickup_at"));
+    assertThat(v.message(), is("expression failed: dropoff_at >= pickup_at "
+        + "(dropoff_at = 2024-01-05T09:59:59.999Z, pickup_at = 2024-01-05T10:00:00Z)"));
   }
 
   @Test
@@ -182,14 +296,14 @@ public class ExpressionRuleTest {
   public void aNonBooleanResultFailsTheRule() {
     Violation v = error("fare + 1", "fare", dec("1"));
     assertThat(v.reason(), is("rule"));
-    assertThat(v.message(), is("expression did not return a boolean but BigDecimal 2: fare + 1"));
+    assertThat(v.message(), is("expression did not return a boolean but BigDecimal 2: fare + 1 (fare = 1)"));
     assertThat(error("note", "note", "true").message(), containsString("did not return a boolean but String true"));
   }
 
   @Test
   public void divisionByZeroFailsTheRuleWithoutThrowing() {
     Violation v = error("fare / passengers > 1", "fare", dec("10"), "passengers", 0);
-    assertThat(v.message(), is("expression could not be evaluated (division by zero): fare / passengers > 1"));
+    assertThat(v.message(), is("expression could not be evaluated (division by zero): fare / passengers > 1 (fare = 10, passengers = 0)"));
     assertThat(error("miles / 0 > 1", "miles", 2.0).message(), containsString("division by zero"));
     assertThat(error("passengers % 0 == 1", "passengers", 5).message(), containsString("division by zero"));
   }
@@ -199,7 +313,7 @@ public class ExpressionRuleTest {
     PipelineSpec spec = spec(TRIP, clean(Map.of()), List.of(withMessage(expr("fare_per_passenger", "fare / passengers > 1"), "cheap trip")));
     Validator validator = Validator.create(spec);
     Violation v = validator.validate(typed(spec, trip("fare", dec("10"), "passengers", 0))).errors().get(0);
-    assertThat(v.message(), is("cheap trip (expression could not be evaluated (division by zero): fare / passengers > 1)"));
+    assertThat(v.message(), is("cheap trip (expression could not be evaluated (division by zero): fare / passengers > 1 (fare = 10, passengers = 0))"));
     v = validator.validate(typed(spec, trip("fare", dec("1"), "passengers", 2))).errors().get(0);
     assertThat(v.message(), is("cheap trip"));
   }
@@ -220,6 +334,14 @@ public class ExpressionRuleTest {
         () -> Validator.create(spec(TRIP, clean(Map.of()), List.of(expr("r", "fare >")))));
     assertThrows(IllegalArgumentException.class,
         () -> Validator.create(spec(TRIP, clean(Map.of()), List.of(expr("r", " ")))));
+  }
+
+  @Test
+  public void theFunctionNamesAreExactlyThePublicFunctions() {
+    List<String> methods = java.util.Arrays.stream(ExpressionFunctions.class.getDeclaredMethods())
+        .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers()) && !m.getName().endsWith("Problem"))
+        .map(java.lang.reflect.Method::getName).sorted().toList();
+    assertThat(methods, equalTo(ExpressionFunctions.NAMES.stream().sorted().toList()));
   }
 
   @Test
