@@ -102,7 +102,7 @@ public final class CauceJob {
             ? validated.output()
             : validated.output().apply(new Deduplicate(spec, input.dedupeGrouping()));
     if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
-      kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live()));
+      kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
     }
 
     PCollection<Row> rows =

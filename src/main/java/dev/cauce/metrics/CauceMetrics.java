@@ -21,6 +21,8 @@ public final class CauceMetrics {
   public static final String NAMESPACE = "cauce";
   public static final String READ = "read";
   public static final String DUPLICATES = "duplicates";
+  /** Live records a replay replaced with a later replayed one (not records of the run: outside conservation). */
+  public static final String REPLACED = "replaced";
   public static final String DEAD_LETTERED = "dead_lettered";
   public static final String REJECTED_PREFIX = "rejected.";
   public static final String REASON_PREFIX = "reason.";

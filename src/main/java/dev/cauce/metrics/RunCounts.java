@@ -22,6 +22,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param deadLettered rejections written to the dead letter
  * @param source an HTTP source's counters ({@link CauceMetrics#HTTP_COUNTERS}, without the {@code
  *     http.} prefix); empty for file sources
+ * @param replaced live records a replay replaced with later replayed ones (not records of the run)
  */
 public record RunCounts(
     long read,
@@ -31,7 +32,8 @@ public record RunCounts(
     long duplicates,
     Map<String, Long> writtenBySink,
     long deadLettered,
-    Map<String, Long> source) {
+    Map<String, Long> source,
+    long replaced) {
 
   public long rejected() {
     return rejectedByStage.values().stream().mapToLong(Long::longValue).sum();
@@ -50,6 +52,9 @@ public record RunCounts(
     m.put(CauceMetrics.DUPLICATES, duplicates);
     writtenBySink.forEach((sink, n) -> m.put(CauceMetrics.written(sink), n));
     m.put(CauceMetrics.DEAD_LETTERED, deadLettered);
+    if (replaced > 0) {
+      m.put(CauceMetrics.REPLACED, replaced);
+    }
     return m;
   }
 
@@ -118,7 +123,8 @@ public record RunCounts(
         byName.getOrDefault(CauceMetrics.DUPLICATES, 0L),
         written,
         byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L),
-        sourceCounters(byName));
+        sourceCounters(byName),
+        byName.getOrDefault(CauceMetrics.REPLACED, 0L));
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

@@ -53,6 +53,9 @@ public final class Summary {
     row(out, "rejected", c.rejected(), c.read() == 0 ? "" : "(" + QualityGate.pct((double) c.rejected() / c.read()) + " of read)");
     c.rejectedByStage().forEach((stage, n) -> row(out, "  " + stage, n, join(c.reasons().get(stage))));
     row(out, "duplicates", c.duplicates(), "");
+    if (c.replaced() > 0) {
+      row(out, "replaced", c.replaced(), "live record(s) replaced by later replayed ones (not in the check: not read by this run)");
+    }
     row(out, "written", written(c), join(c.writtenBySink()));
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));

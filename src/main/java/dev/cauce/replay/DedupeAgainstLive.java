@@ -8,7 +8,9 @@ import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
+import dev.cauce.write.Layout;
 import dev.cauce.write.LiveOutput;
+import dev.cauce.write.LiveRewrite;
 import dev.cauce.write.LiveRows;
 import dev.cauce.write.RowParquet;
 import java.io.IOException;
@@ -16,14 +18,17 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.metrics.Counter;
@@ -32,31 +37,47 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * A replay's records against the live dataset, for a spec with a dedupe key: the live records'
  * key (and {@code order_by}) fields are read from the live files of one file sink ({@link Live}),
  * joined with the replayed records by key (CoGroupByKey, grouped by key or by hash bucket as the
  * runner's {@link Deduplicate.Grouping} says), and {@link Deduper#replacesLive} decides: a replayed
- * record whose key is live is counted in {@code duplicates} and dropped, unless it would replace
- * the live record ({@code latest}, a later {@code order_by} value). A replay cannot take a live
- * record out of the data yet, so then the job fails, naming the key: never two records with one key.
+ * record whose key is live is counted in {@code duplicates} and dropped, unless it replaces the
+ * live record ({@code latest}, a later {@code order_by} value): then it is kept, and every file
+ * sink's live files holding that key are copied into the run's staging without it ({@link
+ * LiveRewrite}), so the commit swaps them: never two records with one key.
  */
 public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
   private static final TupleTag<CauceRecord> REPLAYED = new TupleTag<>("replayed") {};
   private static final TupleTag<Row> LIVE = new TupleTag<>("live") {};
+  private static final TupleTag<CauceRecord> KEPT = new TupleTag<>("kept") {};
+  private static final TupleTag<String> REPLACED = new TupleTag<>("replaced keys") {};
 
-  /** The live files of the sink the live keys are read from, and its format. */
-  public record Live(String sink, SinkFormat format, List<String> files) {
+  /**
+   * The live files of the sink the live keys are read from, and its format; {@code sinks}: every
+   * file sink's live files (those a replaced record is taken out of).
+   */
+  public record Live(String sink, SinkFormat format, List<String> files, Map<String, List<String>> sinks) {
     public Live {
       files = List.copyOf(files);
+      sinks = Map.copyOf(sinks);
+    }
+
+    /** Live keys and replaced records from one sink's files. */
+    public Live(String sink, SinkFormat format, List<String> files) {
+      this(sink, format, files, Map.of(sink, files));
     }
 
     /**
@@ -66,9 +87,11 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
      */
     public static Optional<Live> of(PipelineSpec spec, LiveOutput live) {
       List<SinkFormat> preference = List.of(SinkFormat.JSONL, SinkFormat.PARQUET, SinkFormat.CSV);
+      Map<String, List<String>> sinks = new HashMap<>();
+      spec.sinks().stream().filter(s -> !s.isJdbc()).forEach(s -> sinks.put(s.name(), live.files(s.name())));
       return spec.sinks().stream()
           .filter(s -> !s.isJdbc())
-          .map(s -> new Live(s.name(), s.format(), live.files(s.name())))
+          .map(s -> new Live(s.name(), s.format(), live.files(s.name()), sinks))
           .min(Comparator.comparing((Live l) -> l.files().isEmpty()).thenComparingInt(l -> preference.indexOf(l.format())));
     }
   }
@@ -76,12 +99,15 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
   private final PipelineSpec spec;
   private final Deduplicate.Grouping grouping;
   private final Live live;
+  private final String runId;
 
-  public DedupeAgainstLive(PipelineSpec spec, Deduplicate.Grouping grouping, Live live) {
+  /** {@code runId}: the run whose staging receives the rewritten live files. */
+  public DedupeAgainstLive(PipelineSpec spec, Deduplicate.Grouping grouping, Live live, String runId) {
     super("Dedupe against live");
     this.spec = spec;
     this.grouping = Objects.requireNonNull(grouping, "grouping");
     this.live = Objects.requireNonNull(live, "live");
+    this.runId = Layout.checkRunId(runId);
   }
 
   @Override
@@ -101,10 +127,51 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
             .apply("Live keys", ParDo.of(new ParquetKeyFn(spec, grouping)))
         : files.apply("Live keys", ParDo.of(new TextKeyFn(spec, grouping, live.format()))))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder));
-    return KeyedPCollectionTuple.of(REPLAYED, keyedReplayed).and(LIVE, liveKeys)
+    PCollectionTuple decided = KeyedPCollectionTuple.of(REPLAYED, keyedReplayed).and(LIVE, liveKeys)
         .apply("Join by key", CoGroupByKey.create())
-        .apply("Keep or count", ParDo.of(new DecideFn(spec)))
-        .setCoder(recordCoder);
+        .apply("Keep or count", ParDo.of(new DecideFn(spec)).withOutputTags(KEPT, TupleTagList.of(REPLACED)));
+    PCollectionView<List<String>> replacedKeys = decided.get(REPLACED).setCoder(StringUtf8Coder.of())
+        .apply("Replaced keys", View.asList());
+    for (PipelineSpec.SinkSpec sink : spec.sinks()) {
+      List<String> sinkFiles = live.sinks().getOrDefault(sink.name(), List.of());
+      if (!sink.isJdbc() && !sinkFiles.isEmpty()) {
+        replayed.getPipeline()
+            .apply("Live files of " + sink.name() + " to rewrite", Create.of(sinkFiles).withCoder(StringUtf8Coder.of()))
+            .apply("Take replaced out of " + sink.name(),
+                ParDo.of(new RewriteFn(spec, runId, sink.name(), sink.format(), replacedKeys)).withSideInputs(replacedKeys));
+      }
+    }
+    return decided.get(KEPT).setCoder(recordCoder);
+  }
+
+  /**
+   * Copies a live file of a sink without the records whose key a replayed record replaces, into the
+   * run's staging of the sink ({@link LiveRewrite}); a file holding none is left alone.
+   */
+  static final class RewriteFn extends WithDeduper<String, Void> {
+    private final String runId;
+    private final String sink;
+    private final SinkFormat format;
+    private final PCollectionView<List<String>> replacedKeys;
+
+    RewriteFn(PipelineSpec spec, String runId, String sink, SinkFormat format, PCollectionView<List<String>> replacedKeys) {
+      super(spec, Deduplicate.Grouping.KEY);
+      this.runId = runId;
+      this.sink = sink;
+      this.format = format;
+      this.replacedKeys = replacedKeys;
+    }
+
+    @ProcessElement
+    public void process(@Element String file, ProcessContext c) throws IOException {
+      Set<String> keys = new HashSet<>(c.sideInput(replacedKeys));
+      if (keys.isEmpty()) {
+        return;
+      }
+      LiveRewrite.Reading reading = new LiveRewrite.Reading(format, Schemas.typed(spec), spec.name(), deduper.decidingFields());
+      LiveRewrite.rewrite(FileSystems.matchNewResource(file, false), reading, row -> keys.contains(deduper.keyOf(row)),
+          Layout.staging(spec.output(), runId, sink), runId);
+    }
   }
 
   /** The join key: the dedupe key itself, or its bucket. */
@@ -195,13 +262,14 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
    */
   static final class DecideFn extends WithDeduper<KV<String, CoGbkResult>, CauceRecord> {
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
+    private final Counter replaced = CauceMetrics.counter(CauceMetrics.REPLACED);
 
     DecideFn(PipelineSpec spec) {
       super(spec, Deduplicate.Grouping.KEY);
     }
 
     @ProcessElement
-    public void process(@Element KV<String, CoGbkResult> group, OutputReceiver<CauceRecord> out) {
+    public void process(@Element KV<String, CoGbkResult> group, MultiOutputReceiver out) {
       Map<String, CauceRecord> replayed = new HashMap<>();
       for (CauceRecord r : group.getValue().getAll(REPLAYED)) {
         replayed.merge(deduper.keyOf(r.row()), r, deduper::keep); // one per key already: Deduplicate ran before
@@ -220,12 +288,11 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
         Row l = live.get(e.getKey());
         Row r = e.getValue().row();
         if (l == null) {
-          out.output(e.getValue());
+          out.get(KEPT).output(e.getValue());
         } else if (deduper.replacesLive(l, r)) {
-          throw new IllegalStateException("replayed record key " + deduper.describeKey(r) + " is newer than the live one ("
-              + spec.dedupe().orderBy() + " " + deduper.orderOf(r) + " > " + deduper.orderOf(l) + "), and a replay"
-              + " cannot replace a live record yet; re-run the replay with that record taken out of the replay file"
-              + " (it stays in the dead letter), or correct it in the source and run the source again");
+          out.get(KEPT).output(e.getValue());
+          out.get(REPLACED).output(e.getKey());
+          replaced.inc();
         } else {
           duplicates.inc();
         }

@@ -15,6 +15,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.schemas.Schema;
@@ -45,6 +46,18 @@ public final class LiveRows {
 
   /** Each row of a JSON Lines or CSV file written by a sink of this schema. */
   public void readText(SinkFormat format, InputStream in, String name, Consumer<Row> each) throws IOException {
+    readRecords(format, in, name, (text, row) -> {
+      if (row != null) {
+        each.accept(row);
+      }
+    });
+  }
+
+  /**
+   * {@link #readText} with each record's text as written (JSON Lines: the line; CSV: the row as
+   * {@link CsvLines} writes it), for copying records unchanged; a CSV's header comes first, row null.
+   */
+  public void readRecords(SinkFormat format, InputStream in, String name, BiConsumer<String, Row> each) throws IOException {
     if (format == SinkFormat.JSONL) {
       readJsonLines(in, name, each);
     } else if (format == SinkFormat.CSV) {
@@ -63,7 +76,7 @@ public final class LiveRows {
     return row(values);
   }
 
-  private void readJsonLines(InputStream in, String name, Consumer<Row> each) throws IOException {
+  private void readJsonLines(InputStream in, String name, BiConsumer<String, Row> each) throws IOException {
     BufferedReader lines = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
     long number = 0;
     for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -80,17 +93,20 @@ public final class LiveRows {
         JsonNode v = n.get(typed.getField(i).getName());
         values[i] = v == null || v.isNull() ? null : parse(i, v.isTextual() ? v.textValue() : v.asText(), name, number);
       }
-      each.accept(row(values));
+      each.accept(line, row(values));
     }
   }
 
-  private void readCsv(InputStream in, String name, Consumer<Row> each) throws IOException {
+  private void readCsv(InputStream in, String name, BiConsumer<String, Row> each) throws IOException {
     try (MappingIterator<String[]> rows = CSV.readerFor(String[].class).with(CsvParser.Feature.WRAP_AS_ARRAY)
         .readValues(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       if (!rows.hasNextValue()) {
         return;
       }
-      List<String> header = Arrays.asList(rows.nextValue());
+      String[] names = rows.nextValue();
+      CsvLines text = new CsvLines();
+      each.accept(text.line(names), null);
+      List<String> header = Arrays.asList(names);
       int[] columns = new int[typed.getFieldCount()];
       for (int i : fields) {
         columns[i] = header.indexOf(typed.getField(i).getName());
@@ -104,10 +120,10 @@ public final class LiveRows {
         number++;
         Object[] values = new Object[typed.getFieldCount()];
         for (int i : fields) {
-          String text = columns[i] < row.length ? row[columns[i]] : null;
-          values[i] = text == null || text.isEmpty() ? null : parse(i, text, name, number);
+          String value = columns[i] < row.length ? row[columns[i]] : null;
+          values[i] = value == null || value.isEmpty() ? null : parse(i, value, name, number);
         }
-        each.accept(row(values));
+        each.accept(text.line(row), row(values));
       }
     }
   }

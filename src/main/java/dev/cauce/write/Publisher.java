@@ -276,6 +276,8 @@ public final class Publisher {
       rewrite = DeadLetterRewrite.plan(Layout.published(output, deadLetter.name()), dl, req.replayed(), runId, dl::contains);
     }
 
+    Map<Target, Set<String>> replaced = replacedFiles(output, req, before);
+
     Map<Target, List<ResourceId>> destinations = new LinkedHashMap<>();
     List<SinkFiles> sinks = new ArrayList<>();
     Map<String, List<String>> intended = new LinkedHashMap<>();
@@ -295,10 +297,11 @@ public final class Publisher {
         listed.addAll(rewrite.files());
       } else if (req.replay() || t.mode() == WriteMode.APPEND) {
         listed.addAll(before.get(t));
+        listed.removeAll(replaced.getOrDefault(t, Set.of()));
       }
       listed.addAll(added);
       sinks.add(new SinkFiles(t.name(), t.mode(), t.deadLetter(), new ArrayList<>(listed),
-          liveRecords(req, t, previous, t == deadLetter && rewrite != null)));
+          liveRecords(req, t, previous, t == deadLetter && rewrite != null, removed(output, runId, t, replaced))));
       List<String> mine = new ArrayList<>(added);
       if (t == deadLetter && rewrite != null) {
         mine.addAll(rewrite.rewrites().values());
@@ -435,8 +438,47 @@ public final class Publisher {
     return name;
   }
 
-  /** How many records target {@code t} holds after this commit; null when not known. */
-  private static Long liveRecords(Request req, Target t, Optional<Commit> live, boolean rewritten) {
+  /**
+   * For a replay, each sink's live files that the run's staged copies replace ({@link LiveRewrite}
+   * markers); a marker naming a file that is not live fails the publish, nothing changed.
+   */
+  private static Map<Target, Set<String>> replacedFiles(String output, Request req, Map<Target, List<String>> before)
+      throws IOException {
+    Map<Target, Set<String>> replaced = new LinkedHashMap<>();
+    if (!req.replay()) {
+      return replaced;
+    }
+    for (Target t : req.targets()) {
+      if (t.deadLetter()) {
+        continue;
+      }
+      Set<String> names = new LinkedHashSet<>();
+      for (LiveRewrite.Replaced r : LiveRewrite.read(Layout.staging(output, req.runId(), t.name()))) {
+        if (!before.get(t).contains(r.live())) {
+          throw new IllegalStateException("cannot publish replay " + req.runId() + ": it takes replaced records out of "
+              + t.name() + "/" + r.live() + ", which is no longer live; nothing was published: replay again");
+        }
+        names.add(r.live());
+      }
+      replaced.put(t, names);
+    }
+    return replaced;
+  }
+
+  /** How many live records of {@code t} this run's rewritten copies leave out. */
+  private static long removed(String output, String runId, Target t, Map<Target, Set<String>> replaced) throws IOException {
+    if (replaced.getOrDefault(t, Set.of()).isEmpty()) {
+      return 0;
+    }
+    long n = 0;
+    for (LiveRewrite.Replaced r : LiveRewrite.read(Layout.staging(output, runId, t.name()))) {
+      n += r.removed();
+    }
+    return n;
+  }
+
+  /** How many records target {@code t} holds after this commit ({@code removed} live ones taken out); null when not known. */
+  private static Long liveRecords(Request req, Target t, Optional<Commit> live, boolean rewritten, long removed) {
     Long mine = req.records().get(t.name());
     if (mine == null || rewritten) {
       return null;
@@ -446,7 +488,7 @@ public final class Publisher {
     }
     Optional<SinkFiles> prev = live.flatMap(c -> c.sink(t.name()));
     Long before = prev.isEmpty() ? Long.valueOf(0) : prev.get().records();
-    return before == null ? null : before + mine;
+    return before == null ? null : before - removed + mine;
   }
 
   private static List<IngestedInput> ledger(Request req, Optional<Commit> live, Instant at) {

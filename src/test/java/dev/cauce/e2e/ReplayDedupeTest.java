@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -118,6 +117,12 @@ public class ReplayDedupeTest {
       "{\"id\":\"1\",\"version\":1,\"amount\":10}",
       "{\"id\":\"2\",\"version\":2,\"amount\":20}",
       "{\"id\":\"3\",\"version\":1,\"amount\":30}");
+  /** The live rows once id 3's version 2 replaced its version 1 and id 4 was added. */
+  private static final List<String> REPLACED_JSONL = List.of(
+      "{\"id\":\"1\",\"version\":1,\"amount\":10}",
+      "{\"id\":\"2\",\"version\":2,\"amount\":20}",
+      "{\"id\":\"3\",\"version\":2,\"amount\":7}",
+      "{\"id\":\"4\",\"version\":1,\"amount\":4}");
   private static final List<String> LIVE_CSV = List.of("1,1,10", "2,2,20", "3,1,30", "id,version,amount");
 
   private static List<String> plus(List<String> a, String... more) {
@@ -158,18 +163,33 @@ public class ReplayDedupeTest {
   }
 
   @Test
-  public void keepLatestRefusesAReplayedRecordNewerThanTheLiveOneAndPublishesNothing() throws IOException {
-    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS);
-    Map<String, List<String>> before = new TreeMap<>(Map.of("redo", live("redo"), "redo_csv", live("redo_csv"), "rejected", live("rejected")));
+  public void keepLatestReplacesTheLiveRecordWithALaterReplayedOneInEveryFileSink() throws IOException {
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS + ", {name: redo_parquet, format: parquet}");
 
-    // id 3: replayed version 2, live version 1: it would replace the live record
-    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("3", "4")));
-    assertThat(replay.toString(), replay.code, equalTo(ExitCode.FAILED));
-    assertThat(replay.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
-    assertThat(replay.stderr, containsString("Nothing was published"));
-    Map<String, List<String>> after = new TreeMap<>(Map.of("redo", live("redo"), "redo_csv", live("redo_csv"), "rejected", live("rejected")));
-    assertThat(after, equalTo(before));
-    assertThat(deadLetterIds(), equalTo(List.of("2", "3", "4")));
+    // id 3: replayed version 2, live version 1: it replaces the live record; id 4: not live
+    Path fix = fixed("fix.jsonl", Set.of("3", "4"));
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fix);
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 2 + rejected 0 + duplicates 0  OK"));
+    assertThat(replay.stdout, containsString("       1  live record(s) replaced by later replayed ones"));
+    assertThat(live("redo"), equalTo(REPLACED_JSONL));
+    assertThat(live("redo_csv"), equalTo(List.of("1,1,10", "2,2,20", "3,2,7", "4,1,4", "id,version,amount")));
+    assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/2/7", "4/1/4")));
+    assertThat(deadLetterIds(), equalTo(List.of("2")));
+    LiveOutput committed = LiveOutput.read(out.toString());
+    for (String sink : List.of("redo", "redo_csv", "redo_parquet")) {
+      assertThat(sink, committed.commit().get().sink(sink).get().records(), equalTo(4L));
+      assertThat("the replaced live file left " + sink, Files.list(out.resolve(sink))
+          .filter(f -> Layout.isDataFile(f.getFileName().toString())).count(), equalTo((long) committed.files(sink).size()));
+    }
+    assertThat(committed.ledger().stream().anyMatch(i -> i.path().endsWith("fix.jsonl")), equalTo(true));
+    assertThat(Files.exists(out.resolve("_staging")) ? Files.list(out.resolve("_staging")).count() : 0L, equalTo(0L));
+
+    // the same file again: already replayed; a later record again replaces the replayed one
+    CauceRun again = CauceRun.run(out, "replay-2", "--spec=" + spec, "--replay=" + fix);
+    assertThat(again.toString(), again.code, equalTo(ExitCode.OK));
+    assertThat(again.stdout, containsString("already replayed"));
+    assertThat(live("redo_csv"), equalTo(List.of("1,1,10", "2,2,20", "3,2,7", "4,1,4", "id,version,amount")));
   }
 
   @Test
@@ -183,9 +203,9 @@ public class ReplayDedupeTest {
     assertThat(deadLetterIds(), equalTo(List.of("3")));
 
     CauceRun newer = CauceRun.run(out, "replay-2", "--spec=" + spec, "--replay=" + fixed("fix3.jsonl", Set.of("3")));
-    assertThat(newer.toString(), newer.code, equalTo(ExitCode.FAILED));
-    assertThat(newer.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
-    assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/1/30", "4/1/4")));
+    assertThat(newer.toString(), newer.code, equalTo(ExitCode.OK));
+    assertThat(newer.stdout, containsString("check: read 1 = written 1 + rejected 0 + duplicates 0  OK"));
+    assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/2/7", "4/1/4")));
   }
 
   @Test
@@ -200,10 +220,10 @@ public class ReplayDedupeTest {
     assertThat(deadLetterIds(), equalTo(List.of("3")));
 
     CauceRun newer = CauceRun.run(out, "replay-2", args(spec, fixed("fix3.jsonl", Set.of("3")), flink));
-    assertThat(newer.toString(), newer.code, equalTo(ExitCode.FAILED));
-    assertThat(newer.stderr, containsString("replayed record key id=3 is newer than the live one (version 2 > 1)"));
-    assertThat(live("redo"), equalTo(plus(LIVE_JSONL, "{\"id\":\"4\",\"version\":1,\"amount\":4}")));
-    assertThat(deadLetterIds(), equalTo(List.of("3")));
+    assertThat(newer.toString(), newer.code, equalTo(ExitCode.OK));
+    assertThat(newer.stdout, containsString("       1  live record(s) replaced by later replayed ones"));
+    assertThat(live("redo"), equalTo(REPLACED_JSONL));
+    assertThat(deadLetterIds(), equalTo(List.of()));
   }
 
   private static String[] args(Path spec, Path replay, String... more) {

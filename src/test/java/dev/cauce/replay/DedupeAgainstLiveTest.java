@@ -1,9 +1,7 @@
 package dev.cauce.replay;
 
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
-import static org.junit.Assert.assertThrows;
 
 import dev.cauce.TestSpecs;
 import dev.cauce.coders.Coders;
@@ -15,6 +13,8 @@ import dev.cauce.model.SourceRecord;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
+import dev.cauce.write.Layout;
+import dev.cauce.write.LiveRewrite;
 import dev.cauce.write.RowCsv;
 import dev.cauce.write.RowJson;
 import java.io.IOException;
@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.Pipeline.PipelineExecutionException;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -87,7 +86,7 @@ public class DedupeAgainstLiveTest {
 
   private PCollection<String> kept(PipelineSpec spec, List<CauceRecord> replay, SinkFormat format, List<String> files) {
     return p.apply(Create.of(replay).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-        .apply(new DedupeAgainstLive(spec, grouping, new DedupeAgainstLive.Live("simple", format, files)))
+        .apply(new DedupeAgainstLive(spec, grouping, new DedupeAgainstLive.Live("simple", format, files), "replay-1"))
         .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
   }
 
@@ -127,12 +126,21 @@ public class DedupeAgainstLiveTest {
   }
 
   @Test
-  public void latestFailsTheJobWhenAReplayedRecordIsLaterThanTheLiveOne() throws IOException {
-    List<CauceRecord> replay = List.of(replayed(LATEST, 1, "twice", 3001L), replayed(LATEST, 2, "new", 1L));
-    kept(LATEST, replay, SinkFormat.JSONL, liveFiles(LATEST, SinkFormat.JSONL, live(LATEST)));
-    PipelineExecutionException e = assertThrows(PipelineExecutionException.class, () -> p.run().waitUntilFinish());
-    assertThat(e.getCause().getMessage(), containsString("replayed record key id=twice is newer than the live one"
-        + " (updated_at 1970-01-01T00:00:03.001Z > 1970-01-01T00:00:03.000Z)"));
+  public void latestKeepsALaterReplayedRecordAndStagesEachLiveFileHoldingItsKeyWithoutIt() throws IOException {
+    PipelineSpec spec = LATEST.withOverrides(null, tmp.getRoot().toPath().resolve("out").toString());
+    // k1 (live-0 holds k0, k1): a copy with k0; twice (live-52 holds both records of it): nothing left, no copy
+    List<CauceRecord> replay = List.of(replayed(spec, 1, "twice", 3001L), replayed(spec, 2, "new", 1L), replayed(spec, 3, "k1", 1001L));
+    PAssert.that(kept(spec, replay, SinkFormat.JSONL, liveFiles(spec, SinkFormat.JSONL, live(spec))))
+        .containsInAnyOrder("twice@1", "new@2", "k1@3");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(0L));
+    assertThat(RunCounts.from(result.metrics()).replaced(), equalTo(2L));
+    var staging = Layout.staging(spec.output(), "replay-1", "simple");
+    assertThat(LiveRewrite.read(staging), equalTo(List.of(
+        new LiveRewrite.Replaced("live-0.jsonl", "live-0.rreplay-1.jsonl", 1), new LiveRewrite.Replaced("live-52.jsonl", null, 2))));
+    assertThat(Files.readAllLines(Path.of(staging.toString(), "live-0.rreplay-1.jsonl")),
+        equalTo(List.of(new RowJson(Schemas.typed(spec)).format(row(spec, "k0", 1000L)))));
   }
 
   @Test
