@@ -103,11 +103,11 @@ public class ReplayDedupeTest {
     return lines;
   }
 
-  /** The raw ids of the live dead letter, sorted. */
+  /** The raw ids of the live dead letter (through the commit), sorted. */
   private List<String> deadLetterIds() throws IOException {
     List<String> ids = new ArrayList<>();
-    for (Map<String, String> r : CauceRun.deadLetter(out.resolve("rejected"))) {
-      ids.add(JSON.readTree(r.get("raw")).get("id").asText());
+    for (String line : live("rejected")) {
+      ids.add(JSON.readTree(JSON.readTree(line).get("raw").asText()).get("id").asText());
     }
     ids.sort(null);
     return ids;
@@ -190,6 +190,54 @@ public class ReplayDedupeTest {
     assertThat(again.toString(), again.code, equalTo(ExitCode.OK));
     assertThat(again.stdout, containsString("already replayed"));
     assertThat(live("redo_csv"), equalTo(List.of("1,1,10", "2,2,20", "3,2,7", "4,1,4", "id,version,amount")));
+  }
+
+  /** Every sink's live rows (Parquet as id/version/amount) and the dead letter's raw ids. */
+  private Map<String, List<String>> snapshot() throws IOException {
+    return Map.of("redo", live("redo"), "redo_csv", live("redo_csv"), "redo_parquet", parquetRows("redo_parquet"),
+        "rejected", deadLetterIds());
+  }
+
+  private static final Map<String, List<String>> REPLACED = Map.of("redo", REPLACED_JSONL,
+      "redo_csv", List.of("1,1,10", "2,2,20", "3,2,7", "4,1,4", "id,version,amount"),
+      "redo_parquet", List.of("1/1/10", "2/2/20", "3/2/7", "4/1/4"), "rejected", List.of("2"));
+
+  /**
+   * A replay that replaces id 3's live record, SIGKILLed at {@code step}: the live data is exactly
+   * the previous (before the commit) or the replaced dataset (from it on), and a second replay of
+   * the same file gives exactly the replaced dataset with nothing unlisted left.
+   */
+  private void killedReplayThatReplaces(String step, boolean committed) throws Exception {
+    Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS + ", {name: redo_parquet, format: parquet}");
+    Map<String, List<String>> previous = snapshot();
+    Path fix = fixed("fix.jsonl", Set.of("3", "4"));
+    Path work = tmp.getRoot().toPath();
+    try (CauceProcess killed = FaultSuite.start(work, spec, out, "replay-1", step, "--replay=" + fix)) {
+      killed.awaitPause(step);
+      killed.kill();
+      assertThat(killed.exitCode(), equalTo(137));
+    }
+    assertThat("live after a kill at " + step, snapshot(), equalTo(committed ? REPLACED : previous));
+
+    try (CauceProcess rerun = FaultSuite.run(work, spec, out, "replay-2", "--replay=" + fix)) {
+      assertThat(FaultSuite.describe(rerun), rerun.exitCode(), equalTo(0));
+      assertThat(rerun.stdout(), committed ? containsString("already replayed") : containsString("check: read 2 = written 2"));
+    }
+    assertThat(snapshot(), equalTo(REPLACED));
+    for (String sink : List.of("redo", "redo_csv", "redo_parquet")) {
+      assertThat(sink, FaultSuite.commit(out).sink(sink).get().records(), equalTo(4L));
+    }
+    FaultSuite.assertOnlyCommittedFiles(out);
+  }
+
+  @Test
+  public void aReplayThatReplacesKilledAfterMovingEverythingLeavesThePreviousDataAndItsRerunReplacesOnce() throws Exception {
+    killedReplayThatReplaces("publish:moved-all", false);
+  }
+
+  @Test
+  public void aReplayThatReplacesKilledAfterItsCommitLeavesTheNewDataAndIsNotReplayedTwice() throws Exception {
+    killedReplayThatReplaces("publish:committed", true);
   }
 
   @Test
