@@ -88,14 +88,18 @@ public record RunReport(
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record JdbcTable(String kind, String table, String stagingTable, Map<String, Long> counters) {}
 
-  /** The job's counts; {@code source} (an HTTP source's counters) only when there are any. */
+  /**
+   * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
+   * replaced} (live records a replay replaced) only when above 0.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
       Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
-      long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source) {
+      long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source,
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced) {
     static Counts of(RunCounts c) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
-          c.deadLettered(), c.source());
+          c.deadLettered(), c.source(), c.replaced());
     }
   }
 

@@ -172,6 +172,8 @@ public class ReplayDedupeTest {
     assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
     assertThat(replay.stdout, containsString("check: read 2 = written 2 + rejected 0 + duplicates 0  OK"));
     assertThat(replay.stdout, containsString("       1  live record(s) replaced by later replayed ones"));
+    assertThat(replay.count("replaced"), equalTo(1L));
+    assertThat(replay.count("duplicates"), equalTo(0L));
     assertThat(live("redo"), equalTo(REPLACED_JSONL));
     assertThat(live("redo_csv"), equalTo(List.of("1,1,10", "2,2,20", "3,2,7", "4,1,4", "id,version,amount")));
     assertThat(parquetRows("redo_parquet"), equalTo(List.of("1/1/10", "2/2/20", "3/2/7", "4/1/4")));

@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.Before;
@@ -268,6 +269,44 @@ public class PublisherCommitTest {
     Commit c = LiveOutput.read(output).commit().orElseThrow();
     assertThat(c.replay(), is(true));
     assertThat("a replay keeps the ledger", c.ledger(), contains(A.ingestedBy("r1", T1)));
+  }
+
+  @Test
+  public void aReplayListsTheStagedCopiesInsteadOfTheLiveFilesTheyReplace() throws Exception {
+    PublishCrashMain.stage(out, "r1", "orders", "r1-00000-of-00002.jsonl", "{\"id\":1}\n{\"id\":2}\n");
+    PublishCrashMain.stage(out, "r1", "orders", "r1-00001-of-00002.jsonl", "{\"id\":3}\n");
+    PublishCrashMain.stage(out, "r1", "rejected", "r1-00000-of-00001.jsonl", "");
+    at(T1).publish(request("r1", WriteMode.APPEND).withRecords(Map.of("orders", 3L)));
+    // the replay replaces id 2 (its copy of file 0 holds id 1) and id 3 (file 1 is left empty: no copy)
+    stageRun("p1", "{\"id\":2,\"v\":2}\n{\"id\":3,\"v\":2}\n", "");
+    PublishCrashMain.stage(out, "p1", "orders", "r1-00000-of-00002.rp1.jsonl", "{\"id\":1}\n");
+    PublishCrashMain.stage(out, "p1", "orders", "_REPLACES.r1-00000-of-00002.jsonl.json",
+        new LiveRewrite.Replaced("r1-00000-of-00002.jsonl", "r1-00000-of-00002.rp1.jsonl", 1).toJson());
+    PublishCrashMain.stage(out, "p1", "orders", "_REPLACES.r1-00001-of-00002.jsonl.json",
+        new LiveRewrite.Replaced("r1-00001-of-00002.jsonl", null, 1).toJson());
+
+    Publisher.PublishResult result = at(T2).publish(request("p1", WriteMode.APPEND).withRecords(Map.of("orders", 2L)).asReplay(Set.of()));
+
+    assertThat(result.targets().get(0).files(), contains("p1-00000-of-00001.jsonl", "r1-00000-of-00002.rp1.jsonl"));
+    assertThat(lines("orders"), contains("{\"id\":2,\"v\":2}", "{\"id\":3,\"v\":2}", "{\"id\":1}"));
+    assertThat(result.targets().get(0).removed(), contains("r1-00000-of-00002.jsonl", "r1-00001-of-00002.jsonl"));
+    assertThat("3 live - 2 replaced + 2 written", LiveOutput.read(output).commit().orElseThrow().sink("orders").get().records(),
+        equalTo(3L));
+  }
+
+  @Test
+  public void aReplayWhoseCopyReplacesAFileNoLongerLiveIsRefusedAndChangesNothing() throws Exception {
+    stageRun("r1", "{\"id\":1}\n", "");
+    at(T1).publish(request("r1", WriteMode.APPEND));
+    stageRun("p1", "{\"id\":1,\"v\":2}\n", "");
+    PublishCrashMain.stage(out, "p1", "orders", "_REPLACES.gone.jsonl.json", new LiveRewrite.Replaced("gone.jsonl", null, 1).toJson());
+
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> at(T2).publish(request("p1", WriteMode.APPEND).asReplay(Set.of())));
+
+    assertThat(e.getMessage(), containsString("orders/gone.jsonl, which is no longer live; nothing was published"));
+    assertThat(lines("orders"), contains("{\"id\":1}"));
+    assertThat(LiveOutput.read(output).commit().orElseThrow().runId(), equalTo("r1"));
   }
 
   @Test
