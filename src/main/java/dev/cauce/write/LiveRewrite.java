@@ -13,6 +13,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -20,11 +21,12 @@ import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.beam.sdk.values.Row;
@@ -94,14 +96,14 @@ public final class LiveRewrite {
   /** The markers in a sink's staging folder: the live files the run replaces. */
   public static List<Replaced> read(ResourceId stagingDir) throws IOException {
     List<Replaced> all = new ArrayList<>();
-    MatchResult m = FileSystems.match(stagingDir + MARKER + "*.json", org.apache.beam.sdk.io.fs.EmptyMatchTreatment.ALLOW);
+    MatchResult m = FileSystems.match(stagingDir + MARKER + "*.json", EmptyMatchTreatment.ALLOW);
     if (m.status() == MatchResult.Status.NOT_FOUND) {
       return all;
     }
     for (MatchResult.Metadata f : m.metadata()) {
       all.add(Replaced.fromJson(Manifest.readString(f.resourceId())));
     }
-    all.sort(java.util.Comparator.comparing(Replaced::live));
+    all.sort(Comparator.comparing(Replaced::live));
     return all;
   }
 

@@ -62,7 +62,8 @@ import org.slf4j.LoggerFactory;
  *       commit point: <b>participant-committed</b>.
  *   <li>Replace {@code <output>/_COMMIT.json} in one compare-and-swap ({@link CommitStore}): every
  *       target's new list (overwrite: this run's files; append, and every sink of a replay: the
- *       live files and this run's), the ledger, owner, sequence, fencing token. This is the only
+ *       live files and this run's; a replay's staged copies of live files without the records it
+ *       replaces, {@link LiveRewrite}, stand in for those files), the ledger, owner, sequence, fencing token. This is the only
  *       step that changes what readers see. <b>committed</b>
  *   <li>Write each folder's {@code _MANIFEST.json} from the commit, then delete the data files the
  *       commit does not list (an overwrite's previous files, leftovers), then the run's staging.
