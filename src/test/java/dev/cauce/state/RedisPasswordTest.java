@@ -81,6 +81,14 @@ public class RedisPasswordTest {
   }
 
   @Test
+  public void aPasswordForARedisWithoutOneIsSaidToBeUnexpected() {
+    // the machine's test Redis (RedisTesting) has no password
+    IllegalStateException e = refused(RedisTesting.uri("pwtest:"), Map.of("CAUCE_REDIS_PASSWORD", "stray"));
+    assertThat(e.getMessage(), allOf(containsString("has no password set, but one was given in CAUCE_REDIS_PASSWORD"),
+        not(containsString("Start Redis")), not(containsString("stray"))));
+  }
+
+  @Test
   public void aDownRedisStillGetsStartRedis() throws Exception {
     int port;
     try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
