@@ -33,6 +33,7 @@ public final class Cauce {
       }
     }
     RunPlan.Checked checked = RunPlan.check(args);
+    checked.warnings().forEach(err::println);
     if (checked.plan() == null) {
       checked.problems().forEach(err::println);
       return new RunOutcome.Usage(checked.problems());

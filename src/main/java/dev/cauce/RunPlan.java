@@ -59,8 +59,11 @@ record RunPlan(
 
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
-  /** A plan, or (plan null) every problem found, each as the line(s) to print. */
-  record Checked(RunPlan plan, List<String> problems) {}
+  /**
+   * A plan, or (plan null) every problem found, each as the line(s) to print; {@code warnings}
+   * (printed either way) are what should change but does not stop the run.
+   */
+  record Checked(RunPlan plan, List<String> problems, List<String> warnings) {}
 
   /** Checks everything a run of {@code args} needs; the problems are in the order the checks run. */
   static Checked check(String[] args) {
@@ -71,7 +74,8 @@ record RunPlan(
       PipelineOptionsFactory.register(CauceOptions.class);
       options = PipelineOptionsFactory.fromArgs(given).withValidation().as(CauceOptions.class);
     } catch (IllegalArgumentException e) {
-      return new Checked(null, List.of("cauce: " + Secrets.maskText(e.getMessage()), "Run with --help to see every option."));
+      return new Checked(null, List.of("cauce: " + Secrets.maskText(e.getMessage()), "Run with --help to see every option."),
+          List.of());
     }
     List<String> problems = new ArrayList<>();
     checkOptions(options, problems);
@@ -84,16 +88,17 @@ record RunPlan(
     if (spec != null) {
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
-    StateStore store = store(options, problems);
+    List<String> warnings = new ArrayList<>();
+    StateStore store = store(options, problems, warnings);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
     if (!problems.isEmpty()) {
       if (store != null) {
         store.close();
       }
-      return new Checked(null, problems);
+      return new Checked(null, problems, warnings);
     }
     long checkMillis = System.currentTimeMillis() - started.toEpochMilli();
-    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, jdbc, store, maskedOptions(given)), List.of());
+    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, jdbc, store, maskedOptions(given)), List.of(), warnings);
   }
 
   /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
@@ -171,9 +176,9 @@ record RunPlan(
     return inputs;
   }
 
-  private static StateStore store(CauceOptions options, List<String> problems) {
+  private static StateStore store(CauceOptions options, List<String> problems, List<String> warnings) {
     try {
-      return StateStores.open(options.getStateStore());
+      return StateStores.open(options.getStateStore(), System::getenv, w -> warnings.add("cauce: warning: --stateStore: " + w));
     } catch (IllegalArgumentException | IllegalStateException e) {
       problems.add("cauce: --stateStore: " + Secrets.maskText(e.getMessage()));
       return null;

@@ -89,7 +89,10 @@ public final class Generate {
       long order;
       int version = 0;
       if (nextOrder > 0 && rnd.nextDouble() < duplicates) {
-        order = rnd.nextLong(Math.max(1, nextOrder - 1000), nextOrder); // a recent order, exported again
+        // a recent order, exported again; from order 1 on (as always, so seeds keep their bytes), but
+        // order 0 when it is the only earlier one (an empty range threw for seeds such as 7)
+        long from = nextOrder == 1 ? 0 : Math.max(1, nextOrder - 1000);
+        order = rnd.nextLong(from, nextOrder);
         version = 1 + rnd.nextInt(5);
       } else {
         order = nextOrder++;

@@ -10,7 +10,9 @@ public interface OpsOptions extends PipelineOptions {
   @Description(
       "Where run state, the ledger of ingested inputs and the run lock live: 'local' (files under .cauce/state/"
           + " in the working directory, or $CAUCE_STATE_DIR), a folder, or redis://host:port/db (e.g."
-          + " redis://127.0.0.1:6379/0; ?prefix=... changes the key prefix, default cauce:).")
+          + " redis://127.0.0.1:6379/0; ?prefix=... changes the key prefix, default cauce:). Redis's password is read"
+          + " from the environment variable CAUCE_REDIS_PASSWORD (one written in the URI, redis://:password@host,"
+          + " works but the process list shows it).")
   @Default.String("local")
   String getStateStore();
 

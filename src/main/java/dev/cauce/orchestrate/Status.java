@@ -54,7 +54,7 @@ public final class Status {
     }
     StateStore store;
     try {
-      store = StateStores.open(storeSpec);
+      store = StateStores.open(storeSpec, System::getenv, w -> err.println("status: warning: --stateStore: " + w));
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("status: --stateStore: " + e.getMessage());
       return 2;

@@ -10,6 +10,8 @@ public final class Secrets {
   private static final Pattern SECRET_NAME =
       Pattern.compile("(?i).*(password|passwd|secret|token|credential|apikey|api_key|private|webhook).*");
   private static final Pattern URL_USERINFO = Pattern.compile("(?<=://)([^:/@\\s]*):([^@/\\s]+)@");
+  /** redis://password@host: Redis reads user info without a colon as the password. */
+  private static final Pattern REDIS_BARE_PASSWORD = Pattern.compile("(?i)(?<=rediss?://)[^:/@\\s]+@");
   private static final Pattern URL_PASSWORD_PARAM = Pattern.compile("(?i)((?:password|pwd|secret|token)=)([^&;\\s]+)");
 
   /** The value to show for an option: masked whole when its name looks secret, else with URL secrets masked. */
@@ -29,6 +31,7 @@ public final class Secrets {
       return null;
     }
     String s = URL_USERINFO.matcher(text).replaceAll("$1:" + MASK + "@");
+    s = REDIS_BARE_PASSWORD.matcher(s).replaceAll(MASK + "@");
     return URL_PASSWORD_PARAM.matcher(s).replaceAll("$1" + MASK);
   }
 }

@@ -29,6 +29,8 @@ import java.util.regex.Pattern;
  * @param retries when and how often a failed request is tried again
  * @param rateLimit the most requests per second, or null for no limit
  * @param breaker when the circuit breaker opens (and the run fails)
+ * @param maxPageBytes the largest response body read, in bytes: a larger page fails the source
+ *     (its records cannot be known, nor, for some styles, the next page)
  */
 public record HttpSourceSpec(
     String url,
@@ -39,10 +41,15 @@ public record HttpSourceSpec(
     Duration timeout,
     RetrySpec retries,
     Double rateLimit,
-    BreakerSpec breaker)
+    BreakerSpec breaker,
+    int maxPageBytes)
     implements Serializable {
 
   public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
+  /** 64 MiB: a page is held in memory whole (and parsed), so this bounds a source's heap. */
+  public static final int DEFAULT_MAX_PAGE_BYTES = 64 << 20;
+  /** 1 GiB: the most max_page_bytes may be set to. */
+  public static final int MAX_PAGE_BYTES_LIMIT = 1 << 30;
 
   /** {@code ${env:NAME}}: the only placeholder in header and parameter values; NAME is an environment variable. */
   public static final Pattern ENV_PLACEHOLDER = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");

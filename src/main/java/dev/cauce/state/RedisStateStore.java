@@ -10,10 +10,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import redis.clients.jedis.ConnectionPoolConfig;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
+import redis.clients.jedis.Jedis;
 import redis.clients.jedis.JedisPooled;
+import redis.clients.jedis.exceptions.JedisAccessControlException;
 import redis.clients.jedis.exceptions.JedisException;
 
 /**
@@ -60,6 +63,15 @@ public final class RedisStateStore implements StateStore {
 
   /** Connects to {@code redis://[:password@]host[:port][/db][?prefix=...]} and checks that it answers. */
   public static RedisStateStore open(String uri) {
+    return open(uri, null, w -> {});
+  }
+
+  /**
+   * As {@link #open(String)}; {@code envPassword} (from {@link StateStores#ENV_REDIS_PASSWORD}, may be
+   * null) is used when the URI has no password; a password in the URI is used but {@code warnings}
+   * hears that ps shows it.
+   */
+  static RedisStateStore open(String uri, String envPassword, Consumer<String> warnings) {
     URI u;
     try {
       u = new URI(uri);
@@ -93,6 +105,16 @@ public final class RedisStateStore implements StateStore {
         user = null;
       }
     }
+    String from = "--stateStore";
+    if (password != null && !password.isEmpty()) {
+      warnings.accept("the Redis password is written in --stateStore, where the process list (ps) shows it to every"
+          + " user of this machine; set the environment variable " + StateStores.ENV_REDIS_PASSWORD + " instead");
+    } else if (envPassword != null && !envPassword.isEmpty()) {
+      password = envPassword;
+      from = StateStores.ENV_REDIS_PASSWORD;
+    } else {
+      password = null;
+    }
     String prefix = DEFAULT_PREFIX;
     if (u.getRawQuery() != null) {
       for (String kv : u.getRawQuery().split("&")) {
@@ -107,10 +129,15 @@ public final class RedisStateStore implements StateStore {
         }
       }
     }
-    return new RedisStateStore(u.getHost(), port, db, user, password, prefix);
+    return new RedisStateStore(u.getHost(), port, db, user, password, from, prefix);
   }
 
   public RedisStateStore(String host, int port, int db, String user, String password, String prefix) {
+    this(host, port, db, user, password, "--stateStore", prefix);
+  }
+
+  /** {@code passwordFrom} names where the password came from, for the advice when Redis refuses it. */
+  private RedisStateStore(String host, int port, int db, String user, String password, String passwordFrom, String prefix) {
     this.prefix = prefix;
     this.where = "Redis state store redis://" + host + ":" + port + "/" + db + " (keys " + prefix + "*)";
     DefaultJedisClientConfig.Builder config =
@@ -121,18 +148,36 @@ public final class RedisStateStore implements StateStore {
     if (password != null) {
       config.password(password);
     }
+    DefaultJedisClientConfig clientConfig = config.build();
+    // one plain connection first: through the pool, an AUTH error is logged by Jedis and lost in "Unable to validate"
+    try (Jedis probe = new Jedis(new HostAndPort(host, port), clientConfig)) {
+      probe.ping();
+    } catch (JedisException e) {
+      throw new IllegalStateException(unreachable(e, port, password != null, passwordFrom), e);
+    }
     // a pooled connection left from before a Redis restart is checked (PING) before use, not failed on
     ConnectionPoolConfig pool = new ConnectionPoolConfig();
     pool.setTestOnBorrow(true);
-    this.redis = new JedisPooled(new HostAndPort(host, port), config.build(), pool);
-    try {
-      redis.ping();
-    } catch (JedisException e) {
-      redis.close();
-      throw new IllegalStateException("cannot reach the " + where + ": " + e.getMessage()
-          + ". Start Redis (e.g. `redis-server --daemonize yes --bind 127.0.0.1 --port " + port + "`) or pick another"
-          + " --stateStore (default: local files under .cauce/state/)", e);
+    this.redis = new JedisPooled(new HostAndPort(host, port), clientConfig, pool);
+  }
+
+  /** Why Redis could not be used, and what to do: a password problem is not a Redis that is down. */
+  private String unreachable(JedisException e, int port, boolean gavePassword, String passwordFrom) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    if (m.startsWith("NOAUTH")) {
+      return "the " + where + " requires a password (" + m + "): set it in the environment variable "
+          + StateStores.ENV_REDIS_PASSWORD + " (the process list does not show it)";
     }
+    if (m.startsWith("WRONGPASS") || e instanceof JedisAccessControlException) {
+      return "the " + where + " refused the password given in " + passwordFrom + " (" + m + "): check the password"
+          + " (and, with an ACL user, the user name in --stateStore)";
+    }
+    if (gavePassword && m.contains("without any password configured")) {
+      return "the " + where + " has no password set, but one was given in " + passwordFrom + " (" + m + "): check"
+          + " that this is the Redis you mean, or give no password";
+    }
+    return "cannot reach the " + where + ": " + m + ". Start Redis (e.g. `redis-server --daemonize yes --bind 127.0.0.1"
+        + " --port " + port + "`) or pick another --stateStore (default: local files under .cauce/state/)";
   }
 
   @Override

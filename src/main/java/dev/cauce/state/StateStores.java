@@ -2,11 +2,14 @@ package dev.cauce.state;
 
 import dev.cauce.secrets.Secrets;
 import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens the store an option names: {@code local} (the default: {@code .cauce/state/} under the
  * working directory, or {@code $CAUCE_STATE_DIR} when set), a folder path or {@code file:} URI
- * (local files there), or {@code redis://host:port/db}.
+ * (local files there), or {@code redis://host:port/db} (its password from {@value #ENV_REDIS_PASSWORD}).
  */
 public final class StateStores {
   private StateStores() {}
@@ -14,6 +17,8 @@ public final class StateStores {
   public static final String LOCAL = "local";
   public static final String DEFAULT_DIR = ".cauce/state";
   public static final String ENV_DIR = "CAUCE_STATE_DIR";
+  /** The Redis password, when the URI has none: an environment variable, which ps does not show. */
+  public static final String ENV_REDIS_PASSWORD = "CAUCE_REDIS_PASSWORD";
   public static final String ALLOWED =
       "local (files under " + DEFAULT_DIR + "/ or $" + ENV_DIR + "), a folder path, file:///folder, or redis://host:port/db";
 
@@ -28,11 +33,19 @@ public final class StateStores {
    * @throws IllegalStateException when the store cannot be reached
    */
   public static StateStore open(String spec) {
+    return open(spec, System::getenv, w -> LoggerFactory.getLogger(StateStores.class).warn(w));
+  }
+
+  /**
+   * As {@link #open(String)}, reading {@value #ENV_REDIS_PASSWORD} from {@code env} and telling
+   * {@code warnings} what the user should change (a password in the URI).
+   */
+  public static StateStore open(String spec, Function<String, String> env, Consumer<String> warnings) {
     if (spec == null || spec.isBlank() || spec.equals(LOCAL)) {
       return new LocalStateStore(defaultDir());
     }
     if (spec.startsWith("redis://")) {
-      return RedisStateStore.open(spec);
+      return RedisStateStore.open(spec, env.apply(ENV_REDIS_PASSWORD), warnings);
     }
     if (spec.startsWith("file:")) {
       return new LocalStateStore(Path.of(java.net.URI.create(spec)));

@@ -94,6 +94,16 @@ public class CliTest {
   }
 
   @Test
+  public void aSpecNested100kLevelsDeepExitsTwoWithItsLine() throws IOException {
+    Path spec = tmp.getRoot().toPath().resolve("deep.yaml");
+    Files.writeString(spec, "name: deep\nsource: " + "{a: ".repeat(100_000) + "1" + "}".repeat(100_000) + "\n");
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "x", "--spec=" + spec);
+    assertThat(run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("(file) (line 2): the spec is nested deeper than 50 levels"));
+    assertThat(run.stderr.contains("StackOverflowError"), equalTo(false));
+  }
+
+  @Test
   public void anUnknownOptionExitsTwoAndPointsToHelp() {
     CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "x", "--spec=pipelines/orders.yaml", "--colour=blue");
     assertThat(run.code, equalTo(ExitCode.USAGE));

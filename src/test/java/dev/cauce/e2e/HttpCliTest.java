@@ -73,22 +73,46 @@ public class HttpCliTest {
   public void aRefusedTokenFailsTheRunClearlyWithoutShowingIt() throws IOException {
     WireMockServer api = ApiDemo.startApi(0);
     try {
-      Path spec = specCopy("http://127.0.0.1:" + ApiDemo.PORT, "http://127.0.0.1:" + api.port());
-      Files.writeString(spec, Files.readString(spec).replace("Bearer ${env:CAUCE_DEMO_TOKEN}", "Bearer x${env:CAUCE_DEMO_TOKEN}"));
-      CauceRun run = CauceRun.run(out(), "r5", "--spec=" + spec);
-      assertThat(run.toString(), run.code, equalTo(ExitCode.FAILED));
-      assertThat(run.stderr, allOf(
-          containsString("GET http://127.0.0.1:" + api.port() + "/api/orders?status=all&page=1&per_page=10 answered HTTP"
-              + " 401 Unauthorized: the API did not accept the credentials. Check the headers in source.http.headers and"
-              + " that the environment variables they read hold valid credentials (CAUCE_DEMO_TOKEN)."),
-          containsString("Nothing was published."),
-          not(containsString(HttpApiRunTest.TOKEN))));
-      assertThat(api.getAllServeEvents().size(), equalTo(1)); // a 401 is not retried
+      CauceRun run = runOnDemoApi(api, "r5", "Bearer ${env:CAUCE_DEMO_TOKEN}", "Bearer x${env:CAUCE_DEMO_TOKEN}");
+      assertFailedAfterOneRequest(run, api, "GET http://127.0.0.1:" + api.port() + "/api/orders?status=all&page=1&per_page=10"
+          + " answered HTTP 401 Unauthorized: the API did not accept the credentials. Check the headers in"
+          + " source.http.headers and that the environment variables they read hold valid credentials (CAUCE_DEMO_TOKEN).");
       assertThat(api.getAllServeEvents().get(0).getRequest().getHeader("Authorization"), equalTo("Bearer x" + HttpApiRunTest.TOKEN));
       assertThat(run.report().toString(), not(containsString(HttpApiRunTest.TOKEN)));
-      assertThat(Files.exists(out().resolve("orders")), equalTo(false));
     } finally {
       api.stop();
     }
+  }
+
+  @Test
+  public void aPageOverMaxPageBytesFailsTheRunAtOnceNamingUrlAndLimit() throws IOException {
+    WireMockServer api = ApiDemo.startApi(0);
+    try {
+      CauceRun run = runOnDemoApi(api, "r6", "    rate_limit: 20", "    max_page_bytes: 100\n    rate_limit: 20");
+      // not retried either: the same page would come back as large
+      assertFailedAfterOneRequest(run, api, "GET http://127.0.0.1:" + api.port() + "/api/orders?status=all&page=1&per_page=10:"
+          + " the response is larger than source.http.max_page_bytes (100 bytes); reading stopped there.");
+      assertThat(run.stderr, not(containsString("OutOfMemoryError")));
+    } finally {
+      api.stop();
+    }
+  }
+
+  /** Runs the demo spec against {@code api} with {@code text} in it replaced. */
+  private CauceRun runOnDemoApi(WireMockServer api, String runId, String text, String replacement) throws IOException {
+    Path spec = specCopy("http://127.0.0.1:" + ApiDemo.PORT, "http://127.0.0.1:" + api.port());
+    String edited = Files.readString(spec);
+    assertThat(edited.contains(text), equalTo(true));
+    Files.writeString(spec, edited.replace(text, replacement));
+    return CauceRun.run(out(), runId, "--spec=" + spec);
+  }
+
+  /** The run failed on its first request, which was not retried, saying {@code message}; nothing was published. */
+  private void assertFailedAfterOneRequest(CauceRun run, WireMockServer api, String message) {
+    assertThat(run.toString(), run.code, equalTo(ExitCode.FAILED));
+    assertThat(run.stderr, allOf(containsString(message), containsString("Nothing was published."),
+        not(containsString(HttpApiRunTest.TOKEN))));
+    assertThat(api.getAllServeEvents().size(), equalTo(1));
+    assertThat(Files.exists(out().resolve("orders")), equalTo(false));
   }
 }

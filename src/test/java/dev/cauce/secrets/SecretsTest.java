@@ -21,4 +21,13 @@ public class SecretsTest {
         equalTo("jdbc:postgresql://h/db?user=bob&password=****&ssl=true"));
     assertThat(Secrets.maskText("no secrets here"), equalTo("no secrets here"));
   }
+
+  @Test
+  public void masksEveryFormOfARedisPassword() {
+    // a Redis URI's user info without a colon is the password itself (redis://password@host)
+    assertThat(Secrets.maskText("--stateStore=redis://s3cret@127.0.0.1:6379/0"), equalTo("--stateStore=redis://****@127.0.0.1:6379/0"));
+    assertThat(Secrets.maskText("redis://:s3cret@h:6379/0"), equalTo("redis://:****@h:6379/0"));
+    assertThat(Secrets.maskText("redis://alice:s3cret@h/0"), equalTo("redis://alice:****@h/0"));
+    assertThat(Secrets.maskText("redis://h:6379/0?prefix=x:"), equalTo("redis://h:6379/0?prefix=x:"));
+  }
 }

@@ -127,7 +127,7 @@ public final class ResilientHttp {
     BreakerSettings breakerSettings = new BreakerSettings(b.window(), b.minimumCalls(), b.failureRate(), Duration.ofHours(1));
     this.breaker = Resilience.breaker("http-source", breakerSettings,
         t -> t instanceof IOException || t instanceof RetryableStatus s && s.status != 429,
-        t -> t instanceof Refused || t instanceof RetryableStatus s && s.status == 429);
+        t -> t instanceof Refused || t instanceof PageTooLargeException || t instanceof RetryableStatus s && s.status == 429);
     breaker.getEventPublisher().onStateTransition(e -> {
       if (e.getStateTransition().getToState() == CircuitBreaker.State.OPEN) {
         openedNanos = System.nanoTime();
@@ -193,7 +193,8 @@ public final class ResilientHttp {
     }
   }
 
-  private Fetched send(URI uri, int attempt) throws IOException, InterruptedException, RetryableStatus, Refused {
+  private Fetched send(URI uri, int attempt)
+      throws IOException, InterruptedException, RetryableStatus, Refused, PageTooLargeException {
     if (firstRequestNanos < 0) {
       firstRequestNanos = System.nanoTime();
     }
@@ -204,6 +205,9 @@ public final class ResilientHttp {
     HttpResponse<byte[]> r;
     try {
       r = exchange(b.build());
+    } catch (PageTooLargeException e) {
+      lastProblem = "the response is larger than source.http.max_page_bytes";
+      throw e;
     } catch (HttpTimeoutException e) {
       events.accept(HttpEvent.TIMEOUT);
       lastProblem = "no complete response within the timeout of " + show(spec.timeout());
@@ -233,9 +237,13 @@ public final class ResilientHttp {
     throw new Refused(s, r.headers().firstValue("Location").orElse(null), snippet(r.body()));
   }
 
-  /** One exchange, bounded as a whole by the timeout (the request timeout only covers the headers). */
-  private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException {
-    CompletableFuture<HttpResponse<byte[]>> f = client.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+  /**
+   * One exchange, bounded as a whole by the timeout (the request timeout only covers the headers),
+   * and its body by max_page_bytes (error bodies by what a message shows of them).
+   */
+  private HttpResponse<byte[]> exchange(HttpRequest request) throws IOException, InterruptedException, PageTooLargeException {
+    CompletableFuture<HttpResponse<byte[]>> f =
+        client.sendAsync(request, BoundedBody.handler(spec.maxPageBytes(), SNIPPET_CHARS * 4));
     try {
       return f.get(spec.timeout().toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
@@ -248,6 +256,9 @@ public final class ResilientHttp {
       }
       if (c instanceof IOException io) {
         throw io;
+      }
+      if (c instanceof PageTooLargeException p) {
+        throw p;
       }
       throw new IOException(c == null ? "request failed" : c.toString(), c);
     } catch (InterruptedException e) {
@@ -262,6 +273,14 @@ public final class ResilientHttp {
     if (t instanceof Refused r) {
       return new HttpSourceException("HTTP source: GET " + url + " answered HTTP " + r.status + phrase(r.status)
           + ": " + refusedAdvice(r) + (r.snippet.isEmpty() ? "" : " Response: " + r.snippet));
+    }
+    if (t instanceof PageTooLargeException p) {
+      return new HttpSourceException("HTTP source: GET " + url + ": the response is "
+          + (p.contentLength < 0 ? "larger than" : p.contentLength + " bytes (Content-Length), more than")
+          + " source.http.max_page_bytes (" + p.limit + " bytes); "
+          + (p.contentLength < 0 ? "reading stopped there." : "it was not read.")
+          + " Raise source.http.max_page_bytes, or ask the API for smaller pages (a page size in"
+          + " source.http.params or the pagination).");
     }
     if (breaker.getState() == CircuitBreaker.State.OPEN || t instanceof CallNotPermittedException) {
       CircuitBreaker.Metrics m = breaker.getMetrics();
@@ -325,7 +344,7 @@ public final class ResilientHttp {
   }
 
   private String snippet(byte[] body) {
-    String s = new String(body, 0, Math.min(body.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8)
+    String s = new String(body, 0, Math.min(body.length, SNIPPET_CHARS * 4), StandardCharsets.UTF_8) // what BoundedBody kept
         .replaceAll("\\s+", " ").trim();
     if (s.length() > SNIPPET_CHARS) {
       s = s.substring(0, SNIPPET_CHARS) + "…";

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  */
 final class HttpSpecReader {
   static final List<String> HTTP_KEYS = List.of(
-      "url", "params", "headers", "records", "pagination", "timeout", "retries", "rate_limit", "breaker");
+      "url", "params", "headers", "records", "pagination", "timeout", "retries", "rate_limit", "breaker",
+      "max_page_bytes");
   static final List<String> RETRY_KEYS = List.of("max_attempts", "initial_backoff", "multiplier", "jitter", "max_wait");
   static final List<String> BREAKER_KEYS = List.of("failure_rate", "minimum_calls", "window");
 
@@ -122,11 +123,13 @@ final class HttpSpecReader {
       }
     }
     BreakerSpec breaker = h.has("breaker") ? breaker(h.map("breaker", BREAKER_KEYS)) : BreakerSpec.DEFAULT;
+    Integer maxPageBytes = bounded(h, "max_page_bytes", 1, HttpSourceSpec.MAX_PAGE_BYTES_LIMIT,
+        HttpSourceSpec.DEFAULT_MAX_PAGE_BYTES);
     if (nodes.problems().size() > before || url == null || params == null || headers == null || records == null
-        || pagination == null || timeout == null || retries == null || breaker == null) {
+        || pagination == null || timeout == null || retries == null || breaker == null || maxPageBytes == null) {
       return null;
     }
-    return new HttpSourceSpec(url, params, headers, records, pagination, timeout, retries, rateLimit, breaker);
+    return new HttpSourceSpec(url, params, headers, records, pagination, timeout, retries, rateLimit, breaker, maxPageBytes);
   }
 
   private static int lineOfEntry(MapView h, String mapKey, String key) {

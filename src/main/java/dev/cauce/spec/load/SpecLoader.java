@@ -43,6 +43,8 @@ public final class SpecLoader {
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
       "dead_letter", "quality", "depends_on");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+  /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
+  public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
 
   /** Reads and checks the spec in {@code file}. */
   public static PipelineSpec load(Path file) {
@@ -52,6 +54,7 @@ public final class SpecLoader {
     }
     byte[] bytes;
     try {
+      checkSize(Files.size(file), name); // a stat: a huge file is refused without reading it
       bytes = Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw fileProblem(name, "file not found");
@@ -81,6 +84,7 @@ public final class SpecLoader {
    * {@code depends_on} names must be found in (as {@code <name>.yaml}).
    */
   static PipelineSpec parse(String yamlText, String fileName, Path specDir) {
+    checkSize(yamlText.getBytes(StandardCharsets.UTF_8).length, fileName);
     Node root;
     try {
       root = YamlTree.parse(yamlText.startsWith("\uFEFF") ? yamlText.substring(1) : yamlText);
@@ -135,6 +139,13 @@ public final class SpecLoader {
       r.problem("output", "must not be empty");
     }
     return output == null ? "out/" + name : output;
+  }
+
+  /** Refuses a spec over {@link #MAX_SPEC_BYTES}, before any parsing: reading a huge one takes minutes. */
+  private static void checkSize(long bytes, String fileName) {
+    if (bytes > MAX_SPEC_BYTES) {
+      throw fileProblem(fileName, "is " + bytes + " bytes; a spec may be at most " + MAX_SPEC_BYTES + " bytes (1 MiB)");
+    }
   }
 
   private static SpecException fileProblem(String file, String message) {

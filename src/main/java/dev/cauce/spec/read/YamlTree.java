@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
@@ -21,6 +22,16 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 public final class YamlTree {
   private YamlTree() {}
 
+  /** The most code points a document may hold (1 MiB); SnakeYAML refuses more as it reads. */
+  public static final int MAX_CODE_POINTS = 1 << 20;
+
+  /**
+   * The deepest nesting of maps and lists (the root is level 1). Checked while walking the tokens:
+   * Jackson 2.15's YAMLParser applies neither StreamReadConstraints.maxNestingDepth nor SnakeYAML's
+   * nesting limit (only its Composer, which Jackson does not use, does), and the walk recurses.
+   */
+  public static final int MAX_DEPTH = 50;
+
   /**
    * Plain empty values ({@code key:}) are null, quoted ones ({@code ""}) empty strings; only {@code
    * true}/{@code false} are booleans (YAML 1.1's yes/no/on/off stay strings).
@@ -28,7 +39,14 @@ public final class YamlTree {
   private static final YAMLFactory FACTORY = YAMLFactory.builder()
       .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
       .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+      .loaderOptions(loaderOptions())
       .build();
+
+  private static LoaderOptions loaderOptions() {
+    LoaderOptions o = new LoaderOptions();
+    o.setCodePointLimit(MAX_CODE_POINTS);
+    return o;
+  }
 
   /** A node of the tree; {@code line} is 1-based: for a map entry's value, the line of its key. */
   public sealed interface Node permits MapNode, ListNode, ScalarNode {
@@ -105,7 +123,7 @@ public final class YamlTree {
       if (t == null || t == JsonToken.VALUE_NULL) {
         throw new YamlSyntaxException("the file is empty", 0);
       }
-      Node root = read(p, t, 0);
+      Node root = read(p, t, 0, 1);
       if (root instanceof ScalarNode s && s.kind() == Kind.STRING && s.text().isBlank()) {
         throw new YamlSyntaxException("the file is empty", 0); // a document marker (---) and nothing else
       }
@@ -116,6 +134,9 @@ public final class YamlTree {
       return root;
     } catch (UnsupportedYamlException e) {
       throw new YamlSyntaxException(e.getMessage(), e.line);
+    } catch (StackOverflowError e) {
+      // MAX_DEPTH keeps the walk shallow; should a parser still recurse this deep, it is a spec problem, not a crash
+      throw new YamlSyntaxException("the spec is nested too deeply to be read", 0);
     } catch (JsonProcessingException e) {
       throw syntaxError(e);
     } catch (IOException e) {
@@ -134,8 +155,11 @@ public final class YamlTree {
     }
   }
 
-  private static Node read(JsonParser p, JsonToken t, int keyLine) throws IOException {
+  private static Node read(JsonParser p, JsonToken t, int keyLine, int depth) throws IOException {
     int line = keyLine > 0 ? keyLine : line(p);
+    if (depth > MAX_DEPTH && (t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+      throw new UnsupportedYamlException("the spec is nested deeper than " + MAX_DEPTH + " levels", line(p));
+    }
     if (p instanceof YAMLParser y && y.isCurrentAlias()) {
       // Jackson hands an alias over as a string holding the anchor's name: refuse it rather than misread it
       throw new UnsupportedYamlException("YAML aliases (*" + p.getText() + ") are not supported in a spec; "
@@ -149,7 +173,7 @@ public final class YamlTree {
         while ((k = p.nextToken()) == JsonToken.FIELD_NAME) {
           String key = p.currentName();
           int kl = line(p);
-          Node value = read(p, p.nextToken(), kl);
+          Node value = read(p, p.nextToken(), kl, depth + 1);
           Entry e = new Entry(key == null ? "" : key, kl, value);
           if (entries.containsKey(e.key())) {
             duplicates.add(e);
@@ -167,7 +191,7 @@ public final class YamlTree {
           if (i == null) {
             throw new IOException("unexpected end of the document");
           }
-          items.add(read(p, i, 0));
+          items.add(read(p, i, 0, depth + 1));
         }
         return new ListNode(line, List.copyOf(items));
       }

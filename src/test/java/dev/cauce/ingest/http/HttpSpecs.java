@@ -20,6 +20,7 @@ public final class HttpSpecs {
   private RetrySpec retries = new RetrySpec(3, Duration.ofMillis(20), 2.0, 0.0, Duration.ofSeconds(2));
   private Double rateLimit;
   private BreakerSpec breaker = new BreakerSpec(0.5, 20, 20);
+  private int maxPageBytes = HttpSourceSpec.DEFAULT_MAX_PAGE_BYTES;
 
   private HttpSpecs(String url) {
     this.url = url;
@@ -89,7 +90,12 @@ public final class HttpSpecs {
     return this;
   }
 
+  public HttpSpecs maxPageBytes(int bytes) {
+    maxPageBytes = bytes;
+    return this;
+  }
+
   public HttpSourceSpec build() {
-    return new HttpSourceSpec(url, params, headers, records, pagination, timeout, retries, rateLimit, breaker);
+    return new HttpSourceSpec(url, params, headers, records, pagination, timeout, retries, rateLimit, breaker, maxPageBytes);
   }
 }

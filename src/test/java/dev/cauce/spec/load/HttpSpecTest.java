@@ -66,6 +66,7 @@ public class HttpSpecTest {
         retries: {max_attempts: 6, initial_backoff: 250ms, multiplier: 3, jitter: 0.2, max_wait: 1m}
         rate_limit: 2.5
         breaker: {failure_rate: 0.4, minimum_calls: 8, window: 16}
+        max_page_bytes: 1048576
         """));
     SourceSpec source = spec.source();
     assertThat(source.isHttp(), equalTo(true));
@@ -82,6 +83,7 @@ public class HttpSpecTest {
     assertThat(h.retries(), equalTo(new RetrySpec(6, Duration.ofMillis(250), 3.0, 0.2, Duration.ofMinutes(1))));
     assertThat(h.rateLimit(), equalTo(2.5));
     assertThat(h.breaker(), equalTo(new BreakerSpec(0.4, 8, 16)));
+    assertThat(h.maxPageBytes(), equalTo(1_048_576));
     assertThat(h.envNames().toString(), equalTo("[API_TOKEN]"));
   }
 
@@ -94,6 +96,7 @@ public class HttpSpecTest {
     assertThat(h.retries(), equalTo(RetrySpec.DEFAULT));
     assertThat(h.rateLimit(), nullValue());
     assertThat(h.breaker(), equalTo(BreakerSpec.DEFAULT));
+    assertThat(h.maxPageBytes(), equalTo(67_108_864)); // 64 MiB
     assertThat(h.params(), equalTo(Map.of()));
   }
 
@@ -170,7 +173,7 @@ public class HttpSpecTest {
         """));
     assertThat(e.problems().size(), equalTo(4));
     assertProblem(problemAt(e, "source.http.method"), 6, "unknown key \"method\"; allowed: url, params, headers, records,"
-        + " pagination, timeout, retries, rate_limit, breaker");
+        + " pagination, timeout, retries, rate_limit, breaker, max_page_bytes");
     assertProblem(problemAt(e, "source.http.pagination.page_size"), 7, "unknown key \"page_size\"; allowed: style, param, start,"
         + " size_param, size, max_pages, offset_param, limit_param, limit, cursor_param, cursor_pointer, next_pointer");
     assertProblem(problemAt(e, "source.http.retries.attempts"), 8, "unknown key \"attempts\"; allowed: max_attempts,"
@@ -232,6 +235,9 @@ public class HttpSpecTest {
     assertThat(e.problems().size(), equalTo(12));
 
     assertOnlyProblem(in("timeout: 11m"), "source.http.timeout", 6, "must be between 1ms and 10m, got 11m");
+    assertOnlyProblem(in("max_page_bytes: 0"), "source.http.max_page_bytes", 6, "must be between 1 and 1073741824, got 0");
+    assertOnlyProblem(in("max_page_bytes: 2147483648"), "source.http.max_page_bytes", 6,
+        "must be between 1 and 1073741824, got 2147483648");
     assertOnlyProblem(in("retries: {initial_backoff: 2s, max_wait: 1s}"), "source.http.retries.max_wait", 6,
         "max_wait 1s is shorter than initial_backoff 2s");
     assertOnlyProblem(http("    records: /x\n").replace("    url: https://api.example/v1/orders\n", ""), "source.http.url", 4,

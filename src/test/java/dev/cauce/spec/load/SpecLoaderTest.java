@@ -4,6 +4,7 @@ import static dev.cauce.spec.load.SpecTesting.BASE;
 import static dev.cauce.spec.load.SpecTesting.FILE;
 import static dev.cauce.spec.load.SpecTesting.assertProblem;
 import static dev.cauce.spec.load.SpecTesting.fails;
+import static dev.cauce.spec.load.SpecTesting.loadFails;
 import static dev.cauce.spec.load.SpecTesting.parse;
 import static dev.cauce.spec.load.SpecTesting.problemAt;
 import static org.hamcrest.MatcherAssert.assertThat;
@@ -452,16 +453,6 @@ public class SpecLoaderTest {
       fail("expected IllegalArgumentException");
     } catch (IllegalArgumentException expected) {
       assertThat(expected.getMessage(), containsString("at least one problem"));
-    }
-  }
-
-  private static SpecException loadFails(Path file) {
-    try {
-      SpecLoader.load(file);
-      fail("expected a SpecException");
-      return null;
-    } catch (SpecException e) {
-      return e;
     }
   }
 

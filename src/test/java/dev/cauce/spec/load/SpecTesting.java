@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.read.SpecProblem;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -45,6 +46,17 @@ public final class SpecTesting {
       return null;
     } catch (SpecException e) {
       assertThat(e.file(), equalTo(FILE));
+      return e;
+    }
+  }
+
+  /** The problems of loading {@code file}; fails when it loads. */
+  public static SpecException loadFails(Path file) {
+    try {
+      PipelineSpec spec = SpecLoader.load(file);
+      fail("expected a SpecException, got " + spec);
+      return null;
+    } catch (SpecException e) {
       return e;
     }
   }
