@@ -120,6 +120,7 @@ public final class RunAll {
       case FAILED -> "failed";
       case REFUSED -> "refused by its quality gate";
       case USAGE -> "could not start (exit 2)";
+      case CANCELLED -> ((RunOutcome.Cancelled) o).why();
     };
   }
 }
