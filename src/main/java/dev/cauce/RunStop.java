@@ -116,13 +116,15 @@ final class RunStop implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    err.println("cauce: run " + plan.runId() + " did not stop within " + timeoutMillis / 1000 + " s of " + signal
-        + ": ended it from the shutdown hook");
+    String late = "cauce: run " + plan.runId() + " did not stop within " + timeoutMillis / 1000 + " s of " + signal;
     if (start != null && claimFinish()) {
+      err.println(late + ": ended it from the shutdown hook");
       RunOutcome.Cancelled c = cancelled(null);
       start.abandon(c);
       err.println(c.line());
       start.close(); // the lock and the log
+    } else {
+      err.println(late + " (its finish or commit under way): halting; the next run recovers the output");
     }
     err.flush();
     Runtime.getRuntime().halt(cancelled(null).exitCode());
