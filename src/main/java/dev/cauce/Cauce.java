@@ -43,9 +43,11 @@ public final class Cauce {
         plan.printDryRun(out);
         return new RunOutcome.Skipped(plan.runId(), "dry run");
       }
-      try (RunStart start = new RunStart(plan, out, err)) {
+      // the stop hook closes last: it waits until the run's lock is released
+      try (RunStop stop = RunStop.install(plan, err); RunStart start = new RunStart(plan, out, err)) {
+        stop.running(start);
         Optional<RunOutcome> ended = start.begin(); // the pipeline is already running, or nothing is new
-        return ended.isPresent() ? ended.get() : new RunFinish(plan, start, out, err).finish(RunJob.run(plan, start));
+        return ended.isPresent() ? ended.get() : new RunFinish(plan, start, stop, out, err).finish(RunJob.run(plan, start, stop));
       }
     }
   }
@@ -56,7 +58,8 @@ public final class Cauce {
     out.println("Usage: make run PIPELINE=<name> [RUNNER=direct] [ARGS='--option=value ...']");
     out.println("   or: java -cp <classpath> dev.cauce.Cauce --spec=pipelines/<name>.yaml [options]");
     out.println();
-    out.println("Exit codes: 0 published, 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the quality gate.");
+    out.println("Exit codes: 0 published, 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the quality gate,");
+    out.println("            143 (SIGTERM) or 130 (Ctrl-C) cancelled before the commit (nothing published, staging kept).");
     out.println();
     PipelineOptionsFactory.printHelp(out, CauceOptions.class);
   }

@@ -60,6 +60,14 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
   void setSplitBytes(long value);
 
   @Description(
+      "Keep the staging folder of a run that failed for lack of disk space (by default it is removed, so that"
+          + " it does not keep the disk full); staging of runs that failed otherwise is always kept.")
+  @Default.Boolean(false)
+  boolean getKeepFailedStaging();
+
+  void setKeepFailedStaging(boolean value);
+
+  @Description(
       "Check the spec and the input, print what would run, and exit without running (exit code 0 or 2).")
   @Default.Boolean(false)
   boolean getDryRun();

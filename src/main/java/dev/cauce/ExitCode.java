@@ -9,7 +9,11 @@ public enum ExitCode {
   /** Bad options, a bad spec, or no input: nothing ran. */
   USAGE(2),
   /** The quality gate refused the run: nothing was published; the staging output is kept. */
-  REFUSED(3);
+  REFUSED(3),
+  /** Ctrl-C (SIGINT) cancelled the run before its commit: nothing was published; staging is kept. */
+  INTERRUPTED(130),
+  /** SIGTERM cancelled the run before its commit: nothing was published; staging is kept. */
+  TERMINATED(143);
 
   public final int code;
 

@@ -56,7 +56,11 @@ public final class RunAll {
     out.println("run-all: " + specs.size() + " pipeline(s) in dependency order: " + String.join(", ", specs.keySet()));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (Map.Entry<String, PipelineSpec> e : specs.entrySet()) {
-      outcomes.put(e.getKey(), runOne(dir, e.getKey(), e.getValue(), passOn, outcomes, out, err));
+      Outcome o = runOne(dir, e.getKey(), e.getValue(), passOn, outcomes, out, err);
+      outcomes.put(e.getKey(), o);
+      if (o.exitCode() == ExitCode.TERMINATED.code || o.exitCode() == ExitCode.INTERRUPTED.code) {
+        break; // a signal stopped the run: the JVM is going down, start no other pipeline
+      }
     }
     out.println();
     out.println("run-all summary:");
@@ -120,6 +124,7 @@ public final class RunAll {
       case FAILED -> "failed";
       case REFUSED -> "refused by its quality gate";
       case USAGE -> "could not start (exit 2)";
+      case CANCELLED -> ((RunOutcome.Cancelled) o).why();
     };
   }
 }

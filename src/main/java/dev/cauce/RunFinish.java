@@ -1,6 +1,7 @@
 package dev.cauce;
 
 import dev.cauce.fault.FaultPoints;
+import dev.cauce.files.NoSpace;
 import dev.cauce.metrics.Conservation;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.Alerts;
@@ -12,6 +13,7 @@ import dev.cauce.quality.QualityGate;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.state.LockCheck;
+import dev.cauce.write.Layout;
 import dev.cauce.write.Publisher;
 import dev.cauce.write.jdbc.JdbcRun;
 import java.io.IOException;
@@ -31,20 +33,26 @@ final class RunFinish {
 
   private final RunPlan plan;
   private final RunStart start;
+  private final RunStop stop;
   private final PrintStream out;
   private final PrintStream err;
   private Commit.Result commit; // null until publishing was tried
   private Long publishMillis;
 
-  RunFinish(RunPlan plan, RunStart start, PrintStream out, PrintStream err) {
+  RunFinish(RunPlan plan, RunStart start, RunStop stop, PrintStream out, PrintStream err) {
     this.plan = plan;
     this.start = start;
+    this.stop = stop;
     this.out = out;
     this.err = err;
   }
 
   RunOutcome finish(RunJob.Result job) {
-    RunOutcome outcome = job.counts() == null ? failed(job.error(), null) : checkAndCommit(job.counts());
+    if (!stop.claimFinish()) {
+      return stop.cancelled(null); // the stop hook ended the run already
+    }
+    RunOutcome outcome = stop.requested() ? stop.cancelled(null)
+        : job.noSpace() ? noSpace(job.error()) : job.counts() == null ? failed(job.error(), null) : checkAndCommit(job.counts());
     RunReport report = report(job, outcome);
     outcome = outcome.reported(write(report));
     tell(outcome, report);
@@ -78,8 +86,15 @@ final class RunFinish {
       return failed("cannot prove this run still holds the lock of pipeline " + plan.spec().name() + ": " + lock.reason(), counted);
     }
     FaultPoints.reached("finish:lock-proved");
+    if (!stop.beginCommit()) {
+      return stop.cancelled(counted);
+    }
     long started = System.currentTimeMillis();
-    commit = Commit.publish(plan, counts, start.inputs(), start.lock().token());
+    try {
+      commit = Commit.publish(plan, counts, start.inputs(), start.lock().token());
+    } finally {
+      stop.committed();
+    }
     publishMillis = System.currentTimeMillis() - started;
     return commit.error() == null ? new RunOutcome.Succeeded(plan.runId(), counted, commit.published(), null)
         : failed(commit.error(), counted);
@@ -99,6 +114,26 @@ final class RunFinish {
     return new RunOutcome.Failed(plan.runId(), error, counted, plan.stagingKept(), null);
   }
 
+  /**
+   * The job ran out of disk space: the error says where and how much is free, and the run's partial
+   * staging is removed (it would keep the disk full) unless {@code --keepFailedStaging}.
+   */
+  private RunOutcome noSpace(String error) {
+    String staging = Layout.stagingRoot(plan.spec().output(), plan.runId()).toString();
+    String full = NoSpace.describe(staging) + "; " + error;
+    if (plan.options().getKeepFailedStaging()) {
+      return failed(full, null);
+    }
+    try {
+      Publisher.deleteStaging(plan.spec().output(), plan.runId());
+      return new RunOutcome.Failed(plan.runId(), full + "; its partial staging " + staging
+          + " was removed (--keepFailedStaging keeps it)", null, plan.stagingTables(), null);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not remove the staging of run {}: {}", plan.runId(), e.toString());
+      return failed(full + "; its partial staging could not be removed: " + e.getMessage(), null);
+    }
+  }
+
   private RunReport report(RunJob.Result job, RunOutcome outcome) {
     Instant now = Instant.now();
     Long total = outcome instanceof RunOutcome.Succeeded ? now.toEpochMilli() - plan.startedAt().toEpochMilli() : null;
@@ -116,7 +151,8 @@ final class RunFinish {
       report.writeTo(plan.reportPath());
       return plan.reportPath();
     } catch (IOException | RuntimeException e) {
-      err.println("cauce: could not write the run report to " + plan.runDir() + ": " + e.getMessage());
+      err.println("cauce: could not write the run report to " + plan.runDir() + ": "
+          + (NoSpace.causedBy(e) ? NoSpace.describe(plan.runDir()) + " (" + e.getMessage() + ")" : e.getMessage()));
       return null;
     }
   }
@@ -125,11 +161,14 @@ final class RunFinish {
   private void tell(RunOutcome outcome, RunReport report) {
     if (outcome instanceof RunOutcome.Failed f) {
       err.println("cauce: run " + plan.runId() + " FAILED: " + f.error());
-      err.println(f.error().endsWith(Publisher.PENDING) ? "Its publish is pending (see above). Staging output is kept at " + f.stagingKept()
-          : "Nothing was published. Staging output (if any) is kept at " + f.stagingKept());
+      String kept = f.stagingKept() == null ? "" : " Staging output (if any) is kept at " + f.stagingKept();
+      err.println(f.error().endsWith(Publisher.PENDING) ? "Its publish is pending (see above)." + kept : "Nothing was published." + kept);
       if (f.counted() == null && f.report() != null) {
         err.println("Report: " + f.report());
       }
+    }
+    if (outcome instanceof RunOutcome.Cancelled c) {
+      err.println(c.line());
     }
     if (outcome.counted() != null) {
       Summary.print(out, report, outcome);

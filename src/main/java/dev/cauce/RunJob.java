@@ -1,6 +1,7 @@
 package dev.cauce;
 
 import dev.cauce.fault.FaultPoints;
+import dev.cauce.files.NoSpace;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
@@ -27,10 +28,15 @@ final class RunJob {
    * @param error why it failed, or null
    * @param jdbc the report's PostgreSQL section; null without tables or when the job failed
    * @param breakers counters ending in {@code breaker_opened} that are above 0, by name
+   * @param noSpace whether it failed for lack of disk space ({@link NoSpace})
    */
-  record Result(RunCounts counts, String error, RunReport.Jdbc jdbc, long runMillis, Map<String, Long> breakers) {}
+  record Result(RunCounts counts, String error, RunReport.Jdbc jdbc, long runMillis, Map<String, Long> breakers, boolean noSpace) {
+    Result(RunCounts counts, String error, RunReport.Jdbc jdbc, long runMillis, Map<String, Long> breakers) {
+      this(counts, error, jdbc, runMillis, breakers, false);
+    }
+  }
 
-  static Result run(RunPlan plan, RunStart start) {
+  static Result run(RunPlan plan, RunStart start, RunStop stop) {
     PipelineSpec spec = plan.spec();
     LOG.info("run {} of pipeline {}: {}, runner {}", plan.runId(), spec.name(),
         plan.fromApi() ? "the HTTP API " + HttpSource.describe(spec.source().http()) : start.inputs().size() + " input file(s)",
@@ -45,8 +51,12 @@ final class RunJob {
     long started = System.currentTimeMillis();
     PipelineResult result = null;
     try {
+      if (stop.requested()) {
+        return new Result(null, "stopped before the job started", null, 0, Map.of());
+      }
       start.jobStarting();
       result = pipeline.run();
+      stop.watch(result); // a stop from here on cancels the job
       FaultPoints.reached("job:running"); // the Direct runner returns at once: the job goes on on its threads
       start.jobRunning(result);
       PipelineResult.State state = result.waitUntilFinish();
@@ -58,7 +68,8 @@ final class RunJob {
       return new Result(RunCounts.from(result.metrics()), null, jdbc, millis, breakers(result));
     } catch (RuntimeException e) {
       LOG.error("run {} failed", plan.runId(), e);
-      return new Result(null, "the job failed: " + rootMessage(e), null, System.currentTimeMillis() - started, breakers(result));
+      return new Result(null, "the job failed: " + rootMessage(e), null, System.currentTimeMillis() - started, breakers(result),
+          NoSpace.causedBy(e));
     }
   }
 

@@ -112,6 +112,9 @@ record RunPlan(
       p.add("--progressSeconds must be 0.1 or more, and --lockTtlSeconds 2 or more and at least twice --progressSeconds; got "
           + o.getProgressSeconds() + " and " + o.getLockTtlSeconds());
     }
+    if (o.getStopTimeoutSeconds() < 1) {
+      p.add("--stopTimeoutSeconds must be 1 or more, got " + o.getStopTimeoutSeconds());
+    }
     Double ratio = o.getAlertRejectedRatio();
     if (ratio != null && !(ratio >= 0 && ratio <= 1)) {
       p.add("--alertRejectedRatio must be a ratio between 0 and 1, got " + ratio);
@@ -242,9 +245,14 @@ record RunPlan(
 
   /** The run's staging folder, and its staging tables when it writes to PostgreSQL. */
   String stagingKept() {
-    List<String> tables = JdbcRun.stagingTables(spec, runId);
     String root = Layout.stagingRoot(spec.output(), runId).toString();
-    return tables.isEmpty() ? root : root + " and PostgreSQL table(s) " + String.join(", ", tables);
+    return stagingTables() == null ? root : root + " and " + stagingTables();
+  }
+
+  /** "PostgreSQL table(s) a, b": the run's staging tables; null when it writes to no table. */
+  String stagingTables() {
+    List<String> tables = JdbcRun.stagingTables(spec, runId);
+    return tables.isEmpty() ? null : "PostgreSQL table(s) " + String.join(", ", tables);
   }
 
   @Override

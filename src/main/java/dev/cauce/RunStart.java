@@ -25,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.beam.sdk.PipelineResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,7 @@ final class RunStart implements AutoCloseable {
   private Progress progress;
   private Ledger.Choice choice; // null when the ledger does not apply
   private LiveOutput live;
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   RunStart(RunPlan plan, PrintStream out, PrintStream err) {
     this.plan = plan;
@@ -193,15 +195,20 @@ final class RunStart implements AutoCloseable {
 
   /** The final run record: status, error, counts as in the report, the report's path. */
   void end(RunOutcome o) {
-    String error = o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Refused r ? r.refusal() : null;
+    String error = o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Refused r ? r.refusal()
+        : o instanceof RunOutcome.Cancelled c ? c.why() : null;
     state.end(RunStatus.valueOf(o.status()), error, o.counted() == null ? null : o.counted().counts().asCounters(), plan.reportPath());
   }
 
   @Override
   public void close() {
+    if (closed.getAndSet(true)) {
+      return; // the stop hook closed it already
+    }
     try {
       if (state != null && !state.ended()) {
-        crashed();
+        abandon(new RunOutcome.Failed(plan.runId(), "cauce ended before the run finished (status RUNNING)", null, plan.stagingKept(),
+            null));
       }
     } finally {
       stopProgress();
@@ -214,14 +221,28 @@ final class RunStart implements AutoCloseable {
     }
   }
 
-  /** An exception ended the run before its finish: its record says so, and an alert goes out. */
-  private void crashed() {
+  /**
+   * The run ended before its finish: an exception (FAILED, with an alert; a finish that failed half
+   * way may have written its report) or the stop hook (CANCELLED: its report is written here). Its
+   * record says so; nothing when the run was not recorded yet.
+   */
+  void abandon(RunOutcome o) {
     stopProgress();
-    RunOutcome failed =
-        new RunOutcome.Failed(plan.runId(), "cauce ended before the run finished (status RUNNING)", null, plan.stagingKept(), null);
-    end(failed);
-    RunReport report = RunReport.of(reportRun(), ingestion(), null, failed, new RunReport.Timings(plan.checkMillis(), null, null, null),
+    if (state == null) {
+      return;
+    }
+    RunReport report = RunReport.of(reportRun(), ingestion(), null, o, new RunReport.Timings(plan.checkMillis(), null, null, null),
         Instant.now());
-    Alerts.raise(Alerts.decide(failed, Map.of(), null), report, plan.reportPath(), null, plan.options().getAlertWebhook());
+    if (o instanceof RunOutcome.Cancelled) {
+      try {
+        report.writeTo(plan.reportPath());
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not write the run report {}: {}", plan.reportPath(), e.toString());
+      }
+    }
+    end(o);
+    if (o instanceof RunOutcome.Failed) {
+      Alerts.raise(Alerts.decide(o, Map.of(), null), report, plan.reportPath(), null, plan.options().getAlertWebhook());
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.cauce.fault;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
@@ -17,10 +18,17 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Steps: {@code publish:<step>} ({@code dev.cauce.write.Publisher}), {@code job:running} (the
  * driver, once the runner started the job), {@code read:opened} (an input file part opened, before
  * its first record is read), {@code finish:lock-proved} (the run proved its lock, before its commit).
+ *
+ * <p>A full disk without filling one: when {@value #NO_SPACE_ENV} lists a step (comma-separated),
+ * {@link #noSpace} of it throws the {@link IOException} the OS gives then. Steps: {@code write:staging}
+ * (a sink's part file, after its first record), {@code atomic:<file name>} (half way through a whole-file write).
  */
 public final class FaultPoints {
   public static final String ENV = "CAUCE_PAUSE_AT";
   private static final String PAUSE_AT = System.getenv(ENV);
+  public static final String NO_SPACE_ENV = "CAUCE_NO_SPACE_AT";
+  private static final List<String> NO_SPACE_AT =
+      System.getenv(NO_SPACE_ENV) == null ? List.of() : List.of(System.getenv(NO_SPACE_ENV).split(","));
   private static final AtomicBoolean PAUSED = new AtomicBoolean();
   private static final CountDownLatch RESUMED = new CountDownLatch(1);
 
@@ -40,6 +48,13 @@ public final class FaultPoints {
       RESUMED.countDown();
     } else {
       awaitResume();
+    }
+  }
+
+  /** Throws "No space left on device" when {@value #NO_SPACE_ENV} lists {@code step}. */
+  public static void noSpace(String step) throws IOException {
+    if (!NO_SPACE_AT.isEmpty() && NO_SPACE_AT.contains(step)) {
+      throw new IOException("No space left on device (" + NO_SPACE_ENV + "=" + step + ")");
     }
   }
 

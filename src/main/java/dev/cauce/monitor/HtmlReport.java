@@ -1,5 +1,6 @@
 package dev.cauce.monitor;
 
+import dev.cauce.files.AtomicFiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,6 @@ import dev.cauce.write.Publisher;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.io.Reader;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,6 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * {@code run-report.html}: the run report as one self-contained page for a person — inline CSS
@@ -57,9 +56,7 @@ public final class HtmlReport {
     Map<String, List<Sample>> samples = samples(report, spec, runId);
     ResourceId json = FileSystems.matchNewResource(jsonPath, false);
     ResourceId html = json.getCurrentDirectory().resolve("run-report.html", StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(html, MimeTypes.TEXT))) {
-      out.write(render(report, samples).getBytes(StandardCharsets.UTF_8));
-    }
+    AtomicFiles.write(html, render(report, samples).getBytes(StandardCharsets.UTF_8));
     return html.toString();
   }
 

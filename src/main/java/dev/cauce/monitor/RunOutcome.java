@@ -11,13 +11,17 @@ import java.util.List;
  * record, the alerts and the exit code are all read from it. Errors are kept with secrets masked.
  */
 public sealed interface RunOutcome {
-  /** The kinds of ending, with their exit codes (0 ok, 1 failed, 2 usage/spec/input, 3 refused; {@code dev.cauce.ExitCode}). */
+  /**
+   * The kinds of ending, with their exit codes (0 ok, 1 failed, 2 usage/spec/input, 3 refused, 143
+   * cancelled by SIGTERM or 130 by SIGINT; {@code dev.cauce.ExitCode}).
+   */
   enum Kind {
     SUCCEEDED(0),
     REFUSED(3),
     FAILED(1),
     SKIPPED(0),
-    USAGE(2);
+    USAGE(2),
+    CANCELLED(143);
 
     final int exitCode;
 
@@ -28,7 +32,7 @@ public sealed interface RunOutcome {
 
   Kind kind();
 
-  /** SUCCEEDED, REFUSED, FAILED, SKIPPED or USAGE (the report's and the run record's status). */
+  /** SUCCEEDED, REFUSED, FAILED, SKIPPED, USAGE or CANCELLED (the report's and the run record's status). */
   default String status() {
     return kind().name();
   }
@@ -118,6 +122,40 @@ public sealed interface RunOutcome {
     @Override
     public RunOutcome reported(String path) {
       return new Failed(runId, error, counted, stagingKept, path);
+    }
+  }
+
+  /**
+   * A signal stopped the run before its commit: the job was cancelled, nothing was published, staging is kept.
+   *
+   * @param signal {@code SIGTERM}, {@code SIGINT}, or null when the JVM could not tell which signal it was
+   * @param counted null when the job did not count
+   */
+  record Cancelled(String runId, String signal, Counted counted, String stagingKept, String report) implements RunOutcome {
+    @Override
+    public Kind kind() {
+      return Kind.CANCELLED;
+    }
+
+    /** 130 for SIGINT (Ctrl-C), else 143 (SIGTERM): 128 plus the signal's number, as a shell reports it. */
+    @Override
+    public int exitCode() {
+      return "SIGINT".equals(signal) ? 130 : Kind.CANCELLED.exitCode;
+    }
+
+    /** "cancelled by SIGTERM" (the run record's error). */
+    public String why() {
+      return "cancelled by " + (signal == null ? "a signal" : signal);
+    }
+
+    /** The one line a cancelled run prints. */
+    public String line() {
+      return "cauce: run " + runId + " " + why() + ": nothing published; staging kept in " + stagingKept;
+    }
+
+    @Override
+    public RunOutcome reported(String path) {
+      return new Cancelled(runId, signal, counted, stagingKept, path);
     }
   }
 

@@ -5,21 +5,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.cauce.files.AtomicFiles;
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.metrics.Conservation;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.quality.QualityGate;
 import dev.cauce.secrets.Secrets;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * {@code run-report.json}: everything about one run in one file — who, what, inputs, counts per
@@ -128,12 +124,15 @@ public record RunReport(
     return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
         finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc, c == null ? null : Counts.of(c.counts()),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
-        o instanceof RunOutcome.Failed f ? f.error() : null, timings);
+        o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Cancelled x ? x.why() : null, timings);
   }
 
   private static String stagingKept(RunOutcome o) {
     if (o instanceof RunOutcome.Refused r) {
       return r.stagingKept();
+    }
+    if (o instanceof RunOutcome.Cancelled c) {
+      return c.stagingKept();
     }
     return o instanceof RunOutcome.Failed f ? f.stagingKept() : null;
   }
@@ -146,11 +145,8 @@ public record RunReport(
     }
   }
 
-  /** Writes the report to {@code path} through Beam's file systems (local or gs://). */
+  /** Writes the report to {@code path} (local or gs://) whole or not at all ({@link AtomicFiles}). */
   public void writeTo(String path) throws IOException {
-    ResourceId file = FileSystems.matchNewResource(path, false);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
-      out.write(toJson().getBytes(StandardCharsets.UTF_8));
-    }
+    AtomicFiles.write(path, toJson().getBytes(StandardCharsets.UTF_8));
   }
 }

@@ -50,6 +50,14 @@ public interface OpsOptions extends PipelineOptions {
 
   void setAlertRejectedRatio(Double value);
 
+  @Description(
+      "Seconds a run stopped by SIGTERM or Ctrl-C waits for its job to cancel and its driver to end the run (a"
+          + " commit under way ends first); then the shutdown hook ends the run itself and the JVM halts.")
+  @Default.Integer(30)
+  int getStopTimeoutSeconds();
+
+  void setStopTimeoutSeconds(int value);
+
   @Description("cauce's log level for this run: ERROR, WARN, INFO (default) or DEBUG.")
   String getLogLevel();
 

@@ -1,23 +1,22 @@
 package dev.cauce.state;
 
+import dev.cauce.files.AtomicFiles;
+import dev.cauce.files.NoSpace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -204,23 +203,12 @@ public final class LocalStateStore implements StateStore {
     }
   }
 
-  /** Writes {@code text} to a temporary file beside {@code file} and renames it over {@code file}. */
+  /** Writes {@code text} to a temporary file beside {@code file}, forces it to disk and renames it over {@code file}. */
   static void writeAtomically(Path file, String text) {
     try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp-" + UUID.randomUUID());
-      try {
-        Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        try {
-          Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-        }
-      } finally {
-        Files.deleteIfExists(tmp);
-      }
+      AtomicFiles.write(file, text.getBytes(StandardCharsets.UTF_8));
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
+      throw new UncheckedIOException("cannot write " + file + (NoSpace.causedBy(e) ? " (" + NoSpace.describe(file.toString()) + ")" : ""), e);
     }
   }
 

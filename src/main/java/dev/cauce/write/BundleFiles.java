@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.fault.FaultPoints;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.channels.WritableByteChannel;
@@ -108,6 +109,7 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<KV<Str
           sinks[i].open(channels[i]);
         }
         sinks[i].write(element);
+        FaultPoints.noSpace("write:staging");
         counters[i].inc();
       }
     }

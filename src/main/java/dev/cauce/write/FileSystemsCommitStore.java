@@ -1,19 +1,16 @@
 package dev.cauce.write;
 
+import dev.cauce.files.AtomicFiles;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * The commit record through Beam's {@link FileSystems}, for readers and for object stores cauce has
  * no precondition for (Beam's {@code FileSystems.create} cannot say "only if the object is still
  * generation G"). A replace re-reads the live record and compares its sequence, writes the new
- * record in one object write (atomic on an object store), and reads it back: a writer that lost a
+ * record whole ({@link AtomicFiles}: one object write on an object store), and reads it back: a writer that lost a
  * race between its compare and its write is detected afterwards, not prevented. The run lock is
  * what keeps two publishes of one pipeline apart.
  */
@@ -39,9 +36,7 @@ final class FileSystemsCommitStore implements CommitStore {
     if (now.version() != expected.version()) {
       throw CommitStore.concurrent(file, expected, now);
     }
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
-      out.write(next.toJson().getBytes(StandardCharsets.UTF_8));
-    }
+    AtomicFiles.write(file, next.toJson().getBytes(StandardCharsets.UTF_8));
     Snapshot written = read();
     if (!written.commit().equals(Optional.of(next))) {
       throw CommitStore.concurrent(file, expected, written);

@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,7 +11,6 @@ import dev.cauce.spec.PipelineSpec.WriteMode;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,9 +21,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * A published folder's {@code _MANIFEST.json}: the run that published it, when, in which mode, and
@@ -103,17 +101,11 @@ public record Manifest(String runId, Instant publishedAt, WriteMode mode, List<S
   }
 
   /**
-   * Writes this manifest into {@code dir} atomically: first {@code _MANIFEST.json.tmp-<runId>}, then
-   * a rename over {@code _MANIFEST.json}, so a reader sees the old manifest or the new one, never a
-   * partial file.
+   * Writes this manifest into {@code dir} atomically ({@link AtomicFiles}), so a reader sees the old
+   * manifest or the new one, never a partial file.
    */
   public void writeTo(ResourceId dir) throws IOException {
-    ResourceId target = Layout.manifest(dir);
-    ResourceId tmp = dir.resolve(Layout.MANIFEST + ".tmp-" + runId, StandardResolveOptions.RESOLVE_FILE);
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(tmp, MimeTypes.TEXT))) {
-      out.write(toJson().getBytes(StandardCharsets.UTF_8));
-    }
-    FileSystems.rename(List.of(tmp), List.of(target));
+    AtomicFiles.write(Layout.manifest(dir), toJson().getBytes(StandardCharsets.UTF_8));
   }
 
   static boolean exists(ResourceId file) throws IOException {

@@ -1,21 +1,17 @@
 package dev.cauce.write;
 
+import dev.cauce.files.AtomicFiles;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.beam.sdk.util.MimeTypes;
 
 /**
  * What a publish is about to put into the sink folders ({@code _staging/<runId>/_PUBLISH.json},
@@ -49,9 +45,7 @@ record PublishIntent(String runId, String owner, long sequence, Map<String, List
       n.put("participant", participant);
       n.set("commit", MAPPER.readTree(commit.toJson()));
     }
-    try (OutputStream out = Channels.newOutputStream(FileSystems.create(file, MimeTypes.TEXT))) {
-      out.write(MAPPER.writeValueAsBytes(n));
-    }
+    AtomicFiles.write(file, MAPPER.writeValueAsBytes(n));
   }
 
   /** The intent in {@code file}; empty when it is incomplete (the process died while writing it, before any move). */

@@ -1,5 +1,6 @@
 package dev.cauce.write;
 
+import dev.cauce.files.AtomicFiles;
 import dev.cauce.fault.FaultPoints;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
@@ -801,7 +802,8 @@ public final class Publisher {
       List<String> names = new ArrayList<>();
       for (MatchResult.Metadata m : match(Layout.published(output, s.name()) + "*")) {
         String name = m.resourceId().getFilename();
-        if (Layout.isDataFile(name) ? !listed.contains(name) : name.startsWith(Layout.MANIFEST + ".tmp-")) {
+        if (Layout.isDataFile(name) ? !listed.contains(name)
+            : name.startsWith(Layout.MANIFEST + ".tmp-") || AtomicFiles.isTemporary(name, Layout.MANIFEST)) {
           stale.add(m.resourceId());
           if (Layout.isDataFile(name)) {
             names.add(name);
@@ -830,9 +832,9 @@ public final class Publisher {
    * Deletes every file under the run's staging folder through {@link FileSystems}; on a local
    * filesystem, which (unlike object stores) has real directories, then removes the emptied
    * directory tree too, deepest first. A directory that cannot be removed is logged, not fatal:
-   * the run is published by then.
+   * the run is published by then (or it failed for lack of space and its staging goes).
    */
-  private static void deleteStaging(String output, String runId) throws IOException {
+  public static void deleteStaging(String output, String runId) throws IOException {
     ResourceId root = Layout.stagingRoot(output, runId);
     List<ResourceId> files = new ArrayList<>();
     for (MatchResult.Metadata m : match(root + "**")) {

@@ -24,13 +24,14 @@ final class CauceProcess implements AutoCloseable {
   private final LinkedBlockingQueue<String> errLines = new LinkedBlockingQueue<>();
   private final StringBuilder err = new StringBuilder();
   private final CompletableFuture<String> out;
+  private final Thread errPump;
 
   private CauceProcess(Process process) {
     this.process = process;
     this.out = CompletableFuture.supplyAsync(() -> readAll(process));
-    Thread t = new Thread(this::pumpErr, "cauce-stderr");
-    t.setDaemon(true);
-    t.start();
+    errPump = new Thread(this::pumpErr, "cauce-stderr");
+    errPump.setDaemon(true);
+    errPump.start();
   }
 
   /** Starts {@code dev.cauce.Cauce} with these arguments; {@code env} adds variables (e.g. CAUCE_PAUSE_AT). */
@@ -71,7 +72,11 @@ final class CauceProcess implements AutoCloseable {
 
   /** Waits (bounded) until stderr shows {@code cauce: paused at <step>}; fails if the process ends first. */
   void awaitPause(String step) throws InterruptedException {
-    String want = "cauce: paused at " + step;
+    awaitLine("cauce: paused at " + step);
+  }
+
+  /** Waits (bounded) until stderr shows the line {@code want}; fails if the process ends first. */
+  void awaitLine(String want) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
     while (System.nanoTime() < deadline) {
       String line = errLines.poll(1, TimeUnit.SECONDS);
@@ -82,10 +87,10 @@ final class CauceProcess implements AutoCloseable {
         return;
       }
       if (line.equals("<eof>")) {
-        throw new AssertionError("cauce ended before pausing at " + step + ":\n" + stderr());
+        throw new AssertionError("cauce ended before printing \"" + want + "\":\n" + stderr());
       }
     }
-    throw new AssertionError("cauce did not pause at " + step + " within " + TIMEOUT_SECONDS + " s:\n" + stderr());
+    throw new AssertionError("cauce did not print \"" + want + "\" within " + TIMEOUT_SECONDS + " s:\n" + stderr());
   }
 
   /** Lets a paused process go on (a fault point waits for one line on stdin). */
@@ -99,6 +104,14 @@ final class CauceProcess implements AutoCloseable {
   void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  /**
+   * SIGTERM: the JVM runs its shutdown hooks. Through the process handle: {@link Process#destroy}
+   * sends the same signal but also closes the pipes, so the process's last lines would be lost.
+   */
+  void terminate() {
+    process.toHandle().destroy();
   }
 
   /** The exit code, after waiting (bounded) for the process to end. */
@@ -118,7 +131,15 @@ final class CauceProcess implements AutoCloseable {
     }
   }
 
+  /** What the process printed on stderr so far; all of it once it has ended (its last lines included). */
   String stderr() {
+    if (!process.isAlive()) {
+      try {
+        errPump.join(TimeUnit.SECONDS.toMillis(TIMEOUT_SECONDS));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
     synchronized (err) {
       return err.toString();
     }

@@ -127,6 +127,20 @@ final class FaultSuite {
     }
   }
 
+  /** {@code <work>/out} holding the previous run in overwrite mode, and the reference result (both inputs) to compare with. */
+  record Prepared(Workspace ws, Path work, Path out, Live previous, Live reference) {
+    Path spec() throws IOException {
+      return ws.spec("overwrite");
+    }
+  }
+
+  static Prepared overwriteOutput(Path work) throws Exception {
+    Workspace ws = shared();
+    Live reference = ws.reference("overwrite");
+    Path out = work.resolve("out");
+    return new Prepared(ws, work, out, ws.previousInto("overwrite", out), reference);
+  }
+
   static long millisSince(long nanos) {
     return (System.nanoTime() - nanos) / 1_000_000;
   }
