@@ -44,6 +44,12 @@ public final class Reasons {
   public static final String INVALID_UTF8 = "invalid_utf8";
   /** The record is longer than --maxRecordBytes; its raw text is truncated in the dead letter. */
   public static final String RECORD_TOO_LONG = "record_too_long";
+  /**
+   * A CSV quoted field not closed within the multi-line bounds (csv {@code max_quoted_lines},
+   * {@code max_quoted_bytes}) or by the end of the input: the record's first line is rejected and
+   * reading resumes at the line after it.
+   */
+  public static final String UNTERMINATED_QUOTE = "unterminated_quote";
   /** The rest of a file could not be read (corrupt compression, I/O error); the line is where it stopped. */
   public static final String UNREADABLE_INPUT = "unreadable_input";
   /**
