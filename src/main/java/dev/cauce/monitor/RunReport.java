@@ -88,16 +88,23 @@ public record RunReport(
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record JdbcTable(String kind, String table, String stagingTable, Map<String, Long> counters) {}
 
-  /** The job's counts; {@code source} (an HTTP source's counters) only when there are any. */
+  /**
+   * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
+   * lines} (physical lines of the input files) only when the run read files.
+   */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
       Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
-      long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source) {
-    static Counts of(RunCounts c) {
+      long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source, Lines lines) {
+    static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
-          c.deadLettered(), c.source());
+          c.deadLettered(), c.source(), withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null);
     }
   }
+
+  /** Physical lines of the input files: consumed = in records + skipped (by reason). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Lines(long consumed, long inRecords, Map<String, Long> skipped) {}
 
   /** The quality gate's verdict: the limits checked and the ones breached. */
   public record Gate(boolean passed, List<String> checked, List<Breach> breaches) {
@@ -122,7 +129,8 @@ public record RunReport(
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
     return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
-        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc, c == null ? null : Counts.of(c.counts()),
+        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc,
+        c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
         o instanceof RunOutcome.Failed f ? f.error() : null, timings);
   }
