@@ -71,7 +71,7 @@ public final class Reasons {
   public static final String NOT_A_SCALAR = "not_a_scalar";
   /** A CSV record whose column count differs from the header's. */
   public static final String COLUMN_COUNT = "column_count";
-  /** A CSV record that cannot be parsed (e.g. an unterminated quote at the end of the file). */
+  /** A CSV record that cannot be parsed (e.g. a quote inside a quoted field that is not doubled). */
   public static final String MALFORMED_CSV = "malformed_csv";
 
   // clean (cleaning steps and conversion to the field's type)

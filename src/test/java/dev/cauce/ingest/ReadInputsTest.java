@@ -123,6 +123,12 @@ public class ReadInputsTest {
     return total;
   }
 
+  private static void assertLines(PipelineResult result, long consumed, long inRecords, long blank) {
+    assertThat(counter(result, CauceMetrics.LINES_CONSUMED), is(consumed));
+    assertThat(counter(result, CauceMetrics.LINES_IN_RECORDS), is(inRecords));
+    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_BLANK)), is(blank));
+  }
+
   @Test
   public void readsPlainGzipAndBzip2FilesOfAGlob() throws IOException {
     File dir = tmp.newFolder("in");
@@ -154,9 +160,7 @@ public class ReadInputsTest {
     assertThat(counter(result, CauceMetrics.rejected("ingest")), is(1L));
     assertThat(counter(result, CauceMetrics.reason("ingest", Reasons.INVALID_UTF8)), is(1L));
     // lines: a 3 (one blank), b.gz 2, c.bz2 1, d 2: compressed files count their decompressed lines
-    assertThat(counter(result, CauceMetrics.LINES_CONSUMED), is(8L));
-    assertThat(counter(result, CauceMetrics.LINES_IN_RECORDS), is(7L));
-    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_BLANK)), is(1L));
+    assertLines(result, 8, 7, 1);
   }
 
   @Test
@@ -205,9 +209,7 @@ public class ReadInputsTest {
     result.waitUntilFinish();
     assertThat(counter(result, CauceMetrics.READ), is(1000L));
     // 510 lines a file (500 records, 10 blank), each counted once over the plain file's parts
-    assertThat(counter(result, CauceMetrics.LINES_CONSUMED), is(1020L));
-    assertThat(counter(result, CauceMetrics.LINES_IN_RECORDS), is(1000L));
-    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_BLANK)), is(20L));
+    assertLines(result, 1020, 1000, 20);
   }
 
   @Test
@@ -228,9 +230,7 @@ public class ReadInputsTest {
     assertThat(counter(result, CauceMetrics.READ), is(1_999L));
     // 2,000 rows + 6 second lines of quoted fields (past the 1,000-line bound, so they do not close the stray quote) + 285 blank lines
     assertThat(physical, is(2_291L));
-    assertThat(counter(result, CauceMetrics.LINES_CONSUMED), is(2_291L));
-    assertThat(counter(result, CauceMetrics.LINES_IN_RECORDS), is(2_005L));
-    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_BLANK)), is(285L));
+    assertLines(result, 2_291, 2_005, 285);
     assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_HEADER)), is(1L));
   }
 
