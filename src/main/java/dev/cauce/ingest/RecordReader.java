@@ -40,7 +40,9 @@ import java.util.Objects;
  *       quote is unterminated: its first line is rejected ({@link Reasons#UNTERMINATED_QUOTE}, the
  *       line whole up to {@code maxRecordBytes}, then cut with "…") and the lines after it are
  *       scanned again as records, so a stray quote costs one line, not the rest of the file. The
- *       bytes past the first line are kept (at most the bytes bound) to scan them again.
+ *       bytes past the first line are kept (at most the bytes bound) to scan them again. Lines
+ *       scanned again lie where a quote stayed open: a record starting there that spans lines
+ *       is cut at once, so every byte is scanned at most about twice.
  *   <li>Every physical line is told to the sink once: in a record or rejection ({@link
  *       RecordSink#linesInRecord}), or skipped ({@link RecordSink#linesSkipped}: {@value
  *       #SKIP_BLANK}, {@value #SKIP_HEADER}).
@@ -276,6 +278,9 @@ public final class RecordReader {
     private long firstLineSize;
     private int firstLineHeld;
     private boolean cutDue;
+    /** Where the current record starts, and up to where the last cut record's quote stayed open. */
+    private long recordOffset;
+    private long openUntil = -1;
 
     private long line;
     private long recordLine;
@@ -333,6 +338,7 @@ public final class RecordReader {
             if (n >= 3 && (chunk[0] & 0xFF) == 0xEF && (chunk[1] & 0xFF) == 0xBB && (chunk[2] & 0xFF) == 0xBF) {
               pos = 3;
               offset = 3;
+              recordOffset = 3;
               lineStarted = true;
             }
           }
@@ -401,6 +407,11 @@ public final class RecordReader {
       if (state == Csv.QUOTED) {
         if (!spanning) {
           startSpanning();
+          if (recordOffset < openUntil) {
+            // a quote opening where the last cut one stayed open cannot close there either: cut it
+            // now, so hostile lines are not each scanned again up to the bounds (linear time)
+            cutDue = true;
+          }
         }
         data(LF); // a line break inside a quoted CSV field belongs to the record
         line++;
@@ -414,9 +425,11 @@ public final class RecordReader {
       line++;
       lineStarted = false;
       recordLine = line;
+      recordOffset = offset + 1;
       if (plan != null && !headerPending) {
         long boundary = offset + 1;
-        if (boundary - plan.get(plan.size() - 1).start() >= planTarget) {
+        // no part starts where a cut quote stayed open: a part would not know it was
+        if (boundary >= openUntil && boundary - plan.get(plan.size() - 1).start() >= planTarget) {
           plan.add(new Split(boundary, line, header));
         }
       }
@@ -474,13 +487,17 @@ public final class RecordReader {
       } else if (headerPending) {
         headerPending = false; // planning: the header is cut the same way, so records carry none
       }
-      byte[] again = new byte[tailLength + end - pos];
-      System.arraycopy(tail, 0, again, 0, tailLength);
-      System.arraycopy(input, pos, again, tailLength, end - pos);
-      input = again;
-      pos = 0;
-      end = again.length;
+      if (tailLength > 0) { // else cut at its first line feed: scanning just goes on
+        byte[] again = new byte[tailLength + end - pos];
+        System.arraycopy(tail, 0, again, 0, tailLength);
+        System.arraycopy(input, pos, again, tailLength, end - pos);
+        input = again;
+        pos = 0;
+        end = again.length;
+      }
+      openUntil = Math.max(openUntil, offset);
       offset = tailOffset;
+      recordOffset = tailOffset;
       line = recordLine + 1;
       recordLine = line;
       pendingCr = false;

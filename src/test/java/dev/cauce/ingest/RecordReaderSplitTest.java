@@ -217,6 +217,16 @@ public class RecordReaderSplitTest {
     List<String> events = whole(boundedCsv(4, 1 << 20), 1 << 20, data);
     // 11 stray quotes; the one on line 262 is closed by the quote on line 265 (within 4 lines)
     assertThat(events.stream().filter(e -> e.startsWith("unterminated_quote")).count(), equalTo(10L));
+    // lines that keep every quote open (x","), among plain ones: each cut where it opens
+    StringBuilder hostile = new StringBuilder("id,note\n");
+    for (int i = 0; i < 120; i++) {
+      hostile.append(i % 9 == 4 ? "1,plain" : "x\",\"").append('\n');
+    }
+    assertSplitsReadAsWhole(boundedCsv(5, 1 << 20), 1 << 20, bytes(hostile.toString()));
+    assertSplitsReadAsWhole(boundedCsv(1000, 40), 1 << 20, bytes(hostile.toString()));
+    // line 2's quote is cut after 5 lines; scanned again, line 4 opens a quote that line 7 would
+    // close: a part starting at line 4 must not miss that it lies where a quote stayed open
+    assertSplitsReadAsWhole(boundedCsv(5, 1 << 20), 1 << 20, bytes("id,note\na,\"open\nx\nx\",\"\nz\nz\nw\"\nlast\n"));
     assertThat(events.stream().filter(e -> e.startsWith("unterminated_quote 3 [3,\"stray]")).count(), equalTo(1L));
   }
 
