@@ -66,9 +66,11 @@ final class RunFinish {
     return outcome;
   }
 
-  /** Every record accounted for, then the quality gate, then the commit. */
+  /** Every record (and, read from files, every line) accounted for, then the quality gate, then the commit. */
   private RunOutcome checkAndCommit(RunCounts counts) {
-    Conservation.Check check = Conservation.check(counts, plan.spec().sinks().stream().map(PipelineSpec.SinkSpec::name).toList());
+    boolean readFiles = plan.options().getReplay() == null && !plan.spec().source().isHttp();
+    Conservation.Check check =
+        Conservation.check(counts, plan.spec().sinks().stream().map(PipelineSpec.SinkSpec::name).toList(), readFiles);
     if (!check.holds()) {
       return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
     }

@@ -137,6 +137,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
 
       @Override
       public void record(SourceRecord input) {
+        router.start();
         Outcome<CauceRecord> outcome = first.apply(input);
         if (!router.passes(outcome, firstStage, input, out)) {
           return;
@@ -149,11 +150,13 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
           }
           record = outcome.value();
         }
+        router.kept();
         out.get(passedTag).output(record.locatedOnly()); // past the last stage: nothing rejects it any more
       }
 
       @Override
       public void reject(SourceRecord origin, Violation v) {
+        router.start();
         router.passes(new Outcome<>(null, List.of(v), List.of()), Stage.INGEST, origin, out);
       }
     }

@@ -6,19 +6,24 @@ import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Stage;
 import dev.cauce.model.StageLogic.Outcome;
 import dev.cauce.model.Violation;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What {@link FusedStages} does with one record's {@link Outcome}: warnings are counted; a failed outcome becomes a {@link Rejection} of that
- * stage (every violation, the record's origin), counted and sent to the rejections output. Not
- * serializable: create one per DoFn instance in {@code @Setup}.
+ * What {@link FusedStages} does with one record's {@link Outcome}s: a failed outcome becomes a
+ * {@link Rejection} of that stage (every violation, the record's origin), counted and sent to the
+ * rejections output; warnings are held until the record passed every stage ({@link #kept}), so only
+ * kept records' warnings are counted. Not serializable: create one per DoFn instance in {@code @Setup}.
  */
 final class OutcomeRouter {
   private final String runId;
   private final String pipeline;
   private final TupleTag<Rejection> rejectedTag;
   private final CauceMetrics.RejectionCounters counters = new CauceMetrics.RejectionCounters();
+  /** The warnings of the record going through the stages. */
+  private final List<Violation> warnings = new ArrayList<>();
 
   OutcomeRouter(String runId, String pipeline, TupleTag<Rejection> rejectedTag) {
     this.runId = runId;
@@ -26,17 +31,27 @@ final class OutcomeRouter {
     this.rejectedTag = rejectedTag;
   }
 
-  /** Whether the record passed the stage; when not, its rejection has been emitted. */
+  /** A new record enters the stages. */
+  void start() {
+    warnings.clear();
+  }
+
+  /** Whether the record passed the stage; when not, its rejection has been emitted and its warnings dropped. */
   boolean passes(Outcome<?> outcome, Stage stage, SourceRecord origin, MultiOutputReceiver out) {
-    for (Violation w : outcome.warnings()) {
-      counters.countWarning(w);
-    }
     if (outcome.errors().isEmpty()) {
+      warnings.addAll(outcome.warnings());
       return true;
     }
+    warnings.clear();
     Rejection r = Rejection.of(runId, pipeline, stage, origin, outcome.errors());
     counters.count(r);
     out.get(rejectedTag).output(r);
     return false;
+  }
+
+  /** The record passed every stage: its warnings count. */
+  void kept() {
+    warnings.forEach(counters::countWarning);
+    warnings.clear();
   }
 }

@@ -140,11 +140,11 @@ public final class Baseline {
                 return;
               }
               Validation v = validator.validate(typed.value());
-              c.warnings += v.warnings().size();
               if (!v.errors().isEmpty()) {
                 reject(Stage.VALIDATE, r, v.errors());
                 return;
               }
+              c.warnings += v.warnings().size(); // warnings of records kept, as the job counts them
               // the dedupe choice needs the origin's source and line, not its text: holding the
               // text of every kept record would double the baseline's memory
               CauceRecord kept = new CauceRecord(new SourceRecord(r.source(), r.line(), "", null), typed.value());

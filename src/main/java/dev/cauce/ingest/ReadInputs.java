@@ -106,13 +106,19 @@ public final class ReadInputs {
     }
   }
 
-  /** The ingest front of {@link FusedStages}: reads each split, counting {@code read} for every record and ingest rejection. */
+  /**
+   * The ingest front of {@link FusedStages}: reads each split, counting {@code read} for every record
+   * and ingest rejection, and the split's physical lines: consumed, in records, skipped by reason.
+   */
   public static FusedStages.Front<FileSplit> front(int maxRecordBytes) {
     return spec -> {
       RecordReader reader = new RecordReader(spec.source(), maxRecordBytes);
       Counter read = CauceMetrics.counter(CauceMetrics.READ);
+      Counter consumed = CauceMetrics.counter(CauceMetrics.LINES_CONSUMED);
+      Counter inRecords = CauceMetrics.counter(CauceMetrics.LINES_IN_RECORDS);
+      Map<String, Counter> skipped = new HashMap<>();
       return (part, sink) ->
-          readSplit(
+          consumed.inc(readSplit(
               reader,
               part,
               new RecordSink() {
@@ -127,7 +133,17 @@ public final class ReadInputs {
                   read.inc();
                   sink.reject(origin, v);
                 }
-              });
+
+                @Override
+                public void linesInRecord(long lines) {
+                  inRecords.inc(lines);
+                }
+
+                @Override
+                public void linesSkipped(String reason, long lines) {
+                  skipped.computeIfAbsent(reason, r -> CauceMetrics.counter(CauceMetrics.linesSkipped(r))).inc(lines);
+                }
+              }));
     };
   }
 
@@ -260,8 +276,10 @@ public final class ReadInputs {
    * a change. A stream that fails while its file is as pinned and was read without error is bad
    * content (a corrupt gzip or bzip2 stream): one unreadable_input rejection, after the records
    * before it, as {@link RecordReader} reports it.
+   *
+   * @return the physical lines of the split's (decompressed) bytes the reader consumed
    */
-  static void readSplit(RecordReader reader, FileSplit part, RecordSink sink) {
+  static long readSplit(RecordReader reader, FileSplit part, RecordSink sink) {
     String source = part.path();
     verify(part.file(), null);
     WatchedChannel raw = new WatchedChannel();
@@ -275,13 +293,15 @@ public final class ReadInputs {
         throw unreadable(source, raw.failure);
       }
       // e.g. a gzip file whose header is corrupt: nothing of it can be read
+      sink.linesInRecord(0);
       sink.reject(SourceRecord.of(source, part.split().line(), ""), RecordReader.unreadable(part.split().line(), e));
-      return;
+      return 0;
     }
     FaultPoints.reached("read:opened"); // opened, nothing read yet: a test changes the file here
     StreamFailure failed = new StreamFailure(sink);
+    LineCounting counted = new LineCounting(in);
     try {
-      reader.read(source, in, failed, part.split());
+      reader.read(source, counted, failed, part.split());
     } finally {
       try {
         in.close();
@@ -296,6 +316,7 @@ public final class ReadInputs {
       }
       sink.reject(failed.origin, failed.violation);
     }
+    return counted.lines();
   }
 
   private static PinnedInputException unreadable(String path, Exception e) {
@@ -413,6 +434,60 @@ public final class ReadInputs {
       } else {
         sink.reject(o, v);
       }
+    }
+
+    @Override
+    public void linesInRecord(long lines) {
+      sink.linesInRecord(lines);
+    }
+
+    @Override
+    public void linesSkipped(String reason, long lines) {
+      sink.linesSkipped(reason, lines);
+    }
+  }
+
+  /**
+   * Counts the physical lines of the bytes read through it (line feeds, and a last line without
+   * one), apart from the reader, so the line check compares two independent counts.
+   */
+  static final class LineCounting extends FilterInputStream {
+    private long lineFeeds;
+    private boolean partial;
+
+    LineCounting(InputStream in) {
+      super(in);
+    }
+
+    long lines() {
+      return lineFeeds + (partial ? 1 : 0);
+    }
+
+    @Override
+    public int read() throws IOException {
+      int b = in.read();
+      if (b >= 0) {
+        count(new byte[] {(byte) b}, 0, 1);
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      int n = in.read(b, off, len);
+      if (n > 0) {
+        count(b, off, n);
+      }
+      return n;
+    }
+
+    private void count(byte[] b, int off, int n) {
+      for (int i = off; i < off + n; i++) {
+        if (b[i] == '\n') {
+          lineFeeds++;
+        }
+      }
+      partial = b[off + n - 1] != '\n';
     }
   }
 

@@ -29,13 +29,23 @@ import java.util.Objects;
  * <ul>
  *   <li>A UTF-8 byte order mark at the start of the file is dropped.
  *   <li>Records end at LF or CRLF; the terminator is not part of the record. A lone CR is data.
- *   <li>Lines holding only spaces, tabs and CRs are skipped: they are not records.
+ *   <li>Lines holding only spaces, tabs and CRs (or nothing) are skipped as blank: they are not records.
  *   <li>{@code jsonl}: one record per line. {@code csv}: a quoted field (the spec's quote char at
  *       the start of a field) may hold delimiters, doubled quotes and line breaks; such a record
  *       spans several physical lines and keeps its embedded line breaks. With {@code header: true}
  *       the first record is the header: not a record itself, its text is attached to every
- *       following record. A quote left open at the end of the file makes the rest of the file one
- *       record (which the parser rejects as malformed CSV).
+ *       following record.
+ *   <li>A CSV record spanning lines may span at most {@code maxQuotedLines} lines and {@code
+ *       maxQuotedBytes} bytes (the dialect's bounds), and must end before the input does. Else its
+ *       quote is unterminated: its first line is rejected ({@link Reasons#UNTERMINATED_QUOTE}, the
+ *       line whole up to {@code maxRecordBytes}, then cut with "…") and the lines after it are
+ *       scanned again as records, so a stray quote costs one line, not the rest of the file. The
+ *       bytes past the first line are kept (at most the bytes bound) to scan them again. Lines
+ *       scanned again lie where a quote stayed open: a record starting there that spans lines
+ *       is cut at once, so every byte is scanned at most about twice.
+ *   <li>Every physical line is told to the sink once: in a record or rejection ({@link
+ *       RecordSink#linesInRecord}), or skipped ({@link RecordSink#linesSkipped}: {@value
+ *       #SKIP_BLANK}, {@value #SKIP_HEADER}).
  *   <li>Line numbers are 1-based physical lines; a record's line is the one it starts on.
  *   <li>At most {@code maxRecordBytes} bytes of a record are held in memory (at least {@value
  *       #PREVIEW_BYTES}, for the preview of a rejected long record); a longer record is rejected
@@ -49,6 +59,11 @@ import java.util.Objects;
  * <p>Instances are cheap but not thread-safe: use one per thread (e.g. per DoFn instance).
  */
 public final class RecordReader {
+  /** Why lines are skipped ({@link RecordSink#linesSkipped}): empty or only spaces, tabs and CRs. */
+  public static final String SKIP_BLANK = "blank";
+  /** Why lines are skipped: the CSV header's lines. */
+  public static final String SKIP_HEADER = "header";
+
   /** How many characters of a too-long record are kept as its dead-letter text. */
   public static final int PREVIEW_CHARS = 1024;
 
@@ -66,6 +81,8 @@ public final class RecordReader {
   private final byte delimiter;
   private final byte quote;
   private final int maxRecordBytes;
+  private final int maxQuotedLines;
+  private final int maxQuotedBytes;
   /** The most bytes of one record ever held: the record itself, or a too-long record's preview. */
   private final int holdLimit;
   private final CharsetDecoder strictUtf8 =
@@ -94,6 +111,8 @@ public final class RecordReader {
     this.csvHeader = csv && dialect.header();
     this.delimiter = csv ? asciiByte(dialect.delimiter(), "delimiter") : 0;
     this.quote = csv ? asciiByte(dialect.quote(), "quote") : 0;
+    this.maxQuotedLines = dialect.maxQuotedLines();
+    this.maxQuotedBytes = dialect.maxQuotedBytes();
   }
 
   private static byte asciiByte(char c, String what) {
@@ -232,6 +251,11 @@ public final class RecordReader {
     private final InputStream in;
     private final RecordSink sink;
 
+    /** The bytes being scanned: a chunk of the stream, or a cut record's lines to scan again then the rest of the chunk. */
+    private byte[] input = chunk;
+    private int pos;
+    private int end;
+
     private byte[] record = new byte[Math.min(8 * 1024, holdLimit)];
     /** Bytes of the current record held in {@link #record}. */
     private int held;
@@ -240,6 +264,23 @@ public final class RecordReader {
     private boolean blank = true;
     private boolean pendingCr;
     private Csv state = Csv.FIELD_START;
+    /** Whether the current physical line has a byte yet (a BOM or a lone CR counts). */
+    private boolean lineStarted;
+
+    /**
+     * A CSV record that went past its first line: the bytes after that line as read (to scan them
+     * again if the record is cut), and the first line's length within the record.
+     */
+    private boolean spanning;
+    private byte[] tail = new byte[0];
+    private int tailLength;
+    private long tailOffset;
+    private long firstLineSize;
+    private int firstLineHeld;
+    private boolean cutDue;
+    /** Where the current record starts, and up to where the last cut record's quote stayed open. */
+    private long recordOffset;
+    private long openUntil = -1;
 
     private long line;
     private long recordLine;
@@ -250,7 +291,7 @@ public final class RecordReader {
     /** Planning ({@link #plan}): the splits found so far (null when reading), and their size. */
     private java.util.List<Split> plan;
     private long planTarget;
-    /** Planning: the offset of the byte being scanned, then the number of bytes scanned. */
+    /** The offset of the next byte to scan in the part; after the run, the number of bytes read. */
     private long offset;
     private IOException failure;
 
@@ -268,37 +309,45 @@ public final class RecordReader {
     void run() {
       boolean atStart = first;
       while (true) {
-        int n;
-        try {
-          n = atStart ? readStart() : in.read(chunk, 0, chunk.length);
-        } catch (IOException | RuntimeException e) {
-          // Only failures of the stream itself land here (corrupt compression, I/O errors).
-          if (plan != null) {
-            failure = e instanceof IOException io ? io : new IOException(e);
+        if (pos == end) {
+          input = chunk;
+          pos = 0;
+          end = 0;
+          int n;
+          try {
+            n = atStart ? readStart() : in.read(chunk, 0, chunk.length);
+          } catch (IOException | RuntimeException e) {
+            // Only failures of the stream itself land here (corrupt compression, I/O errors).
+            if (plan != null) {
+              failure = e instanceof IOException io ? io : new IOException(e);
+              return;
+            }
+            failed(e instanceof UncheckedIOException u ? u.getCause() : e);
             return;
           }
-          failed(e instanceof UncheckedIOException u ? u.getCause() : e);
-          return;
-        }
-        if (n < 0) {
-          break;
-        }
-        int from = 0;
-        if (atStart) {
-          atStart = false;
-          if (n >= 3 && (chunk[0] & 0xFF) == 0xEF && (chunk[1] & 0xFF) == 0xBB && (chunk[2] & 0xFF) == 0xBF) {
-            from = 3;
+          if (n < 0) {
+            if (spanning) {
+              cut(); // the input ends inside a record spanning lines: its quote never closed
+              continue;
+            }
+            break;
           }
+          end = n;
+          if (atStart) {
+            atStart = false;
+            if (n >= 3 && (chunk[0] & 0xFF) == 0xEF && (chunk[1] & 0xFF) == 0xBB && (chunk[2] & 0xFF) == 0xBF) {
+              pos = 3;
+              offset = 3;
+              recordOffset = 3;
+              lineStarted = true;
+            }
+          }
+          continue;
         }
-        if (plan == null) {
-          for (int i = from; i < n; i++) {
-            accept(chunk[i]);
-          }
-        } else {
-          offset += from;
-          for (int i = from; i < n; i++, offset++) {
-            accept(chunk[i]);
-          }
+        accept(input[pos++]);
+        offset++;
+        if (cutDue) {
+          cut();
         }
       }
       if (pendingCr) {
@@ -307,6 +356,8 @@ public final class RecordReader {
       }
       if (size > 0) {
         endRecord();
+      } else if (lineStarted) {
+        skipped(SKIP_BLANK); // a last line holding only a BOM
       }
     }
 
@@ -324,6 +375,10 @@ public final class RecordReader {
     }
 
     private void accept(byte b) {
+      lineStarted = true;
+      if (spanning) {
+        keepTail(b);
+      }
       if (pendingCr) {
         pendingCr = false;
         if (b == LF && state != Csv.QUOTED) {
@@ -341,21 +396,53 @@ public final class RecordReader {
       }
     }
 
+    private void keepTail(byte b) {
+      if (tailLength == tail.length) {
+        tail = Arrays.copyOf(tail, Math.max(1024, 2 * tail.length));
+      }
+      tail[tailLength++] = b;
+    }
+
     private void lineFeed() {
       if (state == Csv.QUOTED) {
+        if (!spanning) {
+          startSpanning();
+          if (recordOffset < openUntil) {
+            // a quote opening where the last cut one stayed open cannot close there either: cut it
+            // now, so hostile lines are not each scanned again up to the bounds (linear time)
+            cutDue = true;
+          }
+        }
         data(LF); // a line break inside a quoted CSV field belongs to the record
         line++;
+        lineStarted = false;
+        if (line - recordLine >= maxQuotedLines) {
+          cutDue = true;
+        }
         return;
       }
       endRecord();
       line++;
+      lineStarted = false;
       recordLine = line;
+      recordOffset = offset + 1;
       if (plan != null && !headerPending) {
         long boundary = offset + 1;
-        if (boundary - plan.get(plan.size() - 1).start() >= planTarget) {
+        // no part starts where a cut quote stayed open: a part would not know it was
+        if (boundary >= openUntil && boundary - plan.get(plan.size() - 1).start() >= planTarget) {
           plan.add(new Split(boundary, line, header));
         }
       }
+    }
+
+    /** The record goes past its first line: remember where that line ends and keep what follows. */
+    private void startSpanning() {
+      boolean cr = size > 0 && held > 0 && held == size && record[held - 1] == CR;
+      firstLineSize = cr ? size - 1 : size;
+      firstLineHeld = (int) Math.min(held, firstLineSize);
+      spanning = true;
+      tailLength = 0;
+      tailOffset = offset + 1;
     }
 
     private void data(byte b) {
@@ -366,6 +453,9 @@ public final class RecordReader {
         blank = false;
       }
       size++;
+      if (spanning && size > maxQuotedBytes) {
+        cutDue = true;
+      }
       if (plan != null && !headerPending) {
         return; // planning: only the header's text is needed
       }
@@ -386,33 +476,113 @@ public final class RecordReader {
       };
     }
 
+    /**
+     * A record spanning lines went past its bounds, or the input ended inside it: its first line is
+     * rejected as an unterminated quote, and scanning starts again at the line after it, with the
+     * bytes kept since then followed by those not scanned yet.
+     */
+    private void cut() {
+      if (plan == null) {
+        unterminated(upToLimit(firstLineHeld, firstLineSize), headerPending, 1);
+      } else if (headerPending) {
+        headerPending = false; // planning: the header is cut the same way, so records carry none
+      }
+      if (tailLength > 0) { // else cut at its first line feed: scanning just goes on
+        byte[] again = new byte[tailLength + end - pos];
+        System.arraycopy(tail, 0, again, 0, tailLength);
+        System.arraycopy(input, pos, again, tailLength, end - pos);
+        input = again;
+        pos = 0;
+        end = again.length;
+      }
+      openUntil = Math.max(openUntil, offset);
+      offset = tailOffset;
+      recordOffset = tailOffset;
+      line = recordLine + 1;
+      recordLine = line;
+      pendingCr = false;
+      lineStarted = false;
+      reset();
+    }
+
+    /** Rejects the record whose quote never closed: {@code raw} is its first line (or, at the end of the input, all of it). */
+    private void unterminated(String raw, boolean wasHeader, long lines) {
+      headerPending = false;
+      sink.linesInRecord(lines);
+      sink.reject(
+          new SourceRecord(source, recordLine, raw, wasHeader ? null : header),
+          Violation.of(
+              Reasons.UNTERMINATED_QUOTE,
+              (wasHeader ? "CSV header: " : "") + "a quoted field opened on line " + recordLine
+                  + " is not closed within " + maxQuotedLines + " lines and " + maxQuotedBytes
+                  + " bytes (csv max_quoted_lines, max_quoted_bytes) nor before the end of the input; line "
+                  + recordLine + " was rejected and reading resumed at line " + (recordLine + 1)));
+    }
+
+    /** The first {@code length} bytes of the record, whole up to --maxRecordBytes, then cut with a mark. */
+    private String upToLimit(int heldBytes, long length) {
+      return length <= maxRecordBytes ? lenient(heldBytes) : lenient(charStart(Math.min(heldBytes, maxRecordBytes))) + "…";
+    }
+
+    /** The largest length up to {@code n} that does not cut a UTF-8 character of the held record. */
+    private int charStart(int n) {
+      int k = n;
+      while (k > 0 && k < held && (record[k] & 0xC0) == 0x80) {
+        k--;
+      }
+      return k;
+    }
+
+    /** The physical lines of the current record: up to the current line, if that line has begun. */
+    private long recordLines() {
+      return line - recordLine + (lineStarted ? 1 : 0);
+    }
+
+    private void skipped(String reason) {
+      if (plan == null) {
+        sink.linesSkipped(reason, recordLines());
+      }
+    }
+
     /** The current record is complete: emit it (or skip it, if blank) and start the next. */
     private void endRecord() {
       try {
         if (size == 0 || blank) {
+          skipped(SKIP_BLANK);
           return;
         }
         if (plan != null) {
           if (headerPending) {
             headerPending = false;
-            if (size <= maxRecordBytes) {
+            if (size <= maxRecordBytes && state != Csv.QUOTED) {
               String h = decodeStrict();
               header = h != null ? h : lenient(held);
             }
           }
           return;
         }
-        if (size > maxRecordBytes) {
-          tooLong();
-        } else if (headerPending) {
+        if (csv && state == Csv.QUOTED) {
+          // the input ended inside a quoted field on the record's only line
+          unterminated(upToLimit(held, size), headerPending, recordLines());
+          return;
+        }
+        if (headerPending && size <= maxRecordBytes) {
           headerPending = false;
           header = decodeStrict();
           if (header == null) {
             header = lenient(held);
+            sink.linesInRecord(recordLines());
             sink.reject(
                 new SourceRecord(source, recordLine, header, null),
                 Violation.of(Reasons.INVALID_UTF8, "CSV header: " + utf8Problem()));
+          } else {
+            skipped(SKIP_HEADER);
           }
+          return;
+        }
+        sink.linesInRecord(recordLines());
+        if (size > maxRecordBytes) {
+          tooLong();
         } else {
           String text = decodeStrict();
           if (text != null) {
@@ -485,8 +655,14 @@ public final class RecordReader {
       size = 0;
       blank = true;
       state = Csv.FIELD_START;
+      spanning = false;
+      cutDue = false;
+      tailLength = 0;
       if (record.length > 64 * 1024) {
         record = new byte[8 * 1024]; // do not keep a huge buffer after one huge record
+      }
+      if (tail.length > 64 * 1024) {
+        tail = new byte[0];
       }
     }
 
@@ -496,6 +672,7 @@ public final class RecordReader {
       if (size > 0 && size <= PREVIEW_BYTES && held == size) {
         partial = lenient(held);
       }
+      sink.linesInRecord(recordLines());
       sink.reject(new SourceRecord(source, line, partial, header), unreadable(line, e));
     }
   }

@@ -13,7 +13,8 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>}. An HTTP source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
+ * {@code warned.<rule>} (records kept only). File sources add line counts ({@code lines.*}); an HTTP
+ * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
   private CauceMetrics() {}
@@ -28,6 +29,12 @@ public final class CauceMetrics {
   public static final String REASON_PREFIX = "reason.";
   public static final String WARNED_PREFIX = "warned.";
   public static final String WRITTEN_PREFIX = "written.";
+  /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
+  public static final String LINES_CONSUMED = "lines.consumed";
+  /** File sources: physical lines spanned by the records read (good or rejected). */
+  public static final String LINES_IN_RECORDS = "lines.in_records";
+  /** File sources: {@code lines.skipped.<reason>}, lines holding no record (blank, header). */
+  public static final String LINES_SKIPPED_PREFIX = "lines.skipped.";
   /** {@code jdbc.<sink>.<event>}: retries and circuit-breaker transitions of a table's writes (see write.jdbc). */
   public static final String JDBC_PREFIX = "jdbc.";
 
@@ -74,6 +81,10 @@ public final class CauceMetrics {
 
   public static String written(String sink) {
     return WRITTEN_PREFIX + sink;
+  }
+
+  public static String linesSkipped(String reason) {
+    return LINES_SKIPPED_PREFIX + reason;
   }
 
   public static String jdbc(String target, String event) {

@@ -23,6 +23,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param source an HTTP source's counters ({@link CauceMetrics#HTTP_COUNTERS}, without the {@code
  *     http.} prefix); empty for file sources
  * @param replaced live records a replay replaced with later replayed ones (not records of the run)
+ * @param lines a file source's physical lines (zeros for an HTTP source)
  */
 public record RunCounts(
     long read,
@@ -33,7 +34,18 @@ public record RunCounts(
     Map<String, Long> writtenBySink,
     long deadLettered,
     Map<String, Long> source,
-    long replaced) {
+    long replaced,
+    Lines lines) {
+
+  /**
+   * Physical lines of the input files: {@code consumed} (from the bytes read), {@code inRecords}
+   * (spanned by the records read) and {@code skipped} per reason (blank, header).
+   */
+  public record Lines(long consumed, long inRecords, Map<String, Long> skipped) {
+    public long skippedTotal() {
+      return skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   public long rejected() {
     return rejectedByStage.values().stream().mapToLong(Long::longValue).sum();
@@ -97,6 +109,7 @@ public record RunCounts(
     }
     Map<String, Long> warnings = new TreeMap<>();
     Map<String, Long> written = new TreeMap<>();
+    Map<String, Long> skipped = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -107,6 +120,8 @@ public record RunCounts(
             warnings.put(name.substring(CauceMetrics.WARNED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.WRITTEN_PREFIX)) {
             written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.LINES_SKIPPED_PREFIX) && value != 0) {
+            skipped.put(name.substring(CauceMetrics.LINES_SKIPPED_PREFIX.length()), value);
           }
         });
     Map<String, Map<String, Long>> orderedReasons = new LinkedHashMap<>();
@@ -124,7 +139,8 @@ public record RunCounts(
         written,
         byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L),
         sourceCounters(byName),
-        byName.getOrDefault(CauceMetrics.REPLACED, 0L));
+        byName.getOrDefault(CauceMetrics.REPLACED, 0L),
+        new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped));
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

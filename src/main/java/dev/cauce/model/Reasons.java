@@ -44,6 +44,12 @@ public final class Reasons {
   public static final String INVALID_UTF8 = "invalid_utf8";
   /** The record is longer than --maxRecordBytes; its raw text is truncated in the dead letter. */
   public static final String RECORD_TOO_LONG = "record_too_long";
+  /**
+   * A CSV quoted field not closed within the multi-line bounds (csv {@code max_quoted_lines},
+   * {@code max_quoted_bytes}) or by the end of the input: the record's first line is rejected and
+   * reading resumes at the line after it.
+   */
+  public static final String UNTERMINATED_QUOTE = "unterminated_quote";
   /** The rest of a file could not be read (corrupt compression, I/O error); the line is where it stopped. */
   public static final String UNREADABLE_INPUT = "unreadable_input";
   /**
@@ -65,7 +71,7 @@ public final class Reasons {
   public static final String NOT_A_SCALAR = "not_a_scalar";
   /** A CSV record whose column count differs from the header's. */
   public static final String COLUMN_COUNT = "column_count";
-  /** A CSV record that cannot be parsed (e.g. an unterminated quote at the end of the file). */
+  /** A CSV record that cannot be parsed (e.g. a quote inside a quoted field that is not doubled). */
   public static final String MALFORMED_CSV = "malformed_csv";
 
   // clean (cleaning steps and conversion to the field's type)

@@ -228,6 +228,9 @@ public final class HtmlReport {
           .append(cons.holds() ? "The equation holds for every sink, and the dead letter holds every rejected record." : "BROKEN")
           .append("</p>\n<ul>\n");
       cons.equations().forEach(e -> h.append("<li>").append(esc(e)).append("</li>\n"));
+      if (cons.lines() != null) {
+        h.append("<li data-field=\"lines\">lines: ").append(esc(cons.lines())).append("</li>\n");
+      }
       cons.problems().forEach(e -> h.append("<li class=\"bad\">").append(esc(e)).append("</li>\n"));
       h.append("</ul>\n");
     }

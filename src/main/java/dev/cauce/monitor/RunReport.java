@@ -86,18 +86,24 @@ public record RunReport(
 
   /**
    * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
-   * replaced} (live records a replay replaced) only when above 0.
+   * replaced} (live records a replay replaced) only when above 0; {@code lines} (physical lines of
+   * the input files) only when the run read files.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
       Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
       long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source,
-      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced) {
-    static Counts of(RunCounts c) {
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced, Lines lines) {
+    static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
-          c.deadLettered(), c.source(), c.replaced());
+          c.deadLettered(), c.source(), c.replaced(),
+          withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null);
     }
   }
+
+  /** Physical lines of the input files: consumed = in records + skipped (by reason). */
+  @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+  public record Lines(long consumed, long inRecords, Map<String, Long> skipped) {}
 
   /** The quality gate's verdict: the limits checked and the ones breached. */
   public record Gate(boolean passed, List<String> checked, List<Breach> breaches) {
@@ -122,7 +128,8 @@ public record RunReport(
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
     return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
-        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc, c == null ? null : Counts.of(c.counts()),
+        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc,
+        c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
         o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Cancelled x ? x.why() : null, timings);
   }

@@ -25,6 +25,9 @@ public final class Summary {
     Conservation.Check check = o.counted().conservation();
     out.printf("  check: read %d = written %d + rejected %d + duplicates %d  %s%n",
         c.read(), written(c), c.rejected(), c.duplicates(), check.holds() ? "OK" : "BROKEN: " + check.problems());
+    if (check.lines() != null) {
+      out.printf("  lines: %s  %s%n", check.lines(), Conservation.linesHold(c.lines()) ? "OK" : "BROKEN");
+    }
     QualityGate.Verdict verdict = o instanceof RunOutcome.Failed ? null : o.counted().verdict();
     if (verdict != null && verdict.passed()) {
       out.println("  quality gate: passed" + (verdict.checked().isEmpty() ? " (no limits set)" : " (" + String.join("; ", verdict.checked()) + ")"));

@@ -91,14 +91,27 @@ public record PipelineSpec(
 
   /**
    * CSV dialect. {@code header}: the first record names the columns (matched to schema fields by
-   * name); otherwise {@code columns} lists them in order (default: the schema's order).
+   * name); otherwise {@code columns} lists them in order (default: the schema's order). A record
+   * spanning several lines (a quoted field with line breaks) may span at most {@code
+   * maxQuotedLines} lines and {@code maxQuotedBytes} bytes: beyond, its quote is taken as
+   * unterminated (see {@code RecordReader}).
    */
-  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns)
+  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes)
       implements Serializable {
+    public static final int DEFAULT_MAX_QUOTED_LINES = 1000;
+    public static final int DEFAULT_MAX_QUOTED_BYTES = 1 << 20;
     public static final CsvSpec DEFAULT = new CsvSpec(',', '"', true, List.of());
 
     public CsvSpec {
       columns = List.copyOf(columns);
+      if (maxQuotedLines < 1 || maxQuotedBytes < 1) {
+        throw new IllegalArgumentException("maxQuotedLines and maxQuotedBytes must be positive");
+      }
+    }
+
+    /** A dialect with the default bounds of a multi-line record. */
+    public CsvSpec(char delimiter, char quote, boolean header, List<String> columns) {
+      this(delimiter, quote, header, columns, DEFAULT_MAX_QUOTED_LINES, DEFAULT_MAX_QUOTED_BYTES);
     }
   }
 

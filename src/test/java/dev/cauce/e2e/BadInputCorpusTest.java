@@ -164,7 +164,9 @@ public class BadInputCorpusTest {
         "ingest/invalid_utf8", 1L,
         "clean/non_finite_number", 1L,
         "clean/invalid_number", 1L,
-        "parse/malformed_csv", 1L))));
+        "ingest/unterminated_quote", 1L))));
+    // c2 spans two lines; c8's quote never closes: its line is rejected and there is nothing after it
+    assertThat(run.stdout, containsString("lines: consumed 10 = in records 9 + skipped 1 (header 1)  OK"));
     List<String> written = CauceRun.published(run.output.resolve("corpus_csv"));
     assertThat(written, equalTo(List.of(
         "{\"id\":\"c1\",\"name\":\"Ann\",\"amount\":1234.50,\"note\":\"said \\\"hi\\\"\"}",

@@ -123,6 +123,12 @@ public class ReadInputsTest {
     return total;
   }
 
+  private static void assertLines(PipelineResult result, long consumed, long inRecords, long blank) {
+    assertThat(counter(result, CauceMetrics.LINES_CONSUMED), is(consumed));
+    assertThat(counter(result, CauceMetrics.LINES_IN_RECORDS), is(inRecords));
+    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_BLANK)), is(blank));
+  }
+
   @Test
   public void readsPlainGzipAndBzip2FilesOfAGlob() throws IOException {
     File dir = tmp.newFolder("in");
@@ -153,6 +159,8 @@ public class ReadInputsTest {
     assertThat(counter(result, CauceMetrics.READ), is(7L));
     assertThat(counter(result, CauceMetrics.rejected("ingest")), is(1L));
     assertThat(counter(result, CauceMetrics.reason("ingest", Reasons.INVALID_UTF8)), is(1L));
+    // lines: a 3 (one blank), b.gz 2, c.bz2 1, d 2: compressed files count their decompressed lines
+    assertLines(result, 8, 7, 1);
   }
 
   @Test
@@ -200,6 +208,30 @@ public class ReadInputsTest {
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertThat(counter(result, CauceMetrics.READ), is(1000L));
+    // 510 lines a file (500 records, 10 blank), each counted once over the plain file's parts
+    assertLines(result, 1020, 1000, 20);
+  }
+
+  @Test
+  public void aStrayQuoteInACsvFileReadInSmallPartsCostsOneRecordAndEveryLineIsCountedOnce() throws IOException {
+    File dir = tmp.newFolder("in");
+    StringBuilder text = new StringBuilder("id,note\n");
+    for (int i = 2; i <= 2_000; i++) {
+      text.append(i).append(i == 3 ? ",\"stray" : i % 100 == 0 && i >= 1_500 ? ",\"two\nlines\"" : ",plain").append(i % 7 == 0 ? "\r\n\n" : "\n");
+    }
+    String path = write(dir, "a.csv", text.toString().getBytes(UTF_8));
+    long physical = text.chars().filter(c -> c == '\n').count();
+    Staged<SourceRecord> out = read(spec(csvSource(dir + "/*.csv"), "id", "note"), 1024, null, 500);
+
+    PAssert.that(out.rejections()).satisfies(oneRejection(RUN, "orders", path, 3, Reasons.UNTERMINATED_QUOTE));
+    PAssert.that(out.output().apply("Count", org.apache.beam.sdk.transforms.Count.globally())).containsInAnyOrder(1_998L);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, CauceMetrics.READ), is(1_999L));
+    // 2,000 rows + 6 second lines of quoted fields (past the 1,000-line bound, so they do not close the stray quote) + 285 blank lines
+    assertThat(physical, is(2_291L));
+    assertLines(result, 2_291, 2_005, 285);
+    assertThat(counter(result, CauceMetrics.linesSkipped(RecordReader.SKIP_HEADER)), is(1L));
   }
 
   @Test

@@ -43,6 +43,16 @@ public class RecordReaderSplitTest {
     public void reject(SourceRecord origin, Violation v) {
       events.add(v.reason() + " " + origin.line() + " [" + origin.text() + "] header=" + origin.header() + " " + v.message());
     }
+
+    @Override
+    public void linesInRecord(long lines) {
+      events.add("lines " + lines);
+    }
+
+    @Override
+    public void linesSkipped(String reason, long lines) {
+      events.add("skipped " + reason + " " + lines);
+    }
   }
 
   private static List<String> whole(SourceSpec source, int max, byte[] bytes) {
@@ -78,6 +88,7 @@ public class RecordReaderSplitTest {
       }
       assertThat("target " + target + ", splits " + splits, split(source, max, bytes, splits), equalTo(expected));
     }
+    assertThat("every line told once", told(expected), equalTo(physicalLines(bytes)));
   }
 
   private static byte[] bytes(String s) {
@@ -102,7 +113,7 @@ public class RecordReaderSplitTest {
             bytes("{\"id\":\"" + "x".repeat(60) + "\"}\n"), // too long at max 40
             bytes("a\rb\n{\"id\":3}\r\n\n\n{\"id\":4}"));
     assertSplitsReadAsWhole(jsonlSource(SRC), 40, data);
-    assertThat(whole(jsonlSource(SRC), 40, data), hasSize(7));
+    assertThat(records(whole(jsonlSource(SRC), 40, data)), hasSize(7));
   }
 
   @Test
@@ -110,7 +121,7 @@ public class RecordReaderSplitTest {
     byte[] data =
         bytes("id,note\r\n1,plain\n2,\"two\nlines\"\n3,\"crlf\r\ninside, and \"\"quotes\"\"\"\n\n4,\"open\n5,x\n6,\"\"\n7,last");
     assertSplitsReadAsWhole(csvSource(SRC), 1 << 20, data);
-    List<String> events = whole(csvSource(SRC), 1 << 20, data);
+    List<String> events = records(whole(csvSource(SRC), 1 << 20, data));
     assertThat(events.get(0), equalTo("record 2 [1,plain] header=id,note"));
     assertThat(events.get(1), equalTo("record 3 [2,\"two\nlines\"] header=id,note"));
   }
@@ -135,6 +146,7 @@ public class RecordReaderSplitTest {
       }
       byte[] data = bytes(sb.toString());
       assertSplitsReadAsWhole(csvSource(SRC), 1 + random.nextInt(40), data);
+      assertSplitsReadAsWhole(boundedCsv(1 + random.nextInt(4), 1 + random.nextInt(30)), 1 + random.nextInt(40), data);
       assertSplitsReadAsWhole(jsonlSource(SRC), 1 + random.nextInt(40), data);
     }
   }
@@ -171,6 +183,51 @@ public class RecordReaderSplitTest {
         };
     org.junit.Assert.assertThrows(IOException.class, () -> new RecordReader(csvSource(SRC), 100).plan(broken, 10));
     org.junit.Assert.assertThrows(IOException.class, () -> new RecordReader(jsonlSource(SRC), 100).plan(broken, 10));
+  }
+
+  /** The lines a file holds: its line feeds, and a last line without one. */
+  private static long physicalLines(byte[] data) {
+    return countLf(data, data.length) + (data.length > 0 && data[data.length - 1] != '\n' ? 1 : 0);
+  }
+
+  /** The records and rejections among the events. */
+  private static List<String> records(List<String> events) {
+    return events.stream().filter(e -> !e.startsWith("lines ") && !e.startsWith("skipped ")).toList();
+  }
+
+  private static long told(List<String> events) {
+    return events.stream().filter(e -> e.startsWith("lines ") || e.startsWith("skipped "))
+        .mapToLong(e -> Long.parseLong(e.substring(e.lastIndexOf(' ') + 1))).sum();
+  }
+
+  private static SourceSpec boundedCsv(int lines, int bytes) {
+    return new SourceSpec(SRC, SourceSpec.Format.CSV, new dev.cauce.spec.PipelineSpec.CsvSpec(',', '"', true, List.of(), lines, bytes));
+  }
+
+  @Test
+  public void csvStrayQuotesCutAndScannedAgainSplitAsAWholeRead() throws IOException {
+    StringBuilder sb = new StringBuilder("id,note\n");
+    for (int i = 2; i <= 400; i++) {
+      sb.append(i).append(i % 37 == 3 ? ",\"stray" : i % 53 == 0 ? ",\"two\nlines\"" : ",plain").append(i % 5 == 0 ? "\r\n" : "\n");
+    }
+    byte[] data = bytes(sb.toString());
+    for (SourceSpec source : List.of(csvSource(SRC), boundedCsv(4, 1 << 20), boundedCsv(1000, 30))) {
+      assertSplitsReadAsWhole(source, 1 << 20, data);
+    }
+    List<String> events = whole(boundedCsv(4, 1 << 20), 1 << 20, data);
+    // 11 stray quotes; the one on line 262 is closed by the quote on line 265 (within 4 lines)
+    assertThat(events.stream().filter(e -> e.startsWith("unterminated_quote")).count(), equalTo(10L));
+    // lines that keep every quote open (x","), among plain ones: each cut where it opens
+    StringBuilder hostile = new StringBuilder("id,note\n");
+    for (int i = 0; i < 120; i++) {
+      hostile.append(i % 9 == 4 ? "1,plain" : "x\",\"").append('\n');
+    }
+    assertSplitsReadAsWhole(boundedCsv(5, 1 << 20), 1 << 20, bytes(hostile.toString()));
+    assertSplitsReadAsWhole(boundedCsv(1000, 40), 1 << 20, bytes(hostile.toString()));
+    // line 2's quote is cut after 5 lines; scanned again, line 4 opens a quote that line 7 would
+    // close: a part starting at line 4 must not miss that it lies where a quote stayed open
+    assertSplitsReadAsWhole(boundedCsv(5, 1 << 20), 1 << 20, bytes("id,note\na,\"open\nx\nx\",\"\nz\nz\nw\"\nlast\n"));
+    assertThat(events.stream().filter(e -> e.startsWith("unterminated_quote 3 [3,\"stray]")).count(), equalTo(1L));
   }
 
   private static long countLf(byte[] data, int upTo) {

@@ -57,6 +57,24 @@ public class RecordReaderTest {
       events.add(v.reason() + "@" + origin.line());
     }
 
+    long inRecords;
+    final java.util.Map<String, Long> skipped = new java.util.TreeMap<>();
+
+    @Override
+    public void linesInRecord(long lines) {
+      inRecords += lines;
+    }
+
+    @Override
+    public void linesSkipped(String reason, long lines) {
+      skipped.merge(reason, lines, Long::sum);
+    }
+
+    /** Lines accounted for: in records and skipped. */
+    long accounted() {
+      return inRecords + skipped.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     List<String> texts() {
       return records.stream().map(SourceRecord::text).toList();
     }
@@ -399,19 +417,147 @@ public class RecordReaderTest {
   }
 
   @Test
-  public void csvUnterminatedQuoteAtEofIsTheRestOfTheFileAsOneRecord() {
+  public void csvUnterminatedQuoteAtEofCostsItsFirstLineOnly() {
     Collected c = csv("a,b\n1,2\n3,\"open\n4,5\n6,7\n");
-    assertThat(c.texts(), contains("1,2", "3,\"open\n4,5\n6,7\n"));
-    assertThat(c.lines(), contains(2L, 3L));
+    assertThat(c.events, contains("record@2", "unterminated_quote@3", "record@4", "record@5"));
+    assertThat(c.rejectedOrigins.get(0).text(), is("3,\"open"));
+    assertThat(c.rejectedOrigins.get(0).header(), is("a,b"));
+    assertThat(c.texts(), contains("1,2", "4,5", "6,7"));
+    assertThat(c.inRecords, is(4L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("header", 1L)));
   }
 
   @Test
-  public void csvUnterminatedQuoteBeyondTheLimitIsTooLong() {
+  public void csvUnterminatedQuoteOnTheLastLineIsRejectedWhole() {
+    Collected c = csv("a,b\n1,2\n3,\"open");
+    assertThat(c.events, contains("record@2", "unterminated_quote@3"));
+    assertThat(c.rejectedOrigins.get(0).text(), is("3,\"open"));
+    assertThat(c.accounted(), is(3L));
+  }
+
+  @Test
+  public void csvUnterminatedQuoteBeyondTheRecordLimitIsStillCutAtItsFirstLine() {
     String rest = "3,\"open\n" + "4,5\n".repeat(100);
     Collected c = read(csvSource(SRC), 64, ("a,b\n1,2\n" + rest).getBytes(UTF_8));
-    assertThat(c.events, contains("record@2", "record_too_long@3"));
-    assertThat(c.rejectedOrigins.get(0).header(), is("a,b"));
-    assertThat(c.violations.get(0).message(), containsString(rest.length() + " bytes"));
+    assertThat(c.events.subList(0, 3), contains("record@2", "unterminated_quote@3", "record@4"));
+    assertThat(c.events, hasSize(102));
+    assertThat(c.events.get(101), is("record@103"));
+    assertThat(c.accounted(), is(103L));
+  }
+
+  @Test
+  public void csvStrayQuoteInA60002LineFileCostsOneRecordAndEveryLineIsAccounted() {
+    StringBuilder sb = new StringBuilder("id,name\n");
+    for (int i = 2; i <= 60_002; i++) {
+      sb.append(i).append(i == 3 ? ",\"stray quote" : ",name" + i).append('\n');
+    }
+    Collected c = csv(sb.toString());
+    assertThat(c.records, hasSize(60_000));
+    assertThat(c.events.get(1), is("unterminated_quote@3"));
+    assertThat(c.events, hasSize(60_001));
+    assertThat(c.rejectedOrigins.get(0).text(), is("3,\"stray quote"));
+    assertThat(c.violations.get(0).message(), containsString("reading resumed at line 4"));
+    assertThat(c.lines().get(1), is(4L));
+    assertThat(c.lines().get(59_999), is(60_002L));
+    assertThat(c.texts().get(59_999), is("60002,name60002"));
+    assertThat(c.inRecords, is(60_001L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("header", 1L)));
+  }
+
+  @Test
+  public void linesThatKeepEveryQuoteOpenAreEachCutInLinearTime() {
+    // x"," ends inside a quote whether it starts inside one or not: every line opens a record that
+    // never closes. Scanning each again up to the bounds took 17.5 s for 10,000 such lines.
+    String line = "x\",\"" + "y".repeat(100);
+    StringBuilder sb = new StringBuilder("id,name\n");
+    for (int i = 0; i < 100_000; i++) {
+      sb.append(line).append('\n');
+    }
+    long started = System.nanoTime();
+    Collected c = csv(sb.toString());
+    long millis = (System.nanoTime() - started) / 1_000_000;
+    assertThat(c.violations, hasSize(100_000));
+    assertThat(c.records, empty());
+    assertThat(c.violations.stream().allMatch(v -> v.reason().equals(Reasons.UNTERMINATED_QUOTE)), is(true));
+    assertThat(c.rejectedOrigins.get(99_999).line(), is(100_001L));
+    assertThat(c.rejectedOrigins.get(99_999).text(), is(line));
+    assertThat(c.accounted(), is(100_001L));
+    assertThat("took " + millis + " ms", millis < 30_000, is(true));
+  }
+
+  @Test
+  public void csvQuotedRecordIsCutAfterMaxQuotedLinesButKeptWithin() {
+    SourceSpec bounded = new SourceSpec(SRC, SourceSpec.Format.CSV,
+        new dev.cauce.spec.PipelineSpec.CsvSpec(',', '"', true, List.of(), 3, 1 << 20));
+    Collected kept = read(bounded, MIB, "a,b\n1,\"x\ny\nz\"\n2,3\n".getBytes(UTF_8));
+    assertThat(kept.events, contains("record@2", "record@5"));
+    assertThat(kept.texts().get(0), is("1,\"x\ny\nz\""));
+    assertThat(kept.inRecords, is(4L));
+    Collected cut = read(bounded, MIB, "a,b\n1,\"x\ny\nz\nw\n2,3\n".getBytes(UTF_8));
+    assertThat(cut.events, contains("unterminated_quote@2", "record@3", "record@4", "record@5", "record@6"));
+    assertThat(cut.texts(), contains("y", "z", "w", "2,3"));
+    assertThat(cut.violations.get(0).message(), containsString("within 3 lines"));
+    assertThat(cut.accounted(), is(6L));
+  }
+
+  @Test
+  public void csvQuotedRecordIsCutAfterMaxQuotedBytes() {
+    SourceSpec bounded = new SourceSpec(SRC, SourceSpec.Format.CSV,
+        new dev.cauce.spec.PipelineSpec.CsvSpec(',', '"', false, List.of("a", "b"), 1000, 20));
+    Collected c = read(bounded, MIB, ("1,\"x\r\n" + "0123456789\r\n".repeat(3) + "2,3\r\n").getBytes(UTF_8));
+    assertThat(c.events, contains("unterminated_quote@1", "record@2", "record@3", "record@4", "record@5"));
+    assertThat(c.rejectedOrigins.get(0).text(), is("1,\"x"));
+    assertThat(c.texts(), contains("0123456789", "0123456789", "0123456789", "2,3"));
+  }
+
+  @Test
+  public void csvUnterminatedRawIsWholeUpToMaxRecordBytesThenMarked() {
+    String longLine = "1,\"" + "é".repeat(1500); // 3,003 bytes, beyond the 1,024-character preview
+    Collected whole = read(csvSource(SRC, ',', '"', false, "a", "b"), 4000, (longLine + "\n2,3\n").getBytes(UTF_8));
+    assertThat(whole.events, contains("unterminated_quote@1", "record@2"));
+    assertThat(whole.rejectedOrigins.get(0).text(), is(longLine));
+    Collected cut = read(csvSource(SRC, ',', '"', false, "a", "b"), 2000, (longLine + "\n2,3\n").getBytes(UTF_8));
+    assertThat(cut.events, contains("unterminated_quote@1", "record@2"));
+    assertThat(cut.rejectedOrigins.get(0).text(), is(longLine.substring(0, 3 + 998) + "…"));
+  }
+
+  @Test
+  public void csvUnterminatedHeaderIsRejectedAndRecordsCarryNoHeader() {
+    Collected c = csv("\"a,b\n1,2\n");
+    assertThat(c.events, contains("unterminated_quote@1", "record@2"));
+    assertThat(c.records.get(0).header(), nullValue());
+    assertThat(c.violations.get(0).message(), startsWith("CSV header"));
+  }
+
+  @Test
+  public void whitespaceOnlyJsonlLinesAreCountedAsBlank() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 1; i <= 310; i++) {
+      sb.append(i == 150 ? " \t " : i == 151 ? "" : "{\"id\":" + i + "}").append(i == 200 ? "\r\n" : "\n");
+    }
+    Collected c = jsonl(sb.toString());
+    assertThat(c.records, hasSize(308));
+    assertThat(c.inRecords, is(308L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("blank", 2L)));
+  }
+
+  @Test
+  public void aLastLineWithOnlyABomOrACrIsBlank() {
+    Collected bom = read(jsonlSource(SRC), MIB, new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
+    assertThat(bom.skipped, equalTo(java.util.Map.of("blank", 1L)));
+    Collected cr = jsonl("{}\n\r");
+    assertThat(cr.inRecords, is(1L));
+    assertThat(cr.skipped, equalTo(java.util.Map.of("blank", 1L)));
+    assertThat(jsonl("").accounted(), is(0L));
+    assertThat(jsonl("{}\n").accounted(), is(1L));
+  }
+
+  @Test
+  public void aMultiLineRecordCountsAllItsLines() {
+    Collected c = csv("a,b\n\n1,\"x\r\ny\n\nz\"\n  \n");
+    assertThat(c.events, contains("record@3"));
+    assertThat(c.inRecords, is(4L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("blank", 2L, "header", 1L)));
   }
 
   @Test

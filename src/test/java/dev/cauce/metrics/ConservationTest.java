@@ -35,4 +35,21 @@ public class ConservationTest {
     RunCounts c = RunCounts.fromCounters(Map.of("rejected.validate", 1L, "rejected.ingest", 1L, "rejected.parse", 1L));
     assertThat(List.copyOf(c.rejectedByStage().keySet()), contains("ingest", "parse", "validate"));
   }
+
+  @Test
+  public void linesAreCheckedForFileSourcesOnly() {
+    Map<String, Long> counters = new java.util.HashMap<>(Map.of("read", 2L, "written.a", 2L, "lines.consumed", 310L,
+        "lines.in_records", 300L, "lines.skipped.blank", 9L, "lines.skipped.header", 1L));
+    Conservation.Check ok = Conservation.check(RunCounts.fromCounters(counters), List.of("a"), true);
+    assertThat(ok.holds(), equalTo(true));
+    assertThat(ok.lines(), equalTo("consumed 310 = in records 300 + skipped 10 (blank 9, header 1)"));
+
+    counters.put("lines.skipped.blank", 8L); // a line vanished
+    Conservation.Check broken = Conservation.check(RunCounts.fromCounters(counters), List.of("a"), true);
+    assertThat(broken.holds(), equalTo(false));
+    assertThat(broken.problems(), contains("lines: consumed 310 != in records 300 + skipped 9 (blank 8, header 1) (difference 1)"));
+    Conservation.Check http = Conservation.check(RunCounts.fromCounters(counters), List.of("a"), false);
+    assertThat(http.holds(), equalTo(true));
+    assertThat(http.lines(), equalTo(null));
+  }
 }

@@ -17,7 +17,10 @@ final class SourceReader {
   static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
   static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
   static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
-  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns");
+  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes");
+  /** The most a record spanning lines may be bounded to: its bytes are held to scan them again when cut. */
+  static final long MAX_QUOTED_LINES = 10_000_000;
+  static final long MAX_QUOTED_BYTES = 256L << 20;
   private static final List<String> SOURCE_FORMATS = List.of("jsonl", "csv");
   private static final List<String> SOURCE_TYPES = List.of("file", "http");
 
@@ -113,10 +116,12 @@ final class SourceReader {
     if (Boolean.FALSE.equals(header) && columns.isEmpty()) {
       columns = List.copyOf(s.fieldTypes.keySet());
     }
-    if (delimiter == null || quote == null || header == null) {
+    Integer maxLines = c.boundedInt("max_quoted_lines", 1, MAX_QUOTED_LINES, CsvSpec.DEFAULT_MAX_QUOTED_LINES);
+    Integer maxBytes = c.boundedInt("max_quoted_bytes", 1, MAX_QUOTED_BYTES, CsvSpec.DEFAULT_MAX_QUOTED_BYTES);
+    if (delimiter == null || quote == null || header == null || maxLines == null || maxBytes == null) {
       return null;
     }
-    return new CsvSpec(delimiter, quote, header, columns);
+    return new CsvSpec(delimiter, quote, header, columns, maxLines, maxBytes);
   }
 
   private List<String> checkColumns(MapView c, List<String> given) {

@@ -46,11 +46,27 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "sorce"), 2, "unknown key \"sorce\"; allowed: name, description, source, schema");
     assertProblem(problemAt(e, "sorce"), 2, "(did you mean \"source\"?)");
     assertProblem(problemAt(e, "source.csv.delimter"), 6,
-        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns (did you mean \"delimiter\"?)");
+        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns, max_quoted_lines, max_quoted_bytes (did you mean \"delimiter\"?)");
     assertProblem(problemAt(e, "schema[0].nullable"), 8, "allowed: name, type, required");
     assertProblem(problemAt(e, "dedupe.kep"), 9, "allowed: key, keep, order_by, buckets");
     assertProblem(problemAt(e, "quality.limits.a_required.max"), 12, "allowed: max_ratio, max_count");
     assertThat(e.problems().size(), equalTo(6)); // a_required is not a required field's reason either
+  }
+
+  @Test
+  public void csvQuotedBoundsMustBePositiveAndSane() {
+    SpecException e = fails("""
+        name: orders
+        source:
+          path: in.csv
+          format: csv
+          csv: {max_quoted_lines: 0, max_quoted_bytes: 1073741824}
+        schema:
+          - {name: a, type: string}
+        """);
+    assertProblem(problemAt(e, "source.csv.max_quoted_lines"), 5, "must be between 1 and 10000000, got 0");
+    assertProblem(problemAt(e, "source.csv.max_quoted_bytes"), 5, "must be between 1 and 268435456, got 1073741824");
+    assertThat(e.problems().size(), equalTo(2));
   }
 
   @Test

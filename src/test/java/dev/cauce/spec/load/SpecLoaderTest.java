@@ -65,6 +65,8 @@ public class SpecLoaderTest {
           quote: "'"
           header: false
           columns: [order_id, email, amount, currency, ordered_on, updated_at, qty, gift]
+          max_quoted_lines: 50
+          max_quoted_bytes: 65536
       schema:
         - name: order_id
           type: string
@@ -138,7 +140,7 @@ public class SpecLoaderTest {
     assertThat(spec.description(), equalTo("Orders from the web shop"));
     List<String> columns = List.of("order_id", "email", "amount", "currency", "ordered_on", "updated_at", "qty", "gift");
     assertThat(spec.source(), equalTo(new SourceSpec("pipelines/data/orders/*.tsv.gz", SourceSpec.Format.CSV,
-        new CsvSpec('\t', '\'', false, columns))));
+        new CsvSpec('\t', '\'', false, columns, 50, 65536))));
     assertThat(spec.schema(), contains(
         new FieldSpec("order_id", FieldType.STRING, true),
         new FieldSpec("email", FieldType.STRING, false),
@@ -250,6 +252,8 @@ public class SpecLoaderTest {
           - {name: a, type: long}
         """);
     assertThat(spec.source().csv(), equalTo(new CsvSpec(';', '"', false, List.of("b", "a"))));
+    assertThat(spec.source().csv().maxQuotedLines(), equalTo(1000));
+    assertThat(spec.source().csv().maxQuotedBytes(), equalTo(1 << 20));
 
     PipelineSpec noBlock = parse("""
         name: events
