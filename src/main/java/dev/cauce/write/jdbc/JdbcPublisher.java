@@ -193,15 +193,20 @@ public final class JdbcPublisher {
 
   static final String LOG_TABLE = "cauce_publish_log";
 
+  /** The run's tables, which with the run id name a publish in the log (run ids repeat across pipelines). */
+  private static String tables(JdbcRun run) {
+    return String.join(",", run.targets().stream().map(JdbcTarget::targetName).toList());
+  }
+
   /** Records in the publish's transaction that run {@code run} committed: this row exists if and only if it did. */
   private static void record(Connection c, JdbcRun run) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute("CREATE TABLE IF NOT EXISTS " + logTable(run)
-          + " (run_id text PRIMARY KEY, tables text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now())");
+          + " (run_id text NOT NULL, tables text NOT NULL, committed_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (run_id, tables))");
     }
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + logTable(run) + " (run_id, tables) VALUES (?, ?)")) {
+    try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + logTable(run) + " (run_id, tables) VALUES (?, ?) ON CONFLICT (run_id, tables) DO UPDATE SET committed_at = now()")) {
       ps.setString(1, run.runId());
-      ps.setString(2, String.join(",", run.targets().stream().map(JdbcTarget::targetName).toList()));
+      ps.setString(2, tables(run));
       ps.executeUpdate();
     }
   }
@@ -217,8 +222,9 @@ public final class JdbcPublisher {
         }
       }
     }
-    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + logTable(run) + " WHERE run_id = ?")) {
+    try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM " + logTable(run) + " WHERE run_id = ? AND tables = ?")) {
       ps.setString(1, runId);
+      ps.setString(2, tables(run));
       try (ResultSet rs = ps.executeQuery()) {
         return rs.next();
       }
