@@ -86,6 +86,9 @@ public final class Values {
     if (key instanceof LocalDate || key instanceof Instant) {
       return key.toString();
     }
+    if (key instanceof BigDecimal b && b.scale() < 0) {
+      return b.setScale(0); // 600, not 6E+2
+    }
     return key;
   }
 
