@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.beam.ExpectAggregates;
 import dev.cauce.beam.ExpectRows;
 import dev.cauce.beam.FusedStages;
 import dev.cauce.beam.WriteExpectations;
@@ -124,6 +125,9 @@ public final class CauceJob {
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
             .setCoder(Coders.typedRow(Schemas.typed(spec)));
+    if (expect && !ExpectAggregates.aggregates(spec).isEmpty()) {
+      results.add(rows.apply(new ExpectAggregates(spec)));
+    }
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
     return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results));
