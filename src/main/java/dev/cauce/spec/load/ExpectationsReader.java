@@ -214,7 +214,8 @@ final class ExpectationsReader {
           cols.add(c);
         }
       }
-      if (kwargs.get("column_list") instanceof List<?> l && cols.isEmpty()) {
+      boolean keyed = type.contains("compound") || type.contains("multicolumn"); // the table's lists are no key
+      if (kwargs.get("column_list") instanceof List<?> l && cols.isEmpty() && keyed) {
         l.forEach(c -> cols.add(String.valueOf(c)));
       }
       base = cols.isEmpty() ? type : type + ":" + String.join(",", cols);
