@@ -121,6 +121,14 @@ public class ExpectationsRunTest {
     assertThat(run.stdout, containsString("    - FAILED (warn) expect_column_stdev_to_be_between:amount: observed 111.6623795708679"));
     assertThat(run.stdout, containsString("    - FAILED expect_column_values_to_be_unique:order_id: observed 2 unexpected of 15 considered"));
 
+    String html = Files.readString(run.output.resolve("_runs").resolve(run.runId).resolve("run-report.html"));
+    assertThat(html, containsString("<section id=\"expectations\">"));
+    assertThat(html, containsString("4 of 15 evaluated expectations passed; 0 skipped"));
+    assertThat(html, containsString("<tr class=\"bad\" data-expectation=\"expect_column_mean_to_be_between:amount\"><td>failed</td>"));
+    assertThat(html, containsString("<td>failed (warn)</td>"));
+    assertThat(html, containsString("<title>allowed 20 to 200, observed 315.786</title>"));
+    assertThat(html, containsString("<title>10.00% unexpected</title>")); // not null: 2 of 20
+
     List<String> dead = new ArrayList<>();
     try (Stream<Path> files = Files.walk(run.output.resolve("_staging"))) {
       for (Path f : files.filter(p -> p.toString().contains("/rejected/") && p.toString().endsWith(".jsonl")).toList()) {
