@@ -8,13 +8,16 @@ import java.math.MathContext;
 import java.math.RoundingMode;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -46,7 +49,7 @@ public final class Aggregates {
   public static Aggregates of(List<ExpectationSpec> specs, List<FieldSpec> schema, ZoneId zone) {
     Map<String, FieldType> types = RowChecks.types(schema);
     List<Compiled> out = new ArrayList<>();
-    Map<Integer, boolean[]> needs = new java.util.TreeMap<>();
+    Map<Integer, boolean[]> needs = new TreeMap<>();
     for (int i = 0; i < specs.size(); i++) {
       ExpectationSpec e = specs.get(i);
       ExpectationType t = ExpectationTypes.named(e.type());
@@ -317,10 +320,10 @@ public final class Aggregates {
   }
 
   /** Keys in order: values of one column compare; compound keys by their text. */
-  static List<Object> sortedKeys(java.util.Collection<?> keys) {
+  static List<Object> sortedKeys(Collection<?> keys) {
     List<Object> l = new ArrayList<>(keys);
     if (l.stream().anyMatch(x -> x instanceof List)) {
-      l.sort(java.util.Comparator.comparing(String::valueOf));
+      l.sort(Comparator.comparing(String::valueOf));
     } else {
       l.sort(Values::compare);
     }

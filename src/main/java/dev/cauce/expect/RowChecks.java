@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.values.Row;
 
 /**
@@ -284,8 +285,8 @@ public final class RowChecks {
   }
 
   /** A check on one column's value (the row's value at the column's index). */
-  private static Check single(List<FieldSpec> schema, Kwargs k, java.util.function.Predicate<Object> considered,
-      java.util.function.Predicate<Object> passes) {
+  private static Check single(List<FieldSpec> schema, Kwargs k, Predicate<Object> considered,
+      Predicate<Object> passes) {
     int i = indexOf(schema, k.text("column"));
     return new Check() {
       @Override

@@ -96,7 +96,7 @@ public final class QualityGate {
     for (ExpectationResult r : results.failed()) {
       if (r.refuses()) {
         breaches.add(new Breach("expectations." + r.id(), "success", String.valueOf(r.observed()),
-            "expectation " + r.id() + " failed: observed " + r.observed() + " (" + r.type() + " " + r.kwargs() + ")"));
+            "expectation " + r.id() + " failed: observed " + r.observed()));
       }
     }
     return new Verdict(breaches.isEmpty(), breaches, checked);
