@@ -3,8 +3,15 @@ package dev.cauce.expect;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.cauce.coders.Schemas;
 import dev.cauce.spec.PipelineSpec;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,6 +150,42 @@ public class AggregatesTest {
     assertThat(Aggregates.quantile(v, q, "midpoint"), equalTo(new BigDecimal("2.5")));
     assertThat(Aggregates.quantile(v, new BigDecimal("0.1"), "linear"), equalTo(new BigDecimal("1.3")));
     assertThat(Aggregates.quantile(v, new BigDecimal("0.25"), "nearest"), equalTo(new BigDecimal("2"))); // 0.75 rounds to 1
+  }
+
+  @Test
+  public void aProfileReadsBackEqualFromItsCompactForm() throws Exception {
+    Aggregates a = Aggregates.of(SPEC.expectations(), SPEC.schema(), ZoneOffset.UTC);
+    Profile p = a.profile();
+    ExpectTesting.rows(SPEC).forEach(r -> a.add(p, r));
+    assertThat(a.results(roundTrip(p)), equalTo(a.results(p)));
+
+    PipelineSpec typed = ExpectTesting.specWith("""
+        schema:
+          - {name: day, type: date}
+          - {name: at, type: timestamp}
+          - {name: ok, type: boolean}
+          - {name: big, type: decimal}
+        expectations:
+          - {type: expect_column_distinct_values_to_equal_set, column: day, value_set: ["2024-01-31"]}
+          - {type: expect_column_max_to_be_between, column: at, max_value: "2024-01-01T00:00:00Z"}
+          - {type: expect_column_distinct_values_to_be_in_set, column: ok, value_set: [true]}
+          - {type: expect_compound_columns_to_be_unique, column_list: [day, ok]}
+          - {type: expect_column_median_to_be_between, column: big, min_value: 0}
+        """);
+    Aggregates b = Aggregates.of(typed.expectations(), typed.schema(), ZoneOffset.UTC);
+    Profile q = b.profile();
+    b.add(q, Row.withSchema(Schemas.typed(typed)).addValues(LocalDate.of(2024, 1, 31),
+        new org.joda.time.Instant(1_700_000_000_123L), true, new BigDecimal("123456789012345678901234567890.5")).build());
+    b.add(q, Row.withSchema(Schemas.typed(typed)).addValues(null, null, false, null).build());
+    assertThat(b.results(roundTrip(q)), equalTo(b.results(q)));
+    assertThat(b.results(q).get(1).result().get("observed_value"), equalTo("2023-11-14T22:13:20.123Z"));
+    assertThat(b.results(q).get(2).success(), equalTo(false)); // false is not in [true]
+  }
+
+  private static Profile roundTrip(Profile p) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.write(new DataOutputStream(out));
+    return Profile.read(new DataInputStream(new ByteArrayInputStream(out.toByteArray())));
   }
 
   private static Object observed(List<ExpectationResult> r, int i) {

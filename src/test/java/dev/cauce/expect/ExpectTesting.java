@@ -29,6 +29,11 @@ public final class ExpectTesting {
     return SpecLoader.parse(SCHEMA + expectations, "expect.yaml");
   }
 
+  /** A spec of its own schema and expectations ({@code yaml} holds both sections). */
+  public static PipelineSpec specWith(String yaml) {
+    return SpecLoader.parse("name: expect\nsource: {path: in/*.jsonl, format: jsonl}\n" + yaml, "expect.yaml");
+  }
+
   /** Five rows: see each test for what fails where. */
   public static List<Row> rows(PipelineSpec spec) {
     Object[][] values = {
