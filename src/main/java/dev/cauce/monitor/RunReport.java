@@ -28,6 +28,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(
     String runId,
+    String runIdGiven,
     String pipeline,
     String spec,
     String runner,
@@ -48,8 +49,11 @@ public record RunReport(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Who and what, known before the job: the run, its spec and runner, when it started, its options and inputs. */
-  public record Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
+  /**
+   * Who and what, known before the job: the run, its spec and runner, when it started, its options and
+   * inputs; {@code runIdGiven} is the run id as given when {@code runId} is its safe form, else null.
+   */
+  public record Run(String runId, String runIdGiven, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
       List<Input> inputs) {}
 
   /** An input: a file, or an HTTP source's first page. */
@@ -127,7 +131,7 @@ public record RunReport(
   public static RunReport of(Run run, Ingestion ingestion, Jdbc jdbc, RunOutcome o, Timings timings, Instant finishedAt) {
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
-    return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
+    return new RunReport(run.runId(), run.runIdGiven(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
         finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc,
         c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
