@@ -77,7 +77,7 @@ public final class RunAll {
         passOn.add(a);
       }
     }
-    Map<String, PipelineSpec> specs = specsInOrder(dir, err);
+    Map<String, PipelineSpec> specs = specsInOrder(dir, "run-all", err);
     if (specs == null) {
       return ExitCode.USAGE.code;
     }
@@ -100,10 +100,13 @@ public final class RunAll {
     }
     return bad ? ExitCode.FAILED.code : ExitCode.OK.code;
   }
-  /** The specs of {@code dir} by name, in dependency order; null (said on {@code err}) when they cannot all run. */
-  private static Map<String, PipelineSpec> specsInOrder(Path dir, PrintStream err) {
+  /**
+   * The specs of {@code dir} by name, in dependency order; null (said on {@code err}, each line starting
+   * with {@code who}) when they cannot all run.
+   */
+  static Map<String, PipelineSpec> specsInOrder(Path dir, String who, PrintStream err) {
     if (!Files.isDirectory(dir)) {
-      err.println("run-all: no pipeline folder " + dir);
+      err.println(who + ": no pipeline folder " + dir);
       return null;
     }
     try {
@@ -113,15 +116,15 @@ public final class RunAll {
       Map<String, PipelineSpec> ordered = new LinkedHashMap<>();
       Dependencies.order(graph).forEach(name -> ordered.put(name, specs.get(name)));
       if (ordered.isEmpty()) {
-        err.println("run-all: no pipeline specs (*.yaml) in " + dir);
+        err.println(who + ": no pipeline specs (*.yaml) in " + dir);
         return null;
       }
       return ordered;
     } catch (Dependencies.CycleException e) {
-      err.println("run-all: " + dir + ": " + e.getMessage() + "; nothing was run");
+      err.println(who + ": " + dir + ": " + e.getMessage() + "; nothing was run");
     } catch (IllegalArgumentException e) {
       err.println(e.getMessage());
-      err.println("run-all: fix the specs above; nothing was run");
+      err.println(who + ": fix the specs above; nothing was run");
     }
     return null;
   }

@@ -144,7 +144,7 @@ public final class Layout {
       return given;
     }
     String safe = given.replaceAll("[^A-Za-z0-9._-]", "_");
-    if (!Character.isLetterOrDigit(safe.charAt(0)) || safe.charAt(0) > 'z') {
+    if (!Character.isLetterOrDigit(safe.charAt(0))) { // ASCII only by now
       safe = "r" + safe;
     }
     return safe.substring(0, Math.min(safe.length(), 91)) + "-" + shortHash(given);
