@@ -96,6 +96,9 @@ public class HeaderDriftTest {
     assertThat(headers.get(0).get("path").asText(), equalTo(b()));
     assertThat(headers.get(0).get("problems").get(0).asText(),
         equalTo("lacks column `tip`: filled with null or the field's default (missing_columns: fill)"));
+    String html = Files.readString(run.output.resolve("_runs").resolve("hdr-1").resolve("run-report.html"));
+    assertThat(html, containsString("<li><span class=\"path\">" + b() + "</span>: lacks column `tip`: filled with null"
+        + " or the field&#39;s default (missing_columns: fill)</li>"));
     List<String> rows = CauceRun.published(run.output.resolve("fares"));
     assertThat(rows.size(), equalTo(5));
     assertThat(rows.stream().filter(r -> r.contains("\"V4\"")).findFirst().orElseThrow(), containsString("\"tip\":0"));

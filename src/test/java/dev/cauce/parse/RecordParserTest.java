@@ -230,7 +230,7 @@ public class RecordParserTest {
     RecordParser p = RecordParser.create(spec(csvSource("x", ';', '\'', true), "id", "name"));
     assertThat(p.checkHeader("' id ';'na;me'").extra(), contains("na;me"));
     assertThat(p.checkHeader("' id ';'na;me'").missing(), contains("name"));
-    assertThat(p.checkHeader("id;\"name").problems(), contains(startsWith("the header line is malformed: ")));
+    assertThat(p.checkHeader("id;'name").problems(), contains(startsWith("the header line is malformed: ")));
   }
 
   @Test
