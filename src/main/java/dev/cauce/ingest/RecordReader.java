@@ -366,11 +366,11 @@ public final class RecordReader {
             return;
           }
           if (n < 0) {
-            if (spanning) {
+            if (spanning && state == Csv.QUOTED) {
               cut(); // the input ends inside a record spanning lines: its quote never closed
               continue;
             }
-            break;
+            break; // a record spanning lines whose quote closed ends with the input
           }
           end = n;
           if (atStart) {

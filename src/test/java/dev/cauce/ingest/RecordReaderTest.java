@@ -586,6 +586,17 @@ public class RecordReaderTest {
     assertThat(c.records.get(0).header(), nullValue());
   }
 
+  @Test
+  public void aClosedMultiLineRecordEndingTheFileWithoutALineFeedIsOneRecord() {
+    Collected c = csv("a,b\n1,\"x\ny\"");
+    assertThat(c.events, contains("record@2"));
+    assertThat(c.texts(), contains("1,\"x\ny\""));
+    assertThat(c.inRecords, is(2L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("header", 1L)));
+    Collected open = csv("a,b\n1,\"x\ny");
+    assertThat(open.events, contains("unterminated_quote@2", "record@3"));
+  }
+
   // ------------------------------------------------------------------------ csv: header only
 
   /** The header a whole read would take, read as the plan does; the stream is read no further than needed. */
