@@ -73,6 +73,8 @@ public final class Reasons {
   public static final String COLUMN_COUNT = "column_count";
   /** A CSV record that cannot be parsed (e.g. a quote inside a quoted field that is not doubled). */
   public static final String MALFORMED_CSV = "malformed_csv";
+  /** A CSV record whose file's header does not fit the schema under the spec's header policy (see HeaderCheck). */
+  public static final String HEADER_MISMATCH = "header_mismatch";
 
   // clean (cleaning steps and conversion to the field's type)
   public static final String INVALID_NUMBER = "invalid_number";

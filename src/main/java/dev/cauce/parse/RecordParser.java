@@ -50,9 +50,10 @@ import org.apache.beam.sdk.values.Row;
  * Reasons#NUL_BYTE} too.
  *
  * <p>{@code csv}: parsed with the spec's delimiter and quote (no escape character). Columns map to
- * schema fields by the header's names (trimmed; header columns that are not schema fields are
- * ignored, schema fields the header lacks are null; a name given twice: the last column wins), or,
- * without a header, by {@code csv.columns} or else the schema order. A record with another number of
+ * schema fields by the header's names (trimmed; a name given twice: the last column wins), checked
+ * by {@link HeaderCheck} under the spec's header policy: a header it refuses rejects every record of
+ * its file ({@link Reasons#HEADER_MISMATCH}); else extra columns are ignored and schema fields the
+ * header lacks are null. Without a header, columns map by {@code csv.columns} or else the schema order. A record with another number of
  * columns than the header (or the column list) is {@link Reasons#COLUMN_COUNT}; one that cannot be
  * parsed (an unterminated quote, text after a closing quote, a bare CR that splits it in two) is
  * {@link Reasons#MALFORMED_CSV}. Empty fields are empty strings; cleaning decides what is null.
@@ -99,6 +100,19 @@ public final class RecordParser implements Serializable {
   /** The schema of the rows this parser produces ({@link Schemas#raw}). */
   public Schema schema() {
     return schema;
+  }
+
+  /**
+   * A CSV file's header line against the schema, as the records of its file are parsed: {@link
+   * HeaderCheck}'s result, or an unusable header when the line is malformed.
+   *
+   * @throws IllegalStateException unless the source is CSV with {@code header: true}
+   */
+  public HeaderCheck.Result checkHeader(String headerText) {
+    if (!(format instanceof CsvFormat csv) || !csv.header) {
+      throw new IllegalStateException("only a CSV source with header: true has a header to check");
+    }
+    return csv.headerLayout(headerText).check();
   }
 
   /** Parses one record: a raw row, or the violations that reject it. */
@@ -240,14 +254,18 @@ public final class RecordParser implements Serializable {
 
   // ----------------------------------------------------------------------------------------- CSV
 
-  /** How a file's columns map to schema fields: column i → field {@code target[i]} (-1: ignored). */
-  private record Layout(int[] target, String error) {}
+  /**
+   * How a file's columns map to schema fields: column i → field {@code target[i]} (-1: ignored); or
+   * why its records are rejected ({@code reason}, {@code error}), and the header's check.
+   */
+  private record Layout(int[] target, String reason, String error, HeaderCheck.Result check) {}
 
   private final class CsvFormat implements Format {
     private final boolean header;
     private final ObjectReader reader;
     private final Layout fixedLayout;
     private final Map<String, Layout> headerLayouts = new ConcurrentHashMap<>();
+    private final PipelineSpec.HeaderPolicy policy;
 
     CsvFormat(CsvSpec csv) {
       this.header = csv.header();
@@ -268,7 +286,8 @@ public final class RecordParser implements Serializable {
               .without(CsvParser.Feature.SKIP_EMPTY_LINES)
               .without(CsvParser.Feature.EMPTY_STRING_AS_NULL);
       List<String> names = csv.columns().isEmpty() ? spec.fieldNames() : csv.columns();
-      this.fixedLayout = header ? null : layout(names);
+      this.fixedLayout = header ? null : new Layout(targets(names), null, null, null);
+      this.policy = csv.headerPolicy();
     }
 
     @Override
@@ -281,7 +300,7 @@ public final class RecordParser implements Serializable {
         }
         layout = headerLayout(r.header());
         if (layout.error() != null) {
-          return Result.rejected(Violation.of(Reasons.MALFORMED_CSV, layout.error()));
+          return Result.rejected(Violation.of(layout.reason(), layout.error()));
         }
       } else {
         layout = fixedLayout;
@@ -321,9 +340,13 @@ public final class RecordParser implements Serializable {
         for (int i = 0; i < names.size(); i++) {
           names.set(i, names.get(i).trim());
         }
-        layout = layout(names);
+        HeaderCheck.Result check = HeaderCheck.check(names, spec.fieldNames(), policy);
+        layout = check.refused()
+            ? new Layout(new int[0], Reasons.HEADER_MISMATCH, check.refusal(), check)
+            : new Layout(targets(names), null, null, check);
       } catch (MalformedCsv e) {
-        layout = new Layout(new int[0], "the header line is malformed: " + e.getMessage());
+        String why = "the header line is malformed: " + e.getMessage();
+        layout = new Layout(new int[0], Reasons.MALFORMED_CSV, why, HeaderCheck.unusable(why));
       }
       if (headerLayouts.size() >= MAX_CACHED_HEADERS) {
         headerLayouts.clear();
@@ -332,7 +355,7 @@ public final class RecordParser implements Serializable {
       return layout;
     }
 
-    private Layout layout(List<String> names) {
+    private int[] targets(List<String> names) {
       int[] target = new int[names.size()];
       Map<Integer, Integer> columnOfField = new HashMap<>();
       for (int c = 0; c < target.length; c++) {
@@ -346,7 +369,7 @@ public final class RecordParser implements Serializable {
           target[c] = f;
         }
       }
-      return new Layout(target, null);
+      return target;
     }
 
     /** The record's columns; exactly one CSV row is expected. */

@@ -94,9 +94,11 @@ public record PipelineSpec(
    * name); otherwise {@code columns} lists them in order (default: the schema's order). A record
    * spanning several lines (a quoted field with line breaks) may span at most {@code
    * maxQuotedLines} lines and {@code maxQuotedBytes} bytes: beyond, its quote is taken as
-   * unterminated (see {@code RecordReader}).
+   * unterminated (see {@code RecordReader}). {@code headerPolicy}: how a header may differ from the
+   * schema.
    */
-  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes)
+  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes,
+      HeaderPolicy headerPolicy)
       implements Serializable {
     public static final int DEFAULT_MAX_QUOTED_LINES = 1000;
     public static final int DEFAULT_MAX_QUOTED_BYTES = 1 << 20;
@@ -107,12 +109,30 @@ public record PipelineSpec(
       if (maxQuotedLines < 1 || maxQuotedBytes < 1) {
         throw new IllegalArgumentException("maxQuotedLines and maxQuotedBytes must be positive");
       }
+      headerPolicy = headerPolicy == null ? HeaderPolicy.DEFAULT : headerPolicy;
+    }
+
+    /** A dialect with the default header policy. */
+    public CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes) {
+      this(delimiter, quote, header, columns, maxQuotedLines, maxQuotedBytes, HeaderPolicy.DEFAULT);
     }
 
     /** A dialect with the default bounds of a multi-line record. */
     public CsvSpec(char delimiter, char quote, boolean header, List<String> columns) {
       this(delimiter, quote, header, columns, DEFAULT_MAX_QUOTED_LINES, DEFAULT_MAX_QUOTED_BYTES);
     }
+
+    public CsvSpec withHeaderPolicy(HeaderPolicy policy) {
+      return new CsvSpec(delimiter, quote, header, columns, maxQuotedLines, maxQuotedBytes, policy);
+    }
+  }
+
+  /**
+   * How a CSV header may differ from the schema (csv {@code missing_columns}, {@code extra_columns},
+   * {@code column_order}); the default refuses a missing column and allows extras and any order.
+   */
+  public record HeaderPolicy(boolean fillMissing, boolean refuseExtra, boolean strictOrder) implements Serializable {
+    public static final HeaderPolicy DEFAULT = new HeaderPolicy(false, false, false);
   }
 
   /** A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}). */

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.cauce.coders.Schemas;
 import dev.cauce.model.Reasons;
@@ -209,8 +210,27 @@ public class RecordParserTest {
   }
 
   @Test
-  public void csvSchemaFieldMissingFromTheHeaderIsNull() {
-    assertThat(values(csv("name,id", "bob,7")), contains("7", "bob", null));
+  public void csvHeaderLackingASchemaFieldRejectsEveryRecordOfItsFileByDefault() {
+    Result<Row> r = csv("name,id", "bob,7");
+    assertRejected(r, Reasons.HEADER_MISMATCH);
+    assertThat(r.violations().get(0).message(), is("its CSV header does not fit the schema: lacks column `amount`"
+        + " (missing_columns: refuse); fix the file's header, or change source.csv in the spec (missing_columns: fill)"));
+    assertThat(CSV_PARSER.checkHeader("name,id").missing(), contains("amount"));
+  }
+
+  @Test
+  public void csvSchemaFieldMissingFromTheHeaderIsNullWithFill() {
+    RecordParser fill = RecordParser.create(spec(new PipelineSpec.SourceSpec("x", PipelineSpec.SourceSpec.Format.CSV,
+        PipelineSpec.CsvSpec.DEFAULT.withHeaderPolicy(new PipelineSpec.HeaderPolicy(true, false, false))), "id", "name", "amount"));
+    assertThat(values(fill.parse(new SourceRecord("f.csv", 2, "bob,7", "name,id"))), contains("7", "bob", null));
+  }
+
+  @Test
+  public void csvHeaderCheckReadsTheHeaderWithTheDialect() {
+    RecordParser p = RecordParser.create(spec(csvSource("x", ';', '\'', true), "id", "name"));
+    assertThat(p.checkHeader("' id ';'na;me'").extra(), contains("na;me"));
+    assertThat(p.checkHeader("' id ';'na;me'").missing(), contains("name"));
+    assertThat(p.checkHeader("id;'name").problems(), contains(startsWith("the header line is malformed: ")));
   }
 
   @Test

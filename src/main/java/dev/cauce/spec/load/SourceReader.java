@@ -2,6 +2,7 @@ package dev.cauce.spec.load;
 
 import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
+import dev.cauce.spec.PipelineSpec.HeaderPolicy;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
@@ -17,7 +18,8 @@ final class SourceReader {
   static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
   static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
   static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
-  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes");
+  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes",
+      "missing_columns", "extra_columns", "column_order");
   /** The most a record spanning lines may be bounded to: its bytes are held to scan them again when cut. */
   static final long MAX_QUOTED_LINES = 10_000_000;
   static final long MAX_QUOTED_BYTES = 256L << 20;
@@ -118,10 +120,25 @@ final class SourceReader {
     }
     Integer maxLines = c.boundedInt("max_quoted_lines", 1, MAX_QUOTED_LINES, CsvSpec.DEFAULT_MAX_QUOTED_LINES);
     Integer maxBytes = c.boundedInt("max_quoted_bytes", 1, MAX_QUOTED_BYTES, CsvSpec.DEFAULT_MAX_QUOTED_BYTES);
-    if (delimiter == null || quote == null || header == null || maxLines == null || maxBytes == null) {
+    HeaderPolicy headers = headerPolicy(c, header);
+    if (delimiter == null || quote == null || header == null || maxLines == null || maxBytes == null || headers == null) {
       return null;
     }
-    return new CsvSpec(delimiter, quote, header, columns, maxLines, maxBytes);
+    return new CsvSpec(delimiter, quote, header, columns, maxLines, maxBytes, headers);
+  }
+
+  /** missing_columns (refuse | fill), extra_columns (ignore | refuse), column_order (any | strict); null after a problem. */
+  private static HeaderPolicy headerPolicy(MapView c, Boolean header) {
+    List<String> keys = List.of("missing_columns", "extra_columns", "column_order");
+    String missing = c.has(keys.get(0)) ? c.oneOf(keys.get(0), List.of("refuse", "fill"), "missing_columns policy") : "refuse";
+    String extra = c.has(keys.get(1)) ? c.oneOf(keys.get(1), List.of("ignore", "refuse"), "extra_columns policy") : "ignore";
+    String order = c.has(keys.get(2)) ? c.oneOf(keys.get(2), List.of("any", "strict"), "column_order policy") : "any";
+    if (Boolean.FALSE.equals(header)) {
+      keys.stream().filter(c::written).findFirst().ifPresent(k ->
+          c.problem(k, "missing_columns, extra_columns and column_order are only used with header: true (they check the header line)"));
+    }
+    return missing == null || extra == null || order == null ? null
+        : new HeaderPolicy(missing.equals("fill"), extra.equals("refuse"), order.equals("strict"));
   }
 
   private List<String> checkColumns(MapView c, List<String> given) {

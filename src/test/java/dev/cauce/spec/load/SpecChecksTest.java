@@ -46,7 +46,8 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "sorce"), 2, "unknown key \"sorce\"; allowed: name, description, source, schema");
     assertProblem(problemAt(e, "sorce"), 2, "(did you mean \"source\"?)");
     assertProblem(problemAt(e, "source.csv.delimter"), 6,
-        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns, max_quoted_lines, max_quoted_bytes (did you mean \"delimiter\"?)");
+        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns, max_quoted_lines, max_quoted_bytes,"
+            + " missing_columns, extra_columns, column_order (did you mean \"delimiter\"?)");
     assertProblem(problemAt(e, "schema[0].nullable"), 8, "allowed: name, type, required");
     assertProblem(problemAt(e, "dedupe.kep"), 9, "allowed: key, keep, order_by, buckets");
     assertProblem(problemAt(e, "quality.limits.a_required.max"), 12, "allowed: max_ratio, max_count");
@@ -277,6 +278,45 @@ public class SpecChecksTest {
         "the delimiter and the quote must differ (both \"|\")");
     assertOnlyProblem(csv.formatted("\"\\n\"", "'\"'"), "source.csv.delimiter", 5, "a line break cannot be the delimiter");
     assertThat(parse(csv.formatted("'|'", "\"'\"")).source().csv().quote(), equalTo('\''));
+  }
+
+  @Test
+  public void csvHeaderPoliciesRefuseUnknownValues() {
+    SpecException e = fails("""
+        name: orders
+        source:
+          path: in.csv
+          format: csv
+          csv:
+            missing_columns: ignore
+            extra_columns: fill
+            column_order: sorted
+        schema: [{name: a, type: string}]
+        """);
+    assertProblem(problemAt(e, "source.csv.missing_columns"), 6, "unknown missing_columns policy \"ignore\"; allowed: refuse, fill");
+    assertProblem(problemAt(e, "source.csv.extra_columns"), 7, "unknown extra_columns policy \"fill\"; allowed: ignore, refuse");
+    assertProblem(problemAt(e, "source.csv.column_order"), 8, "unknown column_order policy \"sorted\"; allowed: any, strict");
+    assertThat(e.problems().size(), equalTo(3));
+    assertThat(e.getMessage(), containsString("pipelines/test.yaml"));
+  }
+
+  @Test
+  public void csvHeaderPoliciesOnlyWithAHeaderAndTheirDefaults() {
+    String csv = """
+        name: orders
+        source:
+          path: in.csv
+          format: csv
+          csv: {header: %s, missing_columns: fill%s}
+        schema: [{name: a, type: string}]
+        """;
+    assertOnlyProblem(csv.formatted("false", ""), "source.csv.missing_columns", 5,
+        "missing_columns, extra_columns and column_order are only used with header: true");
+    assertThat(parse(csv.formatted("true", ", extra_columns: refuse, column_order: strict")).source().csv().headerPolicy(),
+        equalTo(new PipelineSpec.HeaderPolicy(true, true, true)));
+    assertThat(parse(csv.formatted("true", "")).source().csv().headerPolicy(), equalTo(new PipelineSpec.HeaderPolicy(true, false, false)));
+    assertThat(parse(BASE).source().csv().headerPolicy(), equalTo(PipelineSpec.HeaderPolicy.DEFAULT));
+    assertThat(PipelineSpec.HeaderPolicy.DEFAULT, equalTo(new PipelineSpec.HeaderPolicy(false, false, false)));
   }
 
   @Test
