@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  *       (extra columns may sit anywhere); {@code any} (the default) matches columns by name.
  * </ul>
  *
- * A name given twice counts once (the parser reads the last such column).
+ * A schema field named twice in a header is refused whatever the policy: which value it takes would
+ * be a guess. An extra column named twice counts once.
  */
 public final class HeaderCheck {
   private HeaderCheck() {}
@@ -51,8 +52,8 @@ public final class HeaderCheck {
 
     /** Why the file is refused and what to do, in one line (for the plan's problem and each rejected record). */
     public String refusal() {
-      return "its CSV header does not fit the schema: " + String.join("; ", problems)
-          + "; fix the file's header, or change source.csv in the spec (" + String.join(", ", toAllow) + ")";
+      return "its CSV header does not fit the schema: " + String.join("; ", problems) + "; fix the file's header"
+          + (toAllow.isEmpty() ? "" : ", or change source.csv in the spec (" + String.join(", ", toAllow) + ")");
     }
   }
 
@@ -98,7 +99,12 @@ public final class HeaderCheck {
         toAllow.add("column_order: any");
       }
     }
-    return new Result(missing, extra, problems, !toAllow.isEmpty(), toAllow);
+    List<String> twice = schema.stream().filter(f -> header.stream().filter(f::equals).count() > 1).toList();
+    for (String field : twice) {
+      problems.add("names column " + quote(field) + " " + header.stream().filter(field::equals).count()
+          + " times: which value the field takes is ambiguous");
+    }
+    return new Result(missing, extra, problems, !toAllow.isEmpty() || !twice.isEmpty(), toAllow);
   }
 
   /** A name with case, underscores, hyphens and spaces ignored: how a renamed column is recognised. */

@@ -42,6 +42,18 @@ public class HeaderCheckTest {
   }
 
   @Test
+  public void aSchemaColumnNamedTwiceIsRefusedWhateverThePolicy() {
+    // which of the two values the field would take is ambiguous: no policy allows it
+    for (HeaderPolicy policy : List.of(DEFAULT, FILL, STRICT)) {
+      HeaderCheck.Result r = check(policy, "vendor_id", "fare", "tip", "fare", "note", "note");
+      assertThat(r.refused(), is(true));
+      assertThat(r.problems().get(r.problems().size() - 1), equalTo("names column `fare` 2 times: which value the field takes is ambiguous"));
+      assertThat(r.refusal(), org.hamcrest.Matchers.endsWith("names column `fare` 2 times: which value the field takes is ambiguous;"
+          + " fix the file's header"));
+    }
+  }
+
+  @Test
   public void missingColumnsAreFilledWithFill() {
     HeaderCheck.Result r = check(FILL, "fare");
     assertThat(r.refused(), is(false));
@@ -127,10 +139,10 @@ public class HeaderCheckTest {
   }
 
   @Test
-  public void aColumnGivenTwiceCountsOnce() {
-    HeaderCheck.Result r = check(DEFAULT, "vendor_id", "fare", "tip", "fare");
+  public void anExtraColumnGivenTwiceCountsOnce() {
+    HeaderCheck.Result r = check(DEFAULT, "vendor_id", "fare", "tip", "note", "note");
     assertThat(r.refused(), is(false));
-    assertThat(r.problems(), empty());
+    assertThat(r.problems(), contains("has extra column `note`: ignored (extra_columns: ignore)"));
   }
 
   @Test
