@@ -272,7 +272,7 @@ public final class RecordParser implements Serializable {
         String[] problems = new String[values.length];
         String[] nuls = new String[values.length];
         boolean[] seen = new boolean[values.length];
-        Set<String> otherKeys = null; // top-level keys that are not schema fields, once one is seen
+        DupDetector otherKeys = null; // top-level keys that are not schema fields, once one is seen
         Duplicates dups = null;
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
@@ -283,8 +283,8 @@ public final class RecordParser implements Serializable {
             repeated = seen[i];
             seen[i] = true;
           } else {
-            otherKeys = otherKeys == null ? new HashSet<>() : otherKeys;
-            repeated = !otherKeys.add(name);
+            otherKeys = otherKeys == null ? DupDetector.rootDetector(p) : otherKeys;
+            repeated = otherKeys.isDup(name);
           }
           if (repeated) {
             dups = Duplicates.add(dups, p, i == null ? null : name);
@@ -354,22 +354,23 @@ public final class RecordParser implements Serializable {
       if (!p.currentToken().isStructStart()) {
         return dups;
       }
-      List<DupDetector> open = new ArrayList<>(); // null for an open array
-      open.add(p.currentToken() == JsonToken.START_OBJECT ? DupDetector.rootDetector(p) : null);
-      while (!open.isEmpty()) {
+      DupDetector[] open = new DupDetector[MAX_JSON_DEPTH + 1]; // null for an open array
+      int depth = 0;
+      open[depth++] = p.currentToken() == JsonToken.START_OBJECT ? DupDetector.rootDetector(p) : null;
+      while (depth > 0) {
         JsonToken t = p.nextToken();
         if (t == null) {
           break; // unreachable: Jackson reports end-of-input inside a value
         }
         switch (t) {
           case FIELD_NAME -> {
-            if (open.get(open.size() - 1).isDup(p.currentName())) {
+            if (open[depth - 1].isDup(p.currentName())) {
               dups = Duplicates.add(dups, p, null);
             }
           }
-          case START_OBJECT -> open.add(DupDetector.rootDetector(p));
-          case START_ARRAY -> open.add(null);
-          case END_OBJECT, END_ARRAY -> open.remove(open.size() - 1);
+          case START_OBJECT -> open[depth++] = DupDetector.rootDetector(p);
+          case START_ARRAY -> open[depth++] = null;
+          case END_OBJECT, END_ARRAY -> open[--depth] = null;
           default -> { }
         }
       }
