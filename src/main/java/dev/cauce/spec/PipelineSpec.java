@@ -63,21 +63,34 @@ public record PipelineSpec(
   /**
    * Where the data comes from: files ({@code path}, {@code format}, {@code csv}), or an HTTP API
    * when {@code http} is set (then {@code path} and {@code csv} are null and the format is JSONL).
+   * {@code duplicateKeys}: what a JSON record that gives a key twice becomes.
    */
-  public record SourceSpec(String path, Format format, CsvSpec csv, HttpSourceSpec http) implements Serializable {
+  public record SourceSpec(String path, Format format, CsvSpec csv, HttpSourceSpec http, DuplicateKeys duplicateKeys)
+      implements Serializable {
     public enum Format {
       JSONL,
       CSV
     }
 
+    /** A JSON object giving a key twice: rejected (duplicate_key), or that key's first or last value kept with a warning. */
+    public enum DuplicateKeys {
+      REJECT,
+      FIRST,
+      LAST
+    }
+
+    public SourceSpec {
+      duplicateKeys = duplicateKeys == null ? DuplicateKeys.REJECT : duplicateKeys;
+    }
+
     /** A file source. */
     public SourceSpec(String path, Format format, CsvSpec csv) {
-      this(path, format, csv, null);
+      this(path, format, csv, null, DuplicateKeys.REJECT);
     }
 
     /** An HTTP API source (JSON records). */
     public static SourceSpec http(HttpSourceSpec http) {
-      return new SourceSpec(null, Format.JSONL, null, http);
+      return new SourceSpec(null, Format.JSONL, null, http, DuplicateKeys.REJECT);
     }
 
     public boolean isHttp() {
@@ -85,7 +98,11 @@ public record PipelineSpec(
     }
 
     public SourceSpec withPath(String newPath) {
-      return new SourceSpec(newPath, format, csv, http);
+      return new SourceSpec(newPath, format, csv, http, duplicateKeys);
+    }
+
+    public SourceSpec withDuplicateKeys(DuplicateKeys policy) {
+      return new SourceSpec(path, format, csv, http, policy);
     }
   }
 

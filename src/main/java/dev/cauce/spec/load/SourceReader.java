@@ -4,6 +4,7 @@ import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
 import dev.cauce.spec.PipelineSpec.HeaderPolicy;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
+import dev.cauce.spec.PipelineSpec.SourceSpec.DuplicateKeys;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import dev.cauce.spec.read.YamlTree.ListNode;
@@ -15,9 +16,9 @@ import java.util.Map;
 
 /** Reads {@code source}: files (path, format, CSV dialect) or an HTTP API ({@link HttpSpecReader}). */
 final class SourceReader {
-  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
-  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
-  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
+  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "duplicate_keys", "http");
+  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv", "duplicate_keys");
+  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "duplicate_keys", "http");
   static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes",
       "missing_columns", "extra_columns", "column_order");
   /** The most a record spanning lines may be bounded to: its bytes are held to scan them again when cut. */
@@ -25,6 +26,7 @@ final class SourceReader {
   static final long MAX_QUOTED_BYTES = 256L << 20;
   private static final List<String> SOURCE_FORMATS = List.of("jsonl", "csv");
   private static final List<String> SOURCE_TYPES = List.of("file", "http");
+  private static final List<String> DUPLICATE_KEYS = List.of("reject", "first", "last");
 
   private final SpecReading s;
 
@@ -65,7 +67,17 @@ final class SourceReader {
       }
       csv = csv(m.map("csv", CSV_KEYS));
     }
-    return new SourceSpec(path, format, csv);
+    if (format == SourceSpec.Format.CSV && m.written("duplicate_keys")) {
+      m.problem("duplicate_keys", "duplicate_keys is only used with JSON records (format: jsonl, or type: http)");
+    }
+    return new SourceSpec(path, format, csv).withDuplicateKeys(duplicateKeys(m));
+  }
+
+  /** {@code duplicate_keys}: reject (default) | first | last. */
+  private static DuplicateKeys duplicateKeys(MapView m) {
+    return m.has("duplicate_keys")
+        ? SpecReading.enumOf(DuplicateKeys.class, m.oneOf("duplicate_keys", DUPLICATE_KEYS, "duplicate_keys policy"))
+        : DuplicateKeys.REJECT;
   }
 
   /** {@code type: http}: JSON records from an API, configured under {@code http}. */
@@ -86,7 +98,7 @@ final class SourceReader {
       return null;
     }
     HttpSourceSpec http = new HttpSpecReader(s.nodes).read(m.map("http", HttpSpecReader.HTTP_KEYS));
-    return http == null ? null : SourceSpec.http(http);
+    return http == null ? null : SourceSpec.http(http).withDuplicateKeys(duplicateKeys(m));
   }
 
   private CsvSpec csv(MapView c) {

@@ -118,7 +118,7 @@ public class SpecChecksTest {
         clean:
           all: trim
         """);
-    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: type, path, format, csv, http), got a string \"in.jsonl\"");
+    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: type, path, format, csv, duplicate_keys, http), got a string \"in.jsonl\"");
     assertProblem(problemAt(e, "schema[0].required"), 4, "expected true or false, got a string \"yes\"");
     assertProblem(problemAt(e, "schema[1].type"), 5, "expected a text value, got a list");
     assertProblem(problemAt(e, "dedupe.key"), 7, "expected a list of schema fields, got a string \"a\"");
@@ -163,6 +163,28 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "sinks[0].mode"), 11, "unknown mode \"replace\"; allowed: overwrite, append");
     assertProblem(problemAt(e, "dead_letter.format"), 12, "unknown dead letter format \"parquet\"; allowed: jsonl, csv");
     assertThat(e.problems().size(), equalTo(8));
+  }
+
+  @Test
+  public void duplicateKeysPolicyMustBeKnownAndOnlyForJsonRecords() {
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: keep\n"),
+        "source.duplicate_keys", 5, "unknown duplicate_keys policy \"keep\"; allowed: reject, first, last");
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: fist\n"),
+        "source.duplicate_keys", 5, "allowed: reject, first, last (did you mean \"first\"?)");
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: [first]\n"),
+        "source.duplicate_keys", 5, "expected a text value, got a list");
+    assertOnlyProblem(BASE.replace("in/*.jsonl\n  format: jsonl\n", "in/*.csv\n  format: csv\n  duplicate_keys: last\n"),
+        "source.duplicate_keys", 5, "duplicate_keys is only used with JSON records (format: jsonl, or type: http)");
+  }
+
+  @Test
+  public void duplicateKeysPolicyIsReadWithRejectByDefault() {
+    assertThat(parse(BASE).source().duplicateKeys(), equalTo(PipelineSpec.SourceSpec.DuplicateKeys.REJECT));
+    for (PipelineSpec.SourceSpec.DuplicateKeys d : PipelineSpec.SourceSpec.DuplicateKeys.values()) {
+      String name = d.name().toLowerCase(java.util.Locale.ROOT);
+      PipelineSpec spec = parse(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: " + name + "\n"));
+      assertThat(spec.source().duplicateKeys(), equalTo(d));
+    }
   }
 
   @Test
