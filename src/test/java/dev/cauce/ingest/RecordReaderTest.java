@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
@@ -577,6 +578,27 @@ public class RecordReaderTest {
     assertThat(c.events, contains("invalid_utf8@1", "record@2"));
     assertThat(c.violations.get(0).message(), startsWith("CSV header"));
     assertThat(c.records.get(0).header(), is("id,n\uFFFD"));
+  }
+
+  @Test
+  public void aGzipBombOfOne200MbLineIsOneTruncatedRejectionAndReadingGoesOn() throws IOException {
+    // ~200 KB compressed expanding to a 200 MB line: streamed, held only up to the record limit
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      byte[] chunk = new byte[MIB];
+      Arrays.fill(chunk, (byte) 'a');
+      z.write('"');
+      for (int i = 0; i < 200; i++) {
+        z.write(chunk);
+      }
+      z.write("\"\n{\"id\":2}\n".getBytes(UTF_8));
+    }
+    assertThat("compressed size", gz.size() < MIB, is(true));
+    Collected c = read(jsonlSource(SRC), MIB, new GZIPInputStream(new ByteArrayInputStream(gz.toByteArray())));
+    assertThat(c.events, contains("record_too_long@1", "record@2"));
+    assertThat(c.texts(), contains("{\"id\":2}"));
+    assertThat("raw kept up to the limit", c.rejectedOrigins.get(0).text().length(), lessThanOrEqualTo(MIB + 200));
+    assertThat(c.accounted(), is(2L));
   }
 
   @Test
