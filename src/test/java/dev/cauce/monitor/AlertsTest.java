@@ -22,7 +22,7 @@ public class AlertsTest {
   }
 
   private static RunReport report(RunOutcome o) {
-    RunReport.Run run = new RunReport.Run("r1", null, "p", "p.yaml", "DirectRunner", Instant.EPOCH, Map.of(), List.of());
+    RunReport.Run run = new RunReport.Run("r1", "p", "p.yaml", "DirectRunner", Instant.EPOCH, Map.of(), List.of());
     return RunReport.of(run, null, null, o, new RunReport.Timings(1L, null, null, null), Instant.EPOCH);
   }
 
