@@ -21,6 +21,9 @@ help:
 	@echo "make submit [PIPELINE=orders] [ARGS=...]     run a pipeline on that cluster (the shaded jar, FlinkRunner)"
 	@echo "make status [ARGS='--pipeline=orders --limit=10 --stateStore=redis://127.0.0.1:6379/0']  latest runs from the state store"
 	@echo "make run-all [RUNNER=direct] [ARGS=...]  run every pipeline in dependency order (depends_on)"
+	@echo "make airflow-dag [RUNNER=direct] [ARGS=...]  write out/airflow/cauce_dag.py: an Airflow DAG of every pipeline"
+	@echo "runners/cauce [--runner-profile=direct] --spec=... [options]  run one pipeline from any directory, keeping cauce's exit codes"
+	@echo "  (make turns every failing command into its own exit code 2; runners/cauce passes 1, 2, 3, ... on unchanged)"
 
 # `make run` starts the job in its own JVM with the classpath Maven resolved (cached in target/),
 # so embedded Flink finds its classes on the system class path and cauce's exit code reaches the
@@ -123,6 +126,13 @@ status: $(CLASSPATH) target/classes/.compiled
 
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)
+
+# `make airflow-dag`: out/airflow/cauce_dag.py (or ARGS=--dagFile=...), one task per pipelines/*.yaml
+# calling runners/cauce by its absolute path; ARGS adds --schedule=@daily, --retries=N, cauce options
+# for every task (e.g. --stateStore=redis://...). See "Orchestrating with Airflow" in the README.
+.PHONY: airflow-dag
+airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
+	$(JAVA_CP) dev.cauce.AirflowDag --launcher=$(CURDIR)/runners/cauce --runnerProfile=$(RUNNER) $(ARGS)
 
 
 # ------------------------------------------------------------------------------------------ bench

@@ -39,9 +39,13 @@ public final class Cauce {
       return new RunOutcome.Usage(checked.problems());
     }
     try (RunPlan plan = checked.plan()) {
+      if (plan.givenRunId() != null) {
+        err.println("cauce: run id \"" + plan.givenRunId() + "\" is " + plan.runId() + " in file names and the state store"
+            + " (the run report keeps both)");
+      }
       if (plan.options().getDryRun()) {
         plan.printDryRun(out);
-        return new RunOutcome.Skipped(plan.runId(), "dry run");
+        return new RunOutcome.Skipped(plan.runId(), RunOutcome.Skipped.DRY_RUN);
       }
       // the stop hook closes last: it waits until the run's lock is released
       try (RunStop stop = RunStop.install(plan, err); RunStart start = new RunStart(plan, out, err)) {
@@ -55,11 +59,13 @@ public final class Cauce {
   static void printHelp(PrintStream out) {
     out.println("cauce: run one data pipeline described by a YAML spec.");
     out.println();
-    out.println("Usage: make run PIPELINE=<name> [RUNNER=direct] [ARGS='--option=value ...']");
+    out.println("Usage: runners/cauce [--runner-profile=direct|flink-local|...] --spec=pipelines/<name>.yaml [options]");
+    out.println("   or: make run PIPELINE=<name> [RUNNER=direct] [ARGS='--option=value ...']  (make turns every failure into 2)");
     out.println("   or: java -cp <classpath> dev.cauce.Cauce --spec=pipelines/<name>.yaml [options]");
     out.println();
-    out.println("Exit codes: 0 published, 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the quality gate,");
-    out.println("            143 (SIGTERM) or 130 (Ctrl-C) cancelled before the commit (nothing published, staging kept).");
+    out.println("Exit codes: 0 published (or nothing new), 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the");
+    out.println("            quality gate, 143 (SIGTERM) or 130 (Ctrl-C) cancelled before the commit (nothing published, staging kept),");
+    out.println("            --nothingNewExitCode (e.g. 99) when asked for a run with nothing new to ingest.");
     out.println();
     PipelineOptionsFactory.printHelp(out, CauceOptions.class);
   }

@@ -28,6 +28,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(
     String runId,
+    String runIdGiven,
     String pipeline,
     String spec,
     String runner,
@@ -51,17 +52,18 @@ public record RunReport(
 
   /**
    * Who and what, known before the job: the run, its spec and runner, when it started, its options
-   * and inputs, and the inputs whose CSV header differs from the schema.
+   * and inputs, and the inputs whose CSV header differs from the schema; {@code runIdGiven} is the run
+   * id as given when {@code runId} is its safe form, else null.
    */
-  public record Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
-      List<Input> inputs, List<HeaderNote> headers) {
+  public record Run(String runId, String runIdGiven, String pipeline, String spec, String runner, Instant startedAt,
+      Map<String, String> options, List<Input> inputs, List<HeaderNote> headers) {
     public Run {
       headers = headers == null ? List.of() : List.copyOf(headers);
     }
 
     public Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
         List<Input> inputs) {
-      this(runId, pipeline, spec, runner, startedAt, options, inputs, List.of());
+      this(runId, null, pipeline, spec, runner, startedAt, options, inputs, List.of());
     }
   }
 
@@ -143,8 +145,9 @@ public record RunReport(
   public static RunReport of(Run run, Ingestion ingestion, Jdbc jdbc, RunOutcome o, Timings timings, Instant finishedAt) {
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
-    return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
-        finishedAt.toString(), run.options(), run.inputs(), run.headers().isEmpty() ? null : run.headers(), ingestion, jdbc,
+    return new RunReport(run.runId(), run.runIdGiven(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(),
+        run.startedAt().toString(), finishedAt.toString(), run.options(), run.inputs(), run.headers().isEmpty() ? null : run.headers(),
+        ingestion, jdbc,
         c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
         o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Cancelled x ? x.why() : null, timings);
