@@ -222,12 +222,12 @@ public class FlinkClusterIT {
     }
   }
 
-  /** A run that cannot start answers the REST call with cauce's reason (and the JobManager lives on). */
+  /** A run that cannot start answers the REST call (HTTP 400) with cauce's reason, and the JobManager lives on. */
   @Test
   public void f_badArgumentsThroughFlinkRestSayWhy() throws Exception {
     String jarId = uploadJar(clusterJar);
     HttpResponse<String> r = runJar(jarId, List.of("--spec=" + ROOT.resolve("pipelines/no_such_pipeline.yaml"), "--runId=rest-bad"));
-    assertThat(r.body(), r.statusCode(), equalTo(500));
+    assertThat(r.body(), r.statusCode(), equalTo(400)); // Flink answers 400 when main throws
     assertThat(r.body(), containsString("cauce ended with exit code 2 (USAGE)"));
     assertThat(r.body(), containsString("no_such_pipeline.yaml"));
     assertThat("the JobManager still answers", getJson("/overview").get("taskmanagers").asInt(), equalTo(1));
