@@ -3,16 +3,21 @@ package dev.cauce.runner;
 import java.io.IOException;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.beam.runners.core.metrics.MetricsContainerStepMap;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.metrics.MetricResults;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.api.common.accumulators.AccumulatorHelper;
 import org.apache.flink.client.deployment.StandaloneClusterId;
 import org.apache.flink.client.program.rest.RestClusterClient;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.client.JobStatusMessage;
+import org.apache.flink.runtime.jobmaster.JobResult;
 import org.joda.time.Duration;
 
 /**
@@ -20,53 +25,56 @@ import org.joda.time.Duration;
  * the JobManager, where the job client Beam holds answers neither state nor counters): its state,
  * cancel and counters through the cluster's REST API ({@link RestClusterClient}, configured as the
  * client is). The job is the newest one with the run's job name. Counters are Beam's, from the
- * job's metrics accumulator (attempted values, as on any Flink job).
+ * job's metrics accumulator (attempted values, as on any Flink job); the final ones from its result.
  */
 final class HostedFlinkJob implements PipelineResult {
   private final Configuration conf;
   private final String jobName;
   private final String accumulator;
-  private final long pollMillis;
-  private JobID id;
-  private MetricResults finalMetrics;
+  private volatile JobID id;
+  private volatile MetricResults finalMetrics;
 
-  HostedFlinkJob(Configuration conf, String jobName, String accumulator, long pollMillis) {
+  HostedFlinkJob(Configuration conf, String jobName, String accumulator) {
     this.conf = conf;
     this.jobName = jobName;
     this.accumulator = accumulator;
-    this.pollMillis = pollMillis;
   }
 
   @Override
-  public synchronized State getState() {
+  public State getState() {
     return call(c -> state(c.getJobStatus(id(c)).get()));
   }
 
   @Override
-  public synchronized State cancel() throws IOException {
+  public State cancel() throws IOException {
     return call(c -> {
       c.cancel(id(c)).get();
       return state(c.getJobStatus(id(c)).get());
     });
   }
 
+  /**
+   * Waits for the job's result (the REST client polls for it), which also holds its final counters:
+   * {@code GET /jobs/<id>/accumulators} may answer from a cache of the running job for a few seconds.
+   */
   @Override
   public State waitUntilFinish(Duration duration) {
-    long deadline = duration.getMillis() < 1 ? Long.MAX_VALUE : System.currentTimeMillis() + duration.getMillis();
-    State s = getState();
-    while (!s.isTerminal() && System.currentTimeMillis() < deadline) {
+    return call(c -> {
+      CompletableFuture<JobResult> future = c.requestJobResult(id(c));
+      JobResult r;
       try {
-        Thread.sleep(pollMillis); // polling the REST API: there is nothing to wait on in this JVM
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return s;
+        r = duration.getMillis() < 1 ? future.get() : future.get(duration.getMillis(), TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        return state(c.getJobStatus(id(c)).get());
       }
-      s = getState();
-    }
-    if (s.isTerminal()) {
-      finalMetrics = metrics();
-    }
-    return s;
+      finalMetrics = results(AccumulatorHelper.deserializeAndUnwrapAccumulators(r.getAccumulatorResults(), loader()).get(accumulator));
+      return switch (r.getApplicationStatus()) {
+        case SUCCEEDED -> State.DONE;
+        case CANCELED -> State.CANCELLED;
+        case FAILED -> State.FAILED;
+        default -> State.UNKNOWN;
+      };
+    });
   }
 
   @Override
@@ -75,14 +83,21 @@ final class HostedFlinkJob implements PipelineResult {
   }
 
   @Override
-  public synchronized MetricResults metrics() {
+  public MetricResults metrics() {
     if (finalMetrics != null) {
       return finalMetrics;
     }
-    Map<String, Object> all = call(c -> c.getAccumulators(id(c), HostedFlinkJob.class.getClassLoader()).get());
-    Object m = all.get(accumulator);
+    Map<String, Object> all = call(c -> c.getAccumulators(id(c), loader()).get());
+    return results(all.get(accumulator));
+  }
+
+  private static MetricResults results(Object accumulated) {
     return MetricsContainerStepMap.asAttemptedOnlyMetricResults(
-        m instanceof MetricsContainerStepMap map ? map : new MetricsContainerStepMap());
+        accumulated instanceof MetricsContainerStepMap map ? map : new MetricsContainerStepMap());
+  }
+
+  private static ClassLoader loader() {
+    return HostedFlinkJob.class.getClassLoader();
   }
 
   private JobID id(RestClusterClient<StandaloneClusterId> c) throws ExecutionException, InterruptedException {

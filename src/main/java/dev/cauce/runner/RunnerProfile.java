@@ -71,13 +71,13 @@ public final class RunnerProfile {
    * {@code args} for a run a Flink client hosts ({@link #hostedByFlink}), else unchanged: FlinkRunner
    * unless given, on the client's cluster ({@code --flinkMaster=[auto]}: a master given is dropped,
    * with a warning); when the client is detached (the REST API, {@code flink run -d}) Beam's detached
-   * mode, its job polled every second, so that the run waits for its job and then publishes.
+   * mode, the run then waiting for its job ({@link #track}) before it publishes.
    */
   public static String[] hostedArgs(String[] args, List<String> warnings) {
     if (!hostedByFlink()) {
       return args;
     }
-    List<String> out = new ArrayList<>(List.of("--runner=FlinkRunner", "--jobCheckIntervalInSecs=1"));
+    List<String> out = new ArrayList<>(List.of("--runner=FlinkRunner"));
     if (!ExecutionEnvironment.getExecutionEnvironment().getConfiguration().get(DeploymentOptions.ATTACHED)) {
       out.add("--attachedMode=false");
     }
@@ -127,7 +127,7 @@ public final class RunnerProfile {
       return result;
     }
     return new HostedFlinkJob(ExecutionEnvironment.getExecutionEnvironment().getConfiguration(), options.getJobName(),
-        FlinkMetricContainer.ACCUMULATOR_NAME, 1000L * Math.max(1, flink.getJobCheckIntervalInSecs()));
+        FlinkMetricContainer.ACCUMULATOR_NAME);
   }
 
   /**

@@ -110,7 +110,7 @@ public class RunnerProfileTest {
       assertThat(RunnerProfile.hostedByFlink(), equalTo(true));
       List<String> warnings = new ArrayList<>();
       String[] args = RunnerProfile.hostedArgs(new String[] {"--spec=x.yaml", "--flinkMaster=127.0.0.1:8081", "--parallelism=2"}, warnings);
-      assertThat(List.of(args), equalTo(List.of("--runner=FlinkRunner", "--jobCheckIntervalInSecs=1", "--attachedMode=false",
+      assertThat(List.of(args), equalTo(List.of("--runner=FlinkRunner", "--attachedMode=false",
           "--spec=x.yaml", "--parallelism=2", "--flinkMaster=[auto]")));
       assertThat(warnings, equalTo(List.of("cauce: warning: --flinkMaster=127.0.0.1:8081 ignored: a Flink client runs this job,"
           + " it goes to that client's cluster")));
@@ -127,7 +127,7 @@ public class RunnerProfileTest {
     try {
       List<String> warnings = new ArrayList<>();
       assertThat(List.of(RunnerProfile.hostedArgs(new String[] {"--spec=x.yaml"}, warnings)),
-          equalTo(List.of("--runner=FlinkRunner", "--jobCheckIntervalInSecs=1", "--spec=x.yaml", "--flinkMaster=[auto]")));
+          equalTo(List.of("--runner=FlinkRunner", "--spec=x.yaml", "--flinkMaster=[auto]")));
       assertThat(warnings, equalTo(List.of()));
     } finally {
       ContextEnvironment.unsetAsContext();
