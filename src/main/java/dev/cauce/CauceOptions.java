@@ -68,7 +68,8 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
   void setKeepFailedStaging(boolean value);
 
   @Description(
-      "Check the spec and the input, print what would run, and exit without running (exit code 0 or 2).")
+      "Check the spec and the input (every CSV file's header too), print what would run, and exit without running"
+          + " (exit code 0 or 2).")
   @Default.Boolean(false)
   boolean getDryRun();
 

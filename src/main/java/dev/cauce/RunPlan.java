@@ -3,6 +3,7 @@ package dev.cauce;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.InputFiles.InputFile;
+import dev.cauce.ingest.InputHeaders;
 import dev.cauce.ingest.NoInputException;
 import dev.cauce.monitor.RunLogging;
 import dev.cauce.monitor.RunReport;
@@ -41,6 +42,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * closing the plan closes it.
  *
  * @param inputs the files the source (or {@code --replay}) matches; empty for an HTTP API
+ * @param headers the inputs whose CSV header differs from the schema in a way the spec allows
  * @param checkMillis how long gathering and checking took
  * @param maskedOptions the arguments as given, secrets masked, for the run report
  */
@@ -52,6 +54,7 @@ record RunPlan(
     Instant startedAt,
     long checkMillis,
     List<InputFile> inputs,
+    List<InputHeaders.Finding> headers,
     JdbcRun jdbc,
     StateStore store,
     Map<String, String> maskedOptions)
@@ -86,6 +89,7 @@ record RunPlan(
     profile.preflight().ifPresent(p -> problems.add("cauce: " + p));
     PipelineSpec spec = spec(options, problems);
     List<InputFile> inputs = spec == null ? List.of() : checkInputsAndOutput(options, spec, runId, problems);
+    List<InputHeaders.Finding> headers = spec == null ? List.of() : checkHeaders(options, spec, inputs, problems);
     if (spec != null) {
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
@@ -102,7 +106,7 @@ record RunPlan(
     if (!masked.containsKey("jobName")) {
       options.setJobName(jobName(spec.name(), runId));
     }
-    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, jdbc, store, masked), List.of(), warnings);
+    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, headers, jdbc, store, masked), List.of(), warnings);
   }
 
   /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
@@ -183,6 +187,26 @@ record RunPlan(
     return inputs;
   }
 
+  /**
+   * Reads every input's CSV header (not a replay's dead letters): a refused header is a problem
+   * naming the file; the others that differ from the schema are returned.
+   */
+  private static List<InputHeaders.Finding> checkHeaders(CauceOptions options, PipelineSpec spec, List<InputFile> inputs,
+      List<String> problems) {
+    if (options.getReplay() != null || inputs.isEmpty() || !InputHeaders.apply(spec) || options.getMaxRecordBytes() < 1) {
+      return List.of();
+    }
+    List<InputHeaders.Finding> allowed = new ArrayList<>();
+    for (InputHeaders.Finding f : InputHeaders.check(spec, inputs, options.getMaxRecordBytes())) {
+      if (f.check().refused()) {
+        problems.add("cauce: input " + f.path() + ": " + f.check().refusal());
+      } else {
+        allowed.add(f);
+      }
+    }
+    return allowed;
+  }
+
   private static StateStore store(CauceOptions options, List<String> problems, List<String> warnings) {
     try {
       return StateStores.open(options.getStateStore(), System::getenv, w -> warnings.add("cauce: warning: --stateStore: " + w));
@@ -213,7 +237,11 @@ record RunPlan(
       return;
     }
     out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
-    inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
+    for (InputFile f : inputs) {
+      out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes());
+      headers.stream().filter(h -> h.path().equals(f.path()))
+          .forEach(h -> h.check().problems().forEach(p -> out.printf("    header: %s%n", p)));
+    }
     jdbc.notes().forEach(n -> out.printf("  %s%n", n));
   }
 
@@ -235,7 +263,10 @@ record RunPlan(
   RunReport.Run reportRun(List<InputFile> read) {
     List<RunReport.Input> in = fromApi() ? List.of(new RunReport.UrlInput(HttpSource.describe(spec.source().http())))
         : RunReport.Input.files(read);
-    return new RunReport.Run(runId, spec.name(), options.getSpec(), runner(), startedAt, maskedOptions, in);
+    java.util.Set<String> paths = read.stream().map(InputFile::path).collect(java.util.stream.Collectors.toSet());
+    List<RunReport.HeaderNote> notes = headers.stream().filter(h -> paths.contains(h.path()))
+        .map(h -> new RunReport.HeaderNote(h.path(), h.check().problems())).toList();
+    return new RunReport.Run(runId, spec.name(), options.getSpec(), runner(), startedAt, maskedOptions, in, notes);
   }
 
   String runDir() {

@@ -37,6 +37,7 @@ public record RunReport(
     String finishedAt,
     Map<String, String> options,
     List<Input> inputs,
+    List<HeaderNote> headers,
     Ingestion ingestion,
     Jdbc jdbc,
     Counts counts,
@@ -48,9 +49,24 @@ public record RunReport(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Who and what, known before the job: the run, its spec and runner, when it started, its options and inputs. */
+  /**
+   * Who and what, known before the job: the run, its spec and runner, when it started, its options
+   * and inputs, and the inputs whose CSV header differs from the schema.
+   */
   public record Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
-      List<Input> inputs) {}
+      List<Input> inputs, List<HeaderNote> headers) {
+    public Run {
+      headers = headers == null ? List.of() : List.copyOf(headers);
+    }
+
+    public Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
+        List<Input> inputs) {
+      this(runId, pipeline, spec, runner, startedAt, options, inputs, List.of());
+    }
+  }
+
+  /** An input read although its CSV header differs from the schema (the spec's policy allows it): each difference. */
+  public record HeaderNote(String path, List<String> problems) {}
 
   /** An input: a file, or an HTTP source's first page. */
   public sealed interface Input permits FileInput, UrlInput {
@@ -128,7 +144,7 @@ public record RunReport(
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
     return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
-        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc,
+        finishedAt.toString(), run.options(), run.inputs(), run.headers().isEmpty() ? null : run.headers(), ingestion, jdbc,
         c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
         o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Cancelled x ? x.why() : null, timings);

@@ -19,6 +19,10 @@ public final class Summary {
     out.println();
     out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.runId(), r.pipeline(), r.runner(), o.status());
     counts(out, c);
+    if (r.headers() != null) {
+      row(out, "headers", r.headers().size(), "file(s) read with a header that differs from the schema");
+      r.headers().forEach(h -> out.println("    " + h.path() + ": " + String.join("; ", h.problems())));
+    }
     if (r.jdbc() != null) {
       r.jdbc().summary().forEach(l -> out.println("  jdbc: " + l));
     }
