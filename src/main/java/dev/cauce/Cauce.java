@@ -1,7 +1,11 @@
 package dev.cauce;
 
 import dev.cauce.monitor.RunOutcome;
+import dev.cauce.runner.RunnerProfile;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -16,7 +20,54 @@ public final class Cauce {
   private Cauce() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err).code);
+    if (!RunnerProfile.hostedByFlink()) {
+      System.exit(run(args, System.out, System.err).code);
+    }
+    // A Flink client owns this JVM (flink run; the REST API and web UI run main in the JobManager):
+    // no exit; a run that did not publish throws, so the client reports it with the lines printed.
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    ExitCode code = run(args, System.out, new PrintStream(new Tee(System.err, said), true, StandardCharsets.UTF_8));
+    if (code != ExitCode.OK) {
+      throw new RunFailed(code, said.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A run hosted by a Flink client ended with another exit code than 0: what main throws there. */
+  public static final class RunFailed extends RuntimeException {
+    private static final int MAX_CHARS = 4000;
+
+    RunFailed(ExitCode code, String stderr) {
+      super("cauce ended with exit code " + code.code + " (" + code + ")"
+          + (stderr.isBlank() ? "" : ":\n" + stderr.substring(Math.max(0, stderr.length() - MAX_CHARS)).strip()));
+    }
+  }
+
+  /** Writes to a stream and keeps a copy. */
+  private static final class Tee extends OutputStream {
+    private final PrintStream out;
+    private final ByteArrayOutputStream copy;
+
+    Tee(PrintStream out, ByteArrayOutputStream copy) {
+      this.out = out;
+      this.copy = copy;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      copy.write(b);
+      out.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      copy.write(b, off, len);
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+    }
   }
 
   /** Runs one pipeline from command-line arguments; prints the summary; returns the exit code. */

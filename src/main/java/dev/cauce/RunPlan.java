@@ -76,14 +76,15 @@ record RunPlan(
   /** Checks everything a run of {@code args} needs; the problems are in the order the checks run. */
   static Checked check(String[] args) {
     Instant started = Instant.now();
-    String[] given = lastOccurrenceWins(args);
+    List<String> warnings = new ArrayList<>();
+    String[] given = lastOccurrenceWins(RunnerProfile.hostedArgs(args, warnings));
     CauceOptions options;
     try {
       PipelineOptionsFactory.register(CauceOptions.class);
       options = PipelineOptionsFactory.fromArgs(given).withValidation().as(CauceOptions.class);
     } catch (IllegalArgumentException e) {
       return new Checked(null, List.of("cauce: " + Secrets.maskText(e.getMessage()), "Run with --help to see every option."),
-          List.of());
+          warnings);
     }
     List<String> problems = new ArrayList<>();
     checkOptions(options, problems);
@@ -98,7 +99,6 @@ record RunPlan(
     if (spec != null) {
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
-    List<String> warnings = new ArrayList<>();
     StateStore store = store(options, root, problems, warnings);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
     if (!problems.isEmpty()) {
@@ -109,8 +109,12 @@ record RunPlan(
     }
     long checkMillis = System.currentTimeMillis() - started.toEpochMilli();
     String givenRunId = runId.equals(options.getRunId()) ? null : options.getRunId();
+    Map<String, String> masked = maskedOptions(given);
+    if (!masked.containsKey("jobName")) {
+      options.setJobName(jobName(spec.name(), runId));
+    }
     return new Checked(new RunPlan(options, profile, spec, runId, givenRunId, root, started, checkMillis, inputs, headers, jdbc, store,
-        maskedOptions(given)), List.of(), warnings);
+        masked), List.of(), warnings);
   }
 
   /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
@@ -303,6 +307,11 @@ record RunPlan(
   @Override
   public void close() {
     store.close();
+  }
+
+  /** The job's name on every runner (what Flink's web UI and REST API list), unless --jobName is given. */
+  static String jobName(String pipeline, String runId) {
+    return "cauce-" + pipeline + "-" + runId;
   }
 
   static String newRunId(Instant now) {
