@@ -37,7 +37,7 @@ public final class Cauce {
     private static final int MAX_CHARS = 4000;
 
     RunFailed(ExitCode code, String stderr) {
-      super("cauce ended with exit code " + code.code + " (" + code + ")"
+      super("cauce ended with exit code " + code.code + " (" + code.name + ")"
           + (stderr.isBlank() ? "" : ":\n" + stderr.substring(Math.max(0, stderr.length() - MAX_CHARS)).strip()));
     }
   }
