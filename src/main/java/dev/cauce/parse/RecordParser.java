@@ -7,7 +7,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -18,6 +24,7 @@ import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
+import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import java.io.IOException;
 import java.io.Serializable;
@@ -70,22 +77,44 @@ public final class RecordParser implements Serializable {
 
   private final PipelineSpec spec;
   private final transient Schema schema;
+  /** Source name (a JSON key, a CSV header text) → field index. */
   private final transient Map<String, Integer> fieldIndex;
+  /** JSON: top-level key → the fields read by a pointer starting there. */
+  private final transient Map<String, List<Pointer>> pointerRoots;
   private final transient Format format;
 
   private RecordParser(PipelineSpec spec) {
     this.spec = spec;
     this.schema = Schemas.raw(spec);
+    boolean csv = spec.source().format() == SourceSpec.Format.CSV;
     Map<String, Integer> index = new HashMap<>();
-    List<String> names = spec.fieldNames();
-    for (int i = 0; i < names.size(); i++) {
-      index.put(names.get(i), i);
+    Map<String, List<Pointer>> pointers = new HashMap<>();
+    for (int i = 0; i < spec.schema().size(); i++) {
+      FieldSpec f = spec.schema().get(i);
+      if (f.derived()) {
+        continue; // computed after cleaning, never read
+      }
+      if (!csv && f.source().startsWith("/")) {
+        JsonPointer ptr = JsonPointer.compile(f.source());
+        pointers.computeIfAbsent(ptr.getMatchingProperty(), k -> new ArrayList<>()).add(new Pointer(i, ptr.tail()));
+      } else {
+        index.put(f.source(), i);
+      }
     }
     this.fieldIndex = Map.copyOf(index);
+    this.pointerRoots = Map.copyOf(pointers);
     this.format =
-        spec.source().format() == SourceSpec.Format.CSV
+        csv
             ? new CsvFormat(spec.source().csv() == null ? CsvSpec.DEFAULT : spec.source().csv())
             : new JsonFormat();
+  }
+
+  /** A field read by a JSON pointer: its index and the pointer below the record's top-level key. */
+  private record Pointer(int field, JsonPointer below) {}
+
+  /** The names fields are read by in the source, in schema order (derived fields have none). */
+  public static List<String> sourceNames(PipelineSpec spec) {
+    return spec.schema().stream().filter(f -> !f.derived()).map(FieldSpec::source).toList();
   }
 
   /** A parser for the spec's source format and schema. */
@@ -149,6 +178,13 @@ public final class RecordParser implements Serializable {
 
   // ---------------------------------------------------------------------------------------- JSON
 
+  /** Reads the subtree under a key that pointers start from; decimals keep their digits (12.50). */
+  private static final ObjectMapper TREES =
+      JsonMapper.builder()
+          .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+          .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+          .build();
+
   private final class JsonFormat implements Format {
     private final JsonFactory factory =
         JsonFactory.builder()
@@ -183,7 +219,18 @@ public final class RecordParser implements Serializable {
         JsonToken t;
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
           Integer i = fieldIndex.get(p.currentName());
+          List<Pointer> below = pointerRoots.get(p.currentName());
           JsonToken value = p.nextToken();
+          if (below != null) {
+            JsonNode node = TREES.readTree(p);
+            for (Pointer ptr : below) {
+              scalar(node.at(ptr.below()), ptr.field(), values, problems, nuls);
+            }
+            if (i != null) {
+              scalar(node, i, values, problems, nuls);
+            }
+            continue;
+          }
           if (i == null) {
             p.skipChildren();
             continue;
@@ -229,6 +276,21 @@ public final class RecordParser implements Serializable {
             Violation.of(Reasons.MALFORMED_JSON, "malformed JSON: " + jacksonMessage(e) + where(e.getLocation())));
       } catch (IOException e) {
         return Result.rejected(Violation.of(Reasons.MALFORMED_JSON, "malformed JSON: " + e.getMessage()));
+      }
+    }
+
+    /** A value reached by a pointer (or under a pointer's key): as a streamed value would be read. */
+    private static void scalar(JsonNode node, int i, String[] values, String[] problems, String[] nuls) {
+      values[i] = null;
+      problems[i] = null;
+      nuls[i] = null;
+      if (node.isContainerNode()) {
+        problems[i] = "expected a scalar value, found " + (node.isObject() ? "an object" : "an array");
+      } else if (!node.isMissingNode() && !node.isNull()) {
+        values[i] = node.isTextual() ? node.textValue() : node.asText();
+        if (node.isTextual() && values[i].indexOf('\0') >= 0) {
+          nuls[i] = "the value contains a NUL character (U+0000)";
+        }
       }
     }
 
@@ -285,8 +347,8 @@ public final class RecordParser implements Serializable {
               .without(CsvParser.Feature.TRIM_SPACES)
               .without(CsvParser.Feature.SKIP_EMPTY_LINES)
               .without(CsvParser.Feature.EMPTY_STRING_AS_NULL);
-      List<String> names = csv.columns().isEmpty() ? spec.fieldNames() : csv.columns();
-      this.fixedLayout = header ? null : new Layout(targets(names), null, null, null);
+      this.fixedLayout = header ? null
+          : new Layout(csv.columns().isEmpty() ? targets(sourceNames(spec)) : columnTargets(csv.columns()), null, null, null);
       this.policy = csv.headerPolicy();
     }
 
@@ -340,7 +402,7 @@ public final class RecordParser implements Serializable {
         for (int i = 0; i < names.size(); i++) {
           names.set(i, names.get(i).trim());
         }
-        HeaderCheck.Result check = HeaderCheck.check(names, spec.fieldNames(), policy);
+        HeaderCheck.Result check = HeaderCheck.check(names, sourceNames(spec), policy);
         layout = check.refused()
             ? new Layout(new int[0], Reasons.HEADER_MISMATCH, check.refusal(), check)
             : new Layout(targets(names), null, null, check);
@@ -353,6 +415,12 @@ public final class RecordParser implements Serializable {
       }
       headerLayouts.put(headerText, layout);
       return layout;
+    }
+
+    /** {@code csv.columns}: schema field names (others are ignored columns), in column order. */
+    private int[] columnTargets(List<String> fields) {
+      List<String> all = spec.fieldNames();
+      return targets(fields.stream().map(f -> all.contains(f) ? spec.schema().get(all.indexOf(f)).source() : f).toList());
     }
 
     private int[] targets(List<String> names) {
