@@ -49,6 +49,29 @@ public class ValueMapperTest {
   }
 
   @Test
+  public void theCleanerMapsAfterTheStepsBeforeTheDefaultAndTellsEachChange() {
+    dev.cauce.spec.PipelineSpec spec = dev.cauce.spec.load.SpecTesting.parse("""
+        name: m
+        source: {path: in/*.jsonl, format: jsonl}
+        schema:
+          - {name: st, type: string, map: {"Calif.": CA, "-": "N/A"}, map_case: insensitive}
+        clean:
+          fields:
+            st: {steps: [upper], default: "ZZ"}
+        """);
+    Cleaner c = Cleaner.create(spec);
+    java.util.List<String> changed = new java.util.ArrayList<>();
+    java.util.function.Function<String, Object> clean = v -> c.clean(
+        org.apache.beam.sdk.values.Row.withSchema(dev.cauce.coders.Schemas.raw(spec)).attachValues(new java.util.ArrayList<>(
+            java.util.Collections.singletonList(v))), changed::add).value().getValue(0);
+    assertThat(clean.apply(" calif. "), equalTo("CA"));
+    assertThat(clean.apply("CA"), equalTo("CA"));
+    assertThat(clean.apply("-"), equalTo("N/A")); // a mapped value is not a null token: those ran before
+    assertThat(clean.apply(null), equalTo("ZZ"));
+    assertThat(changed, equalTo(java.util.List.of("st", "st")));
+  }
+
+  @Test
   public void distanceIsLevenshteinCappedAtTheLimit() {
     assertThat(ValueMapper.distance("kitten", "sitting", 10), equalTo(3));
     assertThat(ValueMapper.distance("kitten", "sitting", 2), equalTo(2));
