@@ -21,7 +21,8 @@ import org.apache.commons.jexl3.JexlScript;
 /**
  * Derived fields ({@code derive:} on a schema field): after cleaning, each derived field, in schema
  * order, is its expression ({@link Expressions}) over the cleaned fields and the derived fields before
- * it, cast to its type ({@link FieldCast}). A derivation reading a null field is null. One that fails,
+ * it, cast to its type ({@link FieldCast}). A derivation reading a null field is null (then the field's
+ * clean default, if any, applies). One that fails,
  * or whose result does not fit the type, rejects the record ({@link Reasons#DERIVE_FAILED}, naming the
  * field and the values read). Immutable and thread-safe.
  */
@@ -107,7 +108,9 @@ public final class Derivation {
             Reasons.DERIVE_FAILED, "derive", d.name(),
             d.name() + ": derive " + d.expr() + " failed: " + why + shown(typed, values, d.reads())));
       }
-      values.set(d.index(), value);
+      if (value != null) {
+        values.set(d.index(), value); // else the cleaner's value stays: the field's clean default, or null
+      }
     }
     if (violations != null) {
       return Result.rejected(violations);

@@ -34,6 +34,7 @@ public class DerivationTest {
       clean:
         fields:
           day: {formats: [iso]}
+          year: {default: "1900"}
       """);
 
   private static Result<Row> derive(String city, String released, String fare) {
@@ -51,8 +52,8 @@ public class DerivationTest {
   }
 
   @Test
-  public void aDerivationOverANullOrANonMatchIsNull() {
-    assertThat(derive(null, null, null).value().getValues().subList(3, 8), contains(null, null, null, null, null));
+  public void aDerivationOverANullOrANonMatchIsNullOrTheDefault() {
+    assertThat(derive(null, null, null).value().getValues().subList(3, 8), contains(null, 1900, null, null, null)); // year's default
     // no match: extract gives null; the field reading it is null too
     assertThat(derive("Amity", "1975-06-20", "1").value().getValues().subList(3, 8),
         contains(null, 1975, LocalDate.of(1975, 6, 20), new BigDecimal("2"), null));
