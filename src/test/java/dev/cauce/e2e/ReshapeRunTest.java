@@ -119,4 +119,31 @@ public class ReshapeRunTest {
             + " (released = \"99999999999-01-01\")",
         "7 parse not_a_scalar: director: expected a scalar value, found an object")));
   }
+
+  @Test
+  public void csvHeaderTextsAndADictionaryFileGiveTheSameFiguresOnEveryRunner() throws IOException {
+    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
+    Files.writeString(in.resolve("fares.csv"), "Vendor-ID,Fare Amount,Pay Type\nV1,10.00,Crd\nV2,20.00,cash\nV3,30.00,CRD\nV4,x,Card\n");
+    Path dir = tmp.getRoot().toPath();
+    Files.writeString(dir.resolve("pay.csv"), "from,to\nCard,card\nCash,cash\n");
+    Files.writeString(dir.resolve("fares.yaml"), "name: fares\nsource: {path: " + in + "/*.csv, format: csv}\n" + """
+        schema:
+          - {name: vendor_id, type: string, required: true, from: Vendor-ID}
+          - {name: fare, type: decimal, from: Fare Amount}
+          - {name: pay, type: string, from: Pay Type, map_file: pay.csv, map_case: insensitive, map_nearest: 1}
+          - {name: cents, type: long, derive: 'fare * 100'}
+        """);
+    List<String> args = new ArrayList<>(List.of("--spec=" + dir.resolve("fares.yaml")));
+    args.addAll(List.of(runnerArgs));
+    CauceRun run = CauceRun.run(dir.resolve("out"), "fa-1", args.toArray(String[]::new));
+
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stdout, containsString("check: read 4 = written 3 + rejected 1 + duplicates 0  OK"));
+    assertThat(run.stdout, containsString("  mapped                3  (values changed by map) pay 3\n"));
+    assertThat(run.count("violations_by_stage_and_reason", "clean", "invalid_number"), equalTo(1L));
+    assertThat(CauceRun.published(run.output.resolve("fares")).stream().sorted().toList(), equalTo(List.of(
+        "{\"vendor_id\":\"V1\",\"fare\":10.00,\"pay\":\"card\",\"cents\":1000}",
+        "{\"vendor_id\":\"V2\",\"fare\":20.00,\"pay\":\"cash\",\"cents\":2000}",
+        "{\"vendor_id\":\"V3\",\"fare\":30.00,\"pay\":\"card\",\"cents\":3000}")));
+  }
 }
