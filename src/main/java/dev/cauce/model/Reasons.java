@@ -95,4 +95,6 @@ public final class Reasons {
   public static final String INVALID_TIMESTAMP = "invalid_timestamp";
   /** A cleaning step failed at run time (e.g. a regex that overflows the stack or exceeds its work budget). */
   public static final String CLEAN_FAILED = "clean_failed";
+  /** A derived field's expression failed, or its result does not fit the field's type. */
+  public static final String DERIVE_FAILED = "derive_failed";
 }

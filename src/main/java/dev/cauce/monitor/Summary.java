@@ -64,6 +64,9 @@ public final class Summary {
       row(out, "replaced", c.replaced(), "live record(s) replaced by later replayed ones (not in the check: not read by this run)");
     }
     row(out, "written", written(c), join(c.writtenBySink()));
+    if (!c.mapped().isEmpty()) {
+      row(out, "mapped", c.mapped().values().stream().mapToLong(Long::longValue).sum(), "(values changed by map) " + join(c.mapped()));
+    }
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }

@@ -3,6 +3,7 @@ package dev.cauce.parse;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,7 +11,11 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.core.json.DupDetector;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
@@ -22,6 +27,7 @@ import dev.cauce.model.Unicode;
 import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
+import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec.DuplicateKeys;
 import java.io.IOException;
@@ -80,22 +86,44 @@ public final class RecordParser implements Serializable {
 
   private final PipelineSpec spec;
   private final transient Schema schema;
+  /** Source name (a JSON key, a CSV header text) → field index. */
   private final transient Map<String, Integer> fieldIndex;
+  /** JSON: top-level key → the fields read by a pointer starting there. */
+  private final transient Map<String, List<Pointer>> pointerRoots;
   private final transient Format format;
 
   private RecordParser(PipelineSpec spec) {
     this.spec = spec;
     this.schema = Schemas.raw(spec);
+    boolean csv = spec.source().format() == SourceSpec.Format.CSV;
     Map<String, Integer> index = new HashMap<>();
-    List<String> names = spec.fieldNames();
-    for (int i = 0; i < names.size(); i++) {
-      index.put(names.get(i), i);
+    Map<String, List<Pointer>> pointers = new HashMap<>();
+    for (int i = 0; i < spec.schema().size(); i++) {
+      FieldSpec f = spec.schema().get(i);
+      if (f.derived()) {
+        continue; // computed after cleaning, never read
+      }
+      if (!csv && f.source().startsWith("/")) {
+        JsonPointer ptr = JsonPointer.compile(f.source());
+        pointers.computeIfAbsent(ptr.getMatchingProperty(), k -> new ArrayList<>()).add(new Pointer(i, ptr.tail()));
+      } else {
+        index.put(f.source(), i);
+      }
     }
     this.fieldIndex = Map.copyOf(index);
+    this.pointerRoots = Map.copyOf(pointers);
     this.format =
-        spec.source().format() == SourceSpec.Format.CSV
+        csv
             ? new CsvFormat(spec.source().csv() == null ? CsvSpec.DEFAULT : spec.source().csv())
             : new JsonFormat(spec.source().duplicateKeys());
+  }
+
+  /** A field read by a JSON pointer: its index and the pointer below the record's top-level key. */
+  private record Pointer(int field, JsonPointer below) {}
+
+  /** The names fields are read by in the source, in schema order (derived fields have none). */
+  public static List<String> sourceNames(PipelineSpec spec) {
+    return spec.schema().stream().filter(f -> !f.derived()).map(FieldSpec::source).toList();
   }
 
   /** A parser for the spec's source format and schema. */
@@ -249,6 +277,9 @@ public final class RecordParser implements Serializable {
 
   // ---------------------------------------------------------------------------------------- JSON
 
+  /** Builds the subtree under a key that pointers start from (see JsonFormat.tree). */
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
   private final class JsonFormat implements Format {
     private final JsonFactory factory =
         JsonFactory.builder()
@@ -292,6 +323,7 @@ public final class RecordParser implements Serializable {
         while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
           String name = p.currentName();
           Integer i = fieldIndex.get(name);
+          List<Pointer> below = pointerRoots.get(name);
           boolean repeated;
           if (i != null) {
             repeated = seen[i];
@@ -304,7 +336,23 @@ public final class RecordParser implements Serializable {
             dups = Duplicates.add(dups, p, i == null ? null : name);
           }
           JsonToken value = p.nextToken();
-          if (i == null || (repeated && policy == DuplicateKeys.FIRST)) {
+          if (repeated && policy == DuplicateKeys.FIRST) {
+            dups = skip(p, dups);
+            continue;
+          }
+          if (below != null) {
+            Duplicates[] box = {dups};
+            JsonNode node = tree(p, box);
+            dups = box[0];
+            for (Pointer ptr : below) {
+              scalar(node.at(ptr.below()), ptr.field(), values, problems, nuls);
+            }
+            if (i != null) {
+              scalar(node, i, values, problems, nuls);
+            }
+            continue;
+          }
+          if (i == null) {
             dups = skip(p, dups);
             continue;
           }
@@ -391,6 +439,65 @@ public final class RecordParser implements Serializable {
       return dups;
     }
 
+    /**
+     * The value at the current token as a tree, for {@code from:} pointers below it: keys given twice
+     * are noted as {@link #skip} notes them and decided by the policy (first keeps the first value);
+     * numbers keep their literal text.
+     */
+    private JsonNode tree(JsonParser p, Duplicates[] dups) throws IOException {
+      JsonToken t = p.currentToken();
+      switch (t) {
+        case START_OBJECT -> {
+          ObjectNode o = NODES.objectNode();
+          DupDetector keys = DupDetector.rootDetector(p);
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String key = p.currentName();
+            boolean repeated = keys.isDup(key);
+            if (repeated) {
+              dups[0] = Duplicates.add(dups[0], p, null);
+            }
+            p.nextToken();
+            JsonNode v = tree(p, dups);
+            if (!(repeated && policy == DuplicateKeys.FIRST)) {
+              o.set(key, v);
+            }
+          }
+          return o;
+        }
+        case START_ARRAY -> {
+          ArrayNode a = NODES.arrayNode();
+          while (p.nextToken() != JsonToken.END_ARRAY) {
+            a.add(tree(p, dups));
+          }
+          return a;
+        }
+        case VALUE_STRING, VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> {
+          return NODES.textNode(p.getText()); // numbers: their literal text, as read directly
+        }
+        case VALUE_TRUE, VALUE_FALSE -> {
+          return NODES.booleanNode(t == JsonToken.VALUE_TRUE);
+        }
+        default -> {
+          return NODES.nullNode();
+        }
+      }
+    }
+
+    /** A value reached by a pointer (or under a pointer's key): as a streamed value would be read. */
+    private static void scalar(JsonNode node, int i, String[] values, String[] problems, String[] nuls) {
+      values[i] = null;
+      problems[i] = null;
+      nuls[i] = null;
+      if (node.isContainerNode()) {
+        problems[i] = "expected a scalar value, found " + (node.isObject() ? "an object" : "an array");
+      } else if (!node.isMissingNode() && !node.isNull()) {
+        values[i] = node.isTextual() ? node.textValue() : node.asText();
+        if (node.isTextual() && values[i].indexOf('\0') >= 0) {
+          nuls[i] = "the value contains a NUL character (U+0000)";
+        }
+      }
+    }
+
     private Parsed trailing(JsonParser p) {
       return Parsed.rejected(
           Violation.of(
@@ -444,8 +551,8 @@ public final class RecordParser implements Serializable {
               .without(CsvParser.Feature.TRIM_SPACES)
               .without(CsvParser.Feature.SKIP_EMPTY_LINES)
               .without(CsvParser.Feature.EMPTY_STRING_AS_NULL);
-      List<String> names = csv.columns().isEmpty() ? spec.fieldNames() : csv.columns();
-      this.fixedLayout = header ? null : new Layout(targets(names), null, null, null);
+      this.fixedLayout = header ? null
+          : new Layout(csv.columns().isEmpty() ? targets(sourceNames(spec)) : columnTargets(csv.columns()), null, null, null);
       this.policy = csv.headerPolicy();
     }
 
@@ -499,7 +606,7 @@ public final class RecordParser implements Serializable {
         for (int i = 0; i < names.size(); i++) {
           names.set(i, names.get(i).trim());
         }
-        HeaderCheck.Result check = HeaderCheck.check(names, spec.fieldNames(), policy);
+        HeaderCheck.Result check = HeaderCheck.check(names, sourceNames(spec), policy);
         layout = check.refused()
             ? new Layout(new int[0], Reasons.HEADER_MISMATCH, check.refusal(), check)
             : new Layout(targets(names), null, null, check);
@@ -512,6 +619,12 @@ public final class RecordParser implements Serializable {
       }
       headerLayouts.put(headerText, layout);
       return layout;
+    }
+
+    /** {@code csv.columns}: schema field names (others are ignored columns), in column order. */
+    private int[] columnTargets(List<String> fields) {
+      List<String> all = spec.fieldNames();
+      return targets(fields.stream().map(f -> all.contains(f) ? spec.schema().get(all.indexOf(f)).source() : f).toList());
     }
 
     private int[] targets(List<String> names) {

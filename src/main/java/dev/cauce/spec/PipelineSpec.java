@@ -152,8 +152,36 @@ public record PipelineSpec(
     public static final HeaderPolicy DEFAULT = new HeaderPolicy(false, false, false);
   }
 
-  /** A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}). */
-  public record FieldSpec(String name, FieldType type, boolean required) implements Serializable {}
+  /**
+   * A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}).
+   * {@code from}: the source name it is read from (null: its name); {@code derive}: an expression computing
+   * it after cleaning (then it is not read); {@code map}: a value dictionary applied after its cleaning steps.
+   */
+  public record FieldSpec(String name, FieldType type, boolean required, String from, String derive, ValueMap map)
+      implements Serializable {
+    public FieldSpec(String name, FieldType type, boolean required) {
+      this(name, type, required, null, null, null);
+    }
+
+    /** The name the field is read by in the source (a JSON key or pointer, a CSV header text). */
+    public String source() {
+      return from == null ? name : from;
+    }
+
+    public boolean derived() {
+      return derive != null;
+    }
+  }
+
+  /**
+   * A value dictionary: {@code entries} from → to ({@code insensitive}: keys matched ignoring case),
+   * and a value within {@code nearest} edits (Levenshtein) of exactly one closest key maps to its value.
+   */
+  public record ValueMap(Map<String, String> entries, boolean insensitive, int nearest) implements Serializable {
+    public ValueMap {
+      entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+  }
 
   /**
    * Cleaning. {@code all} runs first on every field's text, then {@code nullTokens} turns matching

@@ -128,7 +128,7 @@ final class SourceReader {
       }
     }
     if (Boolean.FALSE.equals(header) && columns.isEmpty()) {
-      columns = List.copyOf(s.fieldTypes.keySet());
+      columns = s.fieldTypes.keySet().stream().filter(f -> !s.derivedFields.contains(f)).toList();
     }
     Integer maxLines = c.boundedInt("max_quoted_lines", 1, MAX_QUOTED_LINES, CsvSpec.DEFAULT_MAX_QUOTED_LINES);
     Integer maxBytes = c.boundedInt("max_quoted_bytes", 1, MAX_QUOTED_BYTES, CsvSpec.DEFAULT_MAX_QUOTED_BYTES);
@@ -163,7 +163,9 @@ final class SourceReader {
       }
       String col = n.text();
       String p = SpecNodes.index(path, i);
-      s.checkField(col, p, n.line());
+      if (s.checkField(col, p, n.line()) && s.derivedFields.contains(col)) {
+        s.problem(p, n.line(), "\"" + col + "\" is derived (computed after cleaning), not read from a column");
+      }
       Integer first = seen.putIfAbsent(col, i);
       if (first != null) {
         s.problem(p, n.line(), "column \"" + col + "\" is listed twice (also " + SpecNodes.index(path, first) + ")");
