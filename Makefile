@@ -18,15 +18,21 @@ help:
 	@echo "make build                      compile"
 	@echo "make clean                      remove build output and out/"
 	@echo "make flink-up | flink-down | flink-status   a local Flink 1.19 session cluster (runners/flink/cluster.sh)"
-	@echo "make submit [PIPELINE=orders] [ARGS=...]     run a pipeline on that cluster (the shaded jar, FlinkRunner)"
+	@echo "make submit [PIPELINE=orders] [ARGS=...]     run a pipeline on that cluster (Beam's client; ships the lean cluster jar)"
+	@echo "make flink-run [PIPELINE=orders] [ARGS=...]  the same through Flink's own flink run client"
+	@echo "make cluster-jar | bundled-jar  the lean jar for a Flink cluster (REST upload, web UI, flink run) | the self-contained one"
 	@echo "make status [ARGS='--pipeline=orders --limit=10 --stateStore=redis://127.0.0.1:6379/0']  latest runs from the state store"
 	@echo "make run-all [RUNNER=direct] [ARGS=...]  run every pipeline in dependency order (depends_on)"
+	@echo "make airflow-dag [RUNNER=direct] [ARGS=...]  write out/airflow/cauce_dag.py: an Airflow DAG of every pipeline"
+	@echo "runners/cauce [--runner-profile=direct] --spec=... [options]  run one pipeline from any directory, keeping cauce's exit codes"
+	@echo "  (make turns every failing command into its own exit code 2; runners/cauce passes 1, 2, 3, ... on unchanged)"
 
 # `make run` starts the job in its own JVM with the classpath Maven resolved (cached in target/),
 # so embedded Flink finds its classes on the system class path and cauce's exit code reaches the
 # shell unchanged. `mvn compile exec:java -Dexec.args="--spec=pipelines/orders.yaml"` works too
 # (Direct runner only: embedded Flink cannot run inside Maven's class loader).
 JAVA_OPTS ?= -Xmx2g
+BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
 CLASSPATH  = target/classpath.txt
 SOURCES   := $(shell find src/main -type f 2>/dev/null)
 JAVA_CP    = java $(JAVA_OPTS) -cp target/classes:$$(cat $(CLASSPATH))
@@ -89,12 +95,13 @@ spec-file:
 # ------------------------------------------------------------------------------------------ Flink
 # A standalone Flink 1.19.0 session cluster on this machine: a JobManager and a TaskManager (2
 # slots) started from Maven jars by runners/flink/cluster.sh; state and logs in work/flink/. `make
-# submit` runs a pipeline on it from the shaded jar (under `mvn exec:java` the Flink client cannot
-# load the job's classes, so it is plain `java -cp`).
-BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
+# submit` runs a pipeline on it with Beam's client: the driver runs here on the Maven classpath (as
+# `make run`; under `mvn exec:java` the Flink client cannot load the job's classes) and ships the
+# lean cluster jar. `make flink-run` does the same through Flink's own `flink run` client.
+CLUSTER_JAR := target/cauce-0.1.0-SNAPSHOT-cluster.jar
 FLINK_ARGS  := $(shell grep -v '^\s*\#' runners/flink-cluster.args | tr '\n' ' ')
 
-.PHONY: flink-up flink-down flink-status submit
+.PHONY: flink-up flink-down flink-status submit flink-run cluster-jar bundled-jar
 
 flink-up:
 	@runners/flink/cluster.sh up
@@ -105,13 +112,23 @@ flink-down:
 flink-status:
 	@runners/flink/cluster.sh status
 
-# rebuilt when missing or older than the pom or any main source/resource
-$(BUNDLED_JAR): pom.xml $(shell find src/main -type f 2>/dev/null)
-	$(MVN) package -DskipTests
+# The jars are rebuilt only when missing or older than the pom or a main source/resource; each
+# target shades only its own jar (tests are not compiled).
+$(CLUSTER_JAR): pom.xml $(SOURCES)
+	$(MVN) package -Dmaven.test.skip=true -Dcauce.skipBundled=true
 
+$(BUNDLED_JAR): pom.xml $(SOURCES)
+	$(MVN) package -Dmaven.test.skip=true -Dcauce.skipCluster=true
 
-submit: spec-file $(BUNDLED_JAR)
-	java -cp $(BUNDLED_JAR) dev.cauce.Cauce --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(BUNDLED_JAR) $(ARGS)
+cluster-jar: $(CLUSTER_JAR)
+bundled-jar: $(BUNDLED_JAR)
+
+submit: spec-file $(CLASSPATH) target/classes/.compiled $(CLUSTER_JAR)
+	$(CAUCE) --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(CLUSTER_JAR) $(ARGS)
+
+# Flink's `flink run` (main runs in Flink's client, the job on the cluster; --flinkMaster is Flink's -m)
+flink-run: spec-file $(CLUSTER_JAR)
+	runners/flink/cluster.sh run -c dev.cauce.Cauce $(CLUSTER_JAR) --spec=$(abspath $(SPEC)) $(filter-out --flinkMaster=%,$(FLINK_ARGS)) $(ARGS)
 
 # ---- operating cauce: run state, dependencies ------------------------------------------------
 # `make status` reads the state store (default .cauce/state/; ARGS='--stateStore=redis://...');
@@ -123,6 +140,13 @@ status: $(CLASSPATH) target/classes/.compiled
 
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)
+
+# `make airflow-dag`: out/airflow/cauce_dag.py (or ARGS=--dagFile=...), one task per pipelines/*.yaml
+# calling runners/cauce by its absolute path; ARGS adds --schedule=@daily, --retries=N, cauce options
+# for every task (e.g. --stateStore=redis://...). See "Orchestrating with Airflow" in the README.
+.PHONY: airflow-dag
+airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
+	$(JAVA_CP) dev.cauce.AirflowDag --launcher=$(CURDIR)/runners/cauce --runnerProfile=$(RUNNER) $(ARGS)
 
 
 # ------------------------------------------------------------------------------------------ bench

@@ -8,9 +8,14 @@
 #   runners/flink/cluster.sh status    processes, the REST overview, the job list, where the logs are
 #   runners/flink/cluster.sh tm-kill   kill -9 every running TaskManager (failure tests)
 #   runners/flink/cluster.sh tm-start  start one more TaskManager and wait until it has registered
+#   runners/flink/cluster.sh run [flink run options] JAR [ARGS]   Flink's own `flink run` client against
+#                                      this cluster (CliFrontend from the same Maven jars)
 #
 # Exit codes: 0 done; 1 failed; 2 usage; 3 (status, tm-start) the cluster is not running.
-# Environment: FLINK_UP_TIMEOUT (s, default 60), FLINK_STOP_TIMEOUT (s, default 15), JAVA_HOME.
+# Environment: FLINK_UP_TIMEOUT (s, default 60), FLINK_STOP_TIMEOUT (s, default 15), JAVA_HOME;
+# FLINK_REST_PORT and FLINK_RPC_PORT override rest.port and jobmanager.rpc.port of config.yaml (every
+# other port is already picked free), FLINK_STATE_DIR the state folder: a second cluster beside the
+# first (tests start theirs on free ports, so they pass while another Flink holds 8081).
 # Configuration: runners/flink/config.yaml (ports, memory, slots, restart strategy) and
 # runners/flink/log4j.properties; the classpath comes from runners/flink/pom.xml.
 set -euo pipefail
@@ -18,7 +23,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 CONF="$HERE"
-STATE="$ROOT/work/flink"
+STATE="${FLINK_STATE_DIR:-$ROOT/work/flink}"
+CP_CACHE="$ROOT/work/flink" # the resolved classpath, shared by every cluster of this checkout
 LOG="$STATE/log"
 TMP="$STATE/tmp"
 UP_TIMEOUT="${FLINK_UP_TIMEOUT:-60}"
@@ -59,8 +65,8 @@ die() { echo "flink: ERROR: $*" >&2; exit 1; }
 
 # A key of config.yaml (flattened form, as written there).
 conf_value() { sed -n "s/^$1:[[:space:]]*\([^[:space:]#]*\).*/\1/p" "$CONF/config.yaml" | tail -n 1; }
-REST_PORT="$(conf_value 'rest\.port')"; REST_PORT="${REST_PORT:-8081}"
-RPC_PORT="$(conf_value 'jobmanager\.rpc\.port')"; RPC_PORT="${RPC_PORT:-6123}"
+REST_PORT="${FLINK_REST_PORT:-$(conf_value 'rest\.port')}"; REST_PORT="${REST_PORT:-8081}"
+RPC_PORT="${FLINK_RPC_PORT:-$(conf_value 'jobmanager\.rpc\.port')}"; RPC_PORT="${RPC_PORT:-6123}"
 REST="http://127.0.0.1:$REST_PORT"
 
 # ---------------------------------------------------------------- HTTP without assuming curl
@@ -122,7 +128,8 @@ tail_logs() {
 
 # ---------------------------------------------------------------- classpath and JVM parameters
 classpath() { # resolved once; again when runners/flink/pom.xml changes or a jar has gone
-  local cpf="$STATE/classpath.txt" keyf="$STATE/classpath.key" key jar ok=1
+  local cpf="$CP_CACHE/classpath.txt" keyf="$CP_CACHE/classpath.key" key jar ok=1
+  mkdir -p "$CP_CACHE"
   key="$(cksum <"$CONF/pom.xml")"
   if [[ -s "$cpf" && "$(cat "$keyf" 2>/dev/null)" == "$key" ]]; then
     local IFS=:
@@ -167,6 +174,7 @@ launch() { # NAME CLASS JVM_FLAGS ARGS...: start one cluster JVM in the backgrou
     -Dlog.file="$LOG/$name.log" -Dlog4j.configurationFile="file:$CONF/log4j.properties" \
     -cp "$CP" "$cls" --configDir "$CONF" "$@" \
     -D io.tmp.dirs="$dir/io" -D blob.storage.directory="$dir/blob" \
+    -D rest.port="$REST_PORT" -D jobmanager.rpc.port="$RPC_PORT" \
     </dev/null >>"$LOG/$name.out" 2>&1) &
   echo $! >"$STATE/$name.pid"
 }
@@ -357,11 +365,20 @@ cmd_tm_start() {
   say "$tm up in $((SECONDS - started))s (pid $(pid_of "$tm"))"
 }
 
+cmd_run() { # flink run against this cluster: main runs in this client JVM, the job on the cluster
+  jm_alive || http_get "$REST/overview" >/dev/null || { echo "flink: no cluster answers at $REST; start it with: make flink-up" >&2; exit 3; }
+  check_java
+  CP="$(classpath)"
+  FLINK_CONF_DIR="$CONF" exec "$JAVA" "${JAVA17_OPTS[@]}" -Dlog4j.configurationFile="file:$CONF/log4j-cli.properties" \
+    -cp "$CP" org.apache.flink.client.cli.CliFrontend run -m "127.0.0.1:$REST_PORT" "$@"
+}
+
 case "${1:-}" in
   up) cmd_up ;;
+  run) shift; cmd_run "$@" ;;
   down) cmd_down ;;
   status) cmd_status ;;
   tm-kill) cmd_tm_kill ;;
   tm-start) cmd_tm_start ;;
-  *) echo "usage: $0 up|down|status|tm-kill|tm-start" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|tm-kill|tm-start|run [flink run options] JAR [ARGS]" >&2; exit 2 ;;
 esac

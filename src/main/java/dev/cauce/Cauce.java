@@ -1,7 +1,11 @@
 package dev.cauce;
 
 import dev.cauce.monitor.RunOutcome;
+import dev.cauce.runner.RunnerProfile;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
@@ -16,7 +20,54 @@ public final class Cauce {
   private Cauce() {}
 
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err).code);
+    if (!RunnerProfile.hostedByFlink()) {
+      System.exit(run(args, System.out, System.err).code);
+    }
+    // A Flink client owns this JVM (flink run; the REST API and web UI run main in the JobManager):
+    // no exit; a run that did not publish throws, so the client reports it with the lines printed.
+    ByteArrayOutputStream said = new ByteArrayOutputStream();
+    ExitCode code = run(args, System.out, new PrintStream(new Tee(System.err, said), true, StandardCharsets.UTF_8));
+    if (code != ExitCode.OK) {
+      throw new RunFailed(code, said.toString(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** A run hosted by a Flink client ended with another exit code than 0: what main throws there. */
+  public static final class RunFailed extends RuntimeException {
+    private static final int MAX_CHARS = 4000;
+
+    RunFailed(ExitCode code, String stderr) {
+      super("cauce ended with exit code " + code.code + " (" + code.name + ")"
+          + (stderr.isBlank() ? "" : ":\n" + stderr.substring(Math.max(0, stderr.length() - MAX_CHARS)).strip()));
+    }
+  }
+
+  /** Writes to a stream and keeps a copy. */
+  private static final class Tee extends OutputStream {
+    private final PrintStream out;
+    private final ByteArrayOutputStream copy;
+
+    Tee(PrintStream out, ByteArrayOutputStream copy) {
+      this.out = out;
+      this.copy = copy;
+    }
+
+    @Override
+    public synchronized void write(int b) {
+      copy.write(b);
+      out.write(b);
+    }
+
+    @Override
+    public synchronized void write(byte[] b, int off, int len) {
+      copy.write(b, off, len);
+      out.write(b, off, len);
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+    }
   }
 
   /** Runs one pipeline from command-line arguments; prints the summary; returns the exit code. */
@@ -39,9 +90,13 @@ public final class Cauce {
       return new RunOutcome.Usage(checked.problems());
     }
     try (RunPlan plan = checked.plan()) {
+      if (plan.givenRunId() != null) {
+        err.println("cauce: run id \"" + plan.givenRunId() + "\" is " + plan.runId() + " in file names and the state store"
+            + " (the run report keeps both)");
+      }
       if (plan.options().getDryRun()) {
         plan.printDryRun(out);
-        return new RunOutcome.Skipped(plan.runId(), "dry run");
+        return new RunOutcome.Skipped(plan.runId(), RunOutcome.Skipped.DRY_RUN);
       }
       // the stop hook closes last: it waits until the run's lock is released
       try (RunStop stop = RunStop.install(plan, err); RunStart start = new RunStart(plan, out, err)) {
@@ -55,11 +110,13 @@ public final class Cauce {
   static void printHelp(PrintStream out) {
     out.println("cauce: run one data pipeline described by a YAML spec.");
     out.println();
-    out.println("Usage: make run PIPELINE=<name> [RUNNER=direct] [ARGS='--option=value ...']");
+    out.println("Usage: runners/cauce [--runner-profile=direct|flink-local|...] --spec=pipelines/<name>.yaml [options]");
+    out.println("   or: make run PIPELINE=<name> [RUNNER=direct] [ARGS='--option=value ...']  (make turns every failure into 2)");
     out.println("   or: java -cp <classpath> dev.cauce.Cauce --spec=pipelines/<name>.yaml [options]");
     out.println();
-    out.println("Exit codes: 0 published, 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the quality gate,");
-    out.println("            143 (SIGTERM) or 130 (Ctrl-C) cancelled before the commit (nothing published, staging kept).");
+    out.println("Exit codes: 0 published (or nothing new), 1 failed (nothing published), 2 bad options/spec/input, 3 refused by the");
+    out.println("            quality gate, 143 (SIGTERM) or 130 (Ctrl-C) cancelled before the commit (nothing published, staging kept),");
+    out.println("            --nothingNewExitCode (e.g. 99) when asked for a run with nothing new to ingest.");
     out.println();
     PipelineOptionsFactory.printHelp(out, CauceOptions.class);
   }

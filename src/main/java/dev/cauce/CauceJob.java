@@ -23,7 +23,9 @@ import dev.cauce.replay.ReplayDeadLetter;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
+import dev.cauce.validate.DeriveStage;
 import dev.cauce.validate.ValidateStage;
+import dev.cauce.validate.rules.Derivation;
 import dev.cauce.write.Layout;
 import dev.cauce.write.WriteDeadLetter;
 import dev.cauce.write.WriteSink;
@@ -143,7 +145,10 @@ public final class CauceJob {
       boolean keepText) {
     return new FusedStages<>(
         name, spec, runId, front, Stage.PARSE, ParseStage::logic,
-        List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
+        Derivation.any(spec) // derived fields are computed after cleaning; their failures are clean rejections
+            ? List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.CLEAN, DeriveStage::logic),
+                new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic))
+            : List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
         Coders.cauceRecord(Schemas.typed(spec)), keepText);
   }
 

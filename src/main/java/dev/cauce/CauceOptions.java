@@ -36,10 +36,29 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
 
   void setReplay(String value);
 
-  @Description("Run id (letters, digits, '-', '_', '.'); default: UTC time plus a random suffix.")
+  @Description(
+      "Run id, any text of 1-250 characters (an orchestrator's, e.g. Airflow's manual__2026-12-03T14:00:00+00:00);"
+          + " one that is not letters, digits, '-', '_' and '.' is named in files by a safe form plus a hash"
+          + " (the run report keeps the one given). Default: UTC time plus a random suffix.")
   String getRunId();
 
   void setRunId(String value);
+
+  @Description(
+      "The folder a spec's relative paths (source.path, output) and the default local state store are resolved"
+          + " against. Default: the parent of the spec's folder when that is named pipelines (the repository for"
+          + " pipelines/orders.yaml), else the spec's folder; so a run means the same files from any directory.")
+  String getBaseDir();
+
+  void setBaseDir(String value);
+
+  @Description(
+      "Exit code of a run that finds nothing new to ingest (or a replay already done): 0 (the default) or 4-125,"
+          + " e.g. 99, which Airflow's BashOperator takes as skipped.")
+  @Default.Integer(0)
+  int getNothingNewExitCode();
+
+  void setNothingNewExitCode(int value);
 
   @Description(
       "Largest record accepted, in bytes (default 1 MiB). Longer records are rejected with reason"
@@ -68,7 +87,8 @@ public interface CauceOptions extends PipelineOptions, JdbcOptions, dev.cauce.or
   void setKeepFailedStaging(boolean value);
 
   @Description(
-      "Check the spec and the input, print what would run, and exit without running (exit code 0 or 2).")
+      "Check the spec and the input (every CSV file's header too), print what would run, and exit without running"
+          + " (exit code 0 or 2).")
   @Default.Boolean(false)
   boolean getDryRun();
 

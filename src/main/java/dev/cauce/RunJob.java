@@ -6,6 +6,7 @@ import dev.cauce.ingest.HttpSource;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.replay.DedupeAgainstLive;
+import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -55,7 +56,7 @@ final class RunJob {
         return new Result(null, "stopped before the job started", null, 0, Map.of());
       }
       start.jobStarting();
-      result = pipeline.run();
+      result = RunnerProfile.track(pipeline.run(), plan.options());
       stop.watch(result); // a stop from here on cancels the job
       FaultPoints.reached("job:running"); // the Direct runner returns at once: the job goes on on its threads
       start.jobRunning(result);

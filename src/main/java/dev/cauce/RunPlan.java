@@ -3,6 +3,7 @@ package dev.cauce;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.InputFiles.InputFile;
+import dev.cauce.ingest.InputHeaders;
 import dev.cauce.ingest.NoInputException;
 import dev.cauce.monitor.RunLogging;
 import dev.cauce.monitor.RunReport;
@@ -10,6 +11,7 @@ import dev.cauce.orchestrate.Dependencies;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.secrets.Secrets;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.ProjectRoot;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.load.SpecLoader;
 import dev.cauce.state.StateStore;
@@ -40,7 +42,10 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * #check} reports every problem it finds, not only the first. The plan owns the opened state store:
  * closing the plan closes it.
  *
+ * @param givenRunId the run id as given when {@code runId} is its safe form ({@link Layout#safeRunId}), else null
+ * @param root the folder the spec's relative paths and the default state store are resolved against
  * @param inputs the files the source (or {@code --replay}) matches; empty for an HTTP API
+ * @param headers the inputs whose CSV header differs from the schema in a way the spec allows
  * @param checkMillis how long gathering and checking took
  * @param maskedOptions the arguments as given, secrets masked, for the run report
  */
@@ -49,9 +54,12 @@ record RunPlan(
     RunnerProfile profile,
     PipelineSpec spec,
     String runId,
+    String givenRunId,
+    ProjectRoot root,
     Instant startedAt,
     long checkMillis,
     List<InputFile> inputs,
+    List<InputHeaders.Finding> headers,
     JdbcRun jdbc,
     StateStore store,
     Map<String, String> maskedOptions)
@@ -68,14 +76,15 @@ record RunPlan(
   /** Checks everything a run of {@code args} needs; the problems are in the order the checks run. */
   static Checked check(String[] args) {
     Instant started = Instant.now();
-    String[] given = lastOccurrenceWins(args);
+    List<String> warnings = new ArrayList<>();
+    String[] given = lastOccurrenceWins(RunnerProfile.hostedArgs(args, warnings));
     CauceOptions options;
     try {
       PipelineOptionsFactory.register(CauceOptions.class);
       options = PipelineOptionsFactory.fromArgs(given).withValidation().as(CauceOptions.class);
     } catch (IllegalArgumentException e) {
       return new Checked(null, List.of("cauce: " + Secrets.maskText(e.getMessage()), "Run with --help to see every option."),
-          List.of());
+          warnings);
     }
     List<String> problems = new ArrayList<>();
     checkOptions(options, problems);
@@ -83,13 +92,14 @@ record RunPlan(
     FileSystems.setDefaultPipelineOptions(options);
     RunnerProfile profile = RunnerProfile.of(options);
     profile.preflight().ifPresent(p -> problems.add("cauce: " + p));
-    PipelineSpec spec = spec(options, problems);
+    ProjectRoot root = ProjectRoot.of(Path.of(options.getSpec()), options.getBaseDir());
+    PipelineSpec spec = spec(options, root, problems);
     List<InputFile> inputs = spec == null ? List.of() : checkInputsAndOutput(options, spec, runId, problems);
+    List<InputHeaders.Finding> headers = spec == null ? List.of() : checkHeaders(options, spec, inputs, problems);
     if (spec != null) {
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
-    List<String> warnings = new ArrayList<>();
-    StateStore store = store(options, problems, warnings);
+    StateStore store = store(options, root, problems, warnings);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
     if (!problems.isEmpty()) {
       if (store != null) {
@@ -98,7 +108,13 @@ record RunPlan(
       return new Checked(null, problems, warnings);
     }
     long checkMillis = System.currentTimeMillis() - started.toEpochMilli();
-    return new Checked(new RunPlan(options, profile, spec, runId, started, checkMillis, inputs, jdbc, store, maskedOptions(given)), List.of(), warnings);
+    String givenRunId = runId.equals(options.getRunId()) ? null : options.getRunId();
+    Map<String, String> masked = maskedOptions(given);
+    if (!masked.containsKey("jobName")) {
+      options.setJobName(jobName(spec.name(), runId));
+    }
+    return new Checked(new RunPlan(options, profile, spec, runId, givenRunId, root, started, checkMillis, inputs, headers, jdbc, store,
+        masked), List.of(), warnings);
   }
 
   /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
@@ -123,31 +139,37 @@ record RunPlan(
       p.add("--alertWebhook must be an http:// or https:// URL");
     }
     RunLogging.levelProblem(o.getLogLevel()).ifPresent(p::add);
+    String nothingNew = ExitCode.problem(o.getNothingNewExitCode());
+    if (nothingNew != null) {
+      p.add(nothingNew);
+    }
     p.forEach(m -> problems.add("cauce: " + m));
   }
 
-  /** The run id given or a new one; null (and a problem) when the given one is not usable. */
+  /** The run id given (in its safe form) or a new one; null (and a problem) when the given one is empty or too long. */
   private static String runId(CauceOptions options, Instant started, List<String> problems) {
-    String runId = options.getRunId() != null ? options.getRunId() : newRunId(started);
     try {
-      Layout.checkRunId(runId);
-      return runId;
+      return options.getRunId() != null ? Layout.safeRunId(options.getRunId()) : newRunId(started);
     } catch (IllegalArgumentException e) {
       problems.add("cauce: --runId: " + e.getMessage());
       return null;
     }
   }
 
-  /** The spec with --input/--output applied and local paths made absolute; null after a problem. */
-  private static PipelineSpec spec(CauceOptions options, List<String> problems) {
+  /**
+   * The spec with local paths made absolute, so that workers (a Flink TaskManager, say) read the same
+   * files: the spec's own against its project {@code root}, --input/--output/--replay (which replace
+   * them) against the working directory, as any command-line path. Null after a problem.
+   */
+  private static PipelineSpec spec(CauceOptions options, ProjectRoot root, List<String> problems) {
     try {
-      PipelineSpec spec = SpecLoader.load(Path.of(options.getSpec())).withOverrides(options.getInput(), options.getOutput());
+      PipelineSpec spec = SpecLoader.load(Path.of(options.getSpec()));
+      ProjectRoot cwd = ProjectRoot.workingDirectory();
       if (options.getReplay() != null) {
-        options.setReplay(absolute(options.getReplay()));
+        options.setReplay(cwd.resolve(options.getReplay()));
       }
-      // Workers (a Flink TaskManager, say) resolve relative paths against their own working
-      // directory: make local paths absolute here, where the user meant them.
-      return spec.withOverrides(absolute(spec.source().path()), absolute(spec.output()));
+      return spec.withOverrides(root.resolve(spec.source().path()), root.resolve(spec.output()))
+          .withOverrides(cwd.resolve(options.getInput()), cwd.resolve(options.getOutput()));
     } catch (SpecException e) {
       problems.add(e.getMessage());
       return null;
@@ -179,9 +201,29 @@ record RunPlan(
     return inputs;
   }
 
-  private static StateStore store(CauceOptions options, List<String> problems, List<String> warnings) {
+  /**
+   * Reads every input's CSV header (not a replay's dead letters): a refused header is a problem
+   * naming the file; the others that differ from the schema are returned.
+   */
+  private static List<InputHeaders.Finding> checkHeaders(CauceOptions options, PipelineSpec spec, List<InputFile> inputs,
+      List<String> problems) {
+    if (options.getReplay() != null || inputs.isEmpty() || !InputHeaders.apply(spec) || options.getMaxRecordBytes() < 1) {
+      return List.of();
+    }
+    List<InputHeaders.Finding> allowed = new ArrayList<>();
+    for (InputHeaders.Finding f : InputHeaders.check(spec, inputs, options.getMaxRecordBytes())) {
+      if (f.check().refused()) {
+        problems.add("cauce: input " + f.path() + ": " + f.check().refusal());
+      } else {
+        allowed.add(f);
+      }
+    }
+    return allowed;
+  }
+
+  private static StateStore store(CauceOptions options, ProjectRoot root, List<String> problems, List<String> warnings) {
     try {
-      return StateStores.open(options.getStateStore(), System::getenv, w -> warnings.add("cauce: warning: --stateStore: " + w));
+      return StateStores.open(options.getStateStore(), root.dir(), System::getenv, w -> warnings.add("cauce: warning: --stateStore: " + w));
     } catch (IllegalArgumentException | IllegalStateException e) {
       problems.add("cauce: --stateStore: " + Secrets.maskText(e.getMessage()));
       return null;
@@ -209,7 +251,11 @@ record RunPlan(
       return;
     }
     out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
-    inputs.forEach(f -> out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes()));
+    for (InputFile f : inputs) {
+      out.printf("  %s (%d bytes)%n", f.path(), f.sizeBytes());
+      headers.stream().filter(h -> h.path().equals(f.path()))
+          .forEach(h -> h.check().problems().forEach(p -> out.printf("    header: %s%n", p)));
+    }
     jdbc.notes().forEach(n -> out.printf("  %s%n", n));
   }
 
@@ -231,7 +277,10 @@ record RunPlan(
   RunReport.Run reportRun(List<InputFile> read) {
     List<RunReport.Input> in = fromApi() ? List.of(new RunReport.UrlInput(HttpSource.describe(spec.source().http())))
         : RunReport.Input.files(read);
-    return new RunReport.Run(runId, spec.name(), options.getSpec(), runner(), startedAt, maskedOptions, in);
+    java.util.Set<String> paths = read.stream().map(InputFile::path).collect(java.util.stream.Collectors.toSet());
+    List<RunReport.HeaderNote> notes = headers.stream().filter(h -> paths.contains(h.path()))
+        .map(h -> new RunReport.HeaderNote(h.path(), h.check().problems())).toList();
+    return new RunReport.Run(runId, givenRunId, spec.name(), options.getSpec(), runner(), startedAt, maskedOptions, in, notes);
   }
 
   String runDir() {
@@ -260,12 +309,9 @@ record RunPlan(
     store.close();
   }
 
-  /** A local path made absolute; URIs such as gs://bucket/x (and null) are returned unchanged. */
-  static String absolute(String path) {
-    if (path == null || path.matches("^[A-Za-z][A-Za-z0-9+.-]*://.*")) {
-      return path;
-    }
-    return Path.of(path).toAbsolutePath().normalize().toString();
+  /** The job's name on every runner (what Flink's web UI and REST API list), unless --jobName is given. */
+  static String jobName(String pipeline, String runId) {
+    return "cauce-" + pipeline + "-" + runId;
   }
 
   static String newRunId(Instant now) {

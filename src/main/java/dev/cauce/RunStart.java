@@ -79,10 +79,10 @@ final class RunStart implements AutoCloseable {
     }
     state = new RunState(plan.store(), RunRecord.started(name, plan.runId(), now, plan.runner(), plan.spec().output()));
     if (plan.ledgerApplies() && chooseInputs(now)) {
-      return Optional.of(new RunOutcome.Skipped(plan.runId(), "nothing new to ingest"));
+      return Optional.of(new RunOutcome.Skipped(plan.runId(), "nothing new to ingest", plan.options().getNothingNewExitCode()));
     }
     if (plan.options().getReplay() != null && alreadyReplayed(now)) {
-      return Optional.of(new RunOutcome.Skipped(plan.runId(), "already replayed"));
+      return Optional.of(new RunOutcome.Skipped(plan.runId(), "already replayed", plan.options().getNothingNewExitCode()));
     }
     state.put();
     progress = new Progress(Duration.ofMillis(Math.round(plan.options().getProgressSeconds() * 1000)), err,

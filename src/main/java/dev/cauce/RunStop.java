@@ -1,6 +1,7 @@
 package dev.cauce;
 
 import dev.cauce.monitor.RunOutcome;
+import dev.cauce.runner.RunnerProfile;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -42,11 +43,16 @@ final class RunStop implements AutoCloseable {
     this.hook = new Thread(this::onShutdown, "cauce-stop");
   }
 
-  /** Registers the shutdown hook for the run of {@code plan}; {@link #close} removes it. */
+  /**
+   * Registers the shutdown hook for the run of {@code plan}; {@link #close} removes it. Not in a JVM
+   * a Flink client owns (its signals and shutdown are Flink's): a stop there is Flink's cancel.
+   */
   static RunStop install(RunPlan plan, PrintStream err) {
-    Signals.watch();
     RunStop stop = new RunStop(plan, err);
-    Runtime.getRuntime().addShutdownHook(stop.hook);
+    if (!RunnerProfile.hostedByFlink()) {
+      Signals.watch();
+      Runtime.getRuntime().addShutdownHook(stop.hook);
+    }
     return stop;
   }
 

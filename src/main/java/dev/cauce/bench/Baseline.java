@@ -144,7 +144,7 @@ public final class Baseline {
                 reject(Stage.VALIDATE, r, v.errors());
                 return;
               }
-              c.warnings += v.warnings().size(); // warnings of records kept, as the job counts them
+              c.warnings += raw.warnings().size() + v.warnings().size(); // warnings of records kept, as the job counts them
               // the dedupe choice needs the origin's source and line, not its text: holding the
               // text of every kept record would double the baseline's memory
               CauceRecord kept = new CauceRecord(new SourceRecord(r.source(), r.line(), "", null), typed.value());

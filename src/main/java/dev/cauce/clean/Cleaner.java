@@ -25,7 +25,8 @@ import org.apache.beam.sdk.values.Row;
  * row ({@link Schemas#typed}).
  *
  * <p>Each field's text goes through, in order: the {@code clean.all} steps; the null tokens
- * (case-insensitive, whole value); the field's own steps; its default when the value is null; and
+ * (case-insensitive, whole value); the field's own steps; its dictionary ({@code map}, see {@link
+ * ValueMapper}); its default when the value is null; and
  * the conversion to the field's type. Every field is processed and every problem reported: a record
  * with three bad fields yields three {@link Violation}s (reason such as {@link Reasons#INVALID_NUMBER},
  * rule {@code type:<type>} or the failing step's name, the field, and a message naming the value).
@@ -79,6 +80,7 @@ public final class Cleaner {
               all,
               nullTokens,
               compileSteps(fc.steps(), where + ".steps"),
+              ValueMapper.of(f.map()),
               defaultValue,
               converter));
     }
@@ -97,13 +99,24 @@ public final class Cleaner {
    * @return the typed row, or every violation found in it
    */
   public Result<Row> clean(Row raw) {
+    return clean(raw, field -> {});
+  }
+
+  /** Told of each value a field's dictionary ({@code map}) changed. */
+  @FunctionalInterface
+  public interface Mapped {
+    void changed(String field);
+  }
+
+  /** {@link #clean(Row)}, telling {@code mapped} of each value a dictionary changed. */
+  public Result<Row> clean(Row raw, Mapped mapped) {
     List<Object> values = new ArrayList<>(fields.size());
     List<Violation> violations = null;
     for (int i = 0; i < fields.size(); i++) {
       FieldCleaner field = fields.get(i);
       Object value;
       try {
-        value = field.clean(raw.getString(i));
+        value = field.clean(raw.getString(i), mapped);
       } catch (FieldViolation v) {
         if (violations == null) {
           violations = new ArrayList<>();
@@ -167,15 +180,23 @@ public final class Cleaner {
       List<TextStep> all,
       Set<String> nullTokens,
       List<TextStep> steps,
+      ValueMapper map,
       Object defaultValue,
       Converter converter) {
 
-    Object clean(String text) throws FieldViolation {
+    Object clean(String text, Mapped mapped) throws FieldViolation {
       String value = run(all, text);
       if (value != null && nullTokens.contains(value)) {
         value = null;
       }
       value = run(steps, value);
+      if (map != null && value != null) {
+        String to = map.map(value);
+        if (!to.equals(value)) {
+          mapped.changed(name);
+          value = to;
+        }
+      }
       if (value == null) {
         return defaultValue;
       }

@@ -145,6 +145,44 @@ public final class RecordReader {
   }
 
   /**
+   * A CSV file's header as a whole {@link #read} takes it: its text (null when the file has no
+   * usable header: empty, too long, an unterminated quote) and the rejection the read gives the
+   * header line, if any (a header with invalid UTF-8 is rejected and still used).
+   */
+  public record Header(String text, Violation problem) {}
+
+  /**
+   * Reads the header of a CSV file with {@code header: true} from the start of {@code in} (the file
+   * decompressed), reading no further than the header's end; does not close {@code in}. A stream
+   * that fails before is a {@link Reasons#UNREADABLE_INPUT} problem.
+   */
+  public Header header(InputStream in) {
+    if (!csvHeader) {
+      throw new IllegalStateException("only a CSV source with header: true has a header line");
+    }
+    Violation[] problem = new Violation[1];
+    RecordSink first = new RecordSink() {
+      @Override
+      public void record(SourceRecord r) {}
+
+      @Override
+      public void reject(SourceRecord origin, Violation v) {
+        problem[0] = problem[0] == null ? v : problem[0];
+      }
+
+      @Override
+      public void linesInRecord(long lines) {}
+
+      @Override
+      public void linesSkipped(String reason, long lines) {}
+    };
+    Pass pass = new Pass("", in, first, Split.WHOLE);
+    pass.headerOnly = true;
+    pass.run();
+    return new Header(pass.header, problem[0]);
+  }
+
+  /**
    * Where one part of a file starts: its byte offset, the line number of its first byte, and (CSV
    * with a header) the header its records carry. The first split of a file starts at 0 and reads
    * the BOM and the header itself.
@@ -287,6 +325,8 @@ public final class RecordReader {
     private boolean headerPending;
     private String header;
     private final boolean first;
+    /** Reading only the header ({@link #header}): stop once it is taken or refused. */
+    private boolean headerOnly;
 
     /** Planning ({@link #plan}): the splits found so far (null when reading), and their size. */
     private java.util.List<Split> plan;
@@ -326,11 +366,11 @@ public final class RecordReader {
             return;
           }
           if (n < 0) {
-            if (spanning) {
+            if (spanning && state == Csv.QUOTED) {
               cut(); // the input ends inside a record spanning lines: its quote never closed
               continue;
             }
-            break;
+            break; // a record spanning lines whose quote closed ends with the input
           }
           end = n;
           if (atStart) {
@@ -348,6 +388,9 @@ public final class RecordReader {
         offset++;
         if (cutDue) {
           cut();
+        }
+        if (headerOnly && !headerPending) {
+          return;
         }
       }
       if (pendingCr) {

@@ -24,6 +24,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  *     http.} prefix); empty for file sources
  * @param replaced live records a replay replaced with later replayed ones (not records of the run)
  * @param lines a file source's physical lines (zeros for an HTTP source)
+ * @param mapped values changed by each field's dictionary ({@code map}), per field
  */
 public record RunCounts(
     long read,
@@ -35,7 +36,14 @@ public record RunCounts(
     long deadLettered,
     Map<String, Long> source,
     long replaced,
-    Lines lines) {
+    Lines lines,
+    Map<String, Long> mapped) {
+
+  public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
+      Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
+      Map<String, Long> source, long replaced, Lines lines) {
+    this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, Map.of());
+  }
 
   /**
    * Physical lines of the input files: {@code consumed} (from the bytes read), {@code inRecords}
@@ -110,6 +118,7 @@ public record RunCounts(
     Map<String, Long> warnings = new TreeMap<>();
     Map<String, Long> written = new TreeMap<>();
     Map<String, Long> skipped = new TreeMap<>();
+    Map<String, Long> mapped = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -120,6 +129,8 @@ public record RunCounts(
             warnings.put(name.substring(CauceMetrics.WARNED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.WRITTEN_PREFIX)) {
             written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.MAPPED_PREFIX)) {
+            mapped.put(name.substring(CauceMetrics.MAPPED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.LINES_SKIPPED_PREFIX) && value != 0) {
             skipped.put(name.substring(CauceMetrics.LINES_SKIPPED_PREFIX.length()), value);
           }
@@ -140,7 +151,8 @@ public record RunCounts(
         byName.getOrDefault(CauceMetrics.DEAD_LETTERED, 0L),
         sourceCounters(byName),
         byName.getOrDefault(CauceMetrics.REPLACED, 0L),
-        new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped));
+        new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped),
+        mapped);
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

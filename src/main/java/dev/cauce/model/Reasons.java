@@ -73,6 +73,15 @@ public final class Reasons {
   public static final String COLUMN_COUNT = "column_count";
   /** A CSV record that cannot be parsed (e.g. a quote inside a quoted field that is not doubled). */
   public static final String MALFORMED_CSV = "malformed_csv";
+  /** A CSV record whose file's header does not fit the schema under the spec's header policy (see HeaderCheck). */
+  public static final String HEADER_MISMATCH = "header_mismatch";
+  /**
+   * A JSON object gives a key twice (at any depth): rejected unless {@code source.duplicate_keys} is
+   * {@code first} or {@code last}, which keep that value and count this as a warning.
+   */
+  public static final String DUPLICATE_KEY = "duplicate_key";
+  /** A schema field's value holds an unpaired UTF-16 surrogate (e.g. a JSON escape of U+D800 alone): not Unicode text. */
+  public static final String INVALID_UNICODE = "invalid_unicode";
 
   // clean (cleaning steps and conversion to the field's type)
   public static final String INVALID_NUMBER = "invalid_number";
@@ -86,4 +95,6 @@ public final class Reasons {
   public static final String INVALID_TIMESTAMP = "invalid_timestamp";
   /** A cleaning step failed at run time (e.g. a regex that overflows the stack or exceeds its work budget). */
   public static final String CLEAN_FAILED = "clean_failed";
+  /** A derived field's expression failed, or its result does not fit the field's type. */
+  public static final String DERIVE_FAILED = "derive_failed";
 }

@@ -373,7 +373,14 @@ public final class HtmlReport {
       }
       h.append("</td></tr>\n");
     }
-    h.append("</tbody>\n</table>\n</section>\n");
+    h.append("</tbody>\n</table>\n");
+    if (r.headers() != null) {
+      h.append("<p>CSV headers that differ from the schema (read as the spec's policy allows):</p>\n<ul>\n");
+      r.headers().forEach(n -> h.append("<li><span class=\"path\">").append(esc(n.path())).append("</span>: ")
+          .append(esc(String.join("; ", n.problems()))).append("</li>\n"));
+      h.append("</ul>\n");
+    }
+    h.append("</section>\n");
   }
 
   private static void outputs(StringBuilder h, RunReport.Outputs outs) {

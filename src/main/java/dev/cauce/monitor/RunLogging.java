@@ -1,18 +1,10 @@
 package dev.cauce.monitor;
 
-import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.PatternLayout;
-import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.FileAppender;
-import ch.qos.logback.core.filter.Filter;
-import ch.qos.logback.core.spi.FilterReply;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
@@ -20,13 +12,16 @@ import org.slf4j.MDC;
  * A run's logging: puts its run id and pipeline in the MDC (keys {@value #RUN_ID} and {@value
  * #PIPELINE}), so every log line carries them (the {@code %cauceRun} pattern word, see {@link
  * RunLogConverter}); applies {@code --logLevel} to cauce's loggers for the run; and writes the
- * run's lines to its own file ({@code <output>/_runs/<runId>/run.log}).
+ * run's lines to its own file ({@code <output>/_runs/<runId>/run.log}). The level and the file need
+ * logback as SLF4J's binding ({@link LogbackRunLog}); under another binding (a Flink cluster's
+ * log4j2) the run logs through it, with the MDC, and has no file of its own.
  *
  * <p>MDC values live on the thread that set them. Runner threads (the Direct runner's workers,
  * embedded Flink's tasks) have none; their lines are attributed to the run this JVM is running
  * ({@link #current()}), which is exact for one run per JVM and for runs one after another.
  */
 public final class RunLogging implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RunLogging.class);
   public static final String RUN_ID = "run_id";
   public static final String PIPELINE = "pipeline";
   public static final List<String> LEVELS = List.of("ERROR", "WARN", "INFO", "DEBUG");
@@ -37,9 +32,8 @@ public final class RunLogging implements AutoCloseable {
 
   private final String runId;
   private final String pipeline;
-  private final Level previousLevel;
-  private final Logger cauceLogger;
-  private FileAppender<ILoggingEvent> file;
+  /** Null when SLF4J's binding is not logback. */
+  private final LogbackRunLog logback;
 
   /** "run=… pipeline=…" for the calling thread: its MDC, else the JVM's current run, else "". */
   public static String label() {
@@ -72,17 +66,25 @@ public final class RunLogging implements AutoCloseable {
     levelProblem(level).ifPresent(p -> {
       throw new IllegalArgumentException(p);
     });
-    Level parsed = level == null || level.isBlank() ? null : Level.toLevel(level.trim().toUpperCase(Locale.ROOT));
     this.runId = runId;
     this.pipeline = pipeline;
-    this.cauceLogger = context().getLogger("dev.cauce");
-    this.previousLevel = cauceLogger.getLevel();
-    if (parsed != null) {
-      cauceLogger.setLevel(parsed);
+    this.logback = logbackBound() ? new LogbackRunLog(level) : null;
+    if (logback == null && level != null && !level.isBlank()) {
+      LOG.warn("--logLevel={} not applied: SLF4J's binding here is {}, not logback; its own configuration sets the levels",
+          level, binding());
     }
     MDC.put(RUN_ID, runId);
     MDC.put(PIPELINE, pipeline);
     current = new String[] {runId, pipeline};
+  }
+
+  /** Whether logback is SLF4J's binding in this JVM (checked by name: logback may be absent). */
+  static boolean logbackBound() {
+    return binding().equals(LogbackRunLog.CONTEXT_CLASS);
+  }
+
+  private static String binding() {
+    return LoggerFactory.getILoggerFactory().getClass().getName();
   }
 
   /** What is wrong with a {@code --logLevel} value; empty for one of {@link #LEVELS} (any case) or none. */
@@ -93,53 +95,24 @@ public final class RunLogging implements AutoCloseable {
     return Optional.of("--logLevel: unknown level \"" + level + "\"; allowed: " + String.join(", ", LEVELS));
   }
 
-  private static LoggerContext context() {
-    return (LoggerContext) LoggerFactory.getILoggerFactory();
-  }
-
-  /** Also writes this run's log lines to {@code logFile} (created with its folders). */
-  public void toFile(Path logFile) {
-    LoggerContext ctx = context();
-    PatternLayout layout = new PatternLayout();
-    layout.setContext(ctx);
-    layout.getInstanceConverterMap().put("cauceRun", RunLogConverter::new);
-    layout.setPattern(PATTERN);
-    layout.start();
-    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
-    encoder.setContext(ctx);
-    encoder.setLayout(layout);
-    encoder.setCharset(java.nio.charset.StandardCharsets.UTF_8);
-    encoder.start();
-    FileAppender<ILoggingEvent> appender = new FileAppender<>();
-    appender.setContext(ctx);
-    appender.setName("run-" + runId);
-    appender.setFile(logFile.toString());
-    appender.setAppend(true);
-    appender.setEncoder(encoder);
-    String id = runId;
-    appender.addFilter(new Filter<>() {
-      @Override
-      public FilterReply decide(ILoggingEvent e) {
-        String eventRun = e.getMDCPropertyMap().get(RUN_ID);
-        if (eventRun == null) {
-          eventRun = current();
-        }
-        return id.equals(eventRun) ? FilterReply.NEUTRAL : FilterReply.DENY;
-      }
-    });
-    appender.start();
-    ctx.getLogger(Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    this.file = appender;
+  /**
+   * Also writes this run's log lines to {@code logFile} (created with its folders); false, and
+   * nothing written, when logback is not SLF4J's binding (the lines go to the host's log).
+   */
+  public boolean toFile(Path logFile) {
+    if (logback == null) {
+      LOG.info("no run.log for run {}: SLF4J's binding here is {}, not logback; the run's lines go to that binding's log (a Flink JobManager's, say)", runId, binding());
+      return false;
+    }
+    logback.toFile(logFile, runId);
+    return true;
   }
 
   @Override
   public void close() {
-    if (file != null) {
-      context().getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(file);
-      file.stop();
-      file = null;
+    if (logback != null) {
+      logback.close();
     }
-    cauceLogger.setLevel(previousLevel);
     if (runId.equals(MDC.get(RUN_ID))) {
       MDC.remove(RUN_ID);
       MDC.remove(PIPELINE);

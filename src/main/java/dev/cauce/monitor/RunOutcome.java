@@ -14,7 +14,7 @@ import java.util.List;
 public sealed interface RunOutcome {
   /**
    * The kinds of ending, with their exit codes (0 ok, 1 failed, 2 usage/spec/input, 3 refused, 143
-   * cancelled by SIGTERM or 130 by SIGINT; {@code dev.cauce.ExitCode}).
+   * cancelled by SIGTERM or 130 by SIGINT, nothing new: 0 or --nothingNewExitCode; {@code dev.cauce.ExitCode}).
    */
   enum Kind {
     SUCCEEDED(0),
@@ -165,8 +165,23 @@ public sealed interface RunOutcome {
     }
   }
 
-  /** No job ran and nothing is wrong: nothing new to ingest, a dry run, or {@code --help}. */
-  record Skipped(String runId, String why) implements RunOutcome {
+  /**
+   * No job ran and nothing is wrong: nothing new to ingest, a dry run, or {@code --help}.
+   *
+   * @param exitCode 0, or the code {@code --nothingNewExitCode} chose for a run with nothing new
+   */
+  record Skipped(String runId, String why, int exitCode) implements RunOutcome {
+    /** The {@code why} of a dry run. */
+    public static final String DRY_RUN = "dry run";
+
+    public Skipped(String runId, String why) {
+      this(runId, why, 0);
+    }
+
+    public boolean isDryRun() {
+      return why.equals(DRY_RUN);
+    }
+
     @Override
     public Kind kind() {
       return Kind.SKIPPED;

@@ -29,6 +29,7 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunReport(
     String runId,
+    String runIdGiven,
     String pipeline,
     String spec,
     String runner,
@@ -38,6 +39,7 @@ public record RunReport(
     String finishedAt,
     Map<String, String> options,
     List<Input> inputs,
+    List<HeaderNote> headers,
     Ingestion ingestion,
     Jdbc jdbc,
     Counts counts,
@@ -50,9 +52,25 @@ public record RunReport(
 
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** Who and what, known before the job: the run, its spec and runner, when it started, its options and inputs. */
-  public record Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
-      List<Input> inputs) {}
+  /**
+   * Who and what, known before the job: the run, its spec and runner, when it started, its options
+   * and inputs, and the inputs whose CSV header differs from the schema; {@code runIdGiven} is the run
+   * id as given when {@code runId} is its safe form, else null.
+   */
+  public record Run(String runId, String runIdGiven, String pipeline, String spec, String runner, Instant startedAt,
+      Map<String, String> options, List<Input> inputs, List<HeaderNote> headers) {
+    public Run {
+      headers = headers == null ? List.of() : List.copyOf(headers);
+    }
+
+    public Run(String runId, String pipeline, String spec, String runner, Instant startedAt, Map<String, String> options,
+        List<Input> inputs) {
+      this(runId, null, pipeline, spec, runner, startedAt, options, inputs, List.of());
+    }
+  }
+
+  /** An input read although its CSV header differs from the schema (the spec's policy allows it): each difference. */
+  public record HeaderNote(String path, List<String> problems) {}
 
   /** An input: a file, or an HTTP source's first page. */
   public sealed interface Input permits FileInput, UrlInput {
@@ -89,17 +107,18 @@ public record RunReport(
   /**
    * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
    * replaced} (live records a replay replaced) only when above 0; {@code lines} (physical lines of
-   * the input files) only when the run read files.
+   * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries) only when any.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
       Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
       long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source,
-      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced, Lines lines) {
+      @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced, Lines lines,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> mappedByField) {
     static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
           c.deadLettered(), c.source(), c.replaced(),
-          withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null);
+          withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null, c.mapped());
     }
   }
 
@@ -129,8 +148,9 @@ public record RunReport(
   public static RunReport of(Run run, Ingestion ingestion, Jdbc jdbc, RunOutcome o, Timings timings, Instant finishedAt) {
     RunOutcome.Counted c = o.counted();
     Outputs outputs = o instanceof RunOutcome.Succeeded s ? new Outputs(s.published(), null) : new Outputs(List.of(), stagingKept(o));
-    return new RunReport(run.runId(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(), run.startedAt().toString(),
-        finishedAt.toString(), run.options(), run.inputs(), ingestion, jdbc,
+    return new RunReport(run.runId(), run.runIdGiven(), run.pipeline(), run.spec(), run.runner(), o.status(), o.exitCode(),
+        run.startedAt().toString(), finishedAt.toString(), run.options(), run.inputs(), run.headers().isEmpty() ? null : run.headers(),
+        ingestion, jdbc,
         c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
         c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()),
         c == null || c.expectations() == null ? null : c.expectations().toGxSuite(), outputs,

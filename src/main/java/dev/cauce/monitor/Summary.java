@@ -21,6 +21,10 @@ public final class Summary {
     out.println();
     out.printf("cauce run %s  pipeline %s  runner %s  status %s%n", r.runId(), r.pipeline(), r.runner(), o.status());
     counts(out, c);
+    if (r.headers() != null) {
+      row(out, "headers", r.headers().size(), "file(s) read with a header that differs from the schema");
+      r.headers().forEach(h -> out.println("    " + h.path() + ": " + String.join("; ", h.problems())));
+    }
     if (r.jdbc() != null) {
       r.jdbc().summary().forEach(l -> out.println("  jdbc: " + l));
     }
@@ -75,6 +79,9 @@ public final class Summary {
       row(out, "replaced", c.replaced(), "live record(s) replaced by later replayed ones (not in the check: not read by this run)");
     }
     row(out, "written", written(c), join(c.writtenBySink()));
+    if (!c.mapped().isEmpty()) {
+      row(out, "mapped", c.mapped().values().stream().mapToLong(Long::longValue).sum(), "(values changed by map) " + join(c.mapped()));
+    }
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }

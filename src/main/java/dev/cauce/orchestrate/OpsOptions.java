@@ -8,8 +8,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public interface OpsOptions extends PipelineOptions {
 
   @Description(
-      "Where run state, the ledger of ingested inputs and the run lock live: 'local' (files under .cauce/state/"
-          + " in the working directory, or $CAUCE_STATE_DIR), a folder, or redis://host:port/db (e.g."
+      "Where run state and the run lock live: 'local' (files under .cauce/state/ of the spec's project, see"
+          + " --baseDir, or $CAUCE_STATE_DIR), a folder, or redis://host:port/db (e.g."
           + " redis://127.0.0.1:6379/0; ?prefix=... changes the key prefix, default cauce:). Redis's password is read"
           + " from the environment variable CAUCE_REDIS_PASSWORD (one written in the URI, redis://:password@host,"
           + " works but the process list shows it).")

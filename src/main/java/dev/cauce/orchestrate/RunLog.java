@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A run's logging ({@link RunLogging}: run id and pipeline on every line, {@code --logLevel}) and
  * its own file {@code <output>/_runs/<runId>/run.log}: written in place for a local output, else
- * to a temporary file copied there when the run ends.
+ * to a temporary file copied there when the run ends; none when logback is not SLF4J's binding.
  */
 public final class RunLog implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RunLog.class);
@@ -50,7 +50,9 @@ public final class RunLog implements AutoCloseable {
         localLog = Files.createTempDirectory("cauce-" + runId).resolve("run.log");
       }
       Files.createDirectories(localLog.getParent());
-      logging.toFile(localLog);
+      if (!logging.toFile(localLog)) {
+        localLog = null; // not logback: the host's logging has the run's lines
+      }
     } catch (IOException | RuntimeException e) {
       LOG.warn("no run log file: {}", e.toString());
       localLog = null;

@@ -18,7 +18,7 @@ public final class ParseStage {
     return input -> {
       Result<Row> parsed = parser.parse(input);
       return parsed.isOk()
-          ? new Outcome<>(new CauceRecord(input, parsed.value()), List.of(), List.of())
+          ? new Outcome<>(new CauceRecord(input, parsed.value()), List.of(), parsed.warnings())
           : new Outcome<>(null, parsed.violations(), List.of());
     };
   }

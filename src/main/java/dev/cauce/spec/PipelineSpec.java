@@ -73,21 +73,34 @@ public record PipelineSpec(
   /**
    * Where the data comes from: files ({@code path}, {@code format}, {@code csv}), or an HTTP API
    * when {@code http} is set (then {@code path} and {@code csv} are null and the format is JSONL).
+   * {@code duplicateKeys}: what a JSON record that gives a key twice becomes.
    */
-  public record SourceSpec(String path, Format format, CsvSpec csv, HttpSourceSpec http) implements Serializable {
+  public record SourceSpec(String path, Format format, CsvSpec csv, HttpSourceSpec http, DuplicateKeys duplicateKeys)
+      implements Serializable {
     public enum Format {
       JSONL,
       CSV
     }
 
+    /** A JSON object giving a key twice: rejected (duplicate_key), or that key's first or last value kept with a warning. */
+    public enum DuplicateKeys {
+      REJECT,
+      FIRST,
+      LAST
+    }
+
+    public SourceSpec {
+      duplicateKeys = duplicateKeys == null ? DuplicateKeys.REJECT : duplicateKeys;
+    }
+
     /** A file source. */
     public SourceSpec(String path, Format format, CsvSpec csv) {
-      this(path, format, csv, null);
+      this(path, format, csv, null, DuplicateKeys.REJECT);
     }
 
     /** An HTTP API source (JSON records). */
     public static SourceSpec http(HttpSourceSpec http) {
-      return new SourceSpec(null, Format.JSONL, null, http);
+      return new SourceSpec(null, Format.JSONL, null, http, DuplicateKeys.REJECT);
     }
 
     public boolean isHttp() {
@@ -95,7 +108,11 @@ public record PipelineSpec(
     }
 
     public SourceSpec withPath(String newPath) {
-      return new SourceSpec(newPath, format, csv, http);
+      return new SourceSpec(newPath, format, csv, http, duplicateKeys);
+    }
+
+    public SourceSpec withDuplicateKeys(DuplicateKeys policy) {
+      return new SourceSpec(path, format, csv, http, policy);
     }
   }
 
@@ -104,9 +121,11 @@ public record PipelineSpec(
    * name); otherwise {@code columns} lists them in order (default: the schema's order). A record
    * spanning several lines (a quoted field with line breaks) may span at most {@code
    * maxQuotedLines} lines and {@code maxQuotedBytes} bytes: beyond, its quote is taken as
-   * unterminated (see {@code RecordReader}).
+   * unterminated (see {@code RecordReader}). {@code headerPolicy}: how a header may differ from the
+   * schema.
    */
-  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes)
+  public record CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes,
+      HeaderPolicy headerPolicy)
       implements Serializable {
     public static final int DEFAULT_MAX_QUOTED_LINES = 1000;
     public static final int DEFAULT_MAX_QUOTED_BYTES = 1 << 20;
@@ -117,16 +136,62 @@ public record PipelineSpec(
       if (maxQuotedLines < 1 || maxQuotedBytes < 1) {
         throw new IllegalArgumentException("maxQuotedLines and maxQuotedBytes must be positive");
       }
+      headerPolicy = headerPolicy == null ? HeaderPolicy.DEFAULT : headerPolicy;
+    }
+
+    /** A dialect with the default header policy. */
+    public CsvSpec(char delimiter, char quote, boolean header, List<String> columns, int maxQuotedLines, int maxQuotedBytes) {
+      this(delimiter, quote, header, columns, maxQuotedLines, maxQuotedBytes, HeaderPolicy.DEFAULT);
     }
 
     /** A dialect with the default bounds of a multi-line record. */
     public CsvSpec(char delimiter, char quote, boolean header, List<String> columns) {
       this(delimiter, quote, header, columns, DEFAULT_MAX_QUOTED_LINES, DEFAULT_MAX_QUOTED_BYTES);
     }
+
+    public CsvSpec withHeaderPolicy(HeaderPolicy policy) {
+      return new CsvSpec(delimiter, quote, header, columns, maxQuotedLines, maxQuotedBytes, policy);
+    }
   }
 
-  /** A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}). */
-  public record FieldSpec(String name, FieldType type, boolean required) implements Serializable {}
+  /**
+   * How a CSV header may differ from the schema (csv {@code missing_columns}, {@code extra_columns},
+   * {@code column_order}); the default refuses a missing column and allows extras and any order.
+   */
+  public record HeaderPolicy(boolean fillMissing, boolean refuseExtra, boolean strictOrder) implements Serializable {
+    public static final HeaderPolicy DEFAULT = new HeaderPolicy(false, false, false);
+  }
+
+  /**
+   * A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}).
+   * {@code from}: the source name it is read from (null: its name); {@code derive}: an expression computing
+   * it after cleaning (then it is not read); {@code map}: a value dictionary applied after its cleaning steps.
+   */
+  public record FieldSpec(String name, FieldType type, boolean required, String from, String derive, ValueMap map)
+      implements Serializable {
+    public FieldSpec(String name, FieldType type, boolean required) {
+      this(name, type, required, null, null, null);
+    }
+
+    /** The name the field is read by in the source (a JSON key or pointer, a CSV header text). */
+    public String source() {
+      return from == null ? name : from;
+    }
+
+    public boolean derived() {
+      return derive != null;
+    }
+  }
+
+  /**
+   * A value dictionary: {@code entries} from → to ({@code insensitive}: keys matched ignoring case),
+   * and a value within {@code nearest} edits (Levenshtein) of exactly one closest key maps to its value.
+   */
+  public record ValueMap(Map<String, String> entries, boolean insensitive, int nearest) implements Serializable {
+    public ValueMap {
+      entries = Collections.unmodifiableMap(new LinkedHashMap<>(entries));
+    }
+  }
 
   /**
    * Cleaning. {@code all} runs first on every field's text, then {@code nullTokens} turns matching

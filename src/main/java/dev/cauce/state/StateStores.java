@@ -7,9 +7,10 @@ import java.util.function.Function;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens the store an option names: {@code local} (the default: {@code .cauce/state/} under the
- * working directory, or {@code $CAUCE_STATE_DIR} when set), a folder path or {@code file:} URI
- * (local files there), or {@code redis://host:port/db} (its password from {@value #ENV_REDIS_PASSWORD}).
+ * Opens the store an option names: {@code local} (the default: {@code $CAUCE_STATE_DIR} when set, else
+ * {@code .cauce/state/} under the project's folder, see {@code dev.cauce.spec.ProjectRoot}), a folder
+ * path or {@code file:} URI (local files there), or {@code redis://host:port/db} (its password from
+ * {@value #ENV_REDIS_PASSWORD}).
  */
 public final class StateStores {
   private StateStores() {}
@@ -20,15 +21,17 @@ public final class StateStores {
   /** The Redis password, when the URI has none: an environment variable, which ps does not show. */
   public static final String ENV_REDIS_PASSWORD = "CAUCE_REDIS_PASSWORD";
   public static final String ALLOWED =
-      "local (files under " + DEFAULT_DIR + "/ or $" + ENV_DIR + "), a folder path, file:///folder, or redis://host:port/db";
+      "local (files under " + DEFAULT_DIR + "/ of the project or $" + ENV_DIR + "), a folder path, file:///folder, or redis://host:port/db";
 
-  /** The default local folder. */
-  public static Path defaultDir() {
-    String env = System.getenv(ENV_DIR);
-    return Path.of(env != null && !env.isBlank() ? env : DEFAULT_DIR);
+  /** The default local folder: {@code $CAUCE_STATE_DIR} when set, else {@code <home>/.cauce/state}. */
+  public static Path defaultDir(Path home, Function<String, String> env) {
+    String dir = env.apply(ENV_DIR);
+    return dir != null && !dir.isBlank() ? Path.of(dir) : home.resolve(DEFAULT_DIR);
   }
 
   /**
+   * Opens the store, {@code local} under the working directory.
+   *
    * @throws IllegalArgumentException for a value that names no store ({@link #ALLOWED} lists the forms)
    * @throws IllegalStateException when the store cannot be reached
    */
@@ -36,13 +39,19 @@ public final class StateStores {
     return open(spec, System::getenv, w -> LoggerFactory.getLogger(StateStores.class).warn(w));
   }
 
-  /**
-   * As {@link #open(String)}, reading {@value #ENV_REDIS_PASSWORD} from {@code env} and telling
-   * {@code warnings} what the user should change (a password in the URI).
-   */
+  /** As {@link #open(String, Path, Function, Consumer)} with {@code local} under the working directory. */
   public static StateStore open(String spec, Function<String, String> env, Consumer<String> warnings) {
+    return open(spec, Path.of(""), env, warnings);
+  }
+
+  /**
+   * As {@link #open(String)}, {@code local} under {@code home} (the project's folder), reading
+   * {@value #ENV_REDIS_PASSWORD} and {@value #ENV_DIR} from {@code env} and telling {@code warnings}
+   * what the user should change (a password in the URI).
+   */
+  public static StateStore open(String spec, Path home, Function<String, String> env, Consumer<String> warnings) {
     if (spec == null || spec.isBlank() || spec.equals(LOCAL)) {
-      return new LocalStateStore(defaultDir());
+      return new LocalStateStore(defaultDir(home, env));
     }
     if (spec.startsWith("redis://")) {
       return RedisStateStore.open(spec, env.apply(ENV_REDIS_PASSWORD), warnings);

@@ -1,5 +1,9 @@
 package dev.cauce.write;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
@@ -35,6 +39,8 @@ public final class Layout {
   public static final String EXPECTATIONS = "_EXPECTATIONS.json";
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+  /** The longest run id accepted as given: Airflow's run ids are at most 250 characters. */
+  public static final int MAX_GIVEN_RUN_ID = 250;
 
   /** A folder as a Beam resource. */
   public static ResourceId dir(String path) {
@@ -125,8 +131,44 @@ public final class Layout {
   }
 
   /**
+   * The run id that names a run's files, folders and state-store keys, for any id given (an
+   * orchestrator's, such as Airflow's {@code manual__2026-12-03T14:00:00+00:00}): the id itself when
+   * {@link #checkRunId} accepts it; else, so that different ids stay different, its characters other
+   * than letters, digits, {@code .}, {@code _} and {@code -} replaced by {@code _} (and an {@code r}
+   * before it when it starts with none of letters and digits), cut to 91 characters, then {@code -} and
+   * the first 8 hex digits of the given id's SHA-256: {@code manual__2026-12-03T14_00_00_00_00-<hash>}.
+   *
+   * @throws IllegalArgumentException for an empty or blank id, or one longer than {@value #MAX_GIVEN_RUN_ID} characters
+   */
+  public static String safeRunId(String given) {
+    if (given == null || given.isBlank()) {
+      throw new IllegalArgumentException("the run id is empty: give 1-" + MAX_GIVEN_RUN_ID + " characters, or leave --runId out for a new one");
+    }
+    if (given.length() > MAX_GIVEN_RUN_ID) {
+      throw new IllegalArgumentException("the run id is " + given.length() + " characters long; it may have at most " + MAX_GIVEN_RUN_ID);
+    }
+    if (RUN_ID.matcher(given).matches()) {
+      return given;
+    }
+    String safe = given.replaceAll("[^A-Za-z0-9._-]", "_");
+    if (!Character.isLetterOrDigit(safe.charAt(0))) { // ASCII only by now
+      safe = "r" + safe;
+    }
+    return safe.substring(0, Math.min(safe.length(), 91)) + "-" + shortHash(given);
+  }
+
+  /** The first 8 hex digits of {@code s}'s SHA-256 (UTF-8): what keeps a shortened or replaced name unique. */
+  public static String shortHash(String s) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 8);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
    * A run id names files and folders, so it is letters, digits, {@code .}, {@code _} and {@code -},
-   * starting with a letter or digit.
+   * starting with a letter or digit ({@link #safeRunId} makes one of any id given).
    */
   public static String checkRunId(String runId) {
     if (runId == null || !RUN_ID.matcher(runId).matches()) {

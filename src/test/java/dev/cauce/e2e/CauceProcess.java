@@ -114,6 +114,14 @@ final class CauceProcess implements AutoCloseable {
     process.toHandle().destroy();
   }
 
+  /** SIGINT, as Ctrl-C in a terminal sends it (Java has no API for it: the {@code kill} command). */
+  void interrupt() throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -INT " + process.pid() + " failed");
+    }
+  }
+
   /** The exit code, after waiting (bounded) for the process to end. */
   int exitCode() throws InterruptedException {
     if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

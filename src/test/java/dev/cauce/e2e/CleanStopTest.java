@@ -41,14 +41,14 @@ public class CleanStopTest {
     return out.resolveSibling(out.getFileName() + "-state");
   }
 
-  private static void assertCancelled(Path out, String runId, Live previous) throws Exception {
+  private static void assertCancelled(Path out, String runId, Live previous, String signal, int exit) throws Exception {
     JsonNode report = report(out, runId);
     assertThat(report.toString(), report.get("status").asText(), equalTo("CANCELLED"));
-    assertThat(report.get("exit_code").asInt(), equalTo(143));
+    assertThat(report.get("exit_code").asInt(), equalTo(exit));
     assertThat(report.at("/outputs/staging_kept").asText(), equalTo(out + "/_staging/" + runId + "/"));
     JsonNode record = record(out, runId);
     assertThat(record.toString(), record.get("status").asText(), equalTo("CANCELLED"));
-    assertThat(record.get("error").asText(), equalTo("cancelled by SIGTERM"));
+    assertThat(record.get("error").asText(), equalTo("cancelled by " + signal));
     assertThat("lock released", Files.exists(state(out).resolve("locks").resolve(FaultSuite.PIPELINE + ".json")), equalTo(false));
     assertThat(FaultSuite.live(out), equalTo(previous));
   }
@@ -80,7 +80,7 @@ public class CleanStopTest {
       p.terminate();
       assertThat(FaultSuite.describe(p), p.exitCode(), equalTo(143));
       stopMillis = FaultSuite.millisSince(t0);
-      assertCancelled(out, "run-2", o.previous());
+      assertCancelled(out, "run-2", o.previous(), "SIGTERM", 143);
       assertThat(p.stderr(), containsString("\ncauce: run run-2 cancelled by SIGTERM: nothing published; staging kept in "
           + out + "/_staging/run-2/\n"));
       assertThat(p.stderr(), not(containsString("FAILED")));
@@ -98,6 +98,22 @@ public class CleanStopTest {
     FaultSuite.shared().figure("SIGTERM mid-job (reader paused at read:opened): exit 143 in %d ms, report and record CANCELLED,"
         + " lock released, live 90/10 unchanged; the next run exit 0 in %d ms with no lock take-over: 180/20 = reference", millis[0],
         millis[1]);
+  }
+
+  @Test
+  public void ctrlCMidJobCancelsTheRunWithExit130() throws Exception {
+    FaultSuite.Prepared o = FaultSuite.overwriteOutput(tmp.getRoot().toPath());
+    Path out = o.out();
+    String step = "read:opened";
+    try (CauceProcess p = FaultSuite.start(o.work(), o.spec(), out, "run-2", step)) {
+      p.awaitPause(step);
+      p.interrupt();
+      assertThat(FaultSuite.describe(p), p.exitCode(), equalTo(130));
+      assertCancelled(out, "run-2", o.previous(), "SIGINT", 130);
+      assertThat(p.stderr(), containsString("\ncauce: run run-2 cancelled by SIGINT: nothing published; staging kept in "
+          + out + "/_staging/run-2/\n"));
+    }
+    assertThat(FaultSuite.live(out), equalTo(o.previous()));
   }
 
   @Test

@@ -111,10 +111,10 @@ public class CliTest {
   }
 
   @Test
-  public void aBadRunIdIsRefusedBeforeRunning() {
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath(), "../escape", "--spec=pipelines/orders.yaml");
-    assertThat(run.code, equalTo(ExitCode.USAGE));
-    assertThat(run.stderr, containsString("--runId"));
+  public void aRunIdThatLooksLikeAPathIsNamedByASafeFormInsideTheOutput() {
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "../escape", "--spec=pipelines/orders.yaml", "--dryRun=true");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stderr, containsString("cauce: run id \"../escape\" is r.._escape-1ba7343c in file names and the state store"));
   }
 
   @Test
@@ -130,7 +130,7 @@ public class CliTest {
   @Test
   public void everyProblemOfThePlanIsReportedAtOnce() {
     Path nowhere = tmp.getRoot().toPath().resolve("nowhere");
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "../escape", "--spec=pipelines/orders.yaml",
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "x".repeat(251), "--spec=pipelines/orders.yaml",
         "--input=" + nowhere + "/*.jsonl", "--splitBytes=-1", "--alertRejectedRatio=2", "--logLevel=LOUD",
         "--alertWebhook=mailto:ops@example.com", "--stateStore=ftp://x/y");
     assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThan;
+import static org.hamcrest.Matchers.not;
 
 import dev.cauce.RunAll;
 import java.io.ByteArrayOutputStream;
@@ -12,23 +13,37 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
-/** run-all: dependency order, skipping downstream of a failure, skipping what has nothing new, cycles. */
+/**
+ * run-all: dependency order, skipping downstream of a failure, skipping what has nothing new, cycles,
+ * the runs' real statuses in the summary, and the sample pipelines on a fresh clone (no service, no secret).
+ */
 public class RunAllTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private record Result(int code, String out, String err) {}
 
-  private Result runAll(Path pipelines) {
+  private Result runAll(Path pipelines, String... more) {
+    return runAll(Map.of(), pipelines, more);
+  }
+
+  /** run-all with the environment {@code env} (the runs' environment variables) and options {@code more}. */
+  private Result runAll(Map<String, String> env, Path pipelines, String... more) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
+    List<String> args = new ArrayList<>(List.of("--pipelines=" + pipelines, "--runner=DirectRunner",
+        "--stateStore=" + tmp.getRoot().toPath().resolve("state")));
+    args.addAll(List.of(more));
     int code;
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-      code = RunAll.run(new String[] {"--pipelines=" + pipelines, "--runner=DirectRunner", "--stateStore=" + tmp.getRoot().toPath().resolve("state")},
-          o, e);
+      code = RunAll.run(args.toArray(String[]::new), env::get, o, e);
     }
     return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
@@ -74,17 +89,80 @@ public class RunAllTest {
     int c = first.out().indexOf("run-all: running c (after b)");
     assertThat(a, lessThan(b));
     assertThat(b, lessThan(c));
-    assertThat(first.out(), containsString("run-all: e skipped: upstream d refused by its quality gate"));
-    assertThat(first.out(), containsString("  a              succeeded"));
-    assertThat(first.out(), containsString("  c              succeeded"));
-    assertThat(first.out(), containsString("  d              refused by its quality gate"));
+    assertThat(first.out(), containsString("run-all: e not run: upstream d was REFUSED"));
+    assertThat(first.out(), containsString("  a              SUCCEEDED exit 0  published  run "));
+    assertThat(first.out(), containsString("  c              SUCCEEDED exit 0  published  run "));
+    assertThat(first.out(), containsString("  d              REFUSED   exit 3  refused by its quality gate, nothing published  run "));
+    assertThat(first.out(), containsString("  e              NOT RUN           upstream d was REFUSED\n"));
     assertThat("c got a's valid records through b", CauceRun.published(out.resolve("c/c")).size(), equalTo(18));
 
     Result second = runAll(pipelines);
-    assertThat(second.out(), containsString("  a              skipped: nothing new to ingest"));
-    assertThat(second.out(), containsString("  b              skipped: nothing new to ingest"));
-    assertThat(second.out(), containsString("  c              skipped: nothing new to ingest"));
-    assertThat(second.out(), containsString("  e              skipped: upstream d refused by its quality gate"));
+    assertThat(second.out(), containsString("  a              SKIPPED   exit 0  nothing new to ingest  run "));
+    assertThat(second.out(), containsString("  b              SKIPPED   exit 0  nothing new to ingest  run "));
+    assertThat(second.out(), containsString("  c              SKIPPED   exit 0  nothing new to ingest  run "));
+    assertThat(second.out(), containsString("  e              NOT RUN           upstream d was REFUSED\n"));
+
+    // a dry run after d was refused says what the dry run did, not that d succeeded; e's input (d's
+    // output) was never published, which its dry run finds. With Airflow's nothing-new code a run with
+    // nothing new is still SKIPPED, and run-all exits 1 for d only
+    Result dry = runAll(pipelines, "--dryRun=true");
+    assertThat(dry.toString(), dry.code(), equalTo(1));
+    assertThat(dry.out(), containsString("  d              DRY RUN   exit 0  checks passed, nothing ran  run "));
+    assertThat(dry.out(), containsString("  e              USAGE     exit 2  could not start: no input files match \"" + out.resolve("d/d")
+        + "/*.jsonl\"; check the path (source.path in the spec, or --input) and that the files exist\n"));
+    assertThat(dry.out(), not(containsString("SUCCEEDED")));
+    Result third = runAll(pipelines, "--nothingNewExitCode=99");
+    assertThat(third.toString(), third.code(), equalTo(1));
+    assertThat(third.out(), containsString("  a              SKIPPED   exit 99 nothing new to ingest  run "));
+    assertThat(third.out(), containsString("  d              REFUSED   exit 3  refused by its quality gate, nothing published  run "));
+  }
+
+  /**
+   * A fresh clone: the sample pipelines with no service and no secret. api_orders (an API token) and
+   * orders_pg (--jdbcUrl) are not run, each with one line saying what it needs; the others run
+   * (outputs under the copy's own out/, resolved from its specs) and run-all exits 0.
+   */
+  @Test
+  public void theSamplePipelinesRunOnAFreshCloneAndSayWhatTheOthersNeed() throws IOException {
+    Path clone = tmp.newFolder("clone").toPath();
+    Path pipelines = Files.createDirectories(clone.resolve("pipelines"));
+    try (Stream<Path> specs = Files.list(Path.of("pipelines"))) {
+      for (Path f : specs.filter(p -> p.toString().endsWith(".yaml")).toList()) {
+        Files.copy(f, pipelines.resolve(f.getFileName()));
+      }
+    }
+    for (String data : List.of("orders", "trips", "gx_orders")) {
+      Path from = Path.of("pipelines/data", data);
+      try (Stream<Path> files = Files.walk(from)) { // gx_orders has a folder per batch
+        for (Path f : files.toList()) {
+          Path to = pipelines.resolve("data").resolve(data).resolve(from.relativize(f).toString());
+          if (Files.isDirectory(f)) {
+            Files.createDirectories(to);
+          } else {
+            Files.copy(f, to);
+          }
+        }
+      }
+    }
+    Result r = runAll(pipelines, "--enforceImmutability=false", "--enforceEncodability=false");
+    assertThat(r.toString(), r.code(), equalTo(0));
+    String apiNeeds = "needs the environment variable(s) CAUCE_DEMO_TOKEN (read by source.http) and the API at"
+        + " http://127.0.0.1:8765/api/orders?status=all&page=1&per_page=10";
+    String pgNeeds = "needs --jdbcUrl (it writes to PostgreSQL: sink orders, dead_letter.table), e.g."
+        + " ARGS='--jdbcUrl=jdbc:postgresql://HOST:5432/DATABASE --jdbcUser=USER'";
+    assertThat(r.out(), containsString("run-all: api_orders not run: " + apiNeeds + "\n"));
+    assertThat(r.out(), containsString("run-all: orders_pg not run: " + pgNeeds + "\n"));
+    assertThat(r.out(), containsString("  api_orders     NOT RUN           " + apiNeeds + "\n"));
+    assertThat(r.out(), containsString("  orders         SUCCEEDED exit 0  published  run "));
+    assertThat(r.out(), containsString("  customers      SUCCEEDED exit 0  published  run "));
+    assertThat(r.out(), containsString("  orders_pg      NOT RUN           " + pgNeeds + "\n"));
+    assertThat(r.out(), containsString("  trips          SUCCEEDED exit 0  published  run "));
+    assertThat(r.out(), containsString("  gx_orders      SUCCEEDED exit 0  published  run "));
+    Path out = clone.resolve("out");
+    assertThat(CauceRun.published(out.resolve("orders/orders")).size(), equalTo(116));
+    assertThat(CauceRun.published(out.resolve("customers/customers")).size(), equalTo(37));
+    assertThat(CauceRun.published(out.resolve("trips/trips")).size(), equalTo(177)); // a CSV header line and 176 rows
+    assertThat(CauceRun.published(out.resolve("gx_orders/gx_orders")).size(), equalTo(20)); // March passes its suite
   }
 
   @Test

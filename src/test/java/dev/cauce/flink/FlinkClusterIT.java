@@ -28,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,28 +48,37 @@ import org.junit.runners.MethodSorters;
 
 /**
  * cauce on a real standalone Flink 1.19 session cluster: a JobManager and a TaskManager as separate
- * JVMs, started by {@code runners/flink/cluster.sh up} before the tests and always stopped after
- * them. Each pipeline is submitted as its own JVM exactly as {@code make submit} does it ({@code java
- * -cp <shaded jar> dev.cauce.Cauce --spec=... <runners/flink-cluster.args> --filesToStage=<shaded
- * jar>}), and must give the Direct runner's results: the counts and published records that {@code
- * src/test/resources/expected/} holds for the sample pipelines. A TaskManager killed in the middle of
- * a job must end in exact output or in a failed run that publishes nothing; a cluster that is not
- * there must be reported at once. Every wait is bounded.
+ * JVMs, started by {@code runners/flink/cluster.sh up} on free ports (REST, RPC; Flink picks the
+ * others) before the tests and always stopped after them, so that the tests pass while another Flink
+ * holds 8081. Pipelines are submitted two ways: by Beam's client in its own JVM, as {@code make
+ * submit} does it ({@code java -cp <bundled jar> dev.cauce.Cauce --spec=... <runners/flink-cluster.args>
+ * --filesToStage=<cluster jar>}), and by Flink's REST API as the web UI does ({@code POST /jars/upload}
+ * of the lean cluster jar, then {@code /jars/<id>/run}: main runs inside the JobManager). Both must
+ * give the Direct runner's results: the counts and published records that {@code
+ * src/test/resources/expected/} holds for the sample pipelines, and cauce's counters as Flink's REST
+ * API shows them per operator (the {@code __metricscontainers} accumulator of each vertex) must
+ * equal the run report's. A TaskManager killed in the middle of a job must end in exact output or in
+ * a failed run that publishes nothing; a cluster that is not there must be reported at once. Every
+ * wait is bounded.
  *
- * <p>Run by failsafe ({@code mvn verify}, {@code make test}) after {@code package} has built
- * {@code target/cauce-0.1.0-SNAPSHOT-bundled.jar}. Needs ports 8081 and 6123 on 127.0.0.1. The
- * output of every process it starts is kept in {@code work/flink/it/}, the cluster's logs in {@code
- * work/flink/log/}.
+ * <p>Run by failsafe ({@code mvn verify}, {@code make test}) after {@code package} has built both
+ * jars. The output of every process it starts is kept in {@code work/flink-it/it/}, the cluster's
+ * logs in {@code work/flink-it/log/}.
  */
 @FixMethodOrder(MethodSorters.NAME_ASCENDING)
 public class FlinkClusterIT {
   private static final Path ROOT = Path.of("").toAbsolutePath();
   private static final String CLUSTER_SH = ROOT.resolve("runners/flink/cluster.sh").toString();
-  private static final String REST = "http://127.0.0.1:8081";
-  /** Each child process's stdout and stderr, kept for debugging (work/ is git-ignored). */
-  private static final Path LOGS = ROOT.resolve("work/flink/it");
-  /** A port nothing listens on, for the unreachable-cluster test. */
-  private static final String NOWHERE = "127.0.0.1:18081";
+  /** The cluster's state, apart from a cluster `make flink-up` started in this checkout (work/ is git-ignored). */
+  private static final Path STATE = ROOT.resolve("work/flink-it");
+  private static final int REST_PORT = freePort();
+  private static final int RPC_PORT = freePort();
+  private static final String MASTER = "127.0.0.1:" + REST_PORT;
+  private static final String REST = "http://" + MASTER;
+  /** Each child process's stdout and stderr, kept for debugging. */
+  private static final Path LOGS = STATE.resolve("it");
+  /** The counters of the orders run submitted by Beam's client, for the REST-submitted run to match. */
+  private static JsonNode ordersByBeamClient;
 
   /** Cluster start, including a first resolution of its classpath by Maven. */
   private static final Duration UP_LIMIT = Duration.ofMinutes(5);
@@ -86,13 +96,18 @@ public class FlinkClusterIT {
 
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
 
+  /** The self-contained jar (the Beam client's classpath) and the lean one the cluster runs. */
   private static Path jar;
+  private static Path clusterJar;
   private static Thread downAtExit;
 
   @BeforeClass
   public static void clusterUp() throws Exception {
     jar = Path.of(System.getProperty("cauce.bundledJar", "target/cauce-0.1.0-SNAPSHOT-bundled.jar")).toAbsolutePath();
-    assertTrue("the shaded job jar " + jar + " is missing: build it with `mvn package` (mvn verify does)", Files.isRegularFile(jar));
+    clusterJar = Path.of(System.getProperty("cauce.clusterJar", "target/cauce-0.1.0-SNAPSHOT-cluster.jar")).toAbsolutePath();
+    for (Path j : List.of(jar, clusterJar)) {
+      assertTrue("the job jar " + j + " is missing: build it with `mvn package` (mvn verify does)", Files.isRegularFile(j));
+    }
     // if the JVM is stopped before @AfterClass (e.g. failsafe's time limit), still stop the cluster
     downAtExit = new Thread(() -> {
       try {
@@ -105,7 +120,7 @@ public class FlinkClusterIT {
     long t0 = System.nanoTime();
     Proc up = Proc.run("cluster-up", UP_LIMIT, CLUSTER_SH, "up");
     assertThat("runners/flink/cluster.sh up failed\n" + up, up.exit(), equalTo(0));
-    log("cluster up in %.1f s", seconds(t0));
+    log("cluster up in %.1f s (REST %s, RPC %d)", seconds(t0), REST, RPC_PORT);
   }
 
   @AfterClass
@@ -142,7 +157,18 @@ public class FlinkClusterIT {
 
     Map<String, String> ran = newJobs(before);
     assertThat("the jobs this run added to " + REST + "/jobs/overview", new ArrayList<>(ran.values()), equalTo(List.of("FINISHED")));
+    String job = ran.keySet().iterator().next();
+    assertThat(getJson("/jobs/" + job).get("name").asText(), equalTo("cauce-" + pipeline + "-" + runId));
 
+    JsonNode report = assertMatchesOracle(pipeline, out, runId, jsonlSink, sinks);
+    assertRestCountersMatch(job, report);
+    if (pipeline.equals("orders")) {
+      ordersByBeamClient = report.get("counts");
+    }
+  }
+
+  /** The run's report and published output against the oracle; returns the report. */
+  private static JsonNode assertMatchesOracle(String pipeline, Path out, String runId, String jsonlSink, List<String> sinks) throws Exception {
     Oracle expected = Oracle.of(pipeline);
     JsonNode report = report(out, runId);
     assertThat(report.get("status").asText(), equalTo("SUCCEEDED"));
@@ -161,6 +187,133 @@ public class FlinkClusterIT {
 
     List<String> golden = Files.readAllLines(ROOT.resolve("src/test/resources/expected/" + pipeline + ".written.jsonl"), StandardCharsets.UTF_8);
     assertThat(published(out.resolve(jsonlSink)).stream().sorted().toList(), equalTo(golden));
+    return report;
+  }
+
+  // ------------------------------------------------------------------------------ Flink's REST API
+
+  /**
+   * The web UI's "Submit New Job": the lean jar uploaded ({@code POST /jars/upload}) and run ({@code
+   * POST /jars/<id>/run} with program arguments): main runs inside the JobManager, which answers once
+   * the run ended (published). Same counts and output as by Beam's client.
+   */
+  @Test
+  public void e_ordersThroughFlinkRestUpload() throws Exception {
+    Set<String> before = jobs().keySet();
+    Path out = TMP.newFolder("orders-rest-out").toPath();
+    String runId = "orders-by-rest";
+    long t0 = System.nanoTime();
+    String jarId = uploadJar(clusterJar);
+    log("REST: %s uploaded in %.1f s", clusterJar.getFileName(), seconds(t0));
+    long t1 = System.nanoTime();
+    HttpResponse<String> r = runJar(jarId, List.of("--spec=" + ROOT.resolve("pipelines/orders.yaml"), "--output=" + out, "--runId=" + runId,
+        "--parallelism=2"));
+    log("REST: orders run through /jars/<id>/run in %.1f s (upload + run %.1f s)", seconds(t1), seconds(t0));
+    assertThat("POST /jars/" + jarId + "/run: " + r.body(), r.statusCode(), equalTo(200));
+    String job = JSON.readTree(r.body()).get("jobid").asText();
+    assertThat(newJobs(before), equalTo(Map.of(job, "FINISHED")));
+    assertThat(getJson("/jobs/" + job).get("name").asText(), equalTo("cauce-orders-" + runId));
+
+    JsonNode report = assertMatchesOracle("orders", out, runId, "orders", List.of("orders", "orders_parquet"));
+    assertThat(report.get("runner").asText(), equalTo("FlinkRunner"));
+    assertRestCountersMatch(job, report);
+    if (ordersByBeamClient != null) {
+      assertThat("counts by Flink's REST API vs by Beam's client", report.get("counts"), equalTo(ordersByBeamClient));
+    }
+  }
+
+  /** A run that cannot start answers the REST call (HTTP 400) with cauce's reason, and the JobManager lives on. */
+  @Test
+  public void f_badArgumentsThroughFlinkRestSayWhy() throws Exception {
+    String jarId = uploadJar(clusterJar);
+    HttpResponse<String> r = runJar(jarId, List.of("--spec=" + ROOT.resolve("pipelines/no_such_pipeline.yaml"), "--runId=rest-bad"));
+    assertThat(r.body(), r.statusCode(), equalTo(400)); // Flink answers 400 when main throws
+    assertThat(r.body(), containsString("cauce ended with exit code 2 (USAGE)"));
+    assertThat(r.body(), containsString("no_such_pipeline.yaml"));
+    assertThat("the JobManager still answers", getJson("/overview").get("taskmanagers").asInt(), equalTo(1));
+  }
+
+  /**
+   * cauce's counters as Flink's REST API shows them per operator: each vertex's {@code
+   * __metricscontainers} accumulator ({@code /jobs/<id>/vertices/<vid>/accumulators}) lists Beam's
+   * counters with their step; summed over vertices they must equal the run report's.
+   */
+  private static void assertRestCountersMatch(String job, JsonNode report) throws Exception {
+    Map<String, Long> byName = new TreeMap<>();
+    Map<String, String> stepOf = new TreeMap<>();
+    for (JsonNode v : getJson("/jobs/" + job).get("vertices")) {
+      for (JsonNode acc : getJson("/jobs/" + job + "/vertices/" + v.get("id").asText() + "/accumulators").path("user-accumulators")) {
+        if (!acc.get("name").asText().equals("__metricscontainers")) {
+          continue;
+        }
+        for (JsonNode m : JSON.readTree(acc.get("value").asText()).path("metrics").path("attempted")) {
+          JsonNode labels = m.get("labels");
+          if (m.get("urn").asText().equals("beam:metric:user:sum_int64:v1") && labels.get("NAMESPACE").asText().equals("cauce")) {
+            byName.merge(labels.get("NAME").asText(), varint(Base64.getDecoder().decode(m.get("payload").asText())), Long::sum);
+            stepOf.put(labels.get("NAME").asText(), labels.get("PTRANSFORM").asText());
+          }
+        }
+      }
+    }
+    JsonNode counts = report.get("counts");
+    assertThat("cauce's counters in " + REST + "/jobs/" + job + "/vertices/*/accumulators: " + byName, byName.get("read"),
+        equalTo(counts.get("read").asLong()));
+    assertThat(byName.get("duplicates"), equalTo(counts.get("duplicates").asLong()));
+    counts.get("written").fields().forEachRemaining(w -> assertThat(w.getKey(), byName.get("written." + w.getKey()), equalTo(w.getValue().asLong())));
+    log("REST counters of job %s: read %d (step %s), written %s, duplicates %d", job, byName.get("read"), stepOf.get("read"),
+        byName.entrySet().stream().filter(e -> e.getKey().startsWith("written.")).map(Object::toString).toList(), byName.get("duplicates"));
+    logLiveMetricNames(job);
+  }
+
+  /** Beam's encoding of a sum_int64 payload: a base-128 varint. */
+  private static long varint(byte[] b) {
+    long v = 0;
+    for (int i = 0; i < b.length; i++) {
+      v |= (long) (b[i] & 0x7f) << (7 * i);
+      if ((b[i] & 0x80) == 0) {
+        break;
+      }
+    }
+    return v;
+  }
+
+  /**
+   * The live Flink metrics of cauce's counters that the JobManager fetched while the job ran ({@code
+   * <subtask>.<operator>.cauce_<counter>}); for the record only: Beam's batch translation sets them
+   * when a subtask ends, so whether a fetch saw them is a matter of timing.
+   */
+  private static void logLiveMetricNames(String job) throws Exception {
+    List<String> names = new ArrayList<>();
+    for (JsonNode v : getJson("/jobs/" + job).get("vertices")) {
+      for (JsonNode m : getJson("/jobs/" + job + "/vertices/" + v.get("id").asText() + "/metrics")) {
+        if (m.get("id").asText().contains(".cauce_")) {
+          names.add(m.get("id").asText());
+        }
+      }
+    }
+    log("live Flink metrics of job %s seen by the JobManager: %s", job, names);
+  }
+
+  /** {@code POST /jars/upload} (multipart, as the web UI sends it); the uploaded jar's id. */
+  private static String uploadJar(Path file) throws Exception {
+    String boundary = "cauce-it-" + System.nanoTime();
+    String head = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"jarfile\"; filename=\"" + file.getFileName()
+        + "\"\r\nContent-Type: application/x-java-archive\r\n\r\n";
+    HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.concat(HttpRequest.BodyPublishers.ofString(head),
+        HttpRequest.BodyPublishers.ofFile(file), HttpRequest.BodyPublishers.ofString("\r\n--" + boundary + "--\r\n"));
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(REST + "/jars/upload")).timeout(Duration.ofMinutes(2))
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary).POST(body).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat("POST /jars/upload: " + r.body(), r.statusCode(), equalTo(200));
+    String name = JSON.readTree(r.body()).get("filename").asText();
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+
+  /** {@code POST /jars/<id>/run}: answers when main returned (cauce waits for its job and publishes). */
+  private static HttpResponse<String> runJar(String jarId, List<String> args) throws Exception {
+    String body = JSON.writeValueAsString(Map.of("entryClass", "dev.cauce.Cauce", "programArgsList", args));
+    return HTTP.send(HttpRequest.newBuilder(URI.create(REST + "/jars/" + jarId + "/run")).timeout(RUN_LIMIT)
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   // ------------------------------------------------------------------------------ a TaskManager dies
@@ -252,37 +405,38 @@ public class FlinkClusterIT {
 
   @Test
   public void d_unreachableClusterFailsFast() throws Exception {
-    assertFalse("something listens on " + NOWHERE + "; this test needs a port where nothing does", listening(NOWHERE));
+    String nowhere = "127.0.0.1:" + freePort(); // nothing listens there
+    assertFalse("something listens on " + nowhere + "; this test needs a port where nothing does", listening(nowhere));
     List<String> cmd = submitCommand("pipelines/orders.yaml", "--output=" + TMP.newFolder("nowhere-out"), "--runId=nowhere");
-    cmd.replaceAll(a -> a.startsWith("--flinkMaster=") ? "--flinkMaster=" + NOWHERE : a);
-    assertTrue(cmd.contains("--flinkMaster=" + NOWHERE));
+    cmd.replaceAll(a -> a.startsWith("--flinkMaster=") ? "--flinkMaster=" + nowhere : a);
+    assertTrue(cmd.contains("--flinkMaster=" + nowhere));
     long t0 = System.nanoTime();
     Proc run = Proc.start("submit-nowhere", cmd);
     try {
       if (!run.await(Duration.ofSeconds(30))) {
-        fail("a run against " + NOWHERE + ", where no cluster listens, was still going after 30 s\n" + run);
+        fail("a run against " + nowhere + ", where no cluster listens, was still going after 30 s\n" + run);
       }
     } finally {
       run.stop();
     }
     log("unreachable cluster: exit %d after %.1f s", run.exit(), seconds(t0));
     assertThat(run.toString(), run.exit(), equalTo(2));
-    assertThat(run.stderr(), containsString(NOWHERE));
+    assertThat(run.stderr(), containsString(nowhere));
     assertThat(run.stderr(), containsString("flink-up"));
   }
 
   // ------------------------------------------------------------------------------ helpers
 
-  /** The command `make submit` runs, with these extra arguments. */
+  /** What `make submit` runs (the bundled jar as the client's classpath), on this test's cluster, with these extra arguments. */
   private static List<String> submitCommand(String spec, String... extra) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", jar.toString(), "dev.cauce.Cauce", "--spec=" + spec));
     for (String l : Files.readAllLines(ROOT.resolve("runners/flink-cluster.args"), StandardCharsets.UTF_8)) {
       if (!l.isBlank() && !l.strip().startsWith("#")) {
-        cmd.add(l.strip());
+        cmd.add(l.strip().startsWith("--flinkMaster=") ? "--flinkMaster=" + MASTER : l.strip());
       }
     }
-    cmd.add("--filesToStage=" + jar);
+    cmd.add("--filesToStage=" + clusterJar);
     cmd.addAll(List.of(extra));
     return cmd;
   }
@@ -342,6 +496,15 @@ public class FlinkClusterIT {
       return getJson(path);
     } catch (Exception | AssertionError e) {
       return null;
+    }
+  }
+
+  /** A port nothing listens on now, on the loopback interface. */
+  private static int freePort() {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -547,6 +710,9 @@ public class FlinkClusterIT {
       ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
           .redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       pb.environment().put("NO_GCE_CHECK", "true");
+      pb.environment().put("FLINK_REST_PORT", String.valueOf(REST_PORT));
+      pb.environment().put("FLINK_RPC_PORT", String.valueOf(RPC_PORT));
+      pb.environment().put("FLINK_STATE_DIR", STATE.toString());
       return new Proc(name, command, pb.start(), out, err);
     }
 

@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.startsWith;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -378,6 +379,33 @@ public class GcsEndToEndTest {
       expected.append("  gs://bucket/in/").append(f).append(" (").append(Files.size(ORDERS_DATA.resolve(f))).append(" bytes)\n");
     }
     assertThat(run.stdout, equalTo(expected.toString()));
+    assertThat(gcs.calls().stream().filter(c -> !c.method().equals("GET")).toList(), empty());
+    assertThat(gcs.list(BUCKET, "out/"), empty());
+    assertOnlyLoopback();
+  }
+
+  @Test
+  public void aDryRunReadsTheHeaderOfEveryCsvObjectCompressedToo() throws IOException {
+    gcs.putObject(BUCKET, "csv/a.csv", "id,amount\n1,10.00\n");
+    java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+      out.write("ID,note\n2,x\n".getBytes(StandardCharsets.UTF_8));
+    }
+    gcs.putObject(BUCKET, "csv/b.csv.gz", gz.toByteArray());
+    Path spec = writeSpec("headers.yaml", """
+        name: headers
+        source: {path: "gs://bucket/csv/*.csv*", format: csv}
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: amount, type: decimal}
+        """);
+    GcsRun run = GcsRun.run(gcs, "--spec=" + spec, "--output=gs://bucket/out", "--runId=hdr-1", "--dryRun=true");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.USAGE));
+    assertThat(run.stderr, containsString("cauce: input gs://bucket/csv/b.csv.gz: its CSV header does not fit the schema:"
+        + " lacks columns `id`, `amount` (missing_columns: refuse); has extra columns `ID`, `note`: ignored (extra_columns: ignore);"
+        + " header has `ID` where the schema expects `id`: rename the column in the file or the field in the schema;"
+        + " fix the file's header, or change source.csv in the spec (missing_columns: fill)"));
+    assertThat(run.stderr, not(containsString("gs://bucket/csv/a.csv:")));
     assertThat(gcs.calls().stream().filter(c -> !c.method().equals("GET")).toList(), empty());
     assertThat(gcs.list(BUCKET, "out/"), empty());
     assertOnlyLoopback();

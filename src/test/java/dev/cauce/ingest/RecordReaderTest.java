@@ -12,6 +12,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.Assert.assertThrows;
@@ -580,10 +581,83 @@ public class RecordReaderTest {
   }
 
   @Test
+  public void aGzipBombOfOne200MbLineIsOneTruncatedRejectionAndReadingGoesOn() throws IOException {
+    // ~200 KB compressed expanding to a 200 MB line: streamed, held only up to the record limit
+    ByteArrayOutputStream gz = new ByteArrayOutputStream();
+    try (GZIPOutputStream z = new GZIPOutputStream(gz)) {
+      byte[] chunk = new byte[MIB];
+      Arrays.fill(chunk, (byte) 'a');
+      z.write('"');
+      for (int i = 0; i < 200; i++) {
+        z.write(chunk);
+      }
+      z.write("\"\n{\"id\":2}\n".getBytes(UTF_8));
+    }
+    assertThat("compressed size", gz.size() < MIB, is(true));
+    Collected c = read(jsonlSource(SRC), MIB, new GZIPInputStream(new ByteArrayInputStream(gz.toByteArray())));
+    assertThat(c.events, contains("record_too_long@1", "record@2"));
+    assertThat(c.texts(), contains("{\"id\":2}"));
+    assertThat("raw kept up to the limit", c.rejectedOrigins.get(0).text().length(), lessThanOrEqualTo(MIB + 200));
+    assertThat(c.accounted(), is(2L));
+  }
+
+  @Test
   public void csvHeaderBeyondTheLimitIsRejectedAndRecordsCarryNoHeader() {
     Collected c = read(csvSource(SRC), 8, "aaaa,bbbb,cccc\n1,2,3\n".getBytes(UTF_8));
     assertThat(c.events, contains("record_too_long@1", "record@2"));
     assertThat(c.records.get(0).header(), nullValue());
+  }
+
+  @Test
+  public void aClosedMultiLineRecordEndingTheFileWithoutALineFeedIsOneRecord() {
+    Collected c = csv("a,b\n1,\"x\ny\"");
+    assertThat(c.events, contains("record@2"));
+    assertThat(c.texts(), contains("1,\"x\ny\""));
+    assertThat(c.inRecords, is(2L));
+    assertThat(c.skipped, equalTo(java.util.Map.of("header", 1L)));
+    Collected open = csv("a,b\n1,\"x\ny");
+    assertThat(open.events, contains("unterminated_quote@2", "record@3"));
+  }
+
+  // ------------------------------------------------------------------------ csv: header only
+
+  /** The header a whole read would take, read as the plan does; the stream is read no further than needed. */
+  private static RecordReader.Header header(int max, byte[] bytes) {
+    return new RecordReader(csvSource(SRC), max).header(new ByteArrayInputStream(bytes));
+  }
+
+  @Test
+  public void headerAloneIsTheOneAWholeReadTakes() {
+    byte[] bom = {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF};
+    assertThat(header(MIB, concat(bom, "\n \r\nid,name\r\n1,ann\n".getBytes(UTF_8))), equalTo(new RecordReader.Header("id,name", null)));
+    assertThat(header(MIB, "\"i\nd\",name\n1,2".getBytes(UTF_8)).text(), is("\"i\nd\",name"));
+    assertThat(header(MIB, "".getBytes(UTF_8)), equalTo(new RecordReader.Header(null, null)));
+    assertThat(header(MIB, "\n\n".getBytes(UTF_8)), equalTo(new RecordReader.Header(null, null)));
+  }
+
+  @Test
+  public void headerAloneStopsAfterTheHeader() {
+    byte[] first = "id,name\n1,ann\n".getBytes(UTF_8);
+    InputStream failingAfter = new SequenceInputStream(new ByteArrayInputStream(first), new InputStream() {
+      @Override
+      public int read() throws IOException {
+        throw new IOException("read past the header");
+      }
+    });
+    assertThat(new RecordReader(csvSource(SRC), MIB).header(failingAfter), equalTo(new RecordReader.Header("id,name", null)));
+  }
+
+  @Test
+  public void headerAloneWithItsProblems() {
+    RecordReader.Header bad = header(MIB, concat("id,n".getBytes(UTF_8), new byte[] {(byte) 0xFF}, "\n1,x\n".getBytes(UTF_8)));
+    assertThat(bad.text(), is("id,n\uFFFD"));
+    assertThat(bad.problem().reason(), is(Reasons.INVALID_UTF8));
+    RecordReader.Header tooLong = header(8, "aaaa,bbbb,cccc\n1,2,3\n".getBytes(UTF_8));
+    assertThat(tooLong.text(), nullValue());
+    assertThat(tooLong.problem().reason(), is(Reasons.RECORD_TOO_LONG));
+    RecordReader.Header open = header(MIB, "\"a,b\n1,2\n".getBytes(UTF_8));
+    assertThat(open.text(), nullValue());
+    assertThat(open.problem().reason(), is(Reasons.UNTERMINATED_QUOTE));
   }
 
   @Test

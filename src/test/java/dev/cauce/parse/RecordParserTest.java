@@ -6,9 +6,11 @@ import static dev.cauce.ingest.TestSpecs.spec;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.nullValue;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.cauce.coders.Schemas;
 import dev.cauce.model.Reasons;
@@ -16,6 +18,7 @@ import dev.cauce.model.Result;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.SourceSpec.DuplicateKeys;
 import java.util.List;
 import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.Row;
@@ -76,11 +79,136 @@ public class RecordParserTest {
         contains("ñandú 😀", "é\n\t\"\\/", "😀"));
   }
 
+  // ------------------------------------------------------------------- JSON: duplicate keys
+
+  private static final RecordParser FIRST =
+      RecordParser.create(spec(jsonlSource("in/*.jsonl").withDuplicateKeys(DuplicateKeys.FIRST), "id", "amount", "note"));
+  private static final RecordParser LAST =
+      RecordParser.create(spec(jsonlSource("in/*.jsonl").withDuplicateKeys(DuplicateKeys.LAST), "id", "amount", "note"));
+
+  private static Result<Row> json(RecordParser parser, String text) {
+    return parser.parse(SourceRecord.of("f.jsonl", 7, text));
+  }
+
   @Test
-  public void jsonDuplicatePropertyLastWins() {
-    assertThat(values(json("{\"id\":\"first\",\"id\":\"second\"}")).get(0), is("second"));
-    assertThat(values(json("{\"id\":{\"a\":1},\"id\":\"scalar\"}")).get(0), is("scalar"));
-    assertRejected(json("{\"id\":\"scalar\",\"id\":[1]}"), Reasons.NOT_A_SCALAR);
+  public void jsonDuplicateKeyIsRejectedByDefaultNamingTheKey() {
+    Result<Row> r = json("{\"v\":\"abc\",\"id\":\"1\",\"v\":\"XYZ\"}");
+    assertRejected(r, Reasons.DUPLICATE_KEY);
+    assertThat(r.violations(), hasSize(1));
+    assertThat(r.violations().get(0).field(), nullValue()); // v is not a schema field
+    assertThat(r.violations().get(0).message(), is(
+        "duplicate key \"v\" (at character 21); a record must give each key once"
+            + " (source.duplicate_keys: reject; first or last keeps one of the values)"));
+  }
+
+  @Test
+  public void jsonDuplicateSchemaFieldIsRejectedWithItsField() {
+    Result<Row> r = json("{\"id\":\"first\",\"id\":\"second\"}");
+    assertRejected(r, Reasons.DUPLICATE_KEY);
+    assertThat(r.violations().get(0).field(), is("id"));
+    assertThat(r.violations().get(0).message(), startsWith("duplicate key \"id\" (at character 15); "));
+    // an API's record as sent, over several lines
+    assertThat(json("{\n  \"id\": \"1\",\n  \"id\": \"2\"\n}").violations().get(0).message(),
+        startsWith("duplicate key \"id\" (at line 3, character 3); "));
+  }
+
+  @Test
+  public void jsonDuplicateKeyInANestedObjectIsRejectedWithItsPath() {
+    Result<Row> r = json("{\"id\":\"1\",\"a\":{\"b\":1,\"c\":{},\"b\":2}}");
+    assertRejected(r, Reasons.DUPLICATE_KEY);
+    assertThat(r.violations().get(0).message(), startsWith("duplicate key \"b\" at a.b (at character 29); "));
+    Result<Row> inArray = json("{\"x\":[0,{\"k\":1,\"k\":1}],\"we ird\":{\"k\":{\"z\":1,\"z\":2}}}");
+    assertThat(inArray.violations().get(0).message(), startsWith(
+        "duplicate keys: \"k\" at x[1].k (at character 16), \"z\" at [\"we ird\"].k.z (at character 45); "));
+    // the same key in sibling objects is no duplicate
+    assertThat(values(json("{\"id\":\"1\",\"l\":[{\"k\":1},{\"k\":2}],\"m\":{\"k\":3}}")).get(0), is("1"));
+  }
+
+  @Test
+  public void jsonDuplicateKeyWithOtherProblemsReportsThemAll() {
+    Result<Row> r = json("{\"id\":{\"x\":1},\"note\":1,\"note\":2}");
+    assertThat(r.violations().stream().map(Violation::reason).toList(), contains(Reasons.DUPLICATE_KEY, Reasons.NOT_A_SCALAR));
+  }
+
+  @Test
+  public void jsonManyDuplicatesAreCountedNotAllListed() {
+    StringBuilder sb = new StringBuilder("{");
+    for (int i = 0; i < 8; i++) {
+      sb.append("\"k").append(i).append("\":1,\"k").append(i).append("\":2,");
+    }
+    sb.append("\"id\":\"x\"}");
+    String m = json(sb.toString()).violations().get(0).message();
+    assertThat(m, startsWith("duplicate keys: \"k0\" (at character 9), \"k1\" (at character 23), "));
+    assertThat(m, containsString("\"k4\" (at character 65) and 3 more; "));
+  }
+
+  @Test
+  public void jsonDuplicateKeyFirstKeepsTheFirstValueWithAWarning() {
+    Result<Row> r = json(FIRST, "{\"id\":\"abc\",\"amount\":1,\"id\":\"XYZ\",\"id\":[1]}");
+    assertThat(values(r), contains("abc", "1", null));
+    assertThat(r.warnings(), hasSize(1));
+    Violation w = r.warnings().get(0);
+    assertThat(w.reason(), is(Reasons.DUPLICATE_KEY));
+    assertThat(w.field(), is("id"));
+    assertThat(w.message(), is("duplicate key \"id\" (at character 24): the first value is kept (source.duplicate_keys: first)"));
+  }
+
+  @Test
+  public void jsonDuplicateKeyLastKeepsTheLastValueWithAWarning() {
+    Result<Row> r = json(LAST, "{\"id\":\"abc\",\"amount\":1,\"id\":\"XYZ\"}");
+    assertThat(values(r), contains("XYZ", "1", null));
+    assertThat(r.warnings().get(0).message(),
+        is("duplicate key \"id\" (at character 24): the last value is kept (source.duplicate_keys: last)"));
+    assertThat(values(json(LAST, "{\"id\":{\"a\":1},\"id\":\"scalar\"}")).get(0), is("scalar"));
+    assertRejected(json(LAST, "{\"id\":\"scalar\",\"id\":[1]}"), Reasons.NOT_A_SCALAR);
+    assertThat(values(json(FIRST, "{\"id\":\"scalar\",\"id\":[1]}")).get(0), is("scalar"));
+  }
+
+  @Test
+  public void jsonNestedDuplicateUnderFirstOrLastIsAWarningOnly() {
+    for (RecordParser p : List.of(FIRST, LAST)) {
+      Result<Row> r = json(p, "{\"id\":\"1\",\"a\":{\"b\":1,\"b\":2}}");
+      assertThat(values(r), contains("1", null, null));
+      assertThat(r.warnings().get(0).message(), startsWith("duplicate key \"b\" at a.b (at character 22): the "));
+    }
+  }
+
+  @Test
+  public void jsonWithoutDuplicatesHasNoWarnings() {
+    assertThat(json(FIRST, "{\"id\":\"1\",\"a\":{\"id\":2}}").warnings(), hasSize(0));
+    assertThat(json("{\"id\":\"1\"}").warnings(), hasSize(0));
+  }
+
+  // --------------------------------------------------------------------- unpaired surrogates
+
+  @Test
+  public void jsonLoneSurrogateEscapeIsInvalidUnicode() {
+    Result<Row> r = json("{\"id\":\"1\",\"note\":\"ab\\ud800c\"}");
+    assertRejected(r, Reasons.INVALID_UNICODE);
+    Violation v = r.violations().get(0);
+    assertThat(v.field(), is("note"));
+    assertThat(v.message(), is("note: an unpaired surrogate U+D800 at character 3 of the value: not valid Unicode,"
+        + " so it cannot be written; fix the source (a JSON \\u escape must pair a high surrogate with a low one)"));
+    assertRejected(json("{\"id\":\"\\udc00\"}"), Reasons.INVALID_UNICODE);
+    assertRejected(json("{\"id\":\"\\ude00\\ud83d\"}"), Reasons.INVALID_UNICODE); // reversed pair
+    assertRejected(json("{\"id\":\"x\\ud83d\"}"), Reasons.INVALID_UNICODE); // high at the end
+    assertThat(values(json("{\"id\":\"\\ud83d\\ude00\",\"other\":\"\\ud800\"}")).get(0), is("😀")); // not a schema field
+  }
+
+  @Test
+  public void jsonLoneSurrogateIsReportedWithTheOtherProblems() {
+    Result<Row> r = json("{\"id\":[1],\"note\":\"\\ud800\",\"amount\":\"\\udfff\"}");
+    assertThat(r.violations().stream().map(v -> v.reason() + ":" + v.field()).toList(),
+        contains("not_a_scalar:id", "invalid_unicode:amount", "invalid_unicode:note"));
+  }
+
+  @Test
+  public void csvUnpairedSurrogateIsInvalidUnicode() {
+    Result<Row> r = csv("id,name,amount", "1,x\uDBFF,2");
+    assertRejected(r, Reasons.INVALID_UNICODE);
+    assertThat(r.violations().get(0).field(), is("name"));
+    assertThat(r.violations().get(0).message(), startsWith("name: an unpaired surrogate U+DBFF at character 2 of the value"));
+    assertThat(values(csv("id,name,amount", "1,\uD83D\uDE00,2")).get(1), is("😀"));
   }
 
   @Test
@@ -209,8 +337,27 @@ public class RecordParserTest {
   }
 
   @Test
-  public void csvSchemaFieldMissingFromTheHeaderIsNull() {
-    assertThat(values(csv("name,id", "bob,7")), contains("7", "bob", null));
+  public void csvHeaderLackingASchemaFieldRejectsEveryRecordOfItsFileByDefault() {
+    Result<Row> r = csv("name,id", "bob,7");
+    assertRejected(r, Reasons.HEADER_MISMATCH);
+    assertThat(r.violations().get(0).message(), is("its CSV header does not fit the schema: lacks column `amount`"
+        + " (missing_columns: refuse); fix the file's header, or change source.csv in the spec (missing_columns: fill)"));
+    assertThat(CSV_PARSER.checkHeader("name,id").missing(), contains("amount"));
+  }
+
+  @Test
+  public void csvSchemaFieldMissingFromTheHeaderIsNullWithFill() {
+    RecordParser fill = RecordParser.create(spec(new PipelineSpec.SourceSpec("x", PipelineSpec.SourceSpec.Format.CSV,
+        PipelineSpec.CsvSpec.DEFAULT.withHeaderPolicy(new PipelineSpec.HeaderPolicy(true, false, false))), "id", "name", "amount"));
+    assertThat(values(fill.parse(new SourceRecord("f.csv", 2, "bob,7", "name,id"))), contains("7", "bob", null));
+  }
+
+  @Test
+  public void csvHeaderCheckReadsTheHeaderWithTheDialect() {
+    RecordParser p = RecordParser.create(spec(csvSource("x", ';', '\'', true), "id", "name"));
+    assertThat(p.checkHeader("' id ';'na;me'").extra(), contains("na;me"));
+    assertThat(p.checkHeader("' id ';'na;me'").missing(), contains("name"));
+    assertThat(p.checkHeader("id;'name").problems(), contains(startsWith("the header line is malformed: ")));
   }
 
   @Test
@@ -300,8 +447,8 @@ public class RecordParserTest {
   }
 
   @Test
-  public void csvHeaderNameGivenTwiceLastColumnWins() {
-    assertThat(values(csv("id,id,name,amount", "1,2,n,a")), contains("2", "n", "a"));
+  public void csvHeaderNamingAFieldTwiceIsRefused() {
+    assertRejected(csv("id,id,name,amount", "1,2,n,a"), Reasons.HEADER_MISMATCH);
   }
 
   @Test

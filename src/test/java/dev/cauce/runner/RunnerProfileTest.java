@@ -13,14 +13,23 @@ import com.github.tomakehurst.wiremock.junit.WireMockRule;
 import dev.cauce.dedupe.Deduplicate;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.flink.client.program.ContextEnvironment;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.core.execution.DefaultExecutorServiceLoader;
 import org.junit.Rule;
 import org.junit.Test;
 
-/** What each runner's profile chooses, and the check of a remote Flink cluster before submission. */
+/**
+ * What each runner's profile chooses, the check of a remote Flink cluster before submission, and a
+ * run hosted by a Flink client (the context environment {@code flink run} and Flink's REST API set).
+ */
 public class RunnerProfileTest {
   @Rule public final WireMockRule jobManager = new WireMockRule(wireMockConfig().dynamicPort().bindAddress("127.0.0.1"));
 
@@ -76,5 +85,64 @@ public class RunnerProfileTest {
     String master = "http://127.0.0.1:" + port + "/";
     Optional<String> problem = RunnerProfile.of(options("--runner=FlinkRunner", "--flinkMaster=" + master)).preflight();
     assertThat(problem.orElseThrow(), startsWith("cannot reach the Flink cluster at " + master + " ("));
+  }
+
+  /** What Flink's clients do before they call main: {@code attached} false for the REST API / web UI. */
+  private static void hostedByAFlinkClient(boolean attached) {
+    Configuration c = new Configuration();
+    c.set(DeploymentOptions.ATTACHED, attached);
+    ContextEnvironment.setAsContext(new DefaultExecutorServiceLoader(), c, RunnerProfileTest.class.getClassLoader(), true, false);
+  }
+
+  @Test
+  public void outsideAFlinkClientTheArgumentsStayAsGiven() {
+    assertThat(RunnerProfile.hostedByFlink(), equalTo(false));
+    String[] args = {"--spec=x.yaml", "--flinkMaster=127.0.0.1:8081"};
+    List<String> warnings = new ArrayList<>();
+    assertThat(RunnerProfile.hostedArgs(args, warnings), equalTo(args));
+    assertThat(warnings, equalTo(List.of()));
+  }
+
+  @Test
+  public void underTheRestApiTheJobGoesDetachedToThatClustersFlinkRunner() {
+    hostedByAFlinkClient(false);
+    try {
+      assertThat(RunnerProfile.hostedByFlink(), equalTo(true));
+      List<String> warnings = new ArrayList<>();
+      String[] args = RunnerProfile.hostedArgs(new String[] {"--spec=x.yaml", "--flinkMaster=127.0.0.1:8081", "--parallelism=2"}, warnings);
+      assertThat(List.of(args), equalTo(List.of("--runner=FlinkRunner", "--attachedMode=false",
+          "--spec=x.yaml", "--parallelism=2", "--flinkMaster=[auto]")));
+      assertThat(warnings, equalTo(List.of("cauce: warning: --flinkMaster=127.0.0.1:8081 ignored: a Flink client runs this job,"
+          + " it goes to that client's cluster")));
+      assertThat(RunnerProfile.of(options("--runner=FlinkRunner", "--flinkMaster=[auto]")).preflight(), equalTo(Optional.empty()));
+    } finally {
+      ContextEnvironment.unsetAsContext();
+    }
+    assertThat(RunnerProfile.hostedByFlink(), equalTo(false));
+  }
+
+  @Test
+  public void underFlinkRunAttachedBeamWaitsForTheJobItself() {
+    hostedByAFlinkClient(true);
+    try {
+      List<String> warnings = new ArrayList<>();
+      assertThat(List.of(RunnerProfile.hostedArgs(new String[] {"--spec=x.yaml"}, warnings)),
+          equalTo(List.of("--runner=FlinkRunner", "--spec=x.yaml", "--flinkMaster=[auto]")));
+      assertThat(warnings, equalTo(List.of()));
+    } finally {
+      ContextEnvironment.unsetAsContext();
+    }
+  }
+
+  @Test
+  public void anotherRunnerUnderAFlinkClientIsRefused() {
+    hostedByAFlinkClient(false);
+    try {
+      assertThat(RunnerProfile.of(options("--runner=DirectRunner")).preflight(), equalTo(Optional.of(
+          "a Flink client runs this job (flink run, or a jar run through Flink's REST API or web UI): leave --runner out"
+              + " or give --runner=FlinkRunner, not DirectRunner")));
+    } finally {
+      ContextEnvironment.unsetAsContext();
+    }
   }
 }

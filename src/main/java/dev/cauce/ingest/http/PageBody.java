@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,14 +16,16 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One response body of an HTTP source, taken apart: the JSON document, and the records found at the
  * records pointer, each as its exact text in the body (so parsing, cleaning and the dead letter see
  * what the API sent: numbers as written, escapes as written). A body that is not valid UTF-8, not
- * JSON (one document, nothing after it), or without an array at the pointer is malformed, with the
- * reason why. JSON is UTF-8 (RFC 8259): a charset in Content-Type is ignored.
+ * JSON (one document, nothing after it), without an array at the pointer, or that gives a key on the
+ * way to it twice is malformed, with the reason why. JSON is UTF-8 (RFC 8259): a charset in Content-Type is ignored.
  */
 public final class PageBody {
   private static final ObjectMapper JSON =
@@ -84,8 +87,13 @@ public final class PageBody {
     if (!at.isArray()) {
       return malformed(text, where + " is " + kind(at) + ", not an array of records (source.http.records)");
     }
+    String repeated = repeatedOnPath(text, ptr);
+    if (repeated != null) {
+      return malformed(text, "the body gives the key \"" + repeated + "\" twice on the way to the records (" + pointer
+          + "): which one holds the records is ambiguous (source.http.records)");
+    }
     List<String> raw = rawElements(text, ptr);
-    if (raw == null || raw.size() != at.size()) { // only with keys repeated along the pointer: the tree keeps the last
+    if (raw == null || raw.size() != at.size()) { // not expected once repeated keys on the path are refused
       raw = new ArrayList<>();
       for (JsonNode n : at) {
         raw.add(n.toString());
@@ -107,6 +115,38 @@ public final class PageBody {
       case NULL -> "null";
       default -> n.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
     };
+  }
+
+  /**
+   * A key on the way to the records that its object gives twice, or null. The tree keeps the last
+   * value, a reader of the text the first: the records of one would vanish unseen.
+   */
+  private static String repeatedOnPath(String text, JsonPointer ptr) {
+    if (ptr.matches()) {
+      return null;
+    }
+    String target = ptr.toString();
+    int segments = (int) target.chars().filter(c -> c == '/').count();
+    Set<String> seen = new HashSet<>();
+    try (JsonParser p = FACTORY.createParser(text)) {
+      JsonToken t;
+      while ((t = p.nextToken()) != null) {
+        if (t != JsonToken.FIELD_NAME) {
+          continue;
+        }
+        JsonStreamContext ctx = p.getParsingContext();
+        String at = ctx.getNestingDepth() > segments ? null : ctx.pathAsPointer().toString();
+        if (at == null || !(target.equals(at) || target.startsWith(at + "/"))) {
+          p.nextToken();
+          p.skipChildren();
+        } else if (!seen.add(at)) {
+          return p.currentName();
+        }
+      }
+      return null;
+    } catch (IOException | RuntimeException e) {
+      return null; // the body was read as a tree already: not expected
+    }
   }
 
   /** The exact text of each element of the array at {@code ptr}, or null if it cannot be located. */

@@ -77,7 +77,7 @@ final class ExpectationsReader {
   private void readSuite(String file, MapView r, boolean skipUnknown, List<ExpectationSpec> out) {
     String text;
     try {
-      Path p = Path.of(file);
+      Path p = s.specDir == null ? Path.of(file) : s.specDir.resolve(file); // as map_file: beside the spec
       if (Files.size(p) > SpecLoader.MAX_SPEC_BYTES) {
         r.problem("expectation_suite", file + " is larger than " + SpecLoader.MAX_SPEC_BYTES + " bytes");
         return;
@@ -88,8 +88,8 @@ final class ExpectationsReader {
       r.problem("expectation_suite", file + " is not valid UTF-8 text");
       return;
     } catch (IOException | RuntimeException e) {
-      r.problem("expectation_suite", "cannot read the suite " + file + " (" + e + "); paths are relative to the working"
-          + " folder, like source.path");
+      r.problem("expectation_suite", "cannot read the suite " + file + " (" + e + "); the path is relative to the spec's"
+          + " folder");
       return;
     }
     SpecNodes suite = new SpecNodes(file);

@@ -2,7 +2,9 @@ package dev.cauce.spec.load;
 
 import dev.cauce.spec.HttpSourceSpec;
 import dev.cauce.spec.PipelineSpec.CsvSpec;
+import dev.cauce.spec.PipelineSpec.HeaderPolicy;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
+import dev.cauce.spec.PipelineSpec.SourceSpec.DuplicateKeys;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import dev.cauce.spec.read.YamlTree.ListNode;
@@ -14,15 +16,17 @@ import java.util.Map;
 
 /** Reads {@code source}: files (path, format, CSV dialect) or an HTTP API ({@link HttpSpecReader}). */
 final class SourceReader {
-  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "http");
-  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv");
-  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "http");
-  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes");
+  static final List<String> SOURCE_KEYS = List.of("type", "path", "format", "csv", "duplicate_keys", "http");
+  static final List<String> FILE_SOURCE_KEYS = List.of("type", "path", "format", "csv", "duplicate_keys");
+  static final List<String> HTTP_SOURCE_KEYS = List.of("type", "format", "duplicate_keys", "http");
+  static final List<String> CSV_KEYS = List.of("delimiter", "quote", "header", "columns", "max_quoted_lines", "max_quoted_bytes",
+      "missing_columns", "extra_columns", "column_order");
   /** The most a record spanning lines may be bounded to: its bytes are held to scan them again when cut. */
   static final long MAX_QUOTED_LINES = 10_000_000;
   static final long MAX_QUOTED_BYTES = 256L << 20;
   private static final List<String> SOURCE_FORMATS = List.of("jsonl", "csv");
   private static final List<String> SOURCE_TYPES = List.of("file", "http");
+  private static final List<String> DUPLICATE_KEYS = List.of("reject", "first", "last");
 
   private final SpecReading s;
 
@@ -63,7 +67,17 @@ final class SourceReader {
       }
       csv = csv(m.map("csv", CSV_KEYS));
     }
-    return new SourceSpec(path, format, csv);
+    if (format == SourceSpec.Format.CSV && m.written("duplicate_keys")) {
+      m.problem("duplicate_keys", "duplicate_keys is only used with JSON records (format: jsonl, or type: http)");
+    }
+    return new SourceSpec(path, format, csv).withDuplicateKeys(duplicateKeys(m));
+  }
+
+  /** {@code duplicate_keys}: reject (default) | first | last. */
+  private static DuplicateKeys duplicateKeys(MapView m) {
+    return m.has("duplicate_keys")
+        ? SpecReading.enumOf(DuplicateKeys.class, m.oneOf("duplicate_keys", DUPLICATE_KEYS, "duplicate_keys policy"))
+        : DuplicateKeys.REJECT;
   }
 
   /** {@code type: http}: JSON records from an API, configured under {@code http}. */
@@ -84,7 +98,7 @@ final class SourceReader {
       return null;
     }
     HttpSourceSpec http = new HttpSpecReader(s.nodes).read(m.map("http", HttpSpecReader.HTTP_KEYS));
-    return http == null ? null : SourceSpec.http(http);
+    return http == null ? null : SourceSpec.http(http).withDuplicateKeys(duplicateKeys(m));
   }
 
   private CsvSpec csv(MapView c) {
@@ -114,14 +128,29 @@ final class SourceReader {
       }
     }
     if (Boolean.FALSE.equals(header) && columns.isEmpty()) {
-      columns = List.copyOf(s.fieldTypes.keySet());
+      columns = s.fieldTypes.keySet().stream().filter(f -> !s.derivedFields.contains(f)).toList();
     }
     Integer maxLines = c.boundedInt("max_quoted_lines", 1, MAX_QUOTED_LINES, CsvSpec.DEFAULT_MAX_QUOTED_LINES);
     Integer maxBytes = c.boundedInt("max_quoted_bytes", 1, MAX_QUOTED_BYTES, CsvSpec.DEFAULT_MAX_QUOTED_BYTES);
-    if (delimiter == null || quote == null || header == null || maxLines == null || maxBytes == null) {
+    HeaderPolicy headers = headerPolicy(c, header);
+    if (delimiter == null || quote == null || header == null || maxLines == null || maxBytes == null || headers == null) {
       return null;
     }
-    return new CsvSpec(delimiter, quote, header, columns, maxLines, maxBytes);
+    return new CsvSpec(delimiter, quote, header, columns, maxLines, maxBytes, headers);
+  }
+
+  /** missing_columns (refuse | fill), extra_columns (ignore | refuse), column_order (any | strict); null after a problem. */
+  private static HeaderPolicy headerPolicy(MapView c, Boolean header) {
+    List<String> keys = List.of("missing_columns", "extra_columns", "column_order");
+    String missing = c.has(keys.get(0)) ? c.oneOf(keys.get(0), List.of("refuse", "fill"), "missing_columns policy") : "refuse";
+    String extra = c.has(keys.get(1)) ? c.oneOf(keys.get(1), List.of("ignore", "refuse"), "extra_columns policy") : "ignore";
+    String order = c.has(keys.get(2)) ? c.oneOf(keys.get(2), List.of("any", "strict"), "column_order policy") : "any";
+    if (Boolean.FALSE.equals(header)) {
+      keys.stream().filter(c::written).findFirst().ifPresent(k ->
+          c.problem(k, "missing_columns, extra_columns and column_order are only used with header: true (they check the header line)"));
+    }
+    return missing == null || extra == null || order == null ? null
+        : new HeaderPolicy(missing.equals("fill"), extra.equals("refuse"), order.equals("strict"));
   }
 
   private List<String> checkColumns(MapView c, List<String> given) {
@@ -134,7 +163,9 @@ final class SourceReader {
       }
       String col = n.text();
       String p = SpecNodes.index(path, i);
-      s.checkField(col, p, n.line());
+      if (s.checkField(col, p, n.line()) && s.derivedFields.contains(col)) {
+        s.problem(p, n.line(), "\"" + col + "\" is derived (computed after cleaning), not read from a column");
+      }
       Integer first = seen.putIfAbsent(col, i);
       if (first != null) {
         s.problem(p, n.line(), "column \"" + col + "\" is listed twice (also " + SpecNodes.index(path, first) + ")");

@@ -26,6 +26,8 @@ final class SpecReading {
   /** Declared field names (first occurrence) → type (null when the type is invalid). */
   final Map<String, FieldType> fieldTypes = new LinkedHashMap<>();
   final Set<String> requiredFields = new LinkedHashSet<>();
+  /** Fields computed by {@code derive}: no source column. */
+  final Set<String> derivedFields = new LinkedHashSet<>();
   /** False when the schema is missing or not a list: field references are then not checked. */
   boolean schemaKnown;
   /** {@code clean.timezone}, in which bounds and defaults without offset are read. */

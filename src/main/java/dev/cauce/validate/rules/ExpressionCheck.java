@@ -89,6 +89,17 @@ final class ExpressionCheck {
     return out;
   }
 
+  /** The problems of a derivation computing a {@code target} field: text is cast to any type, else the kinds must match. */
+  static List<String> derivationProblems(JexlScript script, Map<String, FieldType> fields, FieldType target) {
+    ExpressionCheck c = new ExpressionCheck(fields);
+    Typed result = c.walk(tree(script));
+    Kind want = Kind.of(target);
+    if (c.problems.isEmpty() && !result.is(want) && result.kind != Kind.STRING && want != Kind.STRING) {
+      c.problems.add("expression returns " + result.kind.noun + ", which a " + target.specName() + " field cannot hold");
+    }
+    return c.problems;
+  }
+
   private static final Method GET_SCRIPT;
 
   static {
@@ -281,7 +292,7 @@ final class ExpressionCheck {
       }
       return new Typed(k, text(n), null, null);
     }
-    int arity = fn.equals("abs") || fn.equals("length") || fn.startsWith("is_") ? 1 : 2;
+    int arity = fn.equals("abs") || fn.equals("length") || fn.startsWith("is_") ? 1 : fn.equals("extract") ? 3 : 2;
     if (a.size() != arity) {
       return problem(n, text(n) + ": " + fn + " takes " + arity + (arity == 1 ? " argument" : " arguments") + ", not " + a.size());
     }
@@ -306,6 +317,26 @@ final class ExpressionCheck {
       }
       case "is_null", "is_not_null" -> {
         return new Typed(Kind.BOOLEAN, text(n), null, null);
+      }
+      case "extract" -> {
+        if (!a.get(0).is(Kind.STRING)) {
+          return problem(n, where + a.get(0).describe() + "; extract needs a string");
+        }
+        if (!(args.jjtGetChild(1) instanceof ASTStringLiteral p)) {
+          return problem(n, where + "the pattern of extract must be a string literal (a regex in quotes)");
+        }
+        String bad = UserRegex.problem(p.getLiteral());
+        if (bad != null) {
+          return problem(n, where + bad);
+        }
+        if (!(args.jjtGetChild(2) instanceof ASTNumberLiteral g) || !(g.getLiteral() instanceof Integer group)) {
+          return problem(n, where + "the group of extract must be a whole number literal");
+        }
+        int groups = UserRegex.compile(p.getLiteral(), false).groupCount();
+        if (group < 0 || group > groups) {
+          return problem(n, where + "group " + group + " is not in the pattern (it has " + groups + ")");
+        }
+        return new Typed(Kind.STRING, text(n), null, null);
       }
       case "length" -> {
         return a.get(0).is(Kind.STRING) ? new Typed(Kind.NUMBER, text(n), null, null)

@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * The functions of cauce expressions, callable without a prefix: {@code abs(x)}, {@code min(a, b)},
  * {@code max(a, b)}, {@code round(x, digits)}, {@code minutes_between(a, b)}, {@code
- * hours_between(a, b)}, {@code days_between(a, b)}, {@code length(s)}, and the null-aware {@code
- * coalesce(a, b, ...)}, {@code is_null(x)} and {@code is_not_null(x)} ({@code if(c, a, b)} is
- * rewritten to a ternary, {@link Expressions#compile}).
+ * hours_between(a, b)}, {@code days_between(a, b)}, {@code length(s)}, {@code extract(s, pattern,
+ * group)} (the group of the pattern's first match in s, null when it does not match; RE2/J, see {@link
+ * dev.cauce.regex.UserRegex}), and the null-aware {@code coalesce(a, b, ...)}, {@code is_null(x)} and
+ * {@code is_not_null(x)} ({@code if(c, a, b)} is rewritten to a ternary, {@link Expressions#compile}).
  *
  * <p>Numbers keep their kind where they can: {@code abs} and {@code round} of a BigDecimal are
  * BigDecimals, of a Double Doubles, of an integer integers. {@code round} rounds half away from
@@ -29,8 +30,8 @@ public final class ExpressionFunctions {
 
   /** The functions, in the README's order (a test checks they are this class's public methods). */
   public static final List<String> NAMES =
-      List.of("abs", "min", "max", "round", "minutes_between", "hours_between", "days_between", "length", "coalesce",
-          "is_null", "is_not_null");
+      List.of("abs", "min", "max", "round", "minutes_between", "hours_between", "days_between", "length",
+          "extract", "coalesce", "is_null", "is_not_null");
 
   /** The null-aware functions (and {@code if}): an expression calling one is applied to records with nulls too. */
   public static final List<String> NULL_AWARE = List.of("coalesce", "is_null", "is_not_null", "if");
@@ -147,6 +148,24 @@ public final class ExpressionFunctions {
       return Character.codePointCount(cs, 0, cs.length());
     }
     throw new IllegalArgumentException("length needs a string, got " + describe(s));
+  }
+
+  public static String extract(Object s, Object pattern, Object group) {
+    if (!(s instanceof CharSequence text)) {
+      throw new IllegalArgumentException("extract needs a string, got " + describe(s));
+    }
+    if (!(pattern instanceof String p)) {
+      throw new IllegalArgumentException("extract needs a pattern string, got " + describe(pattern));
+    }
+    if (!(group instanceof Integer || group instanceof Long)) {
+      throw new IllegalArgumentException("extract needs a whole group number, got " + describe(group));
+    }
+    com.google.re2j.Matcher m = dev.cauce.regex.UserRegex.cached(p).matcher(text);
+    long g = ((Number) group).longValue();
+    if (g < 0 || g > m.groupCount()) {
+      throw new IllegalArgumentException("extract group " + g + " is not in the pattern (it has " + m.groupCount() + ")");
+    }
+    return m.find() ? m.group((int) g) : null;
   }
 
   private static Object between(Object a, Object b, String fn, long millisPerUnit, long unitsPerDay) {

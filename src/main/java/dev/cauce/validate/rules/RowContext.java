@@ -19,7 +19,7 @@ final class RowContext implements JexlContext {
   }
 
   /** A row value as an expression sees it. */
-  static Object expressionValue(Object value) {
+  public static Object expressionValue(Object value) {
     if (value instanceof ReadableInstant i) {
       return Instant.ofEpochMilli(i.getMillis());
     }

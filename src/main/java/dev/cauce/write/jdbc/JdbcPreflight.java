@@ -38,6 +38,20 @@ import java.util.TreeSet;
 public final class JdbcPreflight {
   private JdbcPreflight() {}
 
+  /** What in {@code spec} writes to PostgreSQL ("sink orders", "dead_letter.table"); empty when nothing does. */
+  public static List<String> users(PipelineSpec spec) {
+    List<String> users = new ArrayList<>();
+    for (SinkSpec s : spec.sinks()) {
+      if (s.isJdbc()) {
+        users.add("sink " + s.name());
+      }
+    }
+    if (spec.deadLetter() != null && spec.deadLetter().table() != null) {
+      users.add("dead_letter.table");
+    }
+    return users;
+  }
+
   /**
    * Prepares the run's tables; {@link JdbcRun#none} when the spec writes none.
    *
@@ -45,16 +59,8 @@ public final class JdbcPreflight {
    */
   public static JdbcRun prepare(PipelineSpec spec, JdbcOptions options, String runId, boolean dryRun)
       throws JdbcSetupException {
-    List<String> users = new ArrayList<>();
-    for (SinkSpec s : spec.sinks()) {
-      if (s.isJdbc()) {
-        users.add("sink " + s.name());
-      }
-    }
+    List<String> users = users(spec);
     DeadLetterSpec dl = spec.deadLetter();
-    if (dl != null && dl.table() != null) {
-      users.add("dead_letter.table");
-    }
     if (users.isEmpty()) {
       return JdbcRun.none(runId);
     }

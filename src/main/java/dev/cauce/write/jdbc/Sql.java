@@ -2,10 +2,7 @@ package dev.cauce.write.jdbc;
 
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.JdbcSpec;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.cauce.write.Layout;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -91,18 +88,10 @@ public final class Sql {
     if (name.length() <= JdbcSpec.MAX_IDENTIFIER_LENGTH) {
       return name;
     }
-    String hash = sha256(name).substring(0, 8);
+    String hash = Layout.shortHash(name);
     int room = JdbcSpec.MAX_IDENTIFIER_LENGTH - STAGING_MARK.length() - hash.length() - 1; // 48 for table + run
     int t = Math.min(table.length(), room / 2);
     int r = Math.min(run.length(), room - t);
     return table.substring(0, t) + STAGING_MARK + run.substring(0, r) + "_" + hash;
-  }
-
-  private static String sha256(String s) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -61,6 +61,25 @@ public class HttpPartsTest {
   }
 
   @Test
+  public void aKeyRepeatedOnTheWayToTheRecordsMakesThePageMalformed() {
+    // a JSON tree keeps the last "data", a reader of the text the first: no record may vanish unseen
+    PageBody twice = body("{\"data\":[{\"a\":1},{\"a\":2}],\"data\":[{\"a\":3}]}", "/data");
+    assertThat(twice.problem(), equalTo("the body gives the key \"data\" twice on the way to the records (/data):"
+        + " which one holds the records is ambiguous (source.http.records)"));
+    assertThat(twice.records(), empty());
+    assertThat(body("{\"meta\":{\"items\":1,\"x\":0,\"items\":[2]}}", "/meta/items").problem(),
+        containsString("the key \"items\" twice on the way to the records (/meta/items)"));
+    assertThat(body("{\"meta\":{\"items\":[1]},\"meta\":{\"items\":[2]}}", "/meta/items").problem(),
+        containsString("the key \"meta\" twice"));
+    // repeated keys inside records (parse: duplicate_key) or beside the path are not the page's problem
+    PageBody ok = body("{\"data\":[{\"a\":1,\"a\":2}],\"n\":1,\"n\":2,\"pages\":[{\"data\":0},{\"data\":1}]}", "/data");
+    assertThat(ok.problem(), nullValue());
+    assertThat(ok.records(), contains("{\"a\":1,\"a\":2}"));
+    assertThat(body("[{\"data\":[1]},{\"data\":[2]}]", "/0/data").records(), contains("1"));
+    assertThat(body("[{\"a\":1,\"a\":2}]", "").records(), contains("{\"a\":1,\"a\":2}"));
+  }
+
+  @Test
   public void linkHeadersGiveTheNextTarget() {
     assertThat(LinkHeader.next(List.of("<https://api.example/x?page=2>; rel=\"next\", <https://api.example/x?page=9>; rel=\"last\"")),
         equalTo(Optional.of("https://api.example/x?page=2")));

@@ -133,7 +133,7 @@ public class HttpSpecTest {
           - {name: id, type: string}
         """);
     assertThat(e.problems().size(), equalTo(3));
-    assertProblem(problemAt(e, "source.path"), 4, "path is only used with type: file; keys for an http source: type, format, http");
+    assertProblem(problemAt(e, "source.path"), 4, "path is only used with type: file; keys for an http source: type, format, duplicate_keys, http");
     assertProblem(problemAt(e, "source.format"), 5, "an http source reads JSON records (each a JSON object): format must be jsonl, or left out");
     assertProblem(problemAt(e, "source.csv"), 6, "csv is only used with type: file");
 
@@ -145,7 +145,7 @@ public class HttpSpecTest {
           http: {url: "https://api.example/x"}
         schema:
           - {name: id, type: string}
-        """, "source.http", 5, "http is only used with type: http; keys for a file source: type, path, format, csv");
+        """, "source.http", 5, "http is only used with type: http; keys for a file source: type, path, format, csv, duplicate_keys");
     assertOnlyProblem("""
         name: api
         source:
@@ -294,6 +294,15 @@ public class HttpSpecTest {
   public void malformedPageIsAReasonCodeForQualityLimits() {
     PipelineSpec spec = parse(http("") + "quality:\n  limits:\n    malformed_page: {max_count: 0}\n");
     assertThat(spec.quality().limits().get("malformed_page").maxCount(), equalTo(0L));
+  }
+
+  @Test
+  public void anHttpSourceTakesADuplicateKeysPolicy() {
+    assertThat(parse(http("")).source().duplicateKeys(), equalTo(SourceSpec.DuplicateKeys.REJECT));
+    String yaml = http("").replace("  type: http\n", "  type: http\n  duplicate_keys: last\n");
+    assertThat(parse(yaml).source().duplicateKeys(), equalTo(SourceSpec.DuplicateKeys.LAST));
+    assertOnlyProblem(yaml.replace(": last", ": newest"), "source.duplicate_keys", 4,
+        "unknown duplicate_keys policy \"newest\"; allowed: reject, first, last");
   }
 
   @Test

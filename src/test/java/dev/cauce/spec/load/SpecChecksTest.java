@@ -46,7 +46,8 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "sorce"), 2, "unknown key \"sorce\"; allowed: name, description, source, schema");
     assertProblem(problemAt(e, "sorce"), 2, "(did you mean \"source\"?)");
     assertProblem(problemAt(e, "source.csv.delimter"), 6,
-        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns, max_quoted_lines, max_quoted_bytes (did you mean \"delimiter\"?)");
+        "unknown key \"delimter\"; allowed: delimiter, quote, header, columns, max_quoted_lines, max_quoted_bytes,"
+            + " missing_columns, extra_columns, column_order (did you mean \"delimiter\"?)");
     assertProblem(problemAt(e, "schema[0].nullable"), 8, "allowed: name, type, required");
     assertProblem(problemAt(e, "dedupe.kep"), 9, "allowed: key, keep, order_by, buckets");
     assertProblem(problemAt(e, "quality.limits.a_required.max"), 12, "allowed: max_ratio, max_count");
@@ -117,7 +118,7 @@ public class SpecChecksTest {
         clean:
           all: trim
         """);
-    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: type, path, format, csv, http), got a string \"in.jsonl\"");
+    assertProblem(problemAt(e, "source"), 2, "expected a map (keys: type, path, format, csv, duplicate_keys, http), got a string \"in.jsonl\"");
     assertProblem(problemAt(e, "schema[0].required"), 4, "expected true or false, got a string \"yes\"");
     assertProblem(problemAt(e, "schema[1].type"), 5, "expected a text value, got a list");
     assertProblem(problemAt(e, "dedupe.key"), 7, "expected a list of schema fields, got a string \"a\"");
@@ -162,6 +163,28 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "sinks[0].mode"), 11, "unknown mode \"replace\"; allowed: overwrite, append");
     assertProblem(problemAt(e, "dead_letter.format"), 12, "unknown dead letter format \"parquet\"; allowed: jsonl, csv");
     assertThat(e.problems().size(), equalTo(8));
+  }
+
+  @Test
+  public void duplicateKeysPolicyMustBeKnownAndOnlyForJsonRecords() {
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: keep\n"),
+        "source.duplicate_keys", 5, "unknown duplicate_keys policy \"keep\"; allowed: reject, first, last");
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: fist\n"),
+        "source.duplicate_keys", 5, "allowed: reject, first, last (did you mean \"first\"?)");
+    assertOnlyProblem(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: [first]\n"),
+        "source.duplicate_keys", 5, "expected a text value, got a list");
+    assertOnlyProblem(BASE.replace("in/*.jsonl\n  format: jsonl\n", "in/*.csv\n  format: csv\n  duplicate_keys: last\n"),
+        "source.duplicate_keys", 5, "duplicate_keys is only used with JSON records (format: jsonl, or type: http)");
+  }
+
+  @Test
+  public void duplicateKeysPolicyIsReadWithRejectByDefault() {
+    assertThat(parse(BASE).source().duplicateKeys(), equalTo(PipelineSpec.SourceSpec.DuplicateKeys.REJECT));
+    for (PipelineSpec.SourceSpec.DuplicateKeys d : PipelineSpec.SourceSpec.DuplicateKeys.values()) {
+      String name = d.name().toLowerCase(java.util.Locale.ROOT);
+      PipelineSpec spec = parse(BASE.replace("  format: jsonl\n", "  format: jsonl\n  duplicate_keys: " + name + "\n"));
+      assertThat(spec.source().duplicateKeys(), equalTo(d));
+    }
   }
 
   @Test
@@ -277,6 +300,45 @@ public class SpecChecksTest {
         "the delimiter and the quote must differ (both \"|\")");
     assertOnlyProblem(csv.formatted("\"\\n\"", "'\"'"), "source.csv.delimiter", 5, "a line break cannot be the delimiter");
     assertThat(parse(csv.formatted("'|'", "\"'\"")).source().csv().quote(), equalTo('\''));
+  }
+
+  @Test
+  public void csvHeaderPoliciesRefuseUnknownValues() {
+    SpecException e = fails("""
+        name: orders
+        source:
+          path: in.csv
+          format: csv
+          csv:
+            missing_columns: ignore
+            extra_columns: fill
+            column_order: sorted
+        schema: [{name: a, type: string}]
+        """);
+    assertProblem(problemAt(e, "source.csv.missing_columns"), 6, "unknown missing_columns policy \"ignore\"; allowed: refuse, fill");
+    assertProblem(problemAt(e, "source.csv.extra_columns"), 7, "unknown extra_columns policy \"fill\"; allowed: ignore, refuse");
+    assertProblem(problemAt(e, "source.csv.column_order"), 8, "unknown column_order policy \"sorted\"; allowed: any, strict");
+    assertThat(e.problems().size(), equalTo(3));
+    assertThat(e.getMessage(), containsString("pipelines/test.yaml"));
+  }
+
+  @Test
+  public void csvHeaderPoliciesOnlyWithAHeaderAndTheirDefaults() {
+    String csv = """
+        name: orders
+        source:
+          path: in.csv
+          format: csv
+          csv: {header: %s, missing_columns: fill%s}
+        schema: [{name: a, type: string}]
+        """;
+    assertOnlyProblem(csv.formatted("false", ""), "source.csv.missing_columns", 5,
+        "missing_columns, extra_columns and column_order are only used with header: true");
+    assertThat(parse(csv.formatted("true", ", extra_columns: refuse, column_order: strict")).source().csv().headerPolicy(),
+        equalTo(new PipelineSpec.HeaderPolicy(true, true, true)));
+    assertThat(parse(csv.formatted("true", "")).source().csv().headerPolicy(), equalTo(new PipelineSpec.HeaderPolicy(true, false, false)));
+    assertThat(parse(BASE).source().csv().headerPolicy(), equalTo(PipelineSpec.HeaderPolicy.DEFAULT));
+    assertThat(PipelineSpec.HeaderPolicy.DEFAULT, equalTo(new PipelineSpec.HeaderPolicy(false, false, false)));
   }
 
   @Test
