@@ -1,11 +1,15 @@
 package dev.cauce;
 
+import dev.cauce.beam.ExpectAggregates;
+import dev.cauce.beam.ExpectRows;
 import dev.cauce.beam.FusedStages;
+import dev.cauce.beam.WriteExpectations;
 import dev.cauce.beam.Staged;
 import dev.cauce.clean.CleanStage;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
 import dev.cauce.dedupe.Deduplicate;
+import dev.cauce.expect.ResultList;
 import dev.cauce.ingest.HttpSource;
 import dev.cauce.ingest.InputFiles;
 import dev.cauce.ingest.ReadInputs;
@@ -22,6 +26,7 @@ import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.validate.DeriveStage;
 import dev.cauce.validate.ValidateStage;
 import dev.cauce.validate.rules.Derivation;
+import dev.cauce.write.Layout;
 import dev.cauce.write.WriteDeadLetter;
 import dev.cauce.write.WriteSink;
 import dev.cauce.write.jdbc.JdbcRun;
@@ -49,9 +54,10 @@ public final class CauceJob {
    * The job's results: the rows to publish (typed schema), every rejection, and the kept records
    * with their origins (the rows' source; jdbc sinks key their staging rows by it).
    */
-  public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept) {
+  public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept,
+      PCollectionList<ResultList> expectations) {
     public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
-      this(records, rejections, null);
+      this(records, rejections, null, null);
     }
   }
 
@@ -84,25 +90,36 @@ public final class CauceJob {
   public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
     List<PCollection<Rejection>> rejections = new ArrayList<>();
     Staged<CauceRecord> validated;
+    // a replay's few records are no dataset: expectations are the first run's (reported skipped)
+    boolean expect = input.replayPattern() == null && !spec.expectations().isEmpty();
+    boolean expectRows = expect && !ExpectRows.checks(spec).isEmpty();
     if (input.replayPattern() == null && !spec.source().isHttp()) {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated =
           p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
-              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes())));
+              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), expectRows));
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records()));
+      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), expectRows));
     }
     rejections.add(validated.rejections());
+    PCollection<CauceRecord> checked = validated.output();
+    List<PCollection<ResultList>> results = new ArrayList<>();
+    if (expectRows) {
+      ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId);
+      checked = rowsChecked.kept();
+      rejections.add(rowsChecked.rejections());
+      results.add(rowsChecked.results());
+    }
 
     PCollection<CauceRecord> kept =
         spec.dedupe() == null
-            ? validated.output()
-            : validated.output().apply(new Deduplicate(spec, input.dedupeGrouping()));
+            ? checked
+            : checked.apply(new Deduplicate(spec, input.dedupeGrouping()));
     if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
       kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
     }
@@ -110,20 +127,29 @@ public final class CauceJob {
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
             .setCoder(Coders.typedRow(Schemas.typed(spec)));
+    if (expect && !ExpectAggregates.aggregates(spec).isEmpty()) {
+      results.add(rows.apply(new ExpectAggregates(spec)));
+    }
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
-    return new Outputs(rows, allRejections, kept);
+    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results));
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front) {
+    return stages(name, spec, runId, front, false);
+  }
+
+  /** The same; {@code keepText}: passed records keep their text for the row expectations ({@link ExpectRows}). */
+  public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
+      boolean keepText) {
     return new FusedStages<>(
         name, spec, runId, front, Stage.PARSE, ParseStage::logic,
         Derivation.any(spec) // derived fields are computed after cleaning; their failures are clean rejections
             ? List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.CLEAN, DeriveStage::logic),
                 new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic))
             : List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
-        Coders.cauceRecord(Schemas.typed(spec)));
+        Coders.cauceRecord(Schemas.typed(spec)), keepText);
   }
 
   /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */
@@ -150,6 +176,9 @@ public final class CauceJob {
       outputs.records().apply("Write files", new WriteSink("Write files", spec, files, runId));
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+    if (outputs.expectations() != null) {
+      outputs.expectations().apply(new WriteExpectations(Layout.expectations(spec.output(), runId).toString()));
+    }
     if (jdbc.deadLetter().isPresent()) {
       outputs.rejections().apply("Dead letter table", new WriteJdbc.DeadLetter(jdbc));
     }

@@ -1,5 +1,6 @@
 package dev.cauce;
 
+import dev.cauce.expect.ResultList;
 import dev.cauce.fault.FaultPoints;
 import dev.cauce.files.NoSpace;
 import dev.cauce.metrics.Conservation;
@@ -74,8 +75,15 @@ final class RunFinish {
     if (!check.holds()) {
       return failed("records unaccounted for: " + String.join("; ", check.problems()), new RunOutcome.Counted(counts, check, null));
     }
+    ResultList expectations;
+    try {
+      expectations = Expectations.read(plan);
+    } catch (IOException | RuntimeException e) {
+      return failed("the job's expectation results cannot be read: " + e.getMessage(), new RunOutcome.Counted(counts, check, null));
+    }
+    QualityGate.Verdict verdict = QualityGate.evaluate(quality(), counts, liveHasRecords());
     RunOutcome.Counted counted =
-        new RunOutcome.Counted(counts, check, QualityGate.evaluate(quality(), counts, liveHasRecords()));
+        new RunOutcome.Counted(counts, check, QualityGate.withExpectations(verdict, expectations), expectations);
     if (!counted.verdict().passed()) {
       return new RunOutcome.Refused(plan.runId(), counted, plan.stagingKept(), null);
     }

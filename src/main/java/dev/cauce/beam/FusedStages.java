@@ -56,9 +56,20 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
   private final StageLogic.Factory<SourceRecord, CauceRecord> first;
   private final List<Next> rest;
   private final Coder<CauceRecord> outputCoder;
+  private final boolean keepText;
 
+  /** Passed records come out located only. */
   public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
       StageLogic.Factory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder) {
+    this(name, spec, runId, front, firstStage, first, rest, outputCoder, false);
+  }
+
+  /**
+   * {@code keepText}: passed records keep their origin's text, for a later step that may still
+   * reject them (the row expectations, {@link ExpectRows}); else they come out located only.
+   */
+  public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
+      StageLogic.Factory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder, boolean keepText) {
     super(name);
     this.spec = spec;
     this.runId = runId;
@@ -67,6 +78,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     this.first = first;
     this.rest = List.copyOf(rest);
     this.outputCoder = outputCoder;
+    this.keepText = keepText;
   }
 
   @Override
@@ -76,7 +88,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     PCollectionTuple out =
         input.apply(
             "Apply stages",
-            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected))
+            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, keepText))
                 .withOutputTags(passed, TupleTagList.of(rejected)));
     return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()));
   }
@@ -90,6 +102,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private final List<Next> rest;
     private final TupleTag<CauceRecord> passedTag;
     private final TupleTag<Rejection> rejectedTag;
+    private final boolean keepText;
     private transient Reader<I> reader;
     private transient StageLogic<SourceRecord, CauceRecord> first;
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
@@ -98,8 +111,9 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
 
     ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
         StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
-        TupleTag<Rejection> rejectedTag) {
+        TupleTag<Rejection> rejectedTag, boolean keepText) {
       this.spec = spec;
+      this.keepText = keepText;
       this.runId = runId;
       this.front = front;
       this.firstStage = firstStage;
@@ -151,7 +165,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
           record = outcome.value();
         }
         router.kept();
-        out.get(passedTag).output(record.locatedOnly()); // past the last stage: nothing rejects it any more
+        out.get(passedTag).output(keepText ? record : record.locatedOnly()); // else nothing rejects it any more
       }
 
       @Override

@@ -181,6 +181,9 @@ public final class HtmlReport {
     if (r.qualityGate() != null) {
       quality(h, r.qualityGate());
     }
+    if (r.expectations() != null) {
+      expectations(h, r.expectations());
+    }
     reasons(h, reasons(r), samples);
     inputs(h, r);
     outputs(h, r.outputs());
@@ -251,6 +254,69 @@ public final class HtmlReport {
       row(h, "warnings (records kept)", "warnings", w, joined(warnings));
     }
     h.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  /** One row per expectation: status, what was expected (its kwargs), what was observed, and a small SVG. */
+  @SuppressWarnings("unchecked")
+  private static void expectations(StringBuilder h, Map<String, Object> suite) {
+    Map<String, Object> stats = (Map<String, Object>) suite.get("statistics");
+    h.append("<section id=\"expectations\">\n<h2>Expectations</h2>\n<p class=\"")
+        .append(Boolean.TRUE.equals(suite.get("success")) ? "ok" : "bad").append("\" data-field=\"expectations\">")
+        .append(stats.get("successful_expectations")).append(" of ").append(stats.get("evaluated_expectations"))
+        .append(" evaluated expectations passed; ").append(stats.get("skipped_expectations")).append(" skipped</p>\n")
+        .append("<table>\n<thead><tr><th>status</th><th>expectation</th><th>expected</th><th>observed</th><th></th></tr></thead>\n<tbody>\n");
+    for (Map<String, Object> r : (List<Map<String, Object>>) suite.get("results")) {
+      Map<String, Object> config = (Map<String, Object>) r.get("expectation_config");
+      Map<String, Object> cauce = (Map<String, Object>) r.get("cauce");
+      Map<String, Object> result = (Map<String, Object>) r.get("result");
+      Map<String, Object> kwargs = (Map<String, Object>) config.get("kwargs");
+      String status = String.valueOf(cauce.get("status"));
+      String shown = status.equals("failed") && "warn".equals(cauce.get("severity")) ? "failed (warn)" : status;
+      h.append("<tr class=\"").append(status.equals("failed") ? "bad" : status.equals("passed") ? "ok" : "muted")
+          .append("\" data-expectation=\"").append(esc(cauce.get("id"))).append("\"><td>").append(esc(shown)).append("</td><td>")
+          .append(esc(config.get("expectation_type"))).append("<br><span class=\"muted\">").append(esc(cauce.get("id")))
+          .append("</span></td><td>").append(esc(kwargs)).append("</td><td>").append(esc(observed(result, cauce)))
+          .append("</td><td>").append(svg(result, kwargs, status)).append("</td></tr>\n");
+    }
+    h.append("</tbody>\n</table>\n</section>\n");
+  }
+
+  private static String observed(Map<String, Object> result, Map<String, Object> cauce) {
+    if (result.containsKey("observed_value")) {
+      return String.valueOf(result.get("observed_value"));
+    }
+    if (result.containsKey("unexpected_count")) {
+      return result.get("unexpected_count") + " unexpected (" + result.get("unexpected_percent") + "% of non-missing), e.g. "
+          + result.get("partial_unexpected_list");
+    }
+    return cauce.containsKey("note") ? String.valueOf(cauce.get("note")) : "";
+  }
+
+  /**
+   * A 120x14 SVG: for a map expectation the share of unexpected values (red) in a bar; for a figure
+   * with bounds, the allowed range (grey) and the observed value (a dot, green or red).
+   */
+  static String svg(Map<String, Object> result, Map<String, Object> kwargs, String status) {
+    String color = status.equals("failed") ? "#b00020" : "#1b7f3b";
+    if (result.get("unexpected_percent") instanceof Number pct) {
+      double w = Math.max(0, Math.min(120, pct.doubleValue() * 1.2));
+      return String.format(Locale.ROOT, "<svg width=\"120\" height=\"14\" role=\"img\"><title>%.2f%% unexpected</title>"
+          + "<rect width=\"120\" height=\"14\" fill=\"#e8e8e8\"/><rect width=\"%.1f\" height=\"14\" fill=\"#b00020\"/></svg>", pct.doubleValue(), w);
+    }
+    if (!(result.get("observed_value") instanceof Number obs) || !(kwargs.get("min_value") instanceof Number || kwargs.get("max_value") instanceof Number)) {
+      return "";
+    }
+    double o = obs.doubleValue();
+    double lo = kwargs.get("min_value") instanceof Number n ? n.doubleValue() : Math.min(o, 0);
+    double hi = kwargs.get("max_value") instanceof Number n ? n.doubleValue() : Math.max(o, lo) * 1.25 + 1;
+    double from = Math.min(lo, o);
+    double to = Math.max(hi, o);
+    double span = to - from == 0 ? 1 : to - from;
+    java.util.function.DoubleUnaryOperator x = v -> 5 + (v - from) / span * 110;
+    return String.format(Locale.ROOT, "<svg width=\"120\" height=\"14\" role=\"img\"><title>allowed %s to %s, observed %s</title>"
+        + "<rect x=\"%.1f\" y=\"4\" width=\"%.1f\" height=\"6\" fill=\"#c8c8c8\"/><circle cx=\"%.1f\" cy=\"7\" r=\"4\" fill=\"%s\"/></svg>",
+        kwargs.get("min_value"), kwargs.get("max_value"), obs, x.applyAsDouble(lo), Math.max(1, x.applyAsDouble(hi) - x.applyAsDouble(lo)),
+        x.applyAsDouble(o), color);
   }
 
   private static void quality(StringBuilder h, RunReport.Gate gate) {

@@ -1,5 +1,6 @@
 package dev.cauce.monitor;
 
+import dev.cauce.expect.ResultList;
 import dev.cauce.metrics.Conservation;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.quality.QualityGate;
@@ -66,8 +67,13 @@ public sealed interface RunOutcome {
    * A job's counts and the checks made on them.
    *
    * @param verdict the quality gate's verdict, or null when the conservation check failed first
+   * @param expectations the expectations' results; null when the spec has none or they were not read
    */
-  record Counted(RunCounts counts, Conservation.Check conservation, QualityGate.Verdict verdict) {}
+  record Counted(RunCounts counts, Conservation.Check conservation, QualityGate.Verdict verdict, ResultList expectations) {
+    public Counted(RunCounts counts, Conservation.Check conservation, QualityGate.Verdict verdict) {
+      this(counts, conservation, verdict, null);
+    }
+  }
 
   /** Published: every sink's output and the dead letter are visible. */
   record Succeeded(String runId, Counted counted, List<String> published, String report) implements RunOutcome {

@@ -19,7 +19,8 @@ import java.util.Map;
 
 /**
  * {@code run-report.json}: everything about one run in one file — who, what, inputs, counts per
- * stage, reason and rule, the conservation check, the quality gate, outputs, timings and status.
+ * stage, reason and rule, the conservation check, the quality gate, the expectations' results (GX's
+ * suite validation-result shape, {@code ResultList#toGxSuite}), outputs, timings and status.
  * Built once from the run's {@link RunOutcome} ({@link #of}); the JSON keys are the components'
  * names in snake case, in declaration order, and an absent section (null) is left out. Option
  * values are masked ({@link Secrets}) before they get here.
@@ -44,6 +45,7 @@ public record RunReport(
     Counts counts,
     Conservation.Check conservation,
     Gate qualityGate,
+    Map<String, Object> expectations,
     Outputs outputs,
     String error,
     Timings timingsMs) {
@@ -150,7 +152,8 @@ public record RunReport(
         run.startedAt().toString(), finishedAt.toString(), run.options(), run.inputs(), run.headers().isEmpty() ? null : run.headers(),
         ingestion, jdbc,
         c == null ? null : Counts.of(c.counts(), c.conservation().lines() != null),
-        c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()), outputs,
+        c == null ? null : c.conservation(), c == null || c.verdict() == null ? null : Gate.of(c.verdict()),
+        c == null || c.expectations() == null ? null : c.expectations().toGxSuite(), outputs,
         o instanceof RunOutcome.Failed f ? f.error() : o instanceof RunOutcome.Cancelled x ? x.why() : null, timings);
   }
 

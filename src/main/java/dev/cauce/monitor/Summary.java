@@ -1,5 +1,7 @@
 package dev.cauce.monitor;
 
+import dev.cauce.expect.ExpectationResult;
+import dev.cauce.expect.ResultList;
 import dev.cauce.metrics.Conservation;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.quality.QualityGate;
@@ -39,6 +41,9 @@ public final class Summary {
       out.println("  quality gate: REFUSED, nothing published:");
       verdict.breaches().forEach(b -> out.println("    - " + b.message()));
     }
+    if (o.counted().expectations() != null) {
+      expectations(out, o.counted().expectations());
+    }
     if (!r.outputs().published().isEmpty()) {
       out.println("  published: " + String.join(", ", r.outputs().published()));
     }
@@ -47,6 +52,16 @@ public final class Summary {
     }
     if (o.report() != null) {
       out.println("  report: " + o.report());
+    }
+  }
+
+  /** One line for the expectations, then one per failed expectation. */
+  private static void expectations(PrintStream out, ResultList results) {
+    long passed = results.results().stream().filter(e -> Boolean.TRUE.equals(e.success())).count();
+    long skipped = results.results().stream().filter(e -> e.success() == null).count();
+    out.printf(Locale.ROOT, "  expectations: %d passed, %d failed, %d skipped%n", passed, results.failed().size(), skipped);
+    for (ExpectationResult e : results.failed()) {
+      out.println("    - FAILED" + (e.refuses() ? "" : " (warn)") + " " + e.id() + ": observed " + e.observed());
     }
   }
 

@@ -1,5 +1,7 @@
 package dev.cauce.quality;
 
+import dev.cauce.expect.ExpectationResult;
+import dev.cauce.expect.ResultList;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleLimit;
@@ -71,6 +73,30 @@ public final class QualityGate {
               code + ": " + n + " of " + read + " records (" + pct(ratio) + "), over max_ratio " + pct(limit.maxRatio())
                   + " by " + pct(ratio - limit.maxRatio())));
         }
+      }
+    }
+    return new Verdict(breaches.isEmpty(), breaches, checked);
+  }
+
+  /**
+   * {@code v} with the expectations: each failed one that is not {@code severity: warn} is a breach
+   * ({@code expectations.<id>}); the others are listed as checked.
+   */
+  public static Verdict withExpectations(Verdict v, ResultList results) {
+    if (results == null || results.results().isEmpty()) {
+      return v;
+    }
+    List<Breach> breaches = new ArrayList<>(v.breaches());
+    List<String> checked = new ArrayList<>(v.checked());
+    long passed = results.results().stream().filter(r -> Boolean.TRUE.equals(r.success())).count();
+    long warned = results.failed().stream().filter(r -> !r.refuses()).count();
+    long skipped = results.results().stream().filter(r -> r.success() == null).count();
+    checked.add("expectations: " + passed + " passed, " + (results.failed().size() - warned) + " failed, " + warned
+        + " failed as warn, " + skipped + " skipped");
+    for (ExpectationResult r : results.failed()) {
+      if (r.refuses()) {
+        breaches.add(new Breach("expectations." + r.id(), "success", String.valueOf(r.observed()),
+            "expectation " + r.id() + " failed: observed " + r.observed()));
       }
     }
     return new Verdict(breaches.isEmpty(), breaches, checked);

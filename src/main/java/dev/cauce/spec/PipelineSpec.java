@@ -26,7 +26,8 @@ public record PipelineSpec(
     List<SinkSpec> sinks,
     DeadLetterSpec deadLetter,
     QualitySpec quality,
-    List<String> dependsOn)
+    List<String> dependsOn,
+    List<ExpectationSpec> expectations)
     implements Serializable {
 
   public PipelineSpec {
@@ -34,6 +35,15 @@ public record PipelineSpec(
     validate = List.copyOf(validate);
     sinks = List.copyOf(sinks);
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
+    expectations = expectations == null ? List.of() : List.copyOf(expectations);
+  }
+
+  /** A spec without expectations. */
+  public PipelineSpec(
+      String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
+      List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
+      DeadLetterSpec deadLetter, QualitySpec quality, List<String> dependsOn) {
+    this(name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, List.of());
   }
 
   /** A spec that depends on no other pipeline. */
@@ -57,7 +67,7 @@ public record PipelineSpec(
     SourceSpec src = inputPath == null ? source : source.withPath(inputPath);
     String out = outputDir == null ? output : outputDir;
     return new PipelineSpec(
-        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn);
+        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn, expectations);
   }
 
   /**

@@ -90,7 +90,8 @@ public final class Validator {
     return new Validation(errors == null ? List.of() : errors, warnings == null ? List.of() : warnings);
   }
 
-  private static ZoneId zone(PipelineSpec spec) {
+  /** The zone timestamps without offset are read in: {@code clean.timezone}, UTC by default. */
+  public static ZoneId zone(PipelineSpec spec) {
     String tz = spec.clean() == null ? null : spec.clean().timezone();
     if (tz == null || tz.isBlank()) {
       return ZoneId.of("UTC");

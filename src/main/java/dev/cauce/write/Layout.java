@@ -17,6 +17,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
  * &lt;output&gt;/_staging/&lt;runId&gt;/&lt;name&gt;/   a sink's or the dead letter's files, written by the job
  * &lt;output&gt;/_staging/&lt;runId&gt;/_tmp/     Beam's temporary files while the job writes
  * &lt;output&gt;/_staging/&lt;runId&gt;/_PUBLISH.json   the files a publish is moving (see {@link Publisher})
+ * &lt;output&gt;/_staging/&lt;runId&gt;/_EXPECTATIONS.json   the job's expectation results, read by the run's finish
  * &lt;output&gt;/&lt;name&gt;/                   data files; the live ones are those {@code _COMMIT.json} lists
  * &lt;output&gt;/&lt;name&gt;/_MANIFEST.json      a copy of that list for this folder (derived, see {@link Commit})
  * &lt;output&gt;/_COMMIT.json               the commit record: every sink's live files and the ledger
@@ -35,6 +36,7 @@ public final class Layout {
   public static final String RUNS = "_runs";
   public static final String COMMIT = "_COMMIT.json";
   public static final String INTENT = "_PUBLISH.json";
+  public static final String EXPECTATIONS = "_EXPECTATIONS.json";
 
   private static final Pattern RUN_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
   /** The longest run id accepted as given: Airflow's run ids are at most 250 characters. */
@@ -87,6 +89,11 @@ public final class Layout {
   /** {@code <output>/_COMMIT.json}: the output's commit record. */
   public static ResourceId commit(String output) {
     return dir(output).resolve(COMMIT, StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  /** {@code <output>/_staging/<runId>/_EXPECTATIONS.json}: the job's expectation results. */
+  public static ResourceId expectations(String output, String runId) {
+    return stagingRoot(output, runId).resolve(EXPECTATIONS, StandardResolveOptions.RESOLVE_FILE);
   }
 
   /** {@code <output>/_staging/<runId>/_PUBLISH.json}: what a publish of the run moves, for recovery. */

@@ -1,5 +1,6 @@
 package dev.cauce.spec.load;
 
+import dev.cauce.spec.ExpectationSpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
@@ -41,7 +42,7 @@ public final class SpecLoader {
   static final String FILE = "(file)";
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
-      "dead_letter", "quality", "depends_on");
+      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
@@ -119,6 +120,7 @@ public final class SpecLoader {
     SourceSpec source = new SourceReader(s).read(r);
     CleanSpec clean = new CleanReader(s).read(r);
     List<RuleSpec> rules = new RulesReader(s).read(r);
+    List<ExpectationSpec> expectations = new ExpectationsReader(s).read(r);
     DedupeSpec dedupe = new DedupeReader(s).read(r);
     String output = output(r, name);
     DeadLetterSpec deadLetter = new DeadLetterReader(s).read(r);
@@ -129,7 +131,7 @@ public final class SpecLoader {
       return null;
     }
     return new PipelineSpec(
-        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn);
+        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations);
   }
 
   /** {@code output}, by default {@code out/<name>}. */

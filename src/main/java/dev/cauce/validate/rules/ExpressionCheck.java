@@ -73,6 +73,22 @@ final class ExpressionCheck {
     return c.problems;
   }
 
+  /** Whether the expression calls a null-aware function or {@code if} (rewritten to a ternary). */
+  static boolean nullAware(String expr, JexlScript script) {
+    return !Expressions.rewriteIf(expr).equals(expr) || calls(tree(script)).stream().anyMatch(ExpressionFunctions.NULL_AWARE::contains);
+  }
+
+  private static List<String> calls(JexlNode n) {
+    List<String> out = new ArrayList<>();
+    if (n instanceof ASTFunctionNode && n.jjtGetChild(0) instanceof ASTIdentifier id) {
+      out.add(id.getName());
+    }
+    for (int i = 0; i < n.jjtGetNumChildren(); i++) {
+      out.addAll(calls(n.jjtGetChild(i)));
+    }
+    return out;
+  }
+
   /** The problems of a derivation computing a {@code target} field: text is cast to any type, else the kinds must match. */
   static List<String> derivationProblems(JexlScript script, Map<String, FieldType> fields, FieldType target) {
     ExpressionCheck c = new ExpressionCheck(fields);
@@ -262,7 +278,21 @@ final class ExpressionCheck {
     }
     JexlNode args = n.jjtGetChild(1);
     List<Typed> a = children(args);
-    int arity = fn.equals("abs") || fn.equals("length") ? 1 : fn.equals("extract") ? 3 : 2;
+    if (fn.equals("coalesce")) {
+      if (a.size() < 2) {
+        return problem(n, text(n) + ": coalesce takes 2 arguments or more, not " + a.size());
+      }
+      Kind k = Kind.ANY;
+      for (Typed t : a) {
+        if (t.kind != Kind.ANY && k != Kind.ANY && t.kind != k) {
+          return problem(n, text(n) + ": " + t.describe() + ", but coalesce's other arguments are " + k.noun
+              + "; its arguments must be of one kind");
+        }
+        k = t.kind == Kind.ANY ? k : t.kind;
+      }
+      return new Typed(k, text(n), null, null);
+    }
+    int arity = fn.equals("abs") || fn.equals("length") || fn.startsWith("is_") ? 1 : fn.equals("extract") ? 3 : 2;
     if (a.size() != arity) {
       return problem(n, text(n) + ": " + fn + " takes " + arity + (arity == 1 ? " argument" : " arguments") + ", not " + a.size());
     }
@@ -284,6 +314,9 @@ final class ExpressionCheck {
           }
         }
         return new Typed(Kind.NUMBER, text(n), null, null);
+      }
+      case "is_null", "is_not_null" -> {
+        return new Typed(Kind.BOOLEAN, text(n), null, null);
       }
       case "extract" -> {
         if (!a.get(0).is(Kind.STRING)) {

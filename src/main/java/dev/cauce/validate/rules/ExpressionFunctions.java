@@ -11,9 +11,10 @@ import java.util.List;
 /**
  * The functions of cauce expressions, callable without a prefix: {@code abs(x)}, {@code min(a, b)},
  * {@code max(a, b)}, {@code round(x, digits)}, {@code minutes_between(a, b)}, {@code
- * hours_between(a, b)}, {@code days_between(a, b)}, {@code length(s)} and {@code extract(s, pattern,
+ * hours_between(a, b)}, {@code days_between(a, b)}, {@code length(s)}, {@code extract(s, pattern,
  * group)} (the group of the pattern's first match in s, null when it does not match; RE2/J, see {@link
- * dev.cauce.regex.UserRegex}).
+ * dev.cauce.regex.UserRegex}), and the null-aware {@code coalesce(a, b, ...)}, {@code is_null(x)} and
+ * {@code is_not_null(x)} ({@code if(c, a, b)} is rewritten to a ternary, {@link Expressions#compile}).
  *
  * <p>Numbers keep their kind where they can: {@code abs} and {@code round} of a BigDecimal are
  * BigDecimals, of a Double Doubles, of an integer integers. {@code round} rounds half away from
@@ -30,7 +31,10 @@ public final class ExpressionFunctions {
   /** The functions, in the README's order (a test checks they are this class's public methods). */
   public static final List<String> NAMES =
       List.of("abs", "min", "max", "round", "minutes_between", "hours_between", "days_between", "length",
-          "extract");
+          "extract", "coalesce", "is_null", "is_not_null");
+
+  /** The null-aware functions (and {@code if}): an expression calling one is applied to records with nulls too. */
+  public static final List<String> NULL_AWARE = List.of("coalesce", "is_null", "is_not_null", "if");
 
   /** {@code round}'s digits are between minus and plus this (a double has 17 significant digits). */
   public static final int MAX_ROUND_DIGITS = 100;
@@ -116,6 +120,27 @@ public final class ExpressionFunctions {
 
   public static Object days_between(Object a, Object b) {
     return between(a, b, "days_between", 86_400_000L, 1L);
+  }
+
+  /** The first argument that is not null, or null. */
+  public static Object coalesce(Object first, Object... rest) {
+    if (first != null) {
+      return first;
+    }
+    for (Object o : rest) {
+      if (o != null) {
+        return o;
+      }
+    }
+    return null;
+  }
+
+  public static boolean is_null(Object x) {
+    return x == null;
+  }
+
+  public static boolean is_not_null(Object x) {
+    return x != null;
   }
 
   public static int length(Object s) {

@@ -14,7 +14,8 @@ import org.apache.commons.jexl3.JexlScript;
 
 /**
  * {@code expression}: a boolean expression over the record's fields ({@link Expressions}). It is not
- * applied when a field it reads is null; a result that is not a boolean, or an evaluation that fails,
+ * applied when a field it reads is null, unless it calls {@code coalesce}, {@code is_null}, {@code
+ * is_not_null} or {@code if} (then it handles nulls: a null reaching another operator fails it); a result that is not a boolean, or an evaluation that fails,
  * fails the rule with a message saying so.
  */
 public record ExpressionRule(String name, String expr, Severity severity, String message) implements RuleSpec {
@@ -86,10 +87,11 @@ public record ExpressionRule(String name, String expr, Severity severity, String
       }
       indexes[i++] = index;
     }
+    boolean nullAware = ExpressionCheck.nullAware(expr, script);
     return row -> {
       for (int index : indexes) {
-        if (row.getValue(index) == null) {
-          return null; // a rule over a null value is not applied
+        if (row.getValue(index) == null && !nullAware) {
+          return null; // a rule over a null value is not applied, unless it handles nulls itself
         }
       }
       Object result;

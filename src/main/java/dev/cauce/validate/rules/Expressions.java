@@ -4,6 +4,7 @@ import java.lang.reflect.Constructor;
 import java.math.MathContext;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -133,12 +134,92 @@ public final class Expressions {
       throw new IllegalArgumentException(tooLarge);
     }
     try {
-      return ENGINE.createScript(expr);
+      return ENGINE.createScript(rewriteIf(expr));
     } catch (JexlException e) {
       throw new IllegalArgumentException(describe(e), e);
     } catch (StackOverflowError e) {
       throw new IllegalArgumentException("expression is nested too deeply", e);
     }
+  }
+
+  /**
+   * {@code if(c, a, b)} written as JEXL's ternary {@code ((c) ? (a) : (b))}: {@code if} is a JEXL
+   * keyword, and only the branch taken may be evaluated (the other may read a null). String
+   * literals are left alone; {@code if} with other than 3 arguments is refused.
+   */
+  static String rewriteIf(String expr) {
+    StringBuilder out = new StringBuilder(expr.length() + 16);
+    int i = 0;
+    while (i < expr.length()) {
+      char c = expr.charAt(i);
+      if (c == '\'' || c == '"') {
+        int end = endOfString(expr, i);
+        out.append(expr, i, end);
+        i = end;
+        continue;
+      }
+      int open = ifCall(expr, i);
+      if (open < 0) {
+        out.append(c);
+        i++;
+        continue;
+      }
+      List<String> args = new ArrayList<>();
+      int depth = 0;
+      int start = open + 1;
+      int j = start;
+      for (; j < expr.length(); j++) {
+        char d = expr.charAt(j);
+        if (d == '\'' || d == '"') {
+          j = endOfString(expr, j) - 1;
+        } else if (d == '(') {
+          depth++;
+        } else if (d == ')' && depth-- == 0) {
+          break;
+        } else if (d == ',' && depth == 0) {
+          args.add(expr.substring(start, j));
+          start = j + 1;
+        }
+      }
+      if (j >= expr.length()) {
+        out.append(expr, i, expr.length()); // unbalanced: the parser says so
+        break;
+      }
+      args.add(expr.substring(start, j));
+      if (args.size() != 3) {
+        throw new IllegalArgumentException("if takes 3 arguments (a condition, the value if true, the value if false), not " + args.size());
+      }
+      out.append("((").append(rewriteIf(args.get(0))).append(") ? (").append(rewriteIf(args.get(1))).append(") : (")
+          .append(rewriteIf(args.get(2))).append("))");
+      i = j + 1;
+    }
+    return out.toString();
+  }
+
+  /** The index of the ( of an {@code if(} call starting at {@code i}, or -1. */
+  private static int ifCall(String expr, int i) {
+    if (!expr.startsWith("if", i) || i > 0 && Character.isJavaIdentifierPart(expr.charAt(i - 1))) {
+      return -1;
+    }
+    int j = i + 2;
+    while (j < expr.length() && Character.isWhitespace(expr.charAt(j))) {
+      j++;
+    }
+    return j < expr.length() && expr.charAt(j) == '(' ? j : -1;
+  }
+
+  /** The index after the string literal starting at {@code i} (escapes skipped). */
+  private static int endOfString(String expr, int i) {
+    char quote = expr.charAt(i);
+    for (int j = i + 1; j < expr.length(); j++) {
+      char c = expr.charAt(j);
+      if (c == '\\') {
+        j++;
+      } else if (c == quote) {
+        return j + 1;
+      }
+    }
+    return expr.length();
   }
 
   /** The most characters an expression may have. */

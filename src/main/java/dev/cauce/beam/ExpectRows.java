@@ -1,0 +1,216 @@
+package dev.cauce.beam;
+
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.expect.ResultList;
+import dev.cauce.expect.RowChecks;
+import dev.cauce.expect.RowTally;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.model.Rejection;
+import dev.cauce.model.Stage;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.validate.Validator;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * The row expectations in the job ({@link RowChecks} does the checking). A record must be decided
+ * rejected or kept with warnings only once the whole dataset's counts are known ({@code mostly}),
+ * so: (1) every validated record is checked once; one that fails nothing goes on at once, one that
+ * fails some is <em>held</em> (with its original text, for the dead letter) with the positions of
+ * what it failed, and each bundle's counts go out as a {@link RowTally}; (2) the tallies are merged
+ * by a combiner into the dataset's; (3) with that tally as a side input, each held record is
+ * rejected (an expectation it failed failed overall) or kept with warnings. Each record is counted
+ * once in the tally and ends once: kept or rejected.
+ */
+public final class ExpectRows {
+  private ExpectRows() {}
+
+  /** The records kept (located only), the rejections, and the row expectations' results. */
+  public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results) {}
+
+  public static Out apply(PCollection<CauceRecord> validated, PipelineSpec spec, String runId) {
+    Coder<CauceRecord> recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    Coder<KV<CauceRecord, List<Integer>>> heldCoder = KvCoder.of(recordCoder, ListCoder.of(VarIntCoder.of()));
+    TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
+    TupleTag<KV<CauceRecord, List<Integer>>> held = new TupleTag<>("held") {};
+    TupleTag<RowTally> tallies = new TupleTag<>("tallies") {};
+    PCollectionTuple checked = validated.apply("Expectations: check rows",
+        ParDo.of(new CheckFn(spec, passed, held, tallies)).withOutputTags(passed, TupleTagList.of(held).and(tallies)));
+    int n = RowChecks.of(spec.expectations(), spec.schema(), Validator.zone(spec)).size();
+    PCollection<RowTally> tally = checked.get(tallies).setCoder(SerializableCoder.of(RowTally.class))
+        .apply("Expectations: count rows", Combine.globally(new TallyFn(n)));
+    PCollectionView<RowTally> view = tally.apply("Expectations: row counts", View.asSingleton());
+
+    TupleTag<CauceRecord> kept = new TupleTag<>("kept") {};
+    TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
+    PCollectionTuple decided = checked.get(held).setCoder(heldCoder).apply("Expectations: decide held rows",
+        ParDo.of(new DecideFn(spec, runId, view, rejected)).withSideInputs(view).withOutputTags(kept, TupleTagList.of(rejected)));
+    PCollection<CauceRecord> all = PCollectionList.of(checked.get(passed).setCoder(recordCoder))
+        .and(decided.get(kept).setCoder(recordCoder))
+        .apply("Expectations: kept rows", Flatten.pCollections());
+    PCollection<ResultList> results = tally.apply("Expectations: row results", ParDo.of(new ResultsFn(spec)))
+        .setCoder(SerializableCoder.of(ResultList.class));
+    return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results);
+  }
+
+  /** The spec's row expectations, compiled. */
+  public static RowChecks checks(PipelineSpec spec) {
+    return RowChecks.of(spec.expectations(), spec.schema(), Validator.zone(spec));
+  }
+
+  /** Checks each record; holds those that fail something; one tally per bundle. */
+  static final class CheckFn extends DoFn<CauceRecord, CauceRecord> {
+    private final PipelineSpec spec;
+    private final TupleTag<CauceRecord> passedTag;
+    private final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
+    private final TupleTag<RowTally> tallyTag;
+    private transient RowChecks checks;
+    private transient RowTally tally;
+
+    CheckFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
+        TupleTag<RowTally> tallyTag) {
+      this.spec = spec;
+      this.passedTag = passedTag;
+      this.heldTag = heldTag;
+      this.tallyTag = tallyTag;
+    }
+
+    @Setup
+    public void setup() {
+      checks = checks(spec);
+    }
+
+    @StartBundle
+    public void start() {
+      tally = new RowTally(checks.size());
+    }
+
+    @ProcessElement
+    public void process(@Element CauceRecord r, MultiOutputReceiver out) {
+      List<Integer> failed = checks.evaluate(r.row(), r.origin().source(), r.origin().line(), tally);
+      if (failed == null) {
+        out.get(passedTag).output(r.locatedOnly());
+      } else {
+        out.get(heldTag).output(KV.of(r, failed));
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      tally = null;
+    }
+  }
+
+  /** Merges the bundles' tallies into the dataset's (an empty one for no records). */
+  static final class TallyFn extends Combine.CombineFn<RowTally, RowTally, RowTally> {
+    private final int size;
+
+    TallyFn(int size) {
+      this.size = size;
+    }
+
+    @Override
+    public RowTally createAccumulator() {
+      return new RowTally(size);
+    }
+
+    @Override
+    public RowTally addInput(RowTally acc, RowTally input) {
+      return acc.merge(input);
+    }
+
+    @Override
+    public RowTally mergeAccumulators(Iterable<RowTally> accs) {
+      RowTally all = new RowTally(size);
+      accs.forEach(all::merge);
+      return all;
+    }
+
+    @Override
+    public RowTally extractOutput(RowTally acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<RowTally> getAccumulatorCoder(CoderRegistry r, Coder<RowTally> in) {
+      return SerializableCoder.of(RowTally.class);
+    }
+
+    @Override
+    public Coder<RowTally> getDefaultOutputCoder(CoderRegistry r, Coder<RowTally> in) {
+      return SerializableCoder.of(RowTally.class);
+    }
+  }
+
+  /** Rejects or keeps each held record, once the dataset's tally is known. */
+  static final class DecideFn extends DoFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
+    private final PipelineSpec spec;
+    private final String runId;
+    private final PCollectionView<RowTally> view;
+    private final TupleTag<Rejection> rejectedTag;
+    private transient RowChecks checks;
+    private transient CauceMetrics.RejectionCounters counters;
+
+    DecideFn(PipelineSpec spec, String runId, PCollectionView<RowTally> view, TupleTag<Rejection> rejectedTag) {
+      this.spec = spec;
+      this.runId = runId;
+      this.view = view;
+      this.rejectedTag = rejectedTag;
+    }
+
+    @Setup
+    public void setup() {
+      checks = checks(spec);
+      counters = new CauceMetrics.RejectionCounters();
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      CauceRecord r = c.element().getKey();
+      RowChecks.Decision d = checks.decide(r.row(), c.element().getValue(), c.sideInput(view));
+      if (d.errors().isEmpty()) {
+        d.warnings().forEach(counters::countWarning);
+        c.output(r.locatedOnly());
+      } else {
+        Rejection rejection = Rejection.of(runId, spec.name(), Stage.VALIDATE, r.origin(), d.errors());
+        counters.count(rejection);
+        c.output(rejectedTag, rejection);
+      }
+    }
+  }
+
+  /** The row expectations' results from the dataset's tally. */
+  static final class ResultsFn extends DoFn<RowTally, ResultList> {
+    private final PipelineSpec spec;
+
+    ResultsFn(PipelineSpec spec) {
+      this.spec = spec;
+    }
+
+    @ProcessElement
+    public void process(@Element RowTally tally, OutputReceiver<ResultList> out) {
+      out.output(new ResultList(checks(spec).results(tally)));
+    }
+  }
+}

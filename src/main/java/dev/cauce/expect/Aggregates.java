@@ -1,0 +1,365 @@
+package dev.cauce.expect;
+
+import dev.cauce.spec.ExpectationSpec;
+import dev.cauce.spec.FieldType;
+import dev.cauce.spec.PipelineSpec.FieldSpec;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.apache.beam.sdk.values.Row;
+
+/**
+ * The dataset expectations of a spec (GX's table, column aggregate and uniqueness expectations),
+ * over the records a run publishes. A combiner builds one {@link Profile} from the rows ({@link
+ * #add}, {@link Profile#merge}); {@link #results} then judges every expectation on it as GX does
+ * with pandas: the median of an even count is the mean of the middle two, stdev is the sample
+ * one (n - 1), quantiles use pandas' {@code nearest} interpolation unless {@code
+ * allow_relative_error} names another, nulls are left out of every column figure. Every figure
+ * is exact: a median or quantile keeps every value of its column in the combiner's memory.
+ */
+public final class Aggregates {
+  private static final MathContext MC = MathContext.DECIMAL64;
+
+  private record Compiled(int index, ExpectationSpec spec, Kwargs k, int column, int[] columns) {}
+
+  private final List<Compiled> all;
+  private final List<String> names;
+  private final Map<Integer, boolean[]> needs; // column → {sums, values, counts}
+  private final ZoneId zone;
+
+  private Aggregates(List<Compiled> all, List<String> names, Map<Integer, boolean[]> needs, ZoneId zone) {
+    this.all = all;
+    this.names = names;
+    this.needs = needs;
+    this.zone = zone;
+  }
+
+  public static Aggregates of(List<ExpectationSpec> specs, List<FieldSpec> schema, ZoneId zone) {
+    Map<String, FieldType> types = RowChecks.types(schema);
+    List<Compiled> out = new ArrayList<>();
+    Map<Integer, boolean[]> needs = new TreeMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      ExpectationSpec e = specs.get(i);
+      ExpectationType t = ExpectationTypes.named(e.type());
+      if (e.skipped() != null || t == null || t.kind() != ExpectationType.Kind.AGGREGATE) {
+        continue;
+      }
+      Kwargs k = new Kwargs(t, e.kwargs(), types, zone, (kw, m) -> {
+        throw new IllegalArgumentException("expectation " + e.id() + ": " + m);
+      });
+      k.check();
+      int column = -1;
+      int[] columns = null;
+      if (!t.name().equals("expect_column_to_exist") && k.text("column") != null) {
+        column = RowChecks.indexOf(schema, k.text("column"));
+        boolean[] n = needs.computeIfAbsent(column, c -> new boolean[3]);
+        String stat = t.name();
+        n[0] |= stat.contains("_mean_") || stat.contains("_sum_") || stat.contains("_stdev_");
+        n[1] |= stat.contains("_median_") || stat.contains("_quantile_");
+        n[2] |= stat.contains("unique") || stat.contains("distinct") || stat.contains("most_common");
+      }
+      if (t.name().equals("expect_compound_columns_to_be_unique")) {
+        columns = k.list("column_list").stream().mapToInt(c -> RowChecks.indexOf(schema, (String) c)).toArray();
+      }
+      out.add(new Compiled(i, e, k, column, columns));
+    }
+    return new Aggregates(List.copyOf(out), schema.stream().map(FieldSpec::name).toList(), needs, zone);
+  }
+
+  public boolean isEmpty() {
+    return all.isEmpty();
+  }
+
+  /** An empty profile for these expectations. */
+  public Profile profile() {
+    Profile p = new Profile();
+    needs.forEach((c, n) -> p.columns.put(c, new Profile.Column(n[0], n[1], n[2])));
+    for (Compiled c : all) {
+      if (c.columns() != null) {
+        p.keys.put(c.index(), new HashMap<>());
+        p.keyRows.put(c.index(), 0L);
+      }
+    }
+    return p;
+  }
+
+  /** Counts one published row into {@code p}. */
+  public void add(Profile p, Row row) {
+    p.rows++;
+    for (Map.Entry<Integer, Profile.Column> e : p.columns.entrySet()) {
+      Object v = row.getValue(e.getKey());
+      if (v != null) {
+        e.getValue().add(Values.key(v));
+      }
+    }
+    for (Compiled c : all) {
+      if (c.columns() == null) {
+        continue;
+      }
+      List<Object> key = new ArrayList<>(c.columns().length);
+      int nulls = 0;
+      for (int i : c.columns()) {
+        Object v = Values.key(row.getValue(i));
+        nulls += v == null ? 1 : 0;
+        key.add(v);
+      }
+      String ignore = c.k().text("ignore_row_if") == null ? "all_values_are_missing" : c.k().text("ignore_row_if");
+      boolean ignored = switch (ignore) {
+        case "any_value_is_missing" -> nulls > 0;
+        case "never" -> false;
+        default -> nulls == key.size();
+      };
+      if (!ignored) {
+        p.keyRows.merge(c.index(), 1L, Long::sum);
+        p.keys.get(c.index()).merge(key, 1L, Long::sum);
+      }
+    }
+  }
+
+  /** Every dataset expectation judged on the whole dataset's profile, in spec order. */
+  public List<ExpectationResult> results(Profile p) {
+    List<ExpectationResult> out = new ArrayList<>();
+    for (Compiled c : all) {
+      out.add(result(c, p));
+    }
+    return out;
+  }
+
+  private ExpectationResult result(Compiled c, Profile p) {
+    Kwargs k = c.k();
+    Profile.Column col = c.column() < 0 ? null : p.columns.get(c.column());
+    String type = c.spec().type();
+    Map<String, Object> r = new LinkedHashMap<>();
+    boolean success;
+    String note = null;
+    switch (type) {
+      case "expect_table_row_count_to_be_between" -> {
+        r.put("observed_value", p.rows);
+        success = between(Values.number(p.rows), k);
+      }
+      case "expect_table_row_count_to_equal" -> {
+        r.put("observed_value", p.rows);
+        success = Values.number(p.rows).compareTo(Values.number(k.number("value"))) == 0;
+      }
+      case "expect_table_columns_to_match_ordered_list" -> {
+        r.put("observed_value", names);
+        success = names.equals(k.list("column_list"));
+      }
+      case "expect_table_columns_to_match_set" -> {
+        r.put("observed_value", names);
+        Set<Object> expected = new HashSet<>(k.list("column_set"));
+        success = k.flag("exact_match", true) ? expected.equals(new HashSet<>(names)) : names.containsAll(expected);
+      }
+      case "expect_column_to_exist" -> {
+        int at = names.indexOf(k.text("column"));
+        success = at >= 0 && (k.number("column_index") == null || k.number("column_index").intValue() == at);
+      }
+      case "expect_column_min_to_be_between", "expect_column_max_to_be_between" -> {
+        Object v = type.contains("_min_") ? col.min : col.max;
+        r.put("observed_value", Values.json(v));
+        success = v != null ? between(v, k, columnType(k)) : noBounds(k);
+      }
+      case "expect_column_mean_to_be_between" -> {
+        BigDecimal v = col.nonNull == 0 ? null : col.sum.divide(BigDecimal.valueOf(col.nonNull), MC);
+        success = observedNumber(r, v, k);
+      }
+      case "expect_column_sum_to_be_between" -> success = observedNumber(r, col.sum, k);
+      case "expect_column_median_to_be_between" -> success = observedNumber(r, median(sorted(col.values)), k);
+      case "expect_column_stdev_to_be_between" -> {
+        BigDecimal v = null;
+        if (col.nonNull >= 2) {
+          BigDecimal n = BigDecimal.valueOf(col.nonNull);
+          BigDecimal var = col.sumOfSquares.subtract(col.sum.multiply(col.sum).divide(n, MC))
+              .divide(n.subtract(BigDecimal.ONE), MC);
+          v = var.signum() <= 0 ? BigDecimal.ZERO : var.sqrt(MC);
+        }
+        success = observedNumber(r, v, k);
+      }
+      case "expect_column_unique_value_count_to_be_between" -> {
+        r.put("observed_value", (long) col.counts.size());
+        success = between(Values.number(col.counts.size()), k);
+      }
+      case "expect_column_proportion_of_unique_values_to_be_between" -> {
+        BigDecimal v = col.nonNull == 0 ? BigDecimal.ZERO
+            : BigDecimal.valueOf(col.counts.size()).divide(BigDecimal.valueOf(col.nonNull), MC);
+        success = observedNumber(r, v, k);
+      }
+      case "expect_column_values_to_be_unique" -> {
+        List<Object> dups = new ArrayList<>();
+        long unexpected = duplicates(col.counts, dups);
+        r.putAll(RowTally.mapResult(p.rows, col.nonNull, unexpected, dups.stream().map(Values::json).toList()));
+        success = RowTally.mostly(col.nonNull, unexpected, mostly(k));
+      }
+      case "expect_compound_columns_to_be_unique" -> {
+        List<Object> dups = new ArrayList<>();
+        long unexpected = duplicates(p.keys.get(c.index()), dups);
+        List<Object> shown = new ArrayList<>();
+        for (Object key : dups) {
+          Map<String, Object> m = new LinkedHashMap<>();
+          List<?> l = (List<?>) key;
+          for (int i = 0; i < l.size(); i++) {
+            m.put(names.get(c.columns()[i]), Values.json(l.get(i)));
+          }
+          shown.add(m);
+        }
+        long considered = p.keyRows.get(c.index());
+        r.putAll(RowTally.mapResult(p.rows, considered, unexpected, shown));
+        success = RowTally.mostly(considered, unexpected, mostly(k));
+      }
+      case "expect_column_distinct_values_to_be_in_set", "expect_column_distinct_values_to_contain_set",
+          "expect_column_distinct_values_to_equal_set" -> {
+        List<Object> distinct = sortedKeys(col.counts.keySet());
+        r.put("observed_value", distinct.stream().map(Values::json).toList());
+        Set<Object> set = RowChecks.keys(k.list("value_set"), columnType(k), zone);
+        Set<Object> seen = new HashSet<>(distinct);
+        success = type.endsWith("be_in_set") ? set.containsAll(seen) : type.endsWith("contain_set") ? seen.containsAll(set)
+            : seen.equals(set);
+      }
+      case "expect_column_most_common_value_to_be_in_set" -> {
+        long top = col.counts.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        List<Object> modes = sortedKeys(col.counts.entrySet().stream().filter(e -> e.getValue() == top).map(Map.Entry::getKey).toList());
+        r.put("observed_value", modes.stream().map(Values::json).toList());
+        Set<Object> set = RowChecks.keys(k.list("value_set"), columnType(k), zone);
+        success = k.flag("ties_okay", false) ? modes.stream().anyMatch(set::contains)
+            : modes.size() == 1 && set.contains(modes.get(0));
+      }
+      case "expect_column_quantile_values_to_be_between" -> {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> ranges = (Map<String, Object>) k.get("quantile_ranges");
+        List<?> qs = (List<?>) ranges.get("quantiles");
+        List<?> rs = (List<?>) ranges.get("value_ranges");
+        Object how = k.get("allow_relative_error");
+        String interpolation = how instanceof String s ? s : "nearest";
+        if (how instanceof BigDecimal) {
+          note = "quantiles computed exactly (every value kept), so the relative error is 0";
+        }
+        List<BigDecimal> values = sorted(col.values);
+        List<Object> observed = new ArrayList<>();
+        List<Boolean> details = new ArrayList<>();
+        for (int i = 0; i < qs.size(); i++) {
+          BigDecimal v = quantile(values, (BigDecimal) qs.get(i), interpolation);
+          List<?> range = (List<?>) rs.get(i);
+          observed.add(Values.json(v));
+          details.add(v != null && RowChecks.between(v, key(range.get(0)), key(range.get(1)), false, false));
+        }
+        Map<String, Object> ov = new LinkedHashMap<>();
+        ov.put("quantiles", qs);
+        ov.put("values", observed);
+        r.put("observed_value", ov);
+        r.put("details", Map.of("success_details", details));
+        success = !details.contains(false);
+      }
+      default -> throw new IllegalArgumentException("no dataset check for " + type);
+    }
+    return ExpectationResult.of(c.index(), c.spec(), success, r, note);
+  }
+
+  private static Object key(Object bound) {
+    return bound == null ? null : Values.number((BigDecimal) bound);
+  }
+
+  private static BigDecimal mostly(Kwargs k) {
+    return k.number("mostly") == null ? BigDecimal.ONE : k.number("mostly");
+  }
+
+  private static FieldType columnType(Kwargs k) {
+    return k.columnType("column");
+  }
+
+  /** GX puts a numeric observed value in the result; its bounds are numbers. */
+  private static boolean observedNumber(Map<String, Object> r, BigDecimal v, Kwargs k) {
+    r.put("observed_value", v == null ? null : Values.json(Values.number(v)));
+    return v == null ? noBounds(k) : between(Values.number(v), k);
+  }
+
+  /** A figure that could not be computed (no values) passes only an expectation with no bound. */
+  private static boolean noBounds(Kwargs k) {
+    return k.get("min_value") == null && k.get("max_value") == null;
+  }
+
+  private static boolean between(Object v, Kwargs k) {
+    Object lo = k.number("min_value") == null ? null : Values.number(k.number("min_value"));
+    Object hi = k.number("max_value") == null ? null : Values.number(k.number("max_value"));
+    return RowChecks.between(v, lo, hi, k.flag("strict_min", false), k.flag("strict_max", false));
+  }
+
+  private boolean between(Object v, Kwargs k, FieldType type) {
+    Object lo = k.get("min_value") == null ? null : Values.specKey(k.get("min_value"), type, zone);
+    Object hi = k.get("max_value") == null ? null : Values.specKey(k.get("max_value"), type, zone);
+    return RowChecks.between(v, lo, hi, k.flag("strict_min", false), k.flag("strict_max", false));
+  }
+
+  /** Records whose value (key) occurs more than once; the first {@value RowTally#PARTIAL} of them, in value order. */
+  private static <K> long duplicates(Map<K, Long> counts, List<Object> partial) {
+    long n = 0;
+    List<Object> dupKeys = new ArrayList<>();
+    for (Map.Entry<K, Long> e : counts.entrySet()) {
+      if (e.getValue() > 1) {
+        n += e.getValue();
+        dupKeys.add(e.getKey());
+      }
+    }
+    for (Object key : sortedKeys(dupKeys)) {
+      for (long i = 0; i < counts.get(key) && partial.size() < RowTally.PARTIAL; i++) {
+        partial.add(key);
+      }
+    }
+    return n;
+  }
+
+  /** Keys in order: values of one column compare; compound keys by their text. */
+  static List<Object> sortedKeys(Collection<?> keys) {
+    List<Object> l = new ArrayList<>(keys);
+    if (l.stream().anyMatch(x -> x instanceof List)) {
+      l.sort(Comparator.comparing(String::valueOf));
+    } else {
+      l.sort(Values::compare);
+    }
+    return l;
+  }
+
+  private static List<BigDecimal> sorted(List<BigDecimal> values) {
+    List<BigDecimal> l = new ArrayList<>(values);
+    Collections.sort(l);
+    return l;
+  }
+
+  static BigDecimal median(List<BigDecimal> sorted) {
+    int n = sorted.size();
+    if (n == 0) {
+      return null;
+    }
+    return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).add(sorted.get(n / 2)).divide(BigDecimal.valueOf(2), MC);
+  }
+
+  /** numpy's quantile of sorted values at {@code q} with pandas' interpolation names (nearest rounds half to even). */
+  static BigDecimal quantile(List<BigDecimal> sorted, BigDecimal q, String interpolation) {
+    int n = sorted.size();
+    if (n == 0) {
+      return null;
+    }
+    BigDecimal pos = q.multiply(BigDecimal.valueOf(n - 1));
+    int lo = pos.setScale(0, RoundingMode.FLOOR).intValue();
+    int hi = pos.setScale(0, RoundingMode.CEILING).intValue();
+    BigDecimal frac = pos.subtract(BigDecimal.valueOf(lo));
+    return switch (interpolation) {
+      case "lower" -> sorted.get(lo);
+      case "higher" -> sorted.get(hi);
+      case "midpoint" -> sorted.get(lo).add(sorted.get(hi)).divide(BigDecimal.valueOf(2), MC);
+      case "linear" -> sorted.get(lo).add(sorted.get(hi).subtract(sorted.get(lo)).multiply(frac));
+      default -> sorted.get(pos.setScale(0, RoundingMode.HALF_EVEN).intValue());
+    };
+  }
+}

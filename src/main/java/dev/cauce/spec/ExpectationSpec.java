@@ -1,0 +1,25 @@
+package dev.cauce.spec;
+
+import java.io.Serializable;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One Great Expectations expectation, as the spec's {@code expectations} or its {@code
+ * expectation_suite} file gives it: GX's type and kwargs (values as JSON gives them: String,
+ * BigDecimal, Boolean, List, Map or null), its meta, and cauce's own settings. The checks are
+ * {@code dev.cauce.expect}'s.
+ *
+ * @param id the reason code its failing records and its quality-gate breach carry: the {@code name}
+ *     given, else the type and its column(s), such as {@code expect_column_values_to_not_be_null:email}
+ * @param warn {@code severity: warn} (or {@code meta.severity}): a failure neither rejects records nor refuses the publish
+ * @param skipped why it is not evaluated (an unknown type under {@code expectations_unknown: skip}), or null
+ */
+public record ExpectationSpec(String id, String type, Map<String, Object> kwargs, Map<String, Object> meta, boolean warn,
+    String skipped) implements Serializable {
+  public ExpectationSpec {
+    kwargs = Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
+    meta = Collections.unmodifiableMap(new LinkedHashMap<>(meta));
+  }
+}

@@ -1,0 +1,148 @@
+package dev.cauce.e2e;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cauce.ExitCode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
+
+/**
+ * The sample pipeline pipelines/gx_orders.yaml (a GX 1.x suite used unchanged, plus two expectations
+ * of its own) on its two batches, with the same figures on the Direct runner and on embedded Flink
+ * at parallelism 2 reading the files in parts. March passes every expectation; April rejects 5
+ * orders by row expectations, keeps one as a warning within mostly, and is refused on 11 failures.
+ */
+@RunWith(Parameterized.class)
+public class ExpectationsRunTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Parameters(name = "{0}")
+  public static List<Object[]> runners() {
+    return List.of(
+        new Object[] {"direct", new String[] {"--runner=DirectRunner"}},
+        new Object[] {"flink-local-p2-split", new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2",
+            "--splitBytes=600"}});
+  }
+
+  @Parameter(0)
+  public String runnerName;
+
+  @Parameter(1)
+  public String[] runnerArgs;
+
+  private CauceRun run(String batch) {
+    List<String> args = new ArrayList<>(List.of(runnerArgs));
+    args.add("--spec=pipelines/gx_orders.yaml");
+    args.add("--input=pipelines/data/gx_orders/" + batch + "/*.csv");
+    return CauceRun.run(tmp.getRoot().toPath().resolve(batch), batch + "-" + runnerName, args.toArray(String[]::new));
+  }
+
+  /** Each result as "index status id observed-or-unexpected". */
+  private static List<String> results(JsonNode report) {
+    List<String> out = new ArrayList<>();
+    JsonNode results = report.get("expectations").get("results");
+    for (int i = 0; i < results.size(); i++) {
+      JsonNode r = results.get(i);
+      JsonNode res = r.get("result");
+      String figure = res.has("observed_value") ? res.get("observed_value").toString()
+          : res.has("unexpected_count") ? res.get("unexpected_count") + "/" + res.get("element_count") : "";
+      out.add(i + " " + r.get("cauce").get("status").asText() + " " + r.get("cauce").get("id").asText() + " " + figure);
+    }
+    return out;
+  }
+
+  @Test
+  public void marchPassesEverything() throws IOException {
+    CauceRun run = run("batch-1");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    JsonNode report = run.report();
+    assertThat(report.get("counts").get("written").get("gx_orders").asLong(), equalTo(20L));
+    assertThat(report.get("expectations").get("success").asBoolean(), equalTo(true));
+    assertThat(report.get("expectations").get("statistics").get("successful_expectations").asLong(), equalTo(15L));
+    List<String> r = results(report);
+    assertThat(r.get(0), equalTo("0 passed expect_table_row_count_to_be_between 20"));
+    assertThat(r.get(8), equalTo("8 passed expect_column_mean_to_be_between:amount 59.0535"));
+    assertThat(r.get(9), equalTo("9 passed expect_column_median_to_be_between:amount 50.275"));
+    assertThat(r.get(10), equalTo("10 passed expect_column_quantile_values_to_be_between:amount "
+        + "{\"quantiles\":[0.05,0.5,0.95],\"values\":[12,55.55,130.25]}"));
+    assertThat(r.get(13), equalTo("13 passed expect_column_stdev_to_be_between:amount 41.06097151605287"));
+    assertThat(run.stdout, containsString("expectations: 15 passed, 0 failed, 0 skipped"));
+  }
+
+  @Test
+  public void aprilIsRefusedWithTheFailingRowsInTheDeadLetter() throws IOException {
+    CauceRun run = run("batch-2");
+    assertThat(run.toString(), run.code, equalTo(ExitCode.REFUSED));
+    JsonNode report = run.report();
+    assertThat(report.get("counts").get("read").asLong(), equalTo(20L));
+    assertThat(report.get("counts").get("rejected").asLong(), equalTo(5L));
+    assertThat(report.get("counts").get("written").get("gx_orders").asLong(), equalTo(15L));
+    assertThat(report.get("counts").get("warnings_by_rule").toString(),
+        equalTo("{\"expect_column_values_to_be_in_set:currency\":1}"));
+    assertThat(results(report), equalTo(List.of(
+        "0 failed expect_table_row_count_to_be_between 15",
+        "1 passed expect_table_columns_to_match_ordered_list "
+            + "[\"order_id\",\"customer_email\",\"amount\",\"currency\",\"quantity\",\"ordered_on\",\"shipped_on\",\"country\"]",
+        "2 failed expect_column_values_to_not_be_null:customer_email 2/20",
+        "3 failed expect_column_values_to_match_regex:customer_email 1/20",
+        "4 failed expect_column_values_to_be_between:amount 1/20",
+        "5 passed expect_column_values_to_be_in_set:currency 1/20",
+        "6 failed expect_column_pair_values_A_to_be_greater_than_B:shipped_on,ordered_on 1/20",
+        "7 failed expect_column_values_to_be_unique:order_id 2/15",
+        "8 failed expect_column_mean_to_be_between:amount 315.786",
+        "9 failed expect_column_median_to_be_between:amount 310",
+        "10 failed expect_column_quantile_values_to_be_between:amount {\"quantiles\":[0.05,0.5,0.95],\"values\":[199.99,310,480]}",
+        "11 failed expect_column_distinct_values_to_be_in_set:country [\"DE\",\"ES\",\"FR\",\"IT\",\"PT\",\"US\"]",
+        "12 passed expect_column_max_to_be_between:quantity 4",
+        "13 failed expect_column_stdev_to_be_between:amount 111.6623795708679",
+        "14 passed expect_column_proportion_of_unique_values_to_be_between:customer_email 1")));
+    JsonNode stats = report.get("expectations").get("statistics");
+    assertThat(stats.get("successful_expectations").asLong() + "/" + stats.get("evaluated_expectations").asLong(), equalTo("4/15"));
+    JsonNode gate = report.get("quality_gate");
+    assertThat(gate.get("breaches").size(), equalTo(10)); // the stdev one is severity: warn
+    assertThat(report.get("expectations").get("results").get(7).get("result").get("partial_unexpected_list").toString(),
+        equalTo("[\"ORD-2015\",\"ORD-2015\"]"));
+    assertThat(run.stdout, containsString("    - FAILED (warn) expect_column_stdev_to_be_between:amount: observed 111.6623795708679"));
+    assertThat(run.stdout, containsString("    - FAILED expect_column_values_to_be_unique:order_id: observed 2 unexpected of 15 considered"));
+
+    String html = Files.readString(run.output.resolve("_runs").resolve(run.runId).resolve("run-report.html"));
+    assertThat(html, containsString("<section id=\"expectations\">"));
+    assertThat(html, containsString("4 of 15 evaluated expectations passed; 0 skipped"));
+    assertThat(html, containsString("<tr class=\"bad\" data-expectation=\"expect_column_mean_to_be_between:amount\"><td>failed</td>"));
+    assertThat(html, containsString("<td>failed (warn)</td>"));
+    assertThat(html, containsString("<title>allowed 20 to 200, observed 315.786</title>"));
+    assertThat(html, containsString("<title>10.00% unexpected</title>")); // not null: 2 of 20
+
+    List<String> dead = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(run.output.resolve("_staging"))) {
+      for (Path f : files.filter(p -> p.toString().contains("/rejected/") && p.toString().endsWith(".jsonl")).toList()) {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          JsonNode n = new ObjectMapper().readTree(line);
+          dead.add(n.get("line").asLong() + " " + n.get("reason").asText() + " " + n.get("errors").size());
+        }
+      }
+    }
+    assertThat(dead.stream().sorted().toList(), equalTo(List.of(
+        "10 expect_column_values_to_not_be_null:customer_email 1",
+        "14 expect_column_pair_values_A_to_be_greater_than_B:shipped_on,ordered_on 1",
+        "4 expect_column_values_to_not_be_null:customer_email 1",
+        "6 expect_column_values_to_match_regex:customer_email 1",
+        "8 expect_column_values_to_be_between:amount 1")));
+  }
+}
