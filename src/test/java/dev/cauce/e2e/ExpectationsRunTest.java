@@ -34,10 +34,7 @@ public class ExpectationsRunTest {
 
   @Parameters(name = "{0}")
   public static List<Object[]> runners() {
-    return List.of(
-        new Object[] {"direct", new String[] {"--runner=DirectRunner"}},
-        new Object[] {"flink-local-p2-split", new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2",
-            "--splitBytes=600"}});
+    return Runners.directAndFlinkP2("--splitBytes=600");
   }
 
   @Parameter(0)

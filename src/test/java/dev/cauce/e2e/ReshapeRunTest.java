@@ -31,9 +31,7 @@ public class ReshapeRunTest {
 
   @Parameters(name = "{0}")
   public static List<Object[]> runners() {
-    return List.of(
-        new Object[] {"direct", new String[] {"--runner=DirectRunner"}},
-        new Object[] {"flink-local-p2", new String[] {"--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=2"}});
+    return Runners.directAndFlinkP2();
   }
 
   @Parameter(0)
