@@ -282,9 +282,17 @@ public class FlinkClusterIT {
         && System.nanoTime() < deadline && pause());
     byVertex.keySet().retainAll(wanted.keySet());
     ofJob.keySet().retainAll(wanted.keySet());
+    vertexOf.keySet().retainAll(wanted.keySet());
     assertThat("cauce's accumulators in " + REST + "/jobs/" + job + "/vertices/*/accumulators", byVertex, equalTo(wanted));
     assertThat("cauce's accumulators in " + REST + "/jobs/" + job + "/accumulators", ofJob, equalTo(wanted));
-    log("REST accumulators of job %s: %s; vertices: %s", job, ofJob, vertexOf);
+    List<JsonNode> shown = new ArrayList<>(); // as Flink's REST API shows them, for the record
+    getJson("/jobs/" + job + "/accumulators").path("user-task-accumulators").forEach(a -> {
+      if (wanted.containsKey(a.get("name").asText())) {
+        shown.add(a);
+      }
+    });
+    log("REST /jobs/%s/accumulators: %s; counted in vertices: %s", job, shown, vertexOf.entrySet().stream()
+        .map(e -> e.getKey() + " in " + e.getValue().substring(0, Math.min(60, e.getValue().length())) + "...").toList());
     logLiveMetricNames(job);
   }
 
