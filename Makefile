@@ -131,12 +131,13 @@ flink-run: spec-file $(CLUSTER_JAR)
 	runners/flink/cluster.sh run -c dev.cauce.Cauce $(CLUSTER_JAR) --spec=$(abspath $(SPEC)) $(filter-out --flinkMaster=%,$(FLINK_ARGS)) $(ARGS)
 
 # ---- operating cauce: run state, dependencies ------------------------------------------------
-# `make status` reads the state store (default .cauce/state/; ARGS='--stateStore=redis://...');
+# `make status` reads the state store (default the repository's .cauce/state/, as runs of its specs;
+# ARGS='--stateStore=redis://...');
 # `make run-all` runs every pipelines/*.yaml in depends_on order, skipping what is downstream of a
 # failure and what has nothing new to ingest.
 .PHONY: status run-all
 status: $(CLASSPATH) target/classes/.compiled
-	@$(JAVA_CP) dev.cauce.orchestrate.Status $(ARGS)
+	@$(JAVA_CP) dev.cauce.orchestrate.Status --baseDir=$(CURDIR) $(ARGS)
 
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)

@@ -2,10 +2,13 @@ package dev.cauce.metrics;
 
 import dev.cauce.model.Rejection;
 import dev.cauce.model.Violation;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -65,8 +68,52 @@ public final class CauceMetrics {
       HTTP_REQUESTS, HTTP_PAGES, HTTP_RETRIES, HTTP_THROTTLED, HTTP_TIMEOUTS, HTTP_SERVER_ERRORS,
       HTTP_CONNECTION_ERRORS, HTTP_BREAKER_OPENED, HTTP_MAX_PAGES_REACHED);
 
+  /** The counter {@code name} of namespace {@value #NAMESPACE}, also counted by the runner's {@link CounterMirror} when there is one. */
   public static Counter counter(String name) {
-    return Metrics.counter(NAMESPACE, name);
+    Counter beam = Metrics.counter(NAMESPACE, name);
+    return mirror() == null ? beam : new Mirrored(beam, name);
+  }
+
+  /** This JVM's mirror (the first {@link CounterMirror} service found), or null. */
+  static CounterMirror mirror() {
+    return MirrorHolder.MIRROR;
+  }
+
+  private static final class MirrorHolder {
+    static final CounterMirror MIRROR =
+        ServiceLoader.load(CounterMirror.class, CounterMirror.class.getClassLoader()).findFirst().orElse(null);
+  }
+
+  /** A Beam counter whose increments the JVM's mirror sees too (serializable: DoFns hold counters). */
+  private record Mirrored(Counter beam, String name) implements Counter, Serializable {
+    @Override
+    public void inc() {
+      inc(1);
+    }
+
+    @Override
+    public void inc(long n) {
+      beam.inc(n);
+      CounterMirror m = mirror();
+      if (m != null) {
+        m.inc(name, n);
+      }
+    }
+
+    @Override
+    public void dec() {
+      inc(-1);
+    }
+
+    @Override
+    public void dec(long n) {
+      inc(-n);
+    }
+
+    @Override
+    public MetricName getName() {
+      return beam.getName();
+    }
   }
 
   public static String rejected(String stage) {
