@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,7 @@ import java.util.TreeMap;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * The dataset expectations of a spec (GX's table, column aggregate and uniqueness expectations),
+ * The dataset expectations of a spec (GX's table and column aggregate expectations),
  * over the records a run publishes. A combiner builds one {@link Profile} from the rows ({@link
  * #add}, {@link Profile#merge}); {@link #results} then judges every expectation on it as GX does
  * with pandas: the median of an even count is the mean of the middle two, stdev is the sample
@@ -32,7 +31,7 @@ import org.apache.beam.sdk.values.Row;
 public final class Aggregates {
   private static final MathContext MC = MathContext.DECIMAL64;
 
-  private record Compiled(int index, ExpectationSpec spec, Kwargs k, int column, int[] columns) {}
+  private record Compiled(int index, ExpectationSpec spec, Kwargs k, int column) {}
 
   private final List<Compiled> all;
   private final List<String> names;
@@ -61,19 +60,15 @@ public final class Aggregates {
       });
       k.check();
       int column = -1;
-      int[] columns = null;
       if (!t.name().equals("expect_column_to_exist") && k.text("column") != null) {
         column = RowChecks.indexOf(schema, k.text("column"));
         boolean[] n = needs.computeIfAbsent(column, c -> new boolean[3]);
         String stat = t.name();
         n[0] |= stat.contains("_mean_") || stat.contains("_sum_") || stat.contains("_stdev_");
         n[1] |= stat.contains("_median_") || stat.contains("_quantile_");
-        n[2] |= stat.contains("unique") || stat.contains("distinct") || stat.contains("most_common");
+        n[2] |= stat.contains("unique_value") || stat.contains("distinct") || stat.contains("most_common");
       }
-      if (t.name().equals("expect_compound_columns_to_be_unique")) {
-        columns = k.list("column_list").stream().mapToInt(c -> RowChecks.indexOf(schema, (String) c)).toArray();
-      }
-      out.add(new Compiled(i, e, k, column, columns));
+      out.add(new Compiled(i, e, k, column));
     }
     return new Aggregates(List.copyOf(out), schema.stream().map(FieldSpec::name).toList(), needs, zone);
   }
@@ -86,12 +81,6 @@ public final class Aggregates {
   public Profile profile() {
     Profile p = new Profile();
     needs.forEach((c, n) -> p.columns.put(c, new Profile.Column(n[0], n[1], n[2])));
-    for (Compiled c : all) {
-      if (c.columns() != null) {
-        p.keys.put(c.index(), new HashMap<>());
-        p.keyRows.put(c.index(), 0L);
-      }
-    }
     return p;
   }
 
@@ -102,28 +91,6 @@ public final class Aggregates {
       Object v = row.getValue(e.getKey());
       if (v != null) {
         e.getValue().add(Values.key(v));
-      }
-    }
-    for (Compiled c : all) {
-      if (c.columns() == null) {
-        continue;
-      }
-      List<Object> key = new ArrayList<>(c.columns().length);
-      int nulls = 0;
-      for (int i : c.columns()) {
-        Object v = Values.key(row.getValue(i));
-        nulls += v == null ? 1 : 0;
-        key.add(v);
-      }
-      String ignore = c.k().text("ignore_row_if") == null ? "all_values_are_missing" : c.k().text("ignore_row_if");
-      boolean ignored = switch (ignore) {
-        case "any_value_is_missing" -> nulls > 0;
-        case "never" -> false;
-        default -> nulls == key.size();
-      };
-      if (!ignored) {
-        p.keyRows.merge(c.index(), 1L, Long::sum);
-        p.keys.get(c.index()).merge(key, 1L, Long::sum);
       }
     }
   }
@@ -195,28 +162,6 @@ public final class Aggregates {
         BigDecimal v = col.nonNull == 0 ? BigDecimal.ZERO
             : BigDecimal.valueOf(col.counts.size()).divide(BigDecimal.valueOf(col.nonNull), MC);
         success = observedNumber(r, v, k);
-      }
-      case "expect_column_values_to_be_unique" -> {
-        List<Object> dups = new ArrayList<>();
-        long unexpected = duplicates(col.counts, dups);
-        r.putAll(RowTally.mapResult(p.rows, col.nonNull, unexpected, dups.stream().map(Values::json).toList()));
-        success = RowTally.mostly(col.nonNull, unexpected, mostly(k));
-      }
-      case "expect_compound_columns_to_be_unique" -> {
-        List<Object> dups = new ArrayList<>();
-        long unexpected = duplicates(p.keys.get(c.index()), dups);
-        List<Object> shown = new ArrayList<>();
-        for (Object key : dups) {
-          Map<String, Object> m = new LinkedHashMap<>();
-          List<?> l = (List<?>) key;
-          for (int i = 0; i < l.size(); i++) {
-            m.put(names.get(c.columns()[i]), Values.json(l.get(i)));
-          }
-          shown.add(m);
-        }
-        long considered = p.keyRows.get(c.index());
-        r.putAll(RowTally.mapResult(p.rows, considered, unexpected, shown));
-        success = RowTally.mostly(considered, unexpected, mostly(k));
       }
       case "expect_column_distinct_values_to_be_in_set", "expect_column_distinct_values_to_contain_set",
           "expect_column_distinct_values_to_equal_set" -> {
@@ -301,32 +246,10 @@ public final class Aggregates {
     return RowChecks.between(v, lo, hi, k.flag("strict_min", false), k.flag("strict_max", false));
   }
 
-  /** Records whose value (key) occurs more than once; the first {@value RowTally#PARTIAL} of them, in value order. */
-  private static <K> long duplicates(Map<K, Long> counts, List<Object> partial) {
-    long n = 0;
-    List<Object> dupKeys = new ArrayList<>();
-    for (Map.Entry<K, Long> e : counts.entrySet()) {
-      if (e.getValue() > 1) {
-        n += e.getValue();
-        dupKeys.add(e.getKey());
-      }
-    }
-    for (Object key : sortedKeys(dupKeys)) {
-      for (long i = 0; i < counts.get(key) && partial.size() < RowTally.PARTIAL; i++) {
-        partial.add(key);
-      }
-    }
-    return n;
-  }
-
-  /** Keys in order: values of one column compare; compound keys by their text. */
+  /** Keys of one column in order. */
   static List<Object> sortedKeys(Collection<?> keys) {
     List<Object> l = new ArrayList<>(keys);
-    if (l.stream().anyMatch(x -> x instanceof List)) {
-      l.sort(Comparator.comparing(String::valueOf));
-    } else {
-      l.sort(Values::compare);
-    }
+    l.sort(Values::compare);
     return l;
   }
 

@@ -1,5 +1,6 @@
 package dev.cauce.expect;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,9 +19,8 @@ import java.util.TreeMap;
 /**
  * What the dataset expectations need to know of the records, gathered by a combiner: the row
  * count, per column what its expectations read (non-null count, min, max, exact sum and sum of
- * squares, every value for a median or quantiles, the count of each value for uniqueness and
- * distinct values), and per compound-uniqueness expectation the count of each key. Parts merge
- * into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
+ * squares, every value for a median or quantiles, the count of each value for unique counts and
+ * distinct values). Parts merge into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
  */
 public final class Profile implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -88,19 +88,11 @@ public final class Profile implements Serializable {
   long rows;
   /** Column index → its figures. */
   final TreeMap<Integer, Column> columns = new TreeMap<>();
-  /** Compound expectation position → count of each key, and rows considered. */
-  final TreeMap<Integer, HashMap<List<Object>, Long>> keys = new TreeMap<>();
-  final TreeMap<Integer, Long> keyRows = new TreeMap<>();
 
   /** Adds {@code other}'s figures to this one's (both made by the same {@link Aggregates}); returns this. */
   public Profile merge(Profile other) {
     rows += other.rows;
     other.columns.forEach((i, c) -> columns.get(i).merge(c));
-    other.keys.forEach((i, m) -> {
-      HashMap<List<Object>, Long> mine = keys.get(i);
-      m.forEach((k, n) -> mine.merge(k, n, Long::sum));
-    });
-    other.keyRows.forEach((i, n) -> keyRows.merge(i, n, Long::sum));
     return this;
   }
 
@@ -149,12 +141,6 @@ public final class Profile implements Serializable {
       }
       writeCounts(out, c.counts);
     }
-    out.writeInt(keys.size());
-    for (Map.Entry<Integer, HashMap<List<Object>, Long>> e : keys.entrySet()) {
-      out.writeInt(e.getKey());
-      out.writeLong(keyRows.get(e.getKey()));
-      writeCounts(out, e.getValue());
-    }
   }
 
   @SuppressWarnings("unchecked")
@@ -180,13 +166,18 @@ public final class Profile implements Serializable {
       c.counts = (HashMap<Object, Long>) (HashMap<?, Long>) readCounts(in);
       p.columns.put(index, c);
     }
-    int keys = in.readInt();
-    for (int i = 0; i < keys; i++) {
-      int index = in.readInt();
-      p.keyRows.put(index, in.readLong());
-      p.keys.put(index, (HashMap<List<Object>, Long>) (HashMap<?, Long>) readCounts(in));
-    }
     return p;
+  }
+
+  /** A key (a value, or a list of them) as bytes: equal keys, equal bytes (a grouping key). */
+  public static byte[] keyBytes(Object key) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeKey(out, key);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return bytes.toByteArray();
   }
 
   private static void writeCounts(DataOutputStream out, Map<?, Long> counts) throws IOException {

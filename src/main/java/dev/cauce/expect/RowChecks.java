@@ -37,6 +37,11 @@ public final class RowChecks {
 
     /** The row's value(s) as the partial unexpected list shows them. */
     Object shown(Row row);
+
+    /** A uniqueness check's key of a considered row: its value, or the list of its values. */
+    default Object groupKey(Row row) {
+      throw new UnsupportedOperationException("not a uniqueness check");
+    }
   }
 
   private record Compiled(int index, ExpectationSpec spec, Check check, BigDecimal mostly, String field) {}
@@ -49,11 +54,23 @@ public final class RowChecks {
 
   /** The row expectations among {@code all} (skipped ones left out), compiled for {@code schema}. */
   public static RowChecks of(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone) {
+    return of(all, schema, zone, ExpectationType.Kind.ROW);
+  }
+
+  /**
+   * The uniqueness expectations among {@code all}: a record's failure is known only once the records
+   * are grouped by {@link #groupKey}; {@link #count} then counts it, and {@link #decide} routes it.
+   */
+  public static RowChecks unique(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone) {
+    return of(all, schema, zone, ExpectationType.Kind.UNIQUE);
+  }
+
+  private static RowChecks of(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone, ExpectationType.Kind kind) {
     List<Compiled> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       ExpectationSpec e = all.get(i);
       ExpectationType t = ExpectationTypes.named(e.type());
-      if (e.skipped() != null || t == null || t.kind() != ExpectationType.Kind.ROW) {
+      if (e.skipped() != null || t == null || t.kind() != kind) {
         continue;
       }
       Kwargs k = new Kwargs(t, e.kwargs(), types(schema), zone, (kw, m) -> {
@@ -108,6 +125,31 @@ public final class RowChecks {
       }
     }
     return failed;
+  }
+
+  /** Whether the i-th check counts {@code row} (uniqueness: a non-null value, a list not ignored). */
+  public boolean considered(int i, Row row) {
+    return checks.get(i).check().considered(row);
+  }
+
+  /** The i-th uniqueness check's key of a considered {@code row} (equal keys: equal values). */
+  public Object groupKey(int i, Row row) {
+    return checks.get(i).check().groupKey(row);
+  }
+
+  /**
+   * Counts {@code row} into {@code tally} when its failures ({@code failed}, positions) are already
+   * known, as they are for uniqueness once its group was seen.
+   */
+  public void count(Row row, List<Integer> failed, String source, long line, RowTally tally) {
+    tally.row();
+    for (int i = 0; i < checks.size(); i++) {
+      Check c = checks.get(i).check();
+      if (c.considered(row)) {
+        boolean fails = failed.contains(i);
+        tally.considered(i, fails, source, line, fails ? c.shown(row) : null);
+      }
+    }
   }
 
   /** What a failing record's violations are: errors reject it, warnings are counted on the kept record. */
@@ -246,15 +288,7 @@ public final class RowChecks {
         yield new Check() {
           @Override
           public boolean considered(Row row) {
-            int nulls = 0;
-            for (int i : idx) {
-              nulls += row.getValue(i) == null ? 1 : 0;
-            }
-            return switch (ignore) {
-              case "any_value_is_missing" -> nulls == 0;
-              case "never" -> true;
-              default -> nulls < idx.length;
-            };
+            return listConsidered(row, idx, ignore);
           }
 
           @Override
@@ -272,16 +306,89 @@ public final class RowChecks {
 
           @Override
           public Object shown(Row row) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int i = 0; i < idx.length; i++) {
-              m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+            return listShown(row, idx, cols);
+          }
+        };
+      }
+      case "expect_column_values_to_be_unique" -> {
+        int i = indexOf(schema, k.text("column"));
+        yield new Check() {
+          @Override
+          public boolean considered(Row row) {
+            return row.getValue(i) != null; // GX counts repeats among the non-null values
+          }
+
+          @Override
+          public boolean passes(Row row) {
+            throw new UnsupportedOperationException("a uniqueness check is judged on its group");
+          }
+
+          @Override
+          public Object shown(Row row) {
+            return Values.json(groupKey(row));
+          }
+
+          @Override
+          public Object groupKey(Row row) {
+            return Values.key(row.getValue(i));
+          }
+        };
+      }
+      case "expect_compound_columns_to_be_unique" -> {
+        List<String> cols = new ArrayList<>();
+        k.list("column_list").forEach(c -> cols.add((String) c));
+        int[] idx = cols.stream().mapToInt(c -> indexOf(schema, c)).toArray();
+        String ignore = k.text("ignore_row_if") == null ? "all_values_are_missing" : k.text("ignore_row_if");
+        yield new Check() {
+          @Override
+          public boolean considered(Row row) {
+            return listConsidered(row, idx, ignore);
+          }
+
+          @Override
+          public boolean passes(Row row) {
+            throw new UnsupportedOperationException("a uniqueness check is judged on its group");
+          }
+
+          @Override
+          public Object shown(Row row) {
+            return listShown(row, idx, cols);
+          }
+
+          @Override
+          public Object groupKey(Row row) {
+            List<Object> key = new ArrayList<>(idx.length);
+            for (int i : idx) {
+              key.add(Values.key(row.getValue(i))); // a null is a value of the key, as pandas' duplicated()
             }
-            return m;
+            return key;
           }
         };
       }
       default -> throw new IllegalArgumentException("no row check for " + type);
     };
+  }
+
+  /** GX's ignore_row_if of a column list: whether the row counts (default all_values_are_missing). */
+  private static boolean listConsidered(Row row, int[] idx, String ignore) {
+    int nulls = 0;
+    for (int i : idx) {
+      nulls += row.getValue(i) == null ? 1 : 0;
+    }
+    return switch (ignore) {
+      case "any_value_is_missing" -> nulls == 0;
+      case "never" -> true;
+      default -> nulls < idx.length;
+    };
+  }
+
+  /** A column list's values as GX shows them: {column: value, ...}. */
+  private static Map<String, Object> listShown(Row row, int[] idx, List<String> cols) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (int i = 0; i < idx.length; i++) {
+      m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+    }
+    return m;
   }
 
   /** A check on one column's value (the row's value at the column's index). */
