@@ -148,9 +148,10 @@ public final class Aggregates {
         BigDecimal v = null;
         if (col.nonNull >= 2) {
           BigDecimal n = BigDecimal.valueOf(col.nonNull);
-          BigDecimal var = col.sumOfSquares.subtract(col.sum.multiply(col.sum).divide(n, MC))
-              .divide(n.subtract(BigDecimal.ONE), MC);
-          v = var.signum() <= 0 ? BigDecimal.ZERO : var.sqrt(MC);
+          // 34 digits on the way, rounded once to 16: the figure is then the exact one, correctly rounded
+          BigDecimal var = col.sumOfSquares.subtract(col.sum.multiply(col.sum).divide(n, MathContext.DECIMAL128))
+              .divide(n.subtract(BigDecimal.ONE), MathContext.DECIMAL128);
+          v = var.signum() <= 0 ? BigDecimal.ZERO : var.sqrt(MathContext.DECIMAL128).round(MC);
         }
         success = observedNumber(r, v, k);
       }
