@@ -145,4 +145,63 @@ public class ExpectationsRunTest {
         "6 expect_column_values_to_match_regex:customer_email 1",
         "8 expect_column_values_to_be_between:amount 1")));
   }
+  /**
+   * Uniqueness after dedupe: the repeated id 1 is a duplicate (dropped, counted once), not unexpected;
+   * the email a@x.io of ids 1 and 3 fails expect_column_values_to_be_unique (both rejected); the
+   * (shop, day) pairs of ids 1, 2 and 5, 6 repeat, 4 of 6 but within mostly 0.3 (warnings on the kept
+   * ones); the row count is judged on the 4 kept.
+   */
+  @Test
+  public void uniquenessIsJudgedAfterDedupeAndRoutesEveryRecordOfARepeatedValue() throws IOException {
+    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
+    Files.writeString(in.resolve("a.csv"), "id,email,shop,day\n1,a@x.io,s1,d1\n2,b@x.io,s1,d1\n1,a@x.io,s1,d1\n");
+    Files.writeString(in.resolve("b.csv"), "id,email,shop,day\n3,a@x.io,s2,d1\n4,,s2,d2\n5,c@x.io,s3,d3\n6,,s3,d3\n");
+    Path spec = tmp.getRoot().toPath().resolve("uq.yaml");
+    Files.writeString(spec, "name: uq\nsource: {path: " + in + "/*.csv, format: csv}\n" + """
+        schema:
+          - {name: id, type: string, required: true}
+          - {name: email, type: string}
+          - {name: shop, type: string}
+          - {name: day, type: string}
+        dedupe: {key: [id]}
+        expectations:
+          - {type: expect_column_values_to_be_unique, column: email}
+          - {type: expect_compound_columns_to_be_unique, column_list: [shop, day], mostly: 0.3}
+          - {type: expect_column_values_to_be_unique, column: id}
+          - {type: expect_table_row_count_to_equal, value: 4}
+        """);
+    List<String> args = new ArrayList<>(List.of(runnerArgs));
+    args.add("--spec=" + spec);
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "uq-" + runnerName, args.toArray(String[]::new));
+
+    assertThat(run.toString(), run.code, equalTo(ExitCode.REFUSED));
+    assertThat(run.stdout, containsString("check: read 7 = written 4 + rejected 2 + duplicates 1  OK"));
+    JsonNode report = run.report();
+    assertThat(results(report), equalTo(List.of(
+        "0 failed expect_column_values_to_be_unique:email 2/6",
+        "1 passed expect_compound_columns_to_be_unique:shop,day 4/6",
+        "2 passed expect_column_values_to_be_unique:id 0/6",
+        "3 passed expect_table_row_count_to_equal 4")));
+    JsonNode results = report.get("expectations").get("results");
+    assertThat(results.get(0).get("result").get("partial_unexpected_list").toString(), equalTo("[\"a@x.io\",\"a@x.io\"]"));
+    assertThat(results.get(0).get("result").get("missing_count").asLong(), equalTo(2L));
+    assertThat(results.get(1).get("result").get("partial_unexpected_list").toString(), equalTo(
+        "[{\"shop\":\"s1\",\"day\":\"d1\"},{\"shop\":\"s1\",\"day\":\"d1\"},{\"shop\":\"s3\",\"day\":\"d3\"},"
+            + "{\"shop\":\"s3\",\"day\":\"d3\"}]"));
+    assertThat(report.get("counts").get("warnings_by_rule").toString(),
+        equalTo("{\"expect_compound_columns_to_be_unique:shop,day\":3}")); // ids 2, 5, 6; id 1 was rejected
+    List<String> dead = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(run.output.resolve("_staging"))) {
+      for (Path f : files.filter(p -> p.toString().contains("/rejected/") && p.toString().endsWith(".jsonl")).toList()) {
+        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
+          JsonNode n = new ObjectMapper().readTree(line);
+          dead.add(Path.of(n.get("source").asText()).getFileName() + ":" + n.get("line").asLong() + " " + n.get("reason").asText()
+              + " " + n.get("raw").asText());
+        }
+      }
+    }
+    assertThat(dead.stream().sorted().toList(), equalTo(List.of(
+        "a.csv:2 expect_column_values_to_be_unique:email 1,a@x.io,s1,d1",
+        "b.csv:2 expect_column_values_to_be_unique:email 3,a@x.io,s2,d1")));
+  }
 }
