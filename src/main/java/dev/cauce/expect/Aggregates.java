@@ -26,7 +26,9 @@ import org.apache.beam.sdk.values.Row;
  * with pandas: the median of an even count is the mean of the middle two, stdev is the sample
  * one (n - 1), quantiles use pandas' {@code nearest} interpolation unless {@code
  * allow_relative_error} names another, nulls are left out of every column figure. Every figure
- * is exact: a median or quantile keeps every value of its column in the combiner's memory.
+ * is exact up to the expectations' {@code exact_limit} values of a column; beyond it a median or
+ * quantile is read from a {@link LogSketch} (within 1% relative, said in the result), and distinct
+ * value counts stop the run with a clear error.
  */
 public final class Aggregates {
   private static final MathContext MC = MathContext.DECIMAL64;
@@ -36,12 +38,19 @@ public final class Aggregates {
   private final List<Compiled> all;
   private final List<String> names;
   private final Map<Integer, boolean[]> needs; // column → {sums, values, counts}
+  private final Map<Integer, Long> limits;
+  private final Map<Integer, Long> countsLimits;
+  private final Map<Integer, String> countsFor;
   private final ZoneId zone;
 
-  private Aggregates(List<Compiled> all, List<String> names, Map<Integer, boolean[]> needs, ZoneId zone) {
+  private Aggregates(List<Compiled> all, List<String> names, Map<Integer, boolean[]> needs, Map<Integer, Long> limits,
+      Map<Integer, Long> countsLimits, Map<Integer, String> countsFor, ZoneId zone) {
     this.all = all;
     this.names = names;
     this.needs = needs;
+    this.limits = limits;
+    this.countsLimits = countsLimits;
+    this.countsFor = countsFor;
     this.zone = zone;
   }
 
@@ -49,6 +58,9 @@ public final class Aggregates {
     Map<String, FieldType> types = RowChecks.types(schema);
     List<Compiled> out = new ArrayList<>();
     Map<Integer, boolean[]> needs = new TreeMap<>();
+    Map<Integer, Long> limits = new TreeMap<>();
+    Map<Integer, Long> countsLimits = new TreeMap<>();
+    Map<Integer, String> countsFor = new TreeMap<>();
     for (int i = 0; i < specs.size(); i++) {
       ExpectationSpec e = specs.get(i);
       ExpectationType t = ExpectationTypes.named(e.type());
@@ -65,12 +77,21 @@ public final class Aggregates {
         boolean[] n = needs.computeIfAbsent(column, c -> new boolean[3]);
         String stat = t.name();
         n[0] |= stat.contains("_mean_") || stat.contains("_sum_") || stat.contains("_stdev_");
-        n[1] |= stat.contains("_median_") || stat.contains("_quantile_");
-        n[2] |= stat.contains("unique_value") || stat.contains("distinct") || stat.contains("most_common");
+        boolean values = stat.contains("_median_") || stat.contains("_quantile_");
+        boolean counts = stat.contains("unique_value") || stat.contains("distinct") || stat.contains("most_common");
+        n[1] |= values;
+        n[2] |= counts;
+        if (values) { // the smallest limit of the column's expectations
+          limits.merge(column, e.exactLimit(), Math::min);
+        }
+        if (counts) { // the same for its distinct values; the first expectation is named in an error
+          countsLimits.merge(column, e.exactLimit(), Math::min);
+          countsFor.putIfAbsent(column, e.id());
+        }
       }
       out.add(new Compiled(i, e, k, column));
     }
-    return new Aggregates(List.copyOf(out), schema.stream().map(FieldSpec::name).toList(), needs, zone);
+    return new Aggregates(List.copyOf(out), schema.stream().map(FieldSpec::name).toList(), needs, limits, countsLimits, countsFor, zone);
   }
 
   public boolean isEmpty() {
@@ -80,7 +101,9 @@ public final class Aggregates {
   /** An empty profile for these expectations. */
   public Profile profile() {
     Profile p = new Profile();
-    needs.forEach((c, n) -> p.columns.put(c, new Profile.Column(n[0], n[1], n[2])));
+    needs.forEach((c, n) -> p.columns.put(c, new Profile.Column(n[0], n[1], n[2],
+        limits.getOrDefault(c, ExpectationSpec.EXACT_LIMIT), countsLimits.getOrDefault(c, ExpectationSpec.EXACT_LIMIT),
+        countsFor.get(c))));
     return p;
   }
 
@@ -143,7 +166,10 @@ public final class Aggregates {
         success = observedNumber(r, v, k);
       }
       case "expect_column_sum_to_be_between" -> success = observedNumber(r, col.sum, k);
-      case "expect_column_median_to_be_between" -> success = observedNumber(r, median(sorted(col.values)), k);
+      case "expect_column_median_to_be_between" -> {
+        success = observedNumber(r, median(ranked(col)), k);
+        note = approximate(r, col, Map.of());
+      }
       case "expect_column_stdev_to_be_between" -> {
         BigDecimal v = null;
         if (col.nonNull >= 2) {
@@ -191,7 +217,7 @@ public final class Aggregates {
         if (how instanceof BigDecimal) {
           note = "quantiles computed exactly (every value kept), so the relative error is 0";
         }
-        List<BigDecimal> values = sorted(col.values);
+        Ranked values = ranked(col);
         List<Object> observed = new ArrayList<>();
         List<Boolean> details = new ArrayList<>();
         for (int i = 0; i < qs.size(); i++) {
@@ -206,6 +232,9 @@ public final class Aggregates {
         r.put("observed_value", ov);
         r.put("details", Map.of("success_details", details));
         success = !details.contains(false);
+        if (col.sketch != null) {
+          note = approximate(r, col, Map.of("success_details", details));
+        }
       }
       default -> throw new IllegalArgumentException("no dataset check for " + type);
     }
@@ -260,30 +289,92 @@ public final class Aggregates {
     return l;
   }
 
+  /** A column's non-null values in ascending order, by rank: all of them sorted, or a sketch's. */
+  interface Ranked {
+    long size();
+
+    BigDecimal at(long rank);
+  }
+
+  static Ranked ranked(List<BigDecimal> sorted) {
+    return new Ranked() {
+      @Override
+      public long size() {
+        return sorted.size();
+      }
+
+      @Override
+      public BigDecimal at(long rank) {
+        return sorted.get((int) rank);
+      }
+    };
+  }
+
+  private static Ranked ranked(Profile.Column col) {
+    LogSketch s = col.sketch;
+    return s == null ? ranked(sorted(col.values)) : new Ranked() {
+      @Override
+      public long size() {
+        return s.count();
+      }
+
+      @Override
+      public BigDecimal at(long rank) {
+        return s.at(rank);
+      }
+    };
+  }
+
+  /**
+   * When the column's values were sketched: the result says so in {@code details} (with {@code
+   * more}), and the note says how far the figure may be from the exact one; else null.
+   */
+  private static String approximate(Map<String, Object> r, Profile.Column col, Map<String, Object> more) {
+    if (col.sketch == null) {
+      return null;
+    }
+    Map<String, Object> details = new LinkedHashMap<>(more);
+    details.put("approximate", true);
+    details.put("method", "DDSketch (logarithmic buckets)");
+    details.put("relative_error", LogSketch.ALPHA);
+    details.put("exact_limit", col.limit);
+    r.put("details", details);
+    return "approximate: " + col.nonNull + " values > exact_limit " + col.limit + "; each value is within "
+        + Math.round(LogSketch.ALPHA * 100) + "% (relative) of the exact one, and success is judged on it";
+  }
+
   static BigDecimal median(List<BigDecimal> sorted) {
-    int n = sorted.size();
+    return median(ranked(sorted));
+  }
+
+  static BigDecimal median(Ranked sorted) {
+    long n = sorted.size();
     if (n == 0) {
       return null;
     }
-    return n % 2 == 1 ? sorted.get(n / 2) : sorted.get(n / 2 - 1).add(sorted.get(n / 2)).divide(BigDecimal.valueOf(2), MC);
+    return n % 2 == 1 ? sorted.at(n / 2) : sorted.at(n / 2 - 1).add(sorted.at(n / 2)).divide(BigDecimal.valueOf(2), MC);
+  }
+
+  static BigDecimal quantile(List<BigDecimal> sorted, BigDecimal q, String interpolation) {
+    return quantile(ranked(sorted), q, interpolation);
   }
 
   /** numpy's quantile of sorted values at {@code q} with pandas' interpolation names (nearest rounds half to even). */
-  static BigDecimal quantile(List<BigDecimal> sorted, BigDecimal q, String interpolation) {
-    int n = sorted.size();
+  static BigDecimal quantile(Ranked sorted, BigDecimal q, String interpolation) {
+    long n = sorted.size();
     if (n == 0) {
       return null;
     }
     BigDecimal pos = q.multiply(BigDecimal.valueOf(n - 1));
-    int lo = pos.setScale(0, RoundingMode.FLOOR).intValue();
-    int hi = pos.setScale(0, RoundingMode.CEILING).intValue();
+    long lo = pos.setScale(0, RoundingMode.FLOOR).longValue();
+    long hi = pos.setScale(0, RoundingMode.CEILING).longValue();
     BigDecimal frac = pos.subtract(BigDecimal.valueOf(lo));
     return switch (interpolation) {
-      case "lower" -> sorted.get(lo);
-      case "higher" -> sorted.get(hi);
-      case "midpoint" -> sorted.get(lo).add(sorted.get(hi)).divide(BigDecimal.valueOf(2), MC);
-      case "linear" -> sorted.get(lo).add(sorted.get(hi).subtract(sorted.get(lo)).multiply(frac));
-      default -> sorted.get(pos.setScale(0, RoundingMode.HALF_EVEN).intValue());
+      case "lower" -> sorted.at(lo);
+      case "higher" -> sorted.at(hi);
+      case "midpoint" -> sorted.at(lo).add(sorted.at(hi)).divide(BigDecimal.valueOf(2), MC);
+      case "linear" -> sorted.at(lo).add(sorted.at(hi).subtract(sorted.at(lo)).multiply(frac));
+      default -> sorted.at(pos.setScale(0, RoundingMode.HALF_EVEN).longValue());
     };
   }
 }

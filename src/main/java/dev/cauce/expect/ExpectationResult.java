@@ -44,7 +44,9 @@ public record ExpectationResult(int index, String id, String type, Map<String, O
 
   public Object observed() {
     if (result.containsKey("observed_value")) {
-      return result.get("observed_value");
+      Object v = result.get("observed_value");
+      return result.get("details") instanceof Map<?, ?> d && Boolean.TRUE.equals(d.get("approximate"))
+          ? v + " (approximate: within " + d.get("relative_error") + " relative)" : v;
     }
     if (!result.containsKey("unexpected_count")) {
       return null;

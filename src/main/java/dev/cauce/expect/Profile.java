@@ -19,8 +19,8 @@ import java.util.TreeMap;
 /**
  * What the dataset expectations need to know of the records, gathered by a combiner: the row
  * count, per column what its expectations read (non-null count, min, max, exact sum and sum of
- * squares, every value for a median or quantiles, the count of each value for unique counts and
- * distinct values). Parts merge into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
+ * squares, every value for a median or quantiles up to a limit and a {@link LogSketch} beyond it,
+ * the count of each value for unique counts and distinct values). Parts merge into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
  */
 public final class Profile implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,13 +34,41 @@ public final class Profile implements Serializable {
     BigDecimal sum;
     BigDecimal sumOfSquares;
     ArrayList<BigDecimal> values;
+    /** The values once more than {@code limit} of them: then {@code values} is null. */
+    LogSketch sketch;
     HashMap<Object, Long> counts;
+    /** How many values, and distinct values, are kept exactly: the smallest exact_limit of the expectations reading them. */
+    long limit;
+    long countsLimit;
+    /** The first expectation reading the distinct values, named when they are too many. */
+    String countsFor;
 
-    Column(boolean sums, boolean values, boolean counts) {
+    Column(boolean sums, boolean values, boolean counts, long limit, long countsLimit, String countsFor) {
       this.sum = sums ? BigDecimal.ZERO : null;
       this.sumOfSquares = sums ? BigDecimal.ZERO : null;
       this.values = values ? new ArrayList<>() : null;
       this.counts = counts ? new HashMap<>() : null;
+      this.limit = limit;
+      this.countsLimit = countsLimit;
+      this.countsFor = countsFor;
+    }
+
+    /** Past the limit, the values become a sketch (whatever the split: the sketch is its values' buckets). */
+    private void bound() {
+      if (values != null && values.size() > limit) {
+        sketch = new LogSketch();
+        values.forEach(sketch::add);
+        values = null;
+      }
+    }
+
+    /** Distinct values are not approximated: past the limit, a clear error. */
+    private void boundCounts() {
+      if (counts != null && counts.size() > countsLimit) {
+        throw new IllegalStateException("expectation " + countsFor + ": more than " + countsLimit + " distinct values; their"
+            + " exact counts are kept in memory (no approximation is deterministic on every runner for them)."
+            + " Raise expectations_exact_limit (or the expectation's exact_limit) and the memory, or remove it");
+      }
     }
 
     void add(Object key) {
@@ -58,9 +86,12 @@ public final class Profile implements Serializable {
       }
       if (values != null) {
         values.add((BigDecimal) key);
+        bound();
+      } else if (sketch != null) {
+        sketch.add((BigDecimal) key);
       }
-      if (counts != null) {
-        counts.merge(key, 1L, Long::sum);
+      if (counts != null && counts.merge(key, 1L, Long::sum) == 1L) {
+        boundCounts();
       }
     }
 
@@ -76,11 +107,24 @@ public final class Profile implements Serializable {
         sum = sum.add(o.sum);
         sumOfSquares = sumOfSquares.add(o.sumOfSquares);
       }
-      if (values != null) {
+      if (o.sketch != null || sketch != null) {
+        if (sketch == null && values != null) {
+          sketch = new LogSketch();
+          values.forEach(sketch::add);
+          values = null;
+        }
+        if (o.sketch != null) {
+          sketch.merge(o.sketch);
+        } else if (o.values != null) {
+          o.values.forEach(sketch::add);
+        }
+      } else if (values != null) {
         values.addAll(o.values);
+        bound();
       }
       if (counts != null) {
         o.counts.forEach((k, n) -> counts.merge(k, n, Long::sum));
+        boundCounts();
       }
     }
   }
@@ -133,11 +177,18 @@ public final class Profile implements Serializable {
       writeKey(out, c.max);
       writeKey(out, c.sum);
       writeKey(out, c.sumOfSquares);
+      out.writeLong(c.limit);
+      out.writeLong(c.countsLimit);
+      out.writeUTF(c.countsFor == null ? "" : c.countsFor);
       out.writeInt(c.values == null ? -1 : c.values.size());
       if (c.values != null) {
         for (BigDecimal v : c.values) {
           writeKey(out, v);
         }
+      }
+      out.writeBoolean(c.sketch != null);
+      if (c.sketch != null) {
+        c.sketch.write(out);
       }
       writeCounts(out, c.counts);
     }
@@ -150,18 +201,25 @@ public final class Profile implements Serializable {
     int columns = in.readInt();
     for (int i = 0; i < columns; i++) {
       int index = in.readInt();
-      Column c = new Column(false, false, false);
+      Column c = new Column(false, false, false, 0, 0, null);
       c.nonNull = in.readLong();
       c.min = readKey(in);
       c.max = readKey(in);
       c.sum = (BigDecimal) readKey(in);
       c.sumOfSquares = (BigDecimal) readKey(in);
+      c.limit = in.readLong();
+      c.countsLimit = in.readLong();
+      String countsFor = in.readUTF();
+      c.countsFor = countsFor.isEmpty() ? null : countsFor;
       int n = in.readInt();
       if (n >= 0) {
         c.values = new ArrayList<>(n);
         for (int j = 0; j < n; j++) {
           c.values.add((BigDecimal) readKey(in));
         }
+      }
+      if (in.readBoolean()) {
+        c.sketch = LogSketch.read(in);
       }
       c.counts = (HashMap<Object, Long>) (HashMap<?, Long>) readCounts(in);
       p.columns.put(index, c);
