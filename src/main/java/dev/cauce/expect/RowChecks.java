@@ -6,6 +6,7 @@ import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.ExpectationSpec;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.validate.rules.ExpressionRule;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -44,7 +45,13 @@ public final class RowChecks {
     }
   }
 
-  private record Compiled(int index, ExpectationSpec spec, Check check, BigDecimal mostly, String field) {}
+  /** {@code condition}: GX's row_condition (null: every record); records it does not keep are not evaluated. */
+  private record Compiled(int index, ExpectationSpec spec, Check check, BigDecimal mostly, String field,
+      Predicate<Row> condition) {
+    boolean applies(Row row) {
+      return condition == null || condition.test(row);
+    }
+  }
 
   private final List<Compiled> checks;
 
@@ -78,7 +85,9 @@ public final class RowChecks {
       });
       k.check();
       BigDecimal mostly = k.number("mostly") == null ? BigDecimal.ONE : k.number("mostly");
-      out.add(new Compiled(i, e, compile(t.name(), k, schema), mostly, k.text("column")));
+      String condition = k.conditionExpression();
+      out.add(new Compiled(i, e, compile(t.name(), k, schema), mostly, k.text("column"),
+          condition == null ? null : ExpressionRule.condition(condition, schema)));
     }
     return new RowChecks(List.copyOf(out));
   }
@@ -114,7 +123,12 @@ public final class RowChecks {
     tally.row();
     List<Integer> failed = null;
     for (int i = 0; i < checks.size(); i++) {
-      Check c = checks.get(i).check();
+      Compiled compiled = checks.get(i);
+      if (!compiled.applies(row)) {
+        continue;
+      }
+      tally.element(i);
+      Check c = compiled.check();
       if (!c.considered(row)) {
         continue;
       }
@@ -129,7 +143,7 @@ public final class RowChecks {
 
   /** Whether the i-th check counts {@code row} (uniqueness: a non-null value, a list not ignored). */
   public boolean considered(int i, Row row) {
-    return checks.get(i).check().considered(row);
+    return checks.get(i).applies(row) && checks.get(i).check().considered(row);
   }
 
   /** The i-th uniqueness check's key of a considered {@code row} (equal keys: equal values). */
@@ -144,6 +158,10 @@ public final class RowChecks {
   public void count(Row row, List<Integer> failed, String source, long line, RowTally tally) {
     tally.row();
     for (int i = 0; i < checks.size(); i++) {
+      if (!checks.get(i).applies(row)) {
+        continue;
+      }
+      tally.element(i);
       Check c = checks.get(i).check();
       if (c.considered(row)) {
         boolean fails = failed.contains(i);
@@ -174,7 +192,7 @@ public final class RowChecks {
   private static String message(Compiled c, Row row) {
     Map<String, Object> shownKwargs = new LinkedHashMap<>(c.spec().kwargs());
     List.of("column", "column_A", "column_B", "column_list", "result_format", "include_config", "catch_exceptions",
-        "batch_id", "meta").forEach(shownKwargs::remove);
+        "batch_id", "meta", "condition_parser").forEach(shownKwargs::remove);
     String what = c.field() != null ? c.field() + " " + show(c.check().shown(row)) : show(c.check().shown(row));
     return what + " does not meet " + c.spec().type() + (shownKwargs.isEmpty() ? "" : " " + shownKwargs);
   }
