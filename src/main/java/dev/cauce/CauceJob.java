@@ -91,9 +91,10 @@ public final class CauceJob {
   public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
     List<PCollection<Rejection>> rejections = new ArrayList<>();
     Staged<CauceRecord> validated;
-    // a replay's few records are no dataset: expectations are the first run's (reported skipped)
+    // row expectations check every record entering the dataset, replayed ones too; a replay's few
+    // records are no dataset: its dataset and uniqueness expectations are the first run's (reported skipped)
+    boolean expectRows = !spec.expectations().isEmpty() && !ExpectRows.checks(spec).isEmpty();
     boolean expect = input.replayPattern() == null && !spec.expectations().isEmpty();
-    boolean expectRows = expect && !ExpectRows.checks(spec).isEmpty();
     boolean expectUnique = expect && !ExpectUnique.checks(spec).isEmpty();
     boolean keepText = expectRows || expectUnique; // their rejections carry the records' text
     if (input.replayPattern() == null && !spec.source().isHttp()) {
