@@ -119,4 +119,31 @@ public class ExpectUniqueTest {
     });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  public void aRowConditionLeavesTheRecordsItDoesNotKeepOutOfTheGroups() {
+    // a: 5, 3, null, 1, 7; b: 3, 3, null, 2, null. a < 4 keeps rows 2 and 4 (b 3 and 2): no repeat, though
+    // b = 3 repeats over all rows
+    PipelineSpec spec = ExpectTesting.spec("""
+        expectations:
+          - {type: expect_column_values_to_be_unique, column: b, row_condition: 'col("a")<4'}
+        """);
+    List<CauceRecord> records = new ArrayList<>();
+    List<Row> rows = ExpectTesting.rows(spec);
+    for (int i = 0; i < rows.size(); i++) {
+      records.add(new CauceRecord(new SourceRecord("in/a.jsonl", i + 1, "x", null), rows.get(i)));
+    }
+    ExpectRows.Out out = ExpectUnique.apply(p.apply(Create.of(records).withCoder(Coders.cauceRecord(Schemas.typed(spec)))),
+        spec, "r1", byKey);
+    PAssert.that(out.rejections()).empty();
+    PAssert.thatSingleton(out.results()).satisfies(list -> {
+      Map<String, Object> r = list.results().get(0).result();
+      assertThat(list.results().get(0).status() + " " + r.get("unexpected_count") + "/" + r.get("element_count") + " missing "
+          + r.get("missing_count"), equalTo("passed 0/2 missing 0"));
+      return null;
+    });
+    PAssert.that(out.kept().apply("count", MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id"))))
+        .containsInAnyOrder("id1", "id2", "id3", "id4", "id5");
+    p.run().waitUntilFinish();
+  }
 }
