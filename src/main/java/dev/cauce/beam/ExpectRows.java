@@ -104,20 +104,23 @@ public final class ExpectRows {
     return unique ? RowChecks.unique(spec.expectations(), spec.schema(), Validator.zone(spec)) : checks(spec);
   }
 
-  /** Checks each record; holds those that fail something; one tally per bundle. */
-  static final class CheckFn extends DoFn<CauceRecord, CauceRecord> {
+  /**
+   * A step that counts records into one {@link RowTally} per bundle (emitted when the bundle ends)
+   * and sends each on as passed or held: the row or uniqueness checks' first step.
+   */
+  abstract static class TallyingFn<I> extends DoFn<I, CauceRecord> {
     private final PipelineSpec spec;
-    private final TupleTag<CauceRecord> passedTag;
-    private final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
+    private final boolean unique;
+    final TupleTag<CauceRecord> passedTag;
+    final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
     private final TupleTag<RowTally> tallyTag;
-    private final boolean keepText;
-    private transient RowChecks checks;
-    private transient RowTally tally;
+    transient RowChecks checks;
+    transient RowTally tally;
 
-    CheckFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
-        TupleTag<RowTally> tallyTag, boolean keepText) {
+    TallyingFn(PipelineSpec spec, boolean unique, TupleTag<CauceRecord> passedTag,
+        TupleTag<KV<CauceRecord, List<Integer>>> heldTag, TupleTag<RowTally> tallyTag) {
       this.spec = spec;
-      this.keepText = keepText;
+      this.unique = unique;
       this.passedTag = passedTag;
       this.heldTag = heldTag;
       this.tallyTag = tallyTag;
@@ -125,12 +128,29 @@ public final class ExpectRows {
 
     @Setup
     public void setup() {
-      checks = checks(spec);
+      checks = checks(spec, unique);
     }
 
     @StartBundle
     public void start() {
       tally = new RowTally(checks.size());
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+      tally = null;
+    }
+  }
+
+  /** Checks each record; holds those that fail something; one tally per bundle. */
+  static final class CheckFn extends TallyingFn<CauceRecord> {
+    private final boolean keepText;
+
+    CheckFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
+        TupleTag<RowTally> tallyTag, boolean keepText) {
+      super(spec, false, passedTag, heldTag, tallyTag);
+      this.keepText = keepText;
     }
 
     @ProcessElement
@@ -141,12 +161,6 @@ public final class ExpectRows {
       } else {
         out.get(heldTag).output(KV.of(r, failed));
       }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext c) {
-      c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-      tally = null;
     }
   }
 

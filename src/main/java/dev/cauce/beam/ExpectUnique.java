@@ -20,7 +20,6 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -171,30 +170,10 @@ public final class ExpectUnique {
   }
 
   /** Counts each record into its bundle's tally; holds those marked, the others go on located only. */
-  static final class CountFn extends DoFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
-    private final PipelineSpec spec;
-    private final TupleTag<CauceRecord> passedTag;
-    private final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
-    private final TupleTag<RowTally> tallyTag;
-    private transient RowChecks checks;
-    private transient RowTally tally;
-
+  static final class CountFn extends ExpectRows.TallyingFn<KV<CauceRecord, List<Integer>>> {
     CountFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
         TupleTag<RowTally> tallyTag) {
-      this.spec = spec;
-      this.passedTag = passedTag;
-      this.heldTag = heldTag;
-      this.tallyTag = tallyTag;
-    }
-
-    @Setup
-    public void setup() {
-      checks = checks(spec);
-    }
-
-    @StartBundle
-    public void start() {
-      tally = new RowTally(checks.size());
+      super(spec, true, passedTag, heldTag, tallyTag);
     }
 
     @ProcessElement
@@ -206,12 +185,6 @@ public final class ExpectUnique {
       } else {
         out.get(heldTag).output(e);
       }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext c) {
-      c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-      tally = null;
     }
   }
 }

@@ -298,15 +298,13 @@ public final class RowChecks {
         };
       }
       case "expect_multicolumn_sum_to_equal" -> {
-        List<String> cols = new ArrayList<>();
-        k.list("column_list").forEach(c -> cols.add((String) c));
-        int[] idx = cols.stream().mapToInt(c -> indexOf(schema, c)).toArray();
-        String ignore = k.text("ignore_row_if") == null ? "all_values_are_missing" : k.text("ignore_row_if");
+        Columns l = new Columns(k, schema);
+        int[] idx = l.idx();
         BigDecimal total = k.number("sum_total");
         yield new Check() {
           @Override
           public boolean considered(Row row) {
-            return listConsidered(row, idx, ignore);
+            return l.considered(row);
           }
 
           @Override
@@ -324,7 +322,7 @@ public final class RowChecks {
 
           @Override
           public Object shown(Row row) {
-            return listShown(row, idx, cols);
+            return l.shown(row);
           }
         };
       }
@@ -353,14 +351,12 @@ public final class RowChecks {
         };
       }
       case "expect_compound_columns_to_be_unique" -> {
-        List<String> cols = new ArrayList<>();
-        k.list("column_list").forEach(c -> cols.add((String) c));
-        int[] idx = cols.stream().mapToInt(c -> indexOf(schema, c)).toArray();
-        String ignore = k.text("ignore_row_if") == null ? "all_values_are_missing" : k.text("ignore_row_if");
+        Columns l = new Columns(k, schema);
+        int[] idx = l.idx();
         yield new Check() {
           @Override
           public boolean considered(Row row) {
-            return listConsidered(row, idx, ignore);
+            return l.considered(row);
           }
 
           @Override
@@ -370,7 +366,7 @@ public final class RowChecks {
 
           @Override
           public Object shown(Row row) {
-            return listShown(row, idx, cols);
+            return l.shown(row);
           }
 
           @Override
@@ -387,26 +383,37 @@ public final class RowChecks {
     };
   }
 
-  /** GX's ignore_row_if of a column list: whether the row counts (default all_values_are_missing). */
-  private static boolean listConsidered(Row row, int[] idx, String ignore) {
-    int nulls = 0;
-    for (int i : idx) {
-      nulls += row.getValue(i) == null ? 1 : 0;
+  /** A column_list with its ignore_row_if (default all_values_are_missing). */
+  private record Columns(List<String> cols, int[] idx, String ignore) {
+    Columns(Kwargs k, List<FieldSpec> schema) {
+      this(k.list("column_list").stream().map(c -> (String) c).toList(), schema, k.text("ignore_row_if"));
     }
-    return switch (ignore) {
-      case "any_value_is_missing" -> nulls == 0;
-      case "never" -> true;
-      default -> nulls < idx.length;
-    };
-  }
 
-  /** A column list's values as GX shows them: {column: value, ...}. */
-  private static Map<String, Object> listShown(Row row, int[] idx, List<String> cols) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    for (int i = 0; i < idx.length; i++) {
-      m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+    private Columns(List<String> cols, List<FieldSpec> schema, String ignore) {
+      this(cols, cols.stream().mapToInt(c -> indexOf(schema, c)).toArray(), ignore == null ? "all_values_are_missing" : ignore);
     }
-    return m;
+
+    /** Whether GX counts the row: not ignored for its missing values. */
+    boolean considered(Row row) {
+      int nulls = 0;
+      for (int i : idx) {
+        nulls += row.getValue(i) == null ? 1 : 0;
+      }
+      return switch (ignore) {
+        case "any_value_is_missing" -> nulls == 0;
+        case "never" -> true;
+        default -> nulls < idx.length;
+      };
+    }
+
+    /** The values as GX shows them: {column: value, ...}. */
+    Map<String, Object> shown(Row row) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < idx.length; i++) {
+        m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+      }
+      return m;
+    }
   }
 
   /** A check on one column's value (the row's value at the column's index). */
