@@ -46,7 +46,8 @@ public record ExpectationResult(int index, String id, String type, Map<String, O
     if (result.containsKey("observed_value")) {
       Object v = result.get("observed_value");
       return result.get("details") instanceof Map<?, ?> d && Boolean.TRUE.equals(d.get("approximate"))
-          ? v + " (approximate: within " + d.get("relative_error") + " relative)" : v;
+          ? v + (d.containsKey("relative_error") ? " (approximate: within " + d.get("relative_error") + " relative)"
+              : " (approximate: relative standard error " + d.get("relative_standard_error") + ")") : v;
     }
     if (!result.containsKey("unexpected_count")) {
       return null;

@@ -37,6 +37,10 @@ public final class Profile implements Serializable {
     /** The values once more than {@code limit} of them: then {@code values} is null. */
     LogSketch sketch;
     HashMap<Object, Long> counts;
+    /** The distinct values once more than {@code countsLimit}, when only their number is read: then {@code counts} is null. */
+    DistinctSketch distinct;
+    /** Whether only unique counts read {@code counts} (no set check, no most common value): they may be sketched. */
+    boolean countsApproximable;
     /** How many values, and distinct values, are kept exactly: the smallest exact_limit of the expectations reading them. */
     long limit;
     long countsLimit;
@@ -62,9 +66,13 @@ public final class Profile implements Serializable {
       }
     }
 
-    /** Distinct values are not approximated: past the limit, a clear error. */
+    /** Past the limit, distinct values become a sketch when only their number is read; else a clear error. */
     private void boundCounts() {
-      if (counts != null && counts.size() > countsLimit) {
+      if (counts != null && counts.size() > countsLimit && countsApproximable) {
+        distinct = new DistinctSketch();
+        counts.keySet().forEach(distinct::add);
+        counts = null;
+      } else if (counts != null && counts.size() > countsLimit) {
         throw new IllegalStateException("expectation " + countsFor + ": more than " + countsLimit + " distinct values; their"
             + " exact counts are kept in memory (no approximation is deterministic on every runner for them)."
             + " Raise expectations_exact_limit (or the expectation's exact_limit) and the memory, or remove it");
@@ -92,6 +100,8 @@ public final class Profile implements Serializable {
       }
       if (counts != null && counts.merge(key, 1L, Long::sum) == 1L) {
         boundCounts();
+      } else if (distinct != null) {
+        distinct.add(key);
       }
     }
 
@@ -122,7 +132,18 @@ public final class Profile implements Serializable {
         values.addAll(o.values);
         bound();
       }
-      if (counts != null) {
+      if (o.distinct != null || distinct != null) {
+        if (distinct == null && counts != null) {
+          distinct = new DistinctSketch();
+          counts.keySet().forEach(distinct::add);
+          counts = null;
+        }
+        if (o.distinct != null) {
+          distinct.merge(o.distinct);
+        } else if (o.counts != null) {
+          o.counts.keySet().forEach(distinct::add);
+        }
+      } else if (counts != null) {
         o.counts.forEach((k, n) -> counts.merge(k, n, Long::sum));
         boundCounts();
       }
@@ -190,6 +211,11 @@ public final class Profile implements Serializable {
       if (c.sketch != null) {
         c.sketch.write(out);
       }
+      out.writeBoolean(c.countsApproximable);
+      out.writeBoolean(c.distinct != null);
+      if (c.distinct != null) {
+        c.distinct.write(out);
+      }
       writeCounts(out, c.counts);
     }
   }
@@ -220,6 +246,10 @@ public final class Profile implements Serializable {
       }
       if (in.readBoolean()) {
         c.sketch = LogSketch.read(in);
+      }
+      c.countsApproximable = in.readBoolean();
+      if (in.readBoolean()) {
+        c.distinct = DistinctSketch.read(in);
       }
       c.counts = (HashMap<Object, Long>) (HashMap<?, Long>) readCounts(in);
       p.columns.put(index, c);

@@ -52,7 +52,11 @@ public class ApproximateTest {
   }
 
   private static List<ExpectationResult> run(List<Row> rows, int parts) throws Exception {
-    Aggregates a = Aggregates.of(SPEC.expectations(), SPEC.schema(), ZoneOffset.UTC);
+    return run(SPEC, rows, parts);
+  }
+
+  private static List<ExpectationResult> run(PipelineSpec spec, List<Row> rows, int parts) throws Exception {
+    Aggregates a = Aggregates.of(spec.expectations(), spec.schema(), ZoneOffset.UTC);
     List<Profile> ps = new ArrayList<>();
     for (int i = 0; i < parts; i++) {
       ps.add(a.profile());
@@ -127,5 +131,30 @@ public class ApproximateTest {
     assertThat(String.valueOf(e), containsString("expectation expect_column_distinct_values_to_be_in_set:w: more than 2"
         + " distinct values"));
     assertThat(e.getMessage(), containsString("Raise expectations_exact_limit (or the expectation's exact_limit)"));
+  }
+
+  @Test
+  public void pastTheLimitAUniqueCountIsAHyperLogLogEstimateTheSameHoweverSplit() throws Exception {
+    PipelineSpec spec = ExpectTesting.specWith("""
+        schema:
+          - {name: v, type: long}
+        expectations:
+          - {type: expect_column_unique_value_count_to_be_between, column: v, min_value: 9700, max_value: 10300, exact_limit: 100}
+          - {type: expect_column_proportion_of_unique_values_to_be_between, column: v, min_value: 0.45, max_value: 0.55}
+        """);
+    List<Row> rows = new ArrayList<>();
+    for (long i = 0; i < 20_000; i++) { // 10,000 distinct values, each twice
+      rows.add(Row.withSchema(Schemas.typed(spec)).addValues(i % 10_000).build());
+    }
+    List<ExpectationResult> r = run(spec, rows, 1);
+    long estimate = (Long) r.get(0).result().get("observed_value");
+    assertThat(estimate, equalTo(10002L));
+    assertThat(Math.abs(estimate - 10_000) / 10_000.0, lessThanOrEqualTo(3 * DistinctSketch.RELATIVE_STANDARD_ERROR));
+    assertThat(r.get(0).success(), equalTo(true));
+    assertThat(r.get(1).result().get("observed_value"), equalTo(new BigDecimal("0.5001")));
+    assertThat(((Map<?, ?>) r.get(0).result().get("details")).get("method"), equalTo("HyperLogLog (2^14 registers)"));
+    assertThat(String.valueOf(r.get(0).observed()), equalTo("10002 (approximate: relative standard error 0.0081)"));
+    assertThat(run(spec, rows, 3), equalTo(r));
+    assertThat(run(spec, rows, 400), equalTo(r)); // parts of 50 values, each under the limit: sketched on merging
   }
 }
