@@ -73,8 +73,8 @@ public final class Profile implements Serializable {
         counts.keySet().forEach(distinct::add);
         counts = null;
       } else if (counts != null && counts.size() > countsLimit) {
-        throw new IllegalStateException("expectation " + countsFor + ": more than " + countsLimit + " distinct values; their"
-            + " exact counts are kept in memory (no approximation is deterministic on every runner for them)."
+        throw new IllegalStateException("expectation " + countsFor + ": more than " + countsLimit + " distinct values; this"
+            + " expectation reads the values themselves, so each is kept in memory (no sketch can stand in for them)."
             + " Raise expectations_exact_limit (or the expectation's exact_limit) and the memory, or remove it");
       }
     }
