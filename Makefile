@@ -152,7 +152,7 @@ airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
 
 # ------------------------------------------------------------------------------------------ bench
 # `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
+# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
 # plain-Java single-thread baseline of the same logic (dev.cauce.bench.Baseline) and through cauce
 # on the Direct runner and embedded Flink p=1 and p=2, each run its own JVM, plus `make run`'s job;
 # medians of wall time, in-pipeline time, records/s, MB/s, ratio to the baseline, peak RSS and the
@@ -163,4 +163,4 @@ airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
 SIZES ?= 100000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) target/classes/.compiled
-	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh
+	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") runners/bench/bench.sh

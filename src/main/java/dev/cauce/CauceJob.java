@@ -2,6 +2,7 @@ package dev.cauce;
 
 import dev.cauce.beam.ExpectAggregates;
 import dev.cauce.beam.ExpectRows;
+import dev.cauce.beam.ExpectUnique;
 import dev.cauce.beam.FusedStages;
 import dev.cauce.beam.WriteExpectations;
 import dev.cauce.beam.Staged;
@@ -90,27 +91,30 @@ public final class CauceJob {
   public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
     List<PCollection<Rejection>> rejections = new ArrayList<>();
     Staged<CauceRecord> validated;
-    // a replay's few records are no dataset: expectations are the first run's (reported skipped)
+    // row expectations check every record entering the dataset, replayed ones too; a replay's few
+    // records are no dataset: its dataset and uniqueness expectations are the first run's (reported skipped)
+    boolean expectRows = !spec.expectations().isEmpty() && !ExpectRows.checks(spec).isEmpty();
     boolean expect = input.replayPattern() == null && !spec.expectations().isEmpty();
-    boolean expectRows = expect && !ExpectRows.checks(spec).isEmpty();
+    boolean expectUnique = expect && !ExpectUnique.checks(spec).isEmpty();
+    boolean keepText = expectRows || expectUnique; // their rejections carry the records' text
     if (input.replayPattern() == null && !spec.source().isHttp()) {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated =
           p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
-              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), expectRows));
+              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText));
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), expectRows));
+      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText));
     }
     rejections.add(validated.rejections());
     PCollection<CauceRecord> checked = validated.output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
-      ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId);
+      ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId, expectUnique);
       checked = rowsChecked.kept();
       rejections.add(rowsChecked.rejections());
       results.add(rowsChecked.results());
@@ -122,6 +126,12 @@ public final class CauceJob {
             : checked.apply(new Deduplicate(spec, input.dedupeGrouping()));
     if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
       kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
+    }
+    if (expectUnique) { // over the records to publish: after dedupe, before the dataset expectations
+      ExpectRows.Out unique = ExpectUnique.apply(kept, spec, runId, input.dedupeGrouping() == Deduplicate.Grouping.KEY);
+      kept = unique.kept();
+      rejections.add(unique.rejections());
+      results.add(unique.results());
     }
 
     PCollection<Row> rows =
@@ -140,7 +150,7 @@ public final class CauceJob {
     return stages(name, spec, runId, front, false);
   }
 
-  /** The same; {@code keepText}: passed records keep their text for the row expectations ({@link ExpectRows}). */
+  /** The same; {@code keepText}: passed records keep their text for the expectations ({@link ExpectRows}, {@link ExpectUnique}). */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
       boolean keepText) {
     return new FusedStages<>(

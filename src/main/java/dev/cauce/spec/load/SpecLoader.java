@@ -42,7 +42,8 @@ public final class SpecLoader {
   static final String FILE = "(file)";
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
-      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown");
+      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown",
+      "expectations_exact_limit");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
