@@ -44,7 +44,8 @@ final class RunJob {
         plan.runner());
     plan.profile().prepare(plan.options());
     Pipeline pipeline = Pipeline.create(plan.options());
-    CauceJob.Input input = CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead());
+    CauceJob.Input input = CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead())
+        .withReferences(plan.references());
     if (plan.options().getReplay() != null) {
       input = input.withLive(DedupeAgainstLive.Live.of(spec, start.live()).orElse(null));
     }
