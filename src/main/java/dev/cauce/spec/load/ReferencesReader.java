@@ -69,6 +69,8 @@ final class ReferencesReader {
     if (name != null && s.referencePaths.containsKey(name)) {
       m.problem("name", "duplicate reference name \"" + name + "\" (also " + s.referencePaths.get(name) + ")");
       ok = false;
+    } else if (name != null) {
+      s.referencePaths.put(name, m.path);
     }
     String path = m.text("path");
     String query = m.text("query");
@@ -108,7 +110,6 @@ final class ReferencesReader {
     ReferenceSpec ref = new ReferenceSpec(name, path, format, query, key, OnDuplicate.valueOf(dup.toUpperCase(Locale.ROOT)),
         maxRows, maxBytes, null, null);
     s.references.put(name, ref);
-    s.referencePaths.put(name, m.path);
     s.referenceLines.put(name, m.line());
     return ref;
   }
