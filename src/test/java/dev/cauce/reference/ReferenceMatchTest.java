@@ -142,7 +142,7 @@ public class ReferenceMatchTest {
     assertThat(problem(spec("code,city,population\n1,A,2\n", STORES)),
         equalTo("key column(s) zip not in its columns [code, city, population]"));
     assertThat(problem(spec("zip,city,population\n1,A,many\n,B,3\n", STORES)),
-        equalTo("row 1: column population does not fit field pop: \"many\" is not a number; row 2: key column zip is empty"));
+        equalTo("row 1: column population does not fit field pop: \"many\" is not a long; row 2: key column zip is empty"));
     assertThat(problem(spec("zip,city,population\n1,A,2\n2,B\n", STORES)), equalTo("row 2 has 2 columns, the header 3"));
     PipelineSpec dup = spec(ZIPS, STORES + "{\"region\":\"west\",\"store\":7.00}\n");
     ReferenceException e = assertThrows(ReferenceException.class, () -> ReferenceLoader.loadAll(dup, null));
