@@ -176,7 +176,7 @@ public final class ReferenceLoader {
   /** JSONL: one object per line; the columns are the keys in the order first seen, a key a row lacks is null. */
   private static void jsonl(ReferenceSpec ref, Reader text, Rows rows) throws IOException {
     ObjectMapper json = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // 7.00 stays 7.00
+        .enable(com.fasterxml.jackson.databind.DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS); // decimals without binary rounding
     List<Map<String, String>> objects = new ArrayList<>();
     List<String> header = new ArrayList<>();
     BufferedReader lines = new BufferedReader(text);

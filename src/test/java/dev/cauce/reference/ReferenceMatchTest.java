@@ -147,7 +147,7 @@ public class ReferenceMatchTest {
     PipelineSpec dup = spec(ZIPS, STORES + "{\"region\":\"west\",\"store\":7.00}\n");
     ReferenceException e = assertThrows(ReferenceException.class, () -> ReferenceLoader.loadAll(dup, null));
     assertThat(e.getMessage(), equalTo("cauce: reference stores (" + dup.reference("stores").path()
-        + "): row 3: key [\"west\", \"7.00\"] is given by an earlier row too (on_duplicate: error)"));
+        + "): row 3: key [\"west\", \"7\"] is given by an earlier row too (on_duplicate: error)"));
     assertThat(problem(spec(ZIPS, "{\"region\":\"west\",\"store\":\"seven\"}\n")),
         equalTo("row 1: key column store holds \"seven\", not a number (it is compared with a int field)"));
   }
