@@ -242,7 +242,7 @@ public final class ReferenceLoader {
             List<String> row = new ArrayList<>(header.size());
             for (int i = 1; i <= header.size(); i++) {
               String v = rs.getString(i);
-              rows.bytes += v == null ? 0 : v.length();
+              rows.bytes += v == null ? 0 : v.getBytes(StandardCharsets.UTF_8).length;
               row.add(v);
             }
             if (rows.bytes > ref.maxBytes()) {
