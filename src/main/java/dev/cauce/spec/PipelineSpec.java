@@ -361,8 +361,11 @@ public record PipelineSpec(
      */
     Check check(List<FieldSpec> schema, ZoneId zone);
 
-    /** The same, for a rule that reads the run's reference tables ({@code in_reference}); others ignore them. */
-    default Check check(List<FieldSpec> schema, ZoneId zone, dev.cauce.model.References references) {
+    /**
+     * The same, for a rule that reads the run's reference tables ({@code in_reference}; others ignore
+     * them): {@code tables} gives a reference's rows by key, by reference name.
+     */
+    default Check check(List<FieldSpec> schema, ZoneId zone, java.util.function.Function<String, Map<String, List<String>>> tables) {
       return check(schema, zone);
     }
 

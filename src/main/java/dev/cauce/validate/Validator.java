@@ -64,7 +64,7 @@ public final class Validator {
     rules.addAll(spec.validate());
     List<Compiled> checks = new ArrayList<>();
     for (RuleSpec rule : rules) {
-      checks.add(new Compiled(rule, rule.check(spec.schema(), zone, references), rule.severity() != Severity.WARN));
+      checks.add(new Compiled(rule, rule.check(spec.schema(), zone, references::table), rule.severity() != Severity.WARN));
     }
     return new Validator(List.copyOf(checks));
   }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * {@code in_reference}: the record's {@code fields} (one, or several for a compound key, in the
@@ -74,11 +75,11 @@ public record InReferenceRule(String name, String reference, List<String> fields
   /** Without references (a validator built outside a job): every record with a key fails, saying why. */
   @Override
   public Check check(List<FieldSpec> schema, ZoneId zone) {
-    return check(schema, zone, References.NONE);
+    return check(schema, zone, References.NONE::table);
   }
 
   @Override
-  public Check check(List<FieldSpec> schema, ZoneId zone, References references) {
+  public Check check(List<FieldSpec> schema, ZoneId zone, Function<String, Map<String, List<String>>> references) {
     int[] index = new int[fields.size()];
     for (int i = 0; i < index.length; i++) {
       index[i] = indexOf(schema, fields.get(i));
@@ -92,7 +93,7 @@ public record InReferenceRule(String name, String reference, List<String> fields
       if (key == null) {
         return null;
       }
-      Map<String, List<String>> table = references.table(reference);
+      Map<String, List<String>> table = references.apply(reference);
       if (table == null) {
         return broken("reference " + reference + " is not loaded");
       }
