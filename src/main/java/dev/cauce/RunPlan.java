@@ -105,6 +105,8 @@ record RunPlan(
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
     Map<String, ReferenceTable> references = spec == null ? Map.of() : references(spec, options, problems);
+    references.values().stream().filter(t -> t.duplicateKeys() > 0).forEach(t -> warnings.add("cauce: warning: reference "
+        + t.spec().name() + ": " + t.duplicateKeys() + " row(s) repeat a key of an earlier row; the first row of each key is used"));
     spec = spec == null ? null : ReferenceLoader.withColumns(spec, references);
     StateStore store = store(options, root, problems, warnings);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);

@@ -56,7 +56,9 @@ public class ReferenceRunTest {
       dedupe: {key: [id]}
       """;
 
-  static final String ZIPS = "zip,city,state\n02134,Allston,MA\n10001,New York,NY\n60601,Chicago,IL\n94103,San Francisco,CA\n";
+  /** 02134 twice: the first row wins (Allston), with a warning. */
+  static final String ZIPS = "zip,city,state\n02134,Allston,MA\n10001,New York,NY\n60601,Chicago,IL\n94103,San Francisco,CA\n"
+      + "02134,Boston,MA\n";
 
   static final String INPUT = String.join("\n",
       "id,zip,state",
@@ -84,6 +86,9 @@ public class ReferenceRunTest {
 
     assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
     assertThat(run.stdout, containsString("check: read 8 = written 4 + rejected 3 + duplicates 1  OK"));
+    assertThat(run.stderr, containsString("cauce: warning: reference zips: 1 row(s) repeat a key of an earlier row;"
+        + " the first row of each key is used\n"));
+    assertThat(run.stderr, containsString("cauce: warning: reference zip_states: 1 row(s) repeat a key of an earlier row;"));
     assertThat(run.stdout, containsString("  looked up            12  (lookups that found a reference row) city 6, ref_state 6\n"));
     assertThat(run.stdout, containsString("  lookup missed         2  (key not in the reference) city 1, ref_state 1\n"));
     assertThat(run.count("lookups_filled_by_field", "city"), equalTo(6L));
