@@ -66,6 +66,18 @@ public record ReferenceSpec(
     return new ReferenceSpec(name, path, format, query, key, onDuplicate, maxRows, maxBytes, keyTypes, header);
   }
 
+  /** The spec problem of a use naming an undeclared reference. */
+  public static String unknown(String name, java.util.Collection<String> declared) {
+    return "unknown reference \"" + name + "\"" + (declared.isEmpty()
+        ? "; declare it under references" : "; references: " + String.join(", ", declared));
+  }
+
+  /** The spec problem of a use giving {@code fields} fields for this reference's key, or null when they fit. */
+  public static String arityProblem(int fields, String name, List<String> key) {
+    return fields == key.size() ? null
+        : "gives " + fields + " field(s) for reference " + name + ", whose key has " + key.size() + " column(s) " + key;
+  }
+
   /** The index of {@code column} in {@link #columns}, or -1. */
   public int columnIndex(String column) {
     return columns == null ? -1 : columns.indexOf(column);

@@ -161,9 +161,9 @@ final class ReferencesReader {
       m.problem("on", "needs at least one field");
       return null;
     }
-    if (ref != null && on != null && on.size() != ref.key().size()) {
-      m.problem("on", "gives " + on.size() + " field(s) for reference " + ref.name() + ", whose key has " + ref.key().size()
-          + " column(s) " + ref.key());
+    String arity = ref == null || on == null ? null : ReferenceSpec.arityProblem(on.size(), ref.name(), ref.key());
+    if (arity != null) {
+      m.problem("on", arity);
       return null;
     }
     if (ref != null && column != null && ref.key().contains(column)) {
@@ -178,8 +178,7 @@ final class ReferencesReader {
   ReferenceSpec checkName(String name, String path, int line) {
     ReferenceSpec ref = s.references.get(name);
     if (ref == null && s.referencesKnown) {
-      s.problem(path, line, "unknown reference \"" + name + "\"" + (s.references.isEmpty()
-          ? "; declare it under references" : "; references: " + String.join(", ", s.references.keySet())));
+      s.problem(path, line, ReferenceSpec.unknown(name, s.references.keySet()));
     }
     return ref;
   }

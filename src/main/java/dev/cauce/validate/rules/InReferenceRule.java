@@ -3,6 +3,7 @@ package dev.cauce.validate.rules;
 import dev.cauce.model.References;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
+import dev.cauce.spec.ReferenceSpec;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import java.time.ZoneId;
@@ -51,11 +52,9 @@ public record InReferenceRule(String name, String reference, List<String> fields
     if (reference != null && e.references() != null) {
       List<String> key = e.references().get(reference);
       if (key == null) {
-        e.problem("reference", "unknown reference \"" + reference + "\"" + (e.references().isEmpty()
-            ? "; declare it under references" : "; references: " + String.join(", ", e.references().keySet())));
-      } else if (fields != null && fields.size() != key.size()) {
-        e.problem("fields", "gives " + fields.size() + " field(s) for reference " + reference + ", whose key has "
-            + key.size() + " column(s) " + key);
+        e.problem("reference", ReferenceSpec.unknown(reference, e.references().keySet()));
+      } else if (fields != null && ReferenceSpec.arityProblem(fields.size(), reference, key) != null) {
+        e.problem("fields", ReferenceSpec.arityProblem(fields.size(), reference, key));
       }
     }
     return reference == null || fields == null ? null : new InReferenceRule(e.name(), reference, fields, e.severity(), e.message());
