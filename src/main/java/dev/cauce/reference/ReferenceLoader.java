@@ -152,7 +152,7 @@ public final class ReferenceLoader {
       }
       List<String> header = new ArrayList<>();
       for (String h : it.nextValue()) {
-        header.add(h.trim());
+        header.add((header.isEmpty() && h.startsWith("\uFEFF") ? h.substring(1) : h).trim()); // a UTF-8 BOM is no name
       }
       rows.header(header);
       while (it.hasNextValue()) {

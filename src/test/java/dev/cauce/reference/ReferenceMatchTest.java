@@ -144,6 +144,8 @@ public class ReferenceMatchTest {
     assertThat(problem(spec("zip,city,population\n1,A,many\n,B,3\n", STORES)),
         equalTo("row 1: column population does not fit field pop: \"many\" is not a long; row 2: key column zip is empty"));
     assertThat(problem(spec("zip,city,population\n1,A,2\n2,B\n", STORES)), equalTo("row 2 has 2 columns, the header 3"));
+    assertThat(ReferenceLoader.loadAll(spec("\uFEFFzip,city,population\n1,A,2\n", STORES), null).get("zips").spec().columns(),
+        equalTo(List.of("zip", "city", "population"))); // a BOM before the header is dropped
     PipelineSpec dup = spec(ZIPS, STORES + "{\"region\":\"west\",\"store\":7.00}\n");
     ReferenceException e = assertThrows(ReferenceException.class, () -> ReferenceLoader.loadAll(dup, null));
     assertThat(e.getMessage(), equalTo("cauce: reference stores (" + dup.reference("stores").path()
