@@ -24,7 +24,12 @@ import dev.cauce.replay.ReplayDeadLetter;
 import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
+import dev.cauce.beam.ReferenceViews;
+import dev.cauce.reference.ReferenceLoader;
+import dev.cauce.reference.ReferenceTable;
 import dev.cauce.validate.DeriveStage;
+import dev.cauce.validate.LookupStage;
+import dev.cauce.validate.Lookups;
 import dev.cauce.validate.ValidateStage;
 import dev.cauce.validate.rules.Derivation;
 import dev.cauce.write.Layout;
@@ -34,11 +39,13 @@ import dev.cauce.write.jdbc.JdbcRun;
 import dev.cauce.write.jdbc.WriteJdbc;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -68,27 +75,42 @@ public final class CauceJob {
    * runs read only the files not yet ingested).
    */
   public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
-      Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live) {
+      Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live, Map<String, ReferenceTable> references) {
+    public Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
+        Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live) {
+      this(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, live, null);
+    }
+
     /** What the options ask for, split and grouped as {@code runner} needs. */
     public static Input of(CauceOptions o, RunnerProfile runner) {
       return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping(), null);
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {
-      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping, live);
+      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping, live, references);
     }
 
     public Input withSplitBytes(long bytes) {
-      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping, live);
+      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping, live, references);
+    }
+
+    /** The reference tables the plan read (null: {@link #build} reads the spec's file references itself). */
+    public Input withReferences(Map<String, ReferenceTable> tables) {
+      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, live, tables);
     }
 
     /** A replay's live dataset, whose keys the replayed records are deduplicated against (null: none). */
     public Input withLive(DedupeAgainstLive.Live liveKeys) {
-      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, liveKeys);
+      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, liveKeys, references);
     }
   }
 
-  public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
+  public static Outputs build(Pipeline p, PipelineSpec given, String runId, Input input) {
+    // the reference tables: read once (by the plan, else here), shipped to the stages as side inputs
+    Map<String, ReferenceTable> tables = input.references() != null ? input.references()
+        : given.references().isEmpty() ? Map.of() : ReferenceLoader.loadAll(given, null);
+    PipelineSpec spec = ReferenceLoader.withColumns(given, tables);
+    Map<String, PCollectionView<Map<String, List<String>>>> refs = ReferenceViews.of(p, ReferenceLoader.rows(tables));
     List<PCollection<Rejection>> rejections = new ArrayList<>();
     Staged<CauceRecord> validated;
     // row expectations check every record entering the dataset, replayed ones too; a replay's few
@@ -101,14 +123,14 @@ public final class CauceJob {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated =
           p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
-              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText));
+              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs));
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText));
+      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs));
     }
     rejections.add(validated.rejections());
     PCollection<CauceRecord> checked = validated.output();
@@ -153,13 +175,26 @@ public final class CauceJob {
   /** The same; {@code keepText}: passed records keep their text for the expectations ({@link ExpectRows}, {@link ExpectUnique}). */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
       boolean keepText) {
+    return stages(name, spec, runId, front, keepText, FusedStages.NO_REFERENCES);
+  }
+
+  /**
+   * The same, with the reference tables' side inputs: derived fields are computed after cleaning, then
+   * the lookups set their fields (failures of both are clean rejections), then the rules run.
+   */
+  public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
+      boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> references) {
+    List<FusedStages.Next> next = new ArrayList<>();
+    next.add(new FusedStages.Next(Stage.CLEAN, CleanStage::logic));
+    if (Derivation.any(spec)) {
+      next.add(new FusedStages.Next(Stage.CLEAN, DeriveStage::logic));
+    }
+    if (Lookups.any(spec)) {
+      next.add(new FusedStages.Next(Stage.CLEAN, LookupStage::logic));
+    }
+    next.add(new FusedStages.Next(Stage.VALIDATE, (s, r) -> ValidateStage.logic(s, r)));
     return new FusedStages<>(
-        name, spec, runId, front, Stage.PARSE, ParseStage::logic,
-        Derivation.any(spec) // derived fields are computed after cleaning; their failures are clean rejections
-            ? List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.CLEAN, DeriveStage::logic),
-                new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic))
-            : List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
-        Coders.cauceRecord(Schemas.typed(spec)), keepText);
+        name, spec, runId, front, Stage.PARSE, ParseStage::logic, next, Coders.cauceRecord(Schemas.typed(spec)), keepText, references);
   }
 
   /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */

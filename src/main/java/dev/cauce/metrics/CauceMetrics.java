@@ -16,7 +16,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}. File sources add line counts ({@code lines.*}); an HTTP
+ * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}. File sources add line counts ({@code lines.*}); an HTTP
  * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
@@ -34,6 +34,9 @@ public final class CauceMetrics {
   public static final String WRITTEN_PREFIX = "written.";
   /** {@code mapped.<field>}: values a field's dictionary changed. */
   public static final String MAPPED_PREFIX = "mapped.";
+  /** {@code lookup_filled.<field>}: lookups that found their reference row; {@code lookup_missed.<field>}: that found none. */
+  public static final String LOOKUP_FILLED_PREFIX = "lookup_filled.";
+  public static final String LOOKUP_MISSED_PREFIX = "lookup_missed.";
   /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
   public static final String LINES_CONSUMED = "lines.consumed";
   /** File sources: physical lines spanned by the records read (good or rejected). */
@@ -130,6 +133,14 @@ public final class CauceMetrics {
 
   public static String mapped(String field) {
     return MAPPED_PREFIX + field;
+  }
+
+  public static String lookupFilled(String field) {
+    return LOOKUP_FILLED_PREFIX + field;
+  }
+
+  public static String lookupMissed(String field) {
+    return LOOKUP_MISSED_PREFIX + field;
   }
 
   public static String written(String sink) {

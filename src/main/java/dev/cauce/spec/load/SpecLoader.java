@@ -10,6 +10,7 @@ import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
+import dev.cauce.spec.ReferenceSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import dev.cauce.spec.read.SpecProblem;
@@ -43,7 +44,7 @@ public final class SpecLoader {
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
       "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown",
-      "expectations_exact_limit");
+      "expectations_exact_limit", "references");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
@@ -117,6 +118,8 @@ public final class SpecLoader {
     }
     String description = r.text("description");
 
+    ReferencesReader references = new ReferencesReader(s);
+    List<ReferenceSpec> refs = references.read(r); // before the schema and rules, which use them
     List<FieldSpec> schema = new SchemaReader(s).read(r);
     SourceSpec source = new SourceReader(s).read(r);
     CleanSpec clean = new CleanReader(s).read(r);
@@ -128,11 +131,12 @@ public final class SpecLoader {
     List<SinkSpec> sinks = new SinksReader(s).read(r, name, deadLetter);
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
+    refs = references.keyTypes(refs, schema, rules);
     if (!s.nodes.problems().isEmpty()) {
       return null;
     }
     return new PipelineSpec(
-        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations);
+        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, refs);
   }
 
   /** {@code output}, by default {@code out/<name>}. */
