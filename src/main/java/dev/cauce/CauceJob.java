@@ -8,6 +8,7 @@ import dev.cauce.beam.Staged;
 import dev.cauce.clean.CleanStage;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
+import dev.cauce.dedupe.Deduped;
 import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.expect.ResultList;
 import dev.cauce.ingest.HttpSource;
@@ -34,6 +35,7 @@ import dev.cauce.write.jdbc.WriteJdbc;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
@@ -55,9 +57,9 @@ public final class CauceJob {
    * with their origins (the rows' source; jdbc sinks key their staging rows by it).
    */
   public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept,
-      PCollectionList<ResultList> expectations) {
+      PCollectionList<ResultList> expectations, PCollection<String> dropped) {
     public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
-      this(records, rejections, null, null);
+      this(records, rejections, null, null, null);
     }
   }
 
@@ -116,12 +118,17 @@ public final class CauceJob {
       results.add(rowsChecked.results());
     }
 
-    PCollection<CauceRecord> kept =
-        spec.dedupe() == null
-            ? checked
-            : checked.apply(new Deduplicate(spec, input.dedupeGrouping()));
-    if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
-      kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
+    PCollection<CauceRecord> kept = checked;
+    List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
+    if (spec.dedupe() != null) {
+      Deduped d = checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
+      kept = d.kept();
+      dropped.add(d.dropped());
+      if (input.replayPattern() != null && input.live() != null) {
+        d = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
+        kept = d.kept();
+        dropped.add(d.dropped());
+      }
     }
 
     PCollection<Row> rows =
@@ -132,7 +139,9 @@ public final class CauceJob {
     }
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
-    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results));
+    PCollection<String> droppedLines = spec.dedupe() == null || spec.dedupe().dropped() == null ? null
+        : PCollectionList.of(dropped).apply("All dropped", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines);
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
@@ -176,6 +185,9 @@ public final class CauceJob {
       outputs.records().apply("Write files", new WriteSink("Write files", spec, files, runId));
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+    if (outputs.dropped() != null) {
+      outputs.dropped().apply("Dropped duplicates", WriteDeadLetter.lines(spec, spec.dedupe().dropped(), runId));
+    }
     if (outputs.expectations() != null) {
       outputs.expectations().apply(new WriteExpectations(Layout.expectations(spec.output(), runId).toString()));
     }

@@ -29,6 +29,8 @@ public final class CauceMetrics {
   public static final String REASON_PREFIX = "reason.";
   public static final String WARNED_PREFIX = "warned.";
   public static final String WRITTEN_PREFIX = "written.";
+  /** {@code aside.<name>}: lines of a side output ({@code dedupe.dropped}), outside conservation. */
+  public static final String ASIDE_PREFIX = "aside.";
   /** {@code mapped.<field>}: values a field's dictionary changed. */
   public static final String MAPPED_PREFIX = "mapped.";
   /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
@@ -83,6 +85,11 @@ public final class CauceMetrics {
 
   public static String mapped(String field) {
     return MAPPED_PREFIX + field;
+  }
+
+  /** {@code aside.<name>}: lines written to a side output that is not data (the duplicates dropped). */
+  public static String aside(String name) {
+    return ASIDE_PREFIX + name;
   }
 
   public static String written(String sink) {

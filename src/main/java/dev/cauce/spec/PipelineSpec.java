@@ -332,7 +332,11 @@ public record PipelineSpec(
   }
 
   /** Keep one record per key: the first in source order, or the latest by {@code orderBy}. */
-  public record DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets) implements Serializable {
+  /**
+   * {@code dropped}: the folder {@code <output>/<dropped>/} that lists each record dropped as a
+   * duplicate with its key and the record kept instead (JSON Lines); null for none.
+   */
+  public record DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets, String dropped) implements Serializable {
     public enum Keep {
       FIRST,
       LATEST
@@ -340,6 +344,11 @@ public record PipelineSpec(
 
     public DedupeSpec {
       key = List.copyOf(key);
+    }
+
+    /** Dropped records not written anywhere. */
+    public DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets) {
+      this(key, keep, orderBy, buckets, null);
     }
   }
 

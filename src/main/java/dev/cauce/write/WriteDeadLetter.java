@@ -51,6 +51,25 @@ public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, PD
     this.shards = shards;
   }
 
+  /**
+   * Writes lines made before (JSON Lines, one file, an empty one when there are none) to {@code
+   * <output>/_staging/<runId>/<name>/}, counted in {@code aside.<name>}, for the {@link Publisher} to
+   * publish with the sinks and the dead letter: the duplicates dropped ({@code dedupe.dropped}).
+   */
+  public static PTransform<PCollection<String>, PDone> lines(PipelineSpec spec, String name, String runId) {
+    String output = spec.output();
+    String run = Layout.checkRunId(runId);
+    return new PTransform<>("Write " + name) {
+      @Override
+      public PDone expand(PCollection<String> lines) {
+        TextLineSink.LineFormat<String> format = () -> line -> line;
+        StagedWrite.FileSink<String> sink = StagedWrite.textSink(name, null, format, CauceMetrics.aside(name), output, run,
+            SinkFormat.JSONL.extension(), DEFAULT_SHARDS);
+        return StagedWrite.write(lines, java.util.List.of(sink), output, run);
+      }
+    };
+  }
+
   @Override
   public PDone expand(PCollection<Rejection> rejections) {
     boolean csv = deadLetter.format() == SinkFormat.CSV;

@@ -53,7 +53,7 @@ public class DeduplicateTest {
 
     PCollection<String> kept =
         p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-            .apply(new Deduplicate(spec, grouping))
+            .apply(new Deduplicate(spec, grouping)).kept()
             .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
 
     List<String> expected = new ArrayList<>();

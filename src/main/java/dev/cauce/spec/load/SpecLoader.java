@@ -121,10 +121,14 @@ public final class SpecLoader {
     CleanSpec clean = new CleanReader(s).read(r);
     List<RuleSpec> rules = new RulesReader(s).read(r);
     List<ExpectationSpec> expectations = new ExpectationsReader(s).read(r);
-    DedupeSpec dedupe = new DedupeReader(s).read(r);
+    DedupeReader dedupeReader = new DedupeReader(s);
+    DedupeSpec dedupe = dedupeReader.read(r);
     String output = output(r, name);
     DeadLetterSpec deadLetter = new DeadLetterReader(s).read(r);
     List<SinkSpec> sinks = new SinksReader(s).read(r, name, deadLetter);
+    if (dedupe != null) {
+      dedupeReader.checkDroppedName(dedupe, sinks, deadLetter);
+    }
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
     if (!s.nodes.problems().isEmpty()) {
