@@ -13,7 +13,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}. File sources add line counts ({@code lines.*}); an HTTP
+ * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}, {@code changed.<step>.<field>}. File sources add line counts ({@code lines.*}); an HTTP
  * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
@@ -33,6 +33,8 @@ public final class CauceMetrics {
   public static final String ASIDE_PREFIX = "aside.";
   /** {@code mapped.<field>}: values a field's dictionary changed. */
   public static final String MAPPED_PREFIX = "mapped.";
+  /** {@code changed.<step>.<field>}: values a cleaning step changed, e.g. {@code changed.trim.name}. */
+  public static final String CHANGED_PREFIX = "changed.";
   /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
   public static final String LINES_CONSUMED = "lines.consumed";
   /** File sources: physical lines spanned by the records read (good or rejected). */
@@ -81,6 +83,11 @@ public final class CauceMetrics {
 
   public static String warned(String rule) {
     return WARNED_PREFIX + rule;
+  }
+
+  /** {@code changed.<step>.<field>}: values a cleaning step changed (see clean.Cleaner.Changed). */
+  public static String changed(String step) {
+    return CHANGED_PREFIX + step;
   }
 
   public static String mapped(String field) {

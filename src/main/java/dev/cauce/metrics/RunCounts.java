@@ -25,6 +25,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param replaced live records a replay replaced with later replayed ones (not records of the run)
  * @param lines a file source's physical lines (zeros for an HTTP source)
  * @param mapped values changed by each field's dictionary ({@code map}), per field
+ * @param changedByStep values changed by each cleaning step, per {@code <step>.<field>} (e.g. {@code trim.name})
  */
 public record RunCounts(
     long read,
@@ -37,7 +38,14 @@ public record RunCounts(
     Map<String, Long> source,
     long replaced,
     Lines lines,
-    Map<String, Long> mapped) {
+    Map<String, Long> mapped,
+    Map<String, Long> changedByStep) {
+
+  public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
+      Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
+      Map<String, Long> source, long replaced, Lines lines, Map<String, Long> mapped) {
+    this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of());
+  }
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
       Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
@@ -119,6 +127,7 @@ public record RunCounts(
     Map<String, Long> written = new TreeMap<>();
     Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> mapped = new TreeMap<>();
+    Map<String, Long> changed = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -129,6 +138,8 @@ public record RunCounts(
             warnings.put(name.substring(CauceMetrics.WARNED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.WRITTEN_PREFIX)) {
             written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.CHANGED_PREFIX) && value != 0) {
+            changed.put(name.substring(CauceMetrics.CHANGED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.MAPPED_PREFIX)) {
             mapped.put(name.substring(CauceMetrics.MAPPED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.LINES_SKIPPED_PREFIX) && value != 0) {
@@ -152,7 +163,8 @@ public record RunCounts(
         sourceCounters(byName),
         byName.getOrDefault(CauceMetrics.REPLACED, 0L),
         new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped),
-        mapped);
+        mapped,
+        changed);
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

@@ -82,6 +82,10 @@ public final class Summary {
     if (!c.mapped().isEmpty()) {
       row(out, "mapped", c.mapped().values().stream().mapToLong(Long::longValue).sum(), "(values changed by map) " + join(c.mapped()));
     }
+    if (!c.changedByStep().isEmpty()) {
+      row(out, "changed", c.changedByStep().values().stream().mapToLong(Long::longValue).sum(),
+          "(values changed by cleaning steps) " + join(c.changedByStep()));
+    }
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }
