@@ -18,6 +18,7 @@ import dev.cauce.model.CauceRecord;
 import dev.cauce.model.Rejection;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.DedupeAgainstLive;
 import dev.cauce.replay.ReplayDeadLetter;
@@ -39,6 +40,7 @@ import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
@@ -57,9 +59,9 @@ public final class CauceJob {
    * with their origins (the rows' source; jdbc sinks key their staging rows by it).
    */
   public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept,
-      PCollectionList<ResultList> expectations, PCollection<String> dropped) {
+      PCollectionList<ResultList> expectations, PCollection<String> dropped, PCollection<KV<CauceRecord, List<Violation>>> warned) {
     public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
-      this(records, rejections, null, null, null);
+      this(records, rejections, null, null, null, null);
     }
   }
 
@@ -109,6 +111,7 @@ public final class CauceJob {
       validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), expectRows));
     }
     rejections.add(validated.rejections());
+    List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(List.of(validated.warned()));
     PCollection<CauceRecord> checked = validated.output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
@@ -116,6 +119,7 @@ public final class CauceJob {
       checked = rowsChecked.kept();
       rejections.add(rowsChecked.rejections());
       results.add(rowsChecked.results());
+      warned.add(rowsChecked.warned());
     }
 
     PCollection<CauceRecord> kept = checked;
@@ -141,7 +145,12 @@ public final class CauceJob {
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
     PCollection<String> droppedLines = spec.dedupe() == null || spec.dedupe().dropped() == null ? null
         : PCollectionList.of(dropped).apply("All dropped", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
-    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines);
+    PCollection<KV<CauceRecord, List<Violation>>> allWarned = spec.deadLetter() == null || spec.deadLetter().warned() == null
+        ? null
+        : PCollectionList.of(warned).apply("All warned", Flatten.pCollections())
+            .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
+    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
+        allWarned);
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
@@ -185,6 +194,9 @@ public final class CauceJob {
       outputs.records().apply("Write files", new WriteSink("Write files", spec, files, runId));
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+    if (outputs.warned() != null) {
+      outputs.warned().apply("Warned records", WriteDeadLetter.warned(spec, runId));
+    }
     if (outputs.dropped() != null) {
       outputs.dropped().apply("Dropped duplicates", WriteDeadLetter.lines(spec, spec.dedupe().dropped(), runId));
     }

@@ -9,6 +9,7 @@ import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.model.Rejection;
 import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.validate.Validator;
 import java.util.List;
@@ -46,7 +47,9 @@ public final class ExpectRows {
   private ExpectRows() {}
 
   /** The records kept (located only), the rejections, and the row expectations' results. */
-  public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results) {}
+  /** ... and the held records kept with warnings, with those warnings (empty unless {@code dead_letter.warned}). */
+  public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results,
+      PCollection<KV<CauceRecord, List<Violation>>> warned) {}
 
   public static Out apply(PCollection<CauceRecord> validated, PipelineSpec spec, String runId) {
     Coder<CauceRecord> recordCoder = Coders.cauceRecord(Schemas.typed(spec));
@@ -63,14 +66,17 @@ public final class ExpectRows {
 
     TupleTag<CauceRecord> kept = new TupleTag<>("kept") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
+    TupleTag<KV<CauceRecord, List<Violation>>> warned = new TupleTag<>("warned") {};
     PCollectionTuple decided = checked.get(held).setCoder(heldCoder).apply("Expectations: decide held rows",
-        ParDo.of(new DecideFn(spec, runId, view, rejected)).withSideInputs(view).withOutputTags(kept, TupleTagList.of(rejected)));
+        ParDo.of(new DecideFn(spec, runId, view, rejected, warned)).withSideInputs(view)
+            .withOutputTags(kept, TupleTagList.of(rejected).and(warned)));
     PCollection<CauceRecord> all = PCollectionList.of(checked.get(passed).setCoder(recordCoder))
         .and(decided.get(kept).setCoder(recordCoder))
         .apply("Expectations: kept rows", Flatten.pCollections());
     PCollection<ResultList> results = tally.apply("Expectations: row results", ParDo.of(new ResultsFn(spec)))
         .setCoder(SerializableCoder.of(ResultList.class));
-    return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results);
+    return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results,
+        decided.get(warned).setCoder(FusedStages.warnedCoder(recordCoder)));
   }
 
   /** The spec's row expectations, compiled. */
@@ -169,11 +175,16 @@ public final class ExpectRows {
     private final String runId;
     private final PCollectionView<RowTally> view;
     private final TupleTag<Rejection> rejectedTag;
+    private final TupleTag<KV<CauceRecord, List<Violation>>> warnedTag;
+    private final boolean warned;
     private transient RowChecks checks;
     private transient CauceMetrics.RejectionCounters counters;
 
-    DecideFn(PipelineSpec spec, String runId, PCollectionView<RowTally> view, TupleTag<Rejection> rejectedTag) {
+    DecideFn(PipelineSpec spec, String runId, PCollectionView<RowTally> view, TupleTag<Rejection> rejectedTag,
+        TupleTag<KV<CauceRecord, List<Violation>>> warnedTag) {
       this.spec = spec;
+      this.warnedTag = warnedTag;
+      this.warned = FusedStages.wantsWarned(spec);
       this.runId = runId;
       this.view = view;
       this.rejectedTag = rejectedTag;
@@ -192,6 +203,9 @@ public final class ExpectRows {
       if (d.errors().isEmpty()) {
         d.warnings().forEach(counters::countWarning);
         c.output(r.locatedOnly());
+        if (warned && !d.warnings().isEmpty()) {
+          c.output(warnedTag, KV.of(r.locatedOnly(), List.copyOf(d.warnings())));
+        }
       } else {
         Rejection rejection = Rejection.of(runId, spec.name(), Stage.VALIDATE, r.origin(), d.errors());
         counters.count(rejection);

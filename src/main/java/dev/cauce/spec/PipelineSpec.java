@@ -402,13 +402,19 @@ public record PipelineSpec(
 
   /**
    * Where rejections go: {@code <output>/<name>/}, JSONL (default) or CSV; and, when {@code table}
-   * is set, to that PostgreSQL table as well.
+   * is set, to that PostgreSQL table as well. {@code warned}, when set, is the folder {@code <output>/<warned>/} that lists each record kept
+   * with warnings, with its warnings (JSON Lines, in the dead letter's mode).
    */
-  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table) implements Serializable {
+  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table, String warned)
+      implements Serializable {
     public static final DeadLetterSpec DEFAULT = new DeadLetterSpec("rejected", SinkFormat.JSONL, WriteMode.OVERWRITE);
 
     public DeadLetterSpec(String name, SinkFormat format, WriteMode mode) {
-      this(name, format, mode, null);
+      this(name, format, mode, null, null);
+    }
+
+    public DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table) {
+      this(name, format, mode, table, null);
     }
   }
 

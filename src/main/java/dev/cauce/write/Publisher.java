@@ -208,7 +208,7 @@ public final class Publisher {
 
   /**
    * The spec's file targets: its file sinks in order, then its dead letter, then its dropped duplicates
-   * ({@code dedupe.dropped}, in the dead letter's mode) (jdbc sinks: see write.jdbc.JdbcPublisher).
+   * ({@code dedupe.dropped}) and warned records ({@code dead_letter.warned}), in the dead letter's mode (jdbc sinks: see write.jdbc.JdbcPublisher).
    */
   public static List<Target> targets(PipelineSpec spec) {
     List<Target> targets = new ArrayList<>();
@@ -221,6 +221,9 @@ public final class Publisher {
     targets.add(Target.deadLetter(dl.name(), dl.mode()));
     if (spec.dedupe() != null && spec.dedupe().dropped() != null) {
       targets.add(new Target(spec.dedupe().dropped(), dl.mode())); // like the dead letter: it describes the run's records
+    }
+    if (dl.warned() != null) {
+      targets.add(new Target(dl.warned(), dl.mode()));
     }
     return targets;
   }

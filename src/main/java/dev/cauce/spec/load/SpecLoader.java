@@ -124,11 +124,13 @@ public final class SpecLoader {
     DedupeReader dedupeReader = new DedupeReader(s);
     DedupeSpec dedupe = dedupeReader.read(r);
     String output = output(r, name);
-    DeadLetterSpec deadLetter = new DeadLetterReader(s).read(r);
+    DeadLetterReader deadLetterReader = new DeadLetterReader(s);
+    DeadLetterSpec deadLetter = deadLetterReader.read(r);
     List<SinkSpec> sinks = new SinksReader(s).read(r, name, deadLetter);
     if (dedupe != null) {
       dedupeReader.checkDroppedName(dedupe, sinks, deadLetter);
     }
+    deadLetterReader.checkWarnedName(deadLetter, sinks, dedupe);
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
     if (!s.nodes.problems().isEmpty()) {
