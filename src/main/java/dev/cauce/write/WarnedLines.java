@@ -39,16 +39,7 @@ public final class WarnedLines {
       g.writeStringField("pipeline", pipeline);
       g.writeStringField("source", record.origin().source());
       g.writeNumberField("line", record.origin().line());
-      g.writeArrayFieldStart("warnings");
-      for (Violation v : warnings) {
-        g.writeStartObject();
-        g.writeStringField("reason", v.reason());
-        g.writeStringField("rule", v.rule());
-        g.writeStringField("field", v.field());
-        g.writeStringField("message", v.message());
-        g.writeEndObject();
-      }
-      g.writeEndArray();
+      RejectionJson.writeViolations(g, "warnings", warnings);
       g.writeFieldName("record");
       g.writeRawValue(rows.format(record.row()));
       g.writeEndObject();
