@@ -139,4 +139,25 @@ public class VisibilityRunTest {
     assertThat("the commit counts the dropped lines", live.commit().get().sink("duplicates").get().records(), equalTo(3L));
     assertThat(live.files("warned").size(), equalTo(1));
   }
+
+  @Test
+  public void aJsonKeyGivenTwiceKeptByDuplicateKeysLastIsAWarnedRecord() throws IOException {
+    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
+    Files.writeString(in.resolve("dk.jsonl"), "{\"id\":\"a\",\"v\":1}\n{\"id\":\"b\",\"v\":1,\"v\":2}\n{\"id\":\"c\",\"v\":3}\n");
+    Path spec = tmp.getRoot().toPath().resolve("dk.yaml");
+    Files.writeString(spec, "name: dk\nsource: {path: " + in + "/*.jsonl, format: jsonl, duplicate_keys: last}\n"
+        + "schema: [{name: id, type: string}, {name: v, type: int}]\ndead_letter: {warned: warned}\n");
+    List<String> args = new ArrayList<>(List.of("--spec=" + spec));
+    args.addAll(List.of(runnerArgs));
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "dk-1", args.toArray(String[]::new));
+
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stdout, containsString("check: read 3 = written 3 + rejected 0 + duplicates 0  OK"));
+    List<String> warned = CauceRun.published(run.output.resolve("warned"));
+    assertThat(warned.size(), equalTo(1));
+    JsonNode w = JSON.readTree(warned.get(0));
+    assertThat(w.get("line").asInt() + " " + w.get("warnings").get(0).get("reason").asText() + " " + w.get("record"),
+        equalTo("2 duplicate_key {\"id\":\"b\",\"v\":2}"));
+    assertThat(run.count("warnings_by_rule", "duplicate_key"), equalTo(1L));
+  }
 }
