@@ -160,4 +160,27 @@ public class VisibilityRunTest {
         equalTo("2 duplicate_key {\"id\":\"b\",\"v\":2}"));
     assertThat(run.count("warnings_by_rule", "duplicate_key"), equalTo(1L));
   }
+
+  @Test
+  public void aRecordFailingARowExpectationWithinMostlyIsAWarnedRecord() throws IOException {
+    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
+    Files.writeString(in.resolve("ex.csv"), "id,email\n1,a@x.io\n2,N/A\n3,c@x.io\n4,d@x.io\n");
+    Path spec = tmp.getRoot().toPath().resolve("ex.yaml");
+    Files.writeString(spec, "name: ex\nsource: {path: " + in + "/*.csv, format: csv}\n"
+        + "schema: [{name: id, type: string}, {name: email, type: string}]\n"
+        + "expectations: [{type: expect_column_values_to_not_be_null, column: email, mostly: 0.5}]\n"
+        + "dead_letter: {warned: warned}\n");
+    List<String> args = new ArrayList<>(List.of("--spec=" + spec));
+    args.addAll(List.of(runnerArgs));
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "ex-1", args.toArray(String[]::new));
+
+    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
+    assertThat(run.stdout, containsString("check: read 4 = written 4 + rejected 0 + duplicates 0  OK"));
+    List<String> warned = CauceRun.published(run.output.resolve("warned"));
+    assertThat(warned.size(), equalTo(1));
+    JsonNode w = JSON.readTree(warned.get(0));
+    assertThat(w.get("line").asInt() + " " + w.get("warnings").get(0).get("reason").asText() + " " + w.get("record"),
+        equalTo("3 expect_column_values_to_not_be_null:email {\"id\":\"2\",\"email\":null}"));
+    assertThat(run.count("changed_by_step", "null_tokens.email"), equalTo(1L));
+  }
 }
