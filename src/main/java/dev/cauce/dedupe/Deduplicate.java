@@ -58,7 +58,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   private final Grouping grouping;
   private final String runId;
 
-  /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. */
+  /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. Dropped lines name run "run". */
   public Deduplicate(PipelineSpec spec, Grouping grouping) {
     this(spec, grouping, "run");
   }
