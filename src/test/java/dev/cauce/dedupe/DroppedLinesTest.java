@@ -36,6 +36,16 @@ public class DroppedLinesTest {
   }
 
   @Test
+  public void withKeepFirstALineHasNoOrderValues() {
+    PipelineSpec first = TestSpecs.simple(new DedupeSpec(List.of("id", "name"), DedupeSpec.Keep.FIRST, null, 16, "dropped"));
+    DroppedLines lines = Deduplicate.droppedLines(first, new Deduper(first.dedupe(), Schemas.typed(first)), "r1");
+    String line = lines.line(DeduperTest.rec(first, "b.jsonl", 9, "k", null), DeduperTest.rec(first, "a.jsonl", 4, "k", null));
+    assertThat(line, equalTo("{\"run_id\":\"r1\",\"pipeline\":\"" + first.name() + "\",\"key\":\"id=k, name=n\",\"source\":\"b.jsonl\","
+        + "\"line\":9,\"kept\":{\"source\":\"a.jsonl\",\"line\":4},"
+        + "\"record\":{\"id\":\"k\",\"name\":\"n\",\"amount\":1.50,\"updated_at\":null}}"));
+  }
+
+  @Test
   public void withoutDroppedInTheSpecThereAreNoLines() {
     PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.FIRST, null, 16));
     assertThat(Deduplicate.droppedLines(spec, new Deduper(spec.dedupe(), Schemas.typed(spec)), "r1") == null, equalTo(true));
