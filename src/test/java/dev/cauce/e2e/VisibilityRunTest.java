@@ -87,17 +87,8 @@ public class VisibilityRunTest {
 
   @Test
   public void droppedWarnedAndChangedValuesAreVisibleWithTheSameFiguresOnEveryRunner() throws IOException {
-    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
-    Files.writeString(in.resolve("vis.csv"), INPUT);
-    String source = in.resolve("vis.csv").toString();
-    Path spec = tmp.getRoot().toPath().resolve("vis.yaml");
-    Files.writeString(spec, SPEC.replace("IN", in.toString()));
-    List<String> args = new ArrayList<>(List.of("--spec=" + spec));
-    args.addAll(List.of(runnerArgs));
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "vis-1", args.toArray(String[]::new));
-
-    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
-    assertThat(run.stdout, containsString("check: read 7 = written 3 + rejected 1 + duplicates 3  OK"));
+    CauceRun run = run("vis", "vis.csv", INPUT, SPEC, "check: read 7 = written 3 + rejected 1 + duplicates 3  OK");
+    String source = tmp.getRoot().toPath().resolve("in").resolve("vis.csv").toString();
     assertThat(run.count("duplicates"), equalTo(3L));
     assertThat(run.count("warnings_by_rule", "email_has_at"), equalTo(3L));
     Map<String, Long> changed = new TreeMap<>();
@@ -142,45 +133,45 @@ public class VisibilityRunTest {
 
   @Test
   public void aJsonKeyGivenTwiceKeptByDuplicateKeysLastIsAWarnedRecord() throws IOException {
-    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
-    Files.writeString(in.resolve("dk.jsonl"), "{\"id\":\"a\",\"v\":1}\n{\"id\":\"b\",\"v\":1,\"v\":2}\n{\"id\":\"c\",\"v\":3}\n");
-    Path spec = tmp.getRoot().toPath().resolve("dk.yaml");
-    Files.writeString(spec, "name: dk\nsource: {path: " + in + "/*.jsonl, format: jsonl, duplicate_keys: last}\n"
-        + "schema: [{name: id, type: string}, {name: v, type: int}]\ndead_letter: {warned: warned}\n");
-    List<String> args = new ArrayList<>(List.of("--spec=" + spec));
-    args.addAll(List.of(runnerArgs));
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "dk-1", args.toArray(String[]::new));
-
-    assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
-    assertThat(run.stdout, containsString("check: read 3 = written 3 + rejected 0 + duplicates 0  OK"));
-    List<String> warned = CauceRun.published(run.output.resolve("warned"));
-    assertThat(warned.size(), equalTo(1));
-    JsonNode w = JSON.readTree(warned.get(0));
-    assertThat(w.get("line").asInt() + " " + w.get("warnings").get(0).get("reason").asText() + " " + w.get("record"),
-        equalTo("2 duplicate_key {\"id\":\"b\",\"v\":2}"));
+    CauceRun run = run("dk", "dk.jsonl", "{\"id\":\"a\",\"v\":1}\n{\"id\":\"b\",\"v\":1,\"v\":2}\n{\"id\":\"c\",\"v\":3}\n",
+        "name: dk\nsource: {path: IN/*.jsonl, format: jsonl, duplicate_keys: last}\n"
+            + "schema: [{name: id, type: string}, {name: v, type: int}]\ndead_letter: {warned: warned}\n",
+        "check: read 3 = written 3 + rejected 0 + duplicates 0  OK");
+    assertThat(onlyWarned(run), equalTo("2 duplicate_key {\"id\":\"b\",\"v\":2}"));
     assertThat(run.count("warnings_by_rule", "duplicate_key"), equalTo(1L));
   }
 
   @Test
   public void aRecordFailingARowExpectationWithinMostlyIsAWarnedRecord() throws IOException {
-    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
-    Files.writeString(in.resolve("ex.csv"), "id,email\n1,a@x.io\n2,N/A\n3,c@x.io\n4,d@x.io\n");
-    Path spec = tmp.getRoot().toPath().resolve("ex.yaml");
-    Files.writeString(spec, "name: ex\nsource: {path: " + in + "/*.csv, format: csv}\n"
-        + "schema: [{name: id, type: string}, {name: email, type: string}]\n"
-        + "expectations: [{type: expect_column_values_to_not_be_null, column: email, mostly: 0.5}]\n"
-        + "dead_letter: {warned: warned}\n");
-    List<String> args = new ArrayList<>(List.of("--spec=" + spec));
-    args.addAll(List.of(runnerArgs));
-    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), "ex-1", args.toArray(String[]::new));
+    CauceRun run = run("ex", "ex.csv", "id,email\n1,a@x.io\n2,N/A\n3,c@x.io\n4,d@x.io\n",
+        "name: ex\nsource: {path: IN/*.csv, format: csv}\n"
+            + "schema: [{name: id, type: string}, {name: email, type: string}]\n"
+            + "expectations: [{type: expect_column_values_to_not_be_null, column: email, mostly: 0.5}]\n"
+            + "dead_letter: {warned: warned}\n",
+        "check: read 4 = written 4 + rejected 0 + duplicates 0  OK");
+    assertThat(onlyWarned(run), equalTo("3 expect_column_values_to_not_be_null:email {\"id\":\"2\",\"email\":null}"));
+    assertThat(run.count("changed_by_step", "null_tokens.email"), equalTo(1L));
+  }
 
+  /** Runs {@code spec} ({@code IN}: the input folder) on this runner over one input file; it must succeed with {@code check}. */
+  private CauceRun run(String name, String file, String input, String spec, String check) throws IOException {
+    Path in = Files.createDirectories(tmp.getRoot().toPath().resolve("in"));
+    Files.writeString(in.resolve(file), input);
+    Path specFile = tmp.getRoot().toPath().resolve(name + ".yaml");
+    Files.writeString(specFile, spec.replace("IN", in.toString()));
+    List<String> args = new ArrayList<>(List.of("--spec=" + specFile));
+    args.addAll(List.of(runnerArgs));
+    CauceRun run = CauceRun.run(tmp.getRoot().toPath().resolve("out"), name + "-1", args.toArray(String[]::new));
     assertThat(run.toString(), run.code, equalTo(ExitCode.OK));
-    assertThat(run.stdout, containsString("check: read 4 = written 4 + rejected 0 + duplicates 0  OK"));
+    assertThat(run.stdout, containsString(check));
+    return run;
+  }
+
+  /** The one warned record: its line, first warning's reason and record. */
+  private static String onlyWarned(CauceRun run) throws IOException {
     List<String> warned = CauceRun.published(run.output.resolve("warned"));
     assertThat(warned.size(), equalTo(1));
     JsonNode w = JSON.readTree(warned.get(0));
-    assertThat(w.get("line").asInt() + " " + w.get("warnings").get(0).get("reason").asText() + " " + w.get("record"),
-        equalTo("3 expect_column_values_to_not_be_null:email {\"id\":\"2\",\"email\":null}"));
-    assertThat(run.count("changed_by_step", "null_tokens.email"), equalTo(1L));
+    return w.get("line").asInt() + " " + w.get("warnings").get(0).get("reason").asText() + " " + w.get("record");
   }
 }
