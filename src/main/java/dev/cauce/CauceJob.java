@@ -9,6 +9,7 @@ import dev.cauce.beam.Staged;
 import dev.cauce.clean.CleanStage;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
+import dev.cauce.dedupe.Deduped;
 import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.expect.ResultList;
 import dev.cauce.ingest.HttpSource;
@@ -18,6 +19,7 @@ import dev.cauce.model.CauceRecord;
 import dev.cauce.model.Rejection;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.DedupeAgainstLive;
 import dev.cauce.replay.ReplayDeadLetter;
@@ -41,9 +43,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
@@ -63,9 +67,9 @@ public final class CauceJob {
    * with their origins (the rows' source; jdbc sinks key their staging rows by it).
    */
   public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept,
-      PCollectionList<ResultList> expectations) {
+      PCollectionList<ResultList> expectations, PCollection<String> dropped, PCollection<KV<CauceRecord, List<Violation>>> warned) {
     public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
-      this(records, rejections, null, null);
+      this(records, rejections, null, null, null, null);
     }
   }
 
@@ -133,6 +137,7 @@ public final class CauceJob {
       validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs));
     }
     rejections.add(validated.rejections());
+    List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(List.of(validated.warned()));
     PCollection<CauceRecord> checked = validated.output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
@@ -140,20 +145,27 @@ public final class CauceJob {
       checked = rowsChecked.kept();
       rejections.add(rowsChecked.rejections());
       results.add(rowsChecked.results());
+      warned.add(rowsChecked.warned());
     }
 
-    PCollection<CauceRecord> kept =
-        spec.dedupe() == null
-            ? checked
-            : checked.apply(new Deduplicate(spec, input.dedupeGrouping()));
-    if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
-      kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
+    PCollection<CauceRecord> kept = checked;
+    List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
+    if (spec.dedupe() != null) {
+      Deduped d = checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
+      kept = d.kept();
+      dropped.add(d.dropped());
+      if (input.replayPattern() != null && input.live() != null) {
+        d = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
+        kept = d.kept();
+        dropped.add(d.dropped());
+      }
     }
     if (expectUnique) { // over the records to publish: after dedupe, before the dataset expectations
       ExpectRows.Out unique = ExpectUnique.apply(kept, spec, runId, input.dedupeGrouping() == Deduplicate.Grouping.KEY);
       kept = unique.kept();
       rejections.add(unique.rejections());
       results.add(unique.results());
+      warned.add(unique.warned());
     }
 
     PCollection<Row> rows =
@@ -164,7 +176,14 @@ public final class CauceJob {
     }
     PCollection<Rejection> allRejections =
         PCollectionList.of(rejections).apply("All rejections", Flatten.pCollections()).setCoder(Coders.rejection());
-    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results));
+    PCollection<String> droppedLines = spec.dedupe() == null || spec.dedupe().dropped() == null ? null
+        : PCollectionList.of(dropped).apply("All dropped", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+    PCollection<KV<CauceRecord, List<Violation>>> allWarned = spec.deadLetter() == null || spec.deadLetter().warned() == null
+        ? null
+        : PCollectionList.of(warned).apply("All warned", Flatten.pCollections())
+            .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
+    return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
+        allWarned);
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
@@ -221,6 +240,12 @@ public final class CauceJob {
       outputs.records().apply("Write files", new WriteSink("Write files", spec, files, runId));
     }
     outputs.rejections().apply("Dead letter", new WriteDeadLetter(spec, runId));
+    if (outputs.warned() != null) {
+      outputs.warned().apply("Warned records", WriteDeadLetter.warned(spec, runId));
+    }
+    if (outputs.dropped() != null) {
+      outputs.dropped().apply("Dropped duplicates", WriteDeadLetter.lines(spec, spec.dedupe().dropped(), runId));
+    }
     if (outputs.expectations() != null) {
       outputs.expectations().apply(new WriteExpectations(Layout.expectations(spec.output(), runId).toString()));
     }

@@ -66,6 +66,9 @@ final class Commit {
     Map<String, Long> records = new HashMap<>(counts.writtenBySink());
     Publisher.targets(plan.spec()).stream().filter(Publisher.Target::deadLetter)
         .forEach(t -> records.put(t.name(), counts.deadLettered()));
+    if (plan.spec().dedupe() != null && plan.spec().dedupe().dropped() != null) {
+      records.put(plan.spec().dedupe().dropped(), counts.duplicates()); // one line per duplicate dropped
+    }
     Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
     if (plan.ledgerApplies() || plan.options().getReplay() != null) { // a replay's files too: replayed once
       req = req.withInputs(read.stream().map(f -> IngestedInput.of(f.path(), f.sizeBytes(), f.lastModifiedMillis(), null)).toList());

@@ -9,6 +9,7 @@ import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.model.Rejection;
 import dev.cauce.model.Stage;
+import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.validate.Validator;
 import java.util.List;
@@ -46,7 +47,9 @@ public final class ExpectRows {
   private ExpectRows() {}
 
   /** The records kept (located only), the rejections, and the row expectations' results. */
-  public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results) {}
+  /** ... and the held records kept with warnings, with those warnings (empty unless {@code dead_letter.warned}). */
+  public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results,
+      PCollection<KV<CauceRecord, List<Violation>>> warned) {}
 
   public static Out apply(PCollection<CauceRecord> validated, PipelineSpec spec, String runId) {
     return apply(validated, spec, runId, false);
@@ -78,15 +81,17 @@ public final class ExpectRows {
 
     TupleTag<CauceRecord> kept = new TupleTag<>("kept") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
+    TupleTag<KV<CauceRecord, List<Violation>>> warned = new TupleTag<>("warned") {};
     PCollectionTuple decided = held.setCoder(heldCoder).apply(name + ": decide held rows",
-        ParDo.of(new DecideFn(spec, runId, unique, keepText, view, rejected)).withSideInputs(view)
-            .withOutputTags(kept, TupleTagList.of(rejected)));
+        ParDo.of(new DecideFn(spec, runId, unique, keepText, view, rejected, warned)).withSideInputs(view)
+            .withOutputTags(kept, TupleTagList.of(rejected).and(warned)));
     PCollection<CauceRecord> all = PCollectionList.of(passed.setCoder(recordCoder))
         .and(decided.get(kept).setCoder(recordCoder))
         .apply(name + ": kept rows", Flatten.pCollections());
     PCollection<ResultList> results = tally.apply(name + ": row results", ParDo.of(new ResultsFn(spec, unique)))
         .setCoder(SerializableCoder.of(ResultList.class));
-    return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results);
+    return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results,
+        decided.get(warned).setCoder(FusedStages.warnedCoder(recordCoder)));
   }
 
   /** A record with the positions of the checks it failed. */
@@ -213,12 +218,16 @@ public final class ExpectRows {
     private final boolean keepText;
     private final PCollectionView<RowTally> view;
     private final TupleTag<Rejection> rejectedTag;
+    private final TupleTag<KV<CauceRecord, List<Violation>>> warnedTag;
+    private final boolean warned;
     private transient RowChecks checks;
     private transient CauceMetrics.RejectionCounters counters;
 
     DecideFn(PipelineSpec spec, String runId, boolean unique, boolean keepText, PCollectionView<RowTally> view,
-        TupleTag<Rejection> rejectedTag) {
+        TupleTag<Rejection> rejectedTag, TupleTag<KV<CauceRecord, List<Violation>>> warnedTag) {
       this.spec = spec;
+      this.warnedTag = warnedTag;
+      this.warned = FusedStages.wantsWarned(spec);
       this.runId = runId;
       this.unique = unique;
       this.keepText = keepText;
@@ -239,6 +248,9 @@ public final class ExpectRows {
       if (d.errors().isEmpty()) {
         d.warnings().forEach(counters::countWarning);
         c.output(keepText ? r : r.locatedOnly());
+        if (warned && !d.warnings().isEmpty()) {
+          c.output(warnedTag, KV.of(r.locatedOnly(), List.copyOf(d.warnings())));
+        }
       } else {
         Rejection rejection = Rejection.of(runId, spec.name(), Stage.VALIDATE, r.origin(), d.errors());
         counters.count(rejection);

@@ -12,6 +12,10 @@ import dev.cauce.model.StageLogic.Outcome;
 import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.values.KV;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,7 +33,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * The record stages (parse, then clean and validate) in one ParDo fed by a {@link Front}, so no
  * record is handed between ingest and the stages; the first stage to reject a record yields its
- * {@link Rejection}, and passed records come out {@link CauceRecord#locatedOnly located only}.
+ * {@link Rejection}, and passed records come out {@link CauceRecord#locatedOnly located only}; with
+ * {@code dead_letter.warned}, those passed with warnings also come out with them ({@link Staged#warned}).
  */
 public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<CauceRecord>> {
   /** One stage of the chain after the first; its logic may read the run's reference tables. */
@@ -106,13 +111,25 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
   public Staged<CauceRecord> expand(PCollection<I> input) {
     TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
+    TupleTag<KV<CauceRecord, List<Violation>>> warned = new TupleTag<>("warned") {};
     PCollectionTuple out =
         input.apply(
             "Apply stages",
-            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, keepText, references))
+            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, warned, keepText, references))
                 .withSideInputs(new ArrayList<>(references.values()))
-                .withOutputTags(passed, TupleTagList.of(rejected)));
-    return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()));
+                .withOutputTags(passed, TupleTagList.of(rejected).and(warned)));
+    return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()),
+        out.get(warned).setCoder(warnedCoder(outputCoder)));
+  }
+
+  /** The coder of a record with its warnings. */
+  public static KvCoder<CauceRecord, List<Violation>> warnedCoder(Coder<CauceRecord> recordCoder) {
+    return KvCoder.of(recordCoder, ListCoder.of(SerializableCoder.of(Violation.class)));
+  }
+
+  /** Whether the spec asks for the warned records ({@code dead_letter.warned}). */
+  static boolean wantsWarned(PipelineSpec spec) {
+    return spec.deadLetter() != null && spec.deadLetter().warned() != null;
   }
 
   static final class ChainFn<I> extends DoFn<I, CauceRecord> {
@@ -124,9 +141,11 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private final List<Next> rest;
     private final TupleTag<CauceRecord> passedTag;
     private final TupleTag<Rejection> rejectedTag;
+    private final TupleTag<KV<CauceRecord, List<Violation>>> warnedTag;
     private final boolean keepText;
     private final Map<String, PCollectionView<Map<String, List<String>>>> views;
     private transient Map<String, Map<String, List<String>>> tables;
+    private final boolean warned;
     private transient Reader<I> reader;
     private transient StageLogic<SourceRecord, CauceRecord> first;
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
@@ -135,9 +154,12 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
 
     ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
         StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
-        TupleTag<Rejection> rejectedTag, boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> views) {
+        TupleTag<Rejection> rejectedTag, TupleTag<KV<CauceRecord, List<Violation>>> warnedTag, boolean keepText,
+        Map<String, PCollectionView<Map<String, List<String>>>> views) {
       this.spec = spec;
       this.views = views;
+      this.warnedTag = warnedTag;
+      this.warned = wantsWarned(spec);
       this.keepText = keepText;
       this.runId = runId;
       this.front = front;
@@ -195,8 +217,11 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
           }
           record = outcome.value();
         }
-        router.kept();
+        List<Violation> warnings = router.kept();
         out.get(passedTag).output(keepText ? record : record.locatedOnly()); // else nothing rejects it any more
+        if (warned && !warnings.isEmpty()) {
+          out.get(warnedTag).output(KV.of(record.locatedOnly(), warnings));
+        }
       }
 
       @Override

@@ -49,9 +49,14 @@ final class OutcomeRouter {
     return false;
   }
 
-  /** The record passed every stage: its warnings count. */
-  void kept() {
+  /** The record passed every stage: its warnings count; returns them (empty for none). */
+  List<Violation> kept() {
+    if (warnings.isEmpty()) {
+      return List.of();
+    }
     warnings.forEach(counters::countWarning);
+    List<Violation> kept = List.copyOf(warnings);
     warnings.clear();
+    return kept;
   }
 }

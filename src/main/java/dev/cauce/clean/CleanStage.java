@@ -12,7 +12,7 @@ import java.util.Map;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.values.Row;
 
-/** Clean: raw row → typed row, via {@link Cleaner} (text steps, null tokens, dictionaries, defaults, conversion); counts {@code mapped.<field>}. */
+/** Clean: raw row → typed row, via {@link Cleaner} (text steps, null tokens, dictionaries, defaults, conversion); counts {@code mapped.<field>} and {@code changed.<step>.<field>}. */
 public final class CleanStage {
   private CleanStage() {}
 
@@ -20,8 +20,10 @@ public final class CleanStage {
     Cleaner cleaner = Cleaner.create(spec);
     Map<String, Counter> mapped = new HashMap<>();
     Cleaner.Mapped count = field -> mapped.computeIfAbsent(CauceMetrics.mapped(field), CauceMetrics::counter).inc();
+    Map<String, Counter> changed = new HashMap<>(); // by the step names the cleaner tells, made once
+    Cleaner.Changed countChange = step -> changed.computeIfAbsent(step, s -> CauceMetrics.counter(CauceMetrics.changed(s))).inc();
     return input -> {
-      Result<Row> cleaned = cleaner.clean(input.row(), count);
+      Result<Row> cleaned = cleaner.clean(input.row(), count, countChange);
       return cleaned.isOk()
           ? new Outcome<>(new CauceRecord(input.origin(), cleaned.value()), List.of(), List.of())
           : new Outcome<>(null, cleaned.violations(), List.of());

@@ -73,16 +73,18 @@ public final class Cleaner {
               where + ".default: \"" + fc.defaultValue() + "\" " + e.getMessage(), e);
         }
       }
+      List<TextStep> steps = compileSteps(fc.steps(), where + ".steps");
       fields.add(
           new FieldCleaner(
               f.name(),
               "type:" + f.type().specName(),
               all,
               nullTokens,
-              compileSteps(fc.steps(), where + ".steps"),
+              steps,
               ValueMapper.of(f.map()),
               defaultValue,
-              converter));
+              converter,
+              new StepNames(f.name(), all, steps)));
     }
     return new Cleaner(Schemas.typed(spec), List.copyOf(fields));
   }
@@ -108,15 +110,31 @@ public final class Cleaner {
     void changed(String field);
   }
 
+  /**
+   * Told of each value a cleaning step changed, by the step's name {@code <step>.<field>}: {@code
+   * <step>} is a text step's op ({@code trim}, {@code lower}, ...; {@code clean.all}'s and the field's
+   * own steps alike), {@code null_tokens} (a value that became null), {@code map} (the dictionary)
+   * or {@code default} (a null that took the default). The same String instance each time.
+   */
+  @FunctionalInterface
+  public interface Changed {
+    void changed(String step);
+  }
+
   /** {@link #clean(Row)}, telling {@code mapped} of each value a dictionary changed. */
   public Result<Row> clean(Row raw, Mapped mapped) {
+    return clean(raw, mapped, step -> {});
+  }
+
+  /** {@link #clean(Row, Mapped)}, telling {@code changed} of each value any step changed. */
+  public Result<Row> clean(Row raw, Mapped mapped, Changed changed) {
     List<Object> values = new ArrayList<>(fields.size());
     List<Violation> violations = null;
     for (int i = 0; i < fields.size(); i++) {
       FieldCleaner field = fields.get(i);
       Object value;
       try {
-        value = field.clean(raw.getString(i), mapped);
+        value = field.clean(raw.getString(i), mapped, changed);
       } catch (FieldViolation v) {
         if (violations == null) {
           violations = new ArrayList<>();
@@ -173,6 +191,17 @@ public final class Cleaner {
     }
   }
 
+  /** The names a field's changes are told by ({@link Changed}), made once. */
+  private record StepNames(String[] all, String[] steps, String nullTokens, String map, String defaultValue) {
+    StepNames(String field, List<TextStep> all, List<TextStep> steps) {
+      this(names(field, all), names(field, steps), "null_tokens." + field, "map." + field, "default." + field);
+    }
+
+    private static String[] names(String field, List<TextStep> chain) {
+      return chain.stream().map(t -> t.name() + "." + field).toArray(String[]::new);
+    }
+  }
+
   /** One field's compiled cleaning. */
   private record FieldCleaner(
       String name,
@@ -182,22 +211,28 @@ public final class Cleaner {
       List<TextStep> steps,
       ValueMapper map,
       Object defaultValue,
-      Converter converter) {
+      Converter converter,
+      StepNames names) {
 
-    Object clean(String text, Mapped mapped) throws FieldViolation {
-      String value = run(all, text);
+    Object clean(String text, Mapped mapped, Changed changed) throws FieldViolation {
+      String value = run(all, text, names.all(), changed);
       if (value != null && nullTokens.contains(value)) {
         value = null;
+        changed.changed(names.nullTokens());
       }
-      value = run(steps, value);
+      value = run(steps, value, names.steps(), changed);
       if (map != null && value != null) {
         String to = map.map(value);
         if (!to.equals(value)) {
           mapped.changed(name);
+          changed.changed(names.map());
           value = to;
         }
       }
       if (value == null) {
+        if (defaultValue != null) {
+          changed.changed(names.defaultValue());
+        }
         return defaultValue;
       }
       try {
@@ -210,16 +245,21 @@ public final class Cleaner {
       }
     }
 
-    private String run(List<TextStep> chain, String text) throws FieldViolation {
+    private String run(List<TextStep> chain, String text, String[] stepNames, Changed changed) throws FieldViolation {
       String value = text;
-      for (TextStep step : chain) {
+      for (int i = 0; i < stepNames.length; i++) {
         if (value == null) {
           return null;
         }
+        TextStep step = chain.get(i);
+        String before = value;
         try {
           value = step.apply(value);
         } catch (RuntimeException | StackOverflowError e) {
           throw failed(step.name(), value, e);
+        }
+        if (value != before && (value == null || !value.equals(before))) { // unchanged steps mostly return their input
+          changed.changed(stepNames[i]);
         }
       }
       return value;

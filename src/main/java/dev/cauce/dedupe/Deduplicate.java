@@ -8,7 +8,9 @@ import dev.cauce.spec.PipelineSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -23,13 +25,17 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Deduplicate: keeps one record per key ({@link Deduper}) and counts the others as {@code
- * duplicates}. How records are grouped is a parameter ({@link Grouping}, the runner's choice); the
- * kept records do not depend on it, since they are chosen by a total order.
+ * duplicates}; with {@code dedupe.dropped}, each of those is also a line naming its key and the
+ * record kept ({@link DroppedLines}). How records are grouped is a parameter ({@link Grouping}, the
+ * runner's choice); the kept records do not depend on it, since they are chosen by a total order.
  */
-public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
+public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Deduped> {
   /** How records meet their duplicates. */
   public enum Grouping {
     /**
@@ -45,33 +51,50 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     BUCKET
   }
 
+  private static final TupleTag<CauceRecord> KEPT = new TupleTag<>("kept") {};
+  private static final TupleTag<String> DROPPED = new TupleTag<>("dropped") {};
+
   private final PipelineSpec spec;
   private final Grouping grouping;
+  private final String runId;
 
-  /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. */
+  /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. Dropped lines name run "run". */
   public Deduplicate(PipelineSpec spec, Grouping grouping) {
+    this(spec, grouping, "run");
+  }
+
+  /** {@code runId}: the run the dropped records' lines name. */
+  public Deduplicate(PipelineSpec spec, Grouping grouping, String runId) {
     super("Deduplicate");
     this.spec = spec;
     this.grouping = Objects.requireNonNull(grouping, "grouping");
+    this.runId = Objects.requireNonNull(runId, "runId");
   }
 
   @Override
-  public PCollection<CauceRecord> expand(PCollection<CauceRecord> input) {
+  public Deduped expand(PCollection<CauceRecord> input) {
     var recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    PCollectionTuple out;
     if (grouping == Grouping.KEY) {
-      return input
+      out = input
           .apply("Key", ParDo.of(new KeyFn(spec)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
           .apply("Group by key", GroupByKey.create())
-          .apply("Keep one", ParDo.of(new KeepOneFn(spec)))
-          .setCoder(recordCoder);
+          .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId)).withOutputTags(KEPT, TupleTagList.of(DROPPED)));
+    } else {
+      out = input
+          .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
+          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
+          .apply("Group buckets", GroupByKey.create())
+          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId)).withOutputTags(KEPT, TupleTagList.of(DROPPED)));
     }
-    return input
-        .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
-        .apply("Group buckets", GroupByKey.create())
-        .apply("Keep one per key", ParDo.of(new KeepFn(spec)))
-        .setCoder(recordCoder);
+    return new Deduped(out.get(KEPT).setCoder(recordCoder), out.get(DROPPED).setCoder(StringUtf8Coder.of()));
+  }
+
+  /** The dropped records' lines, or null when the spec does not ask for them. */
+  public static DroppedLines droppedLines(PipelineSpec spec, Deduper deduper, String runId) {
+    return spec.dedupe().dropped() == null ? null
+        : new DroppedLines(deduper, Schemas.typed(spec), runId, spec.name(), spec.dedupe().orderBy());
   }
 
   /**
@@ -142,66 +165,108 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, PCol
     }
   }
 
-  /** One key's records: keeps one, counts the rest. */
+  /**
+   * One key's records: keeps one, counts the rest. With {@code dedupe.dropped} the losers are held
+   * until the key's winner is known (memory: one key's duplicates).
+   */
   static final class KeepOneFn extends DoFn<KV<String, Iterable<CauceRecord>>, CauceRecord> {
     private final PipelineSpec spec;
+    private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
     private transient Deduper deduper;
+    private transient DroppedLines lines;
 
-    KeepOneFn(PipelineSpec spec) {
+    KeepOneFn(PipelineSpec spec, String runId) {
       this.spec = spec;
+      this.runId = runId;
     }
 
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      lines = droppedLines(spec, deduper, runId);
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<CauceRecord>> group, OutputReceiver<CauceRecord> out) {
+    public void process(@Element KV<String, Iterable<CauceRecord>> group, MultiOutputReceiver out) {
       CauceRecord kept = null;
       long seen = 0;
+      List<CauceRecord> losers = lines == null ? null : new ArrayList<>();
       for (CauceRecord r : group.getValue()) {
         seen++;
-        kept = kept == null ? r : deduper.keep(kept, r);
+        if (kept == null) {
+          kept = r;
+          continue;
+        }
+        CauceRecord winner = deduper.keep(kept, r);
+        if (losers != null) {
+          losers.add(winner == r ? kept : r);
+        }
+        kept = winner;
       }
       if (seen > 1) {
         duplicates.inc(seen - 1);
       }
-      out.output(kept);
+      out.get(KEPT).output(kept);
+      if (losers != null) {
+        for (CauceRecord l : losers) {
+          out.get(DROPPED).output(lines.line(l, kept));
+        }
+      }
     }
   }
 
+  /** One bucket: the winner per key; with {@code dedupe.dropped}, the losers per key too, until the bucket ends. */
   static final class KeepFn extends DoFn<KV<Integer, Iterable<byte[]>>, CauceRecord> {
     private final PipelineSpec spec;
+    private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
     private transient Deduper deduper;
     private transient Coders.CauceRecordCoder coder;
+    private transient DroppedLines lines;
 
-    KeepFn(PipelineSpec spec) {
+    KeepFn(PipelineSpec spec, String runId) {
       this.spec = spec;
+      this.runId = runId;
     }
 
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
       coder = Coders.cauceRecord(Schemas.typed(spec));
+      lines = droppedLines(spec, deduper, runId);
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<byte[]>> bucket, OutputReceiver<CauceRecord> out) throws IOException {
+    public void process(@Element KV<Integer, Iterable<byte[]>> bucket, MultiOutputReceiver out) throws IOException {
       Map<String, CauceRecord> winners = new HashMap<>();
+      Map<String, List<CauceRecord>> losers = lines == null ? null : new HashMap<>();
       long seen = 0;
       for (byte[] batch : bucket.getValue()) {
         ByteArrayInputStream in = new ByteArrayInputStream(batch);
         while (in.available() > 0) {
           CauceRecord r = coder.decode(in);
           seen++;
-          winners.merge(deduper.keyOf(r.row()), r, deduper::keep);
+          String key = deduper.keyOf(r.row());
+          if (losers == null) {
+            winners.merge(key, r, deduper::keep);
+            continue;
+          }
+          CauceRecord prev = winners.putIfAbsent(key, r);
+          if (prev != null) {
+            CauceRecord won = deduper.keep(prev, r);
+            winners.put(key, won);
+            losers.computeIfAbsent(key, k -> new ArrayList<>()).add(won == r ? prev : r);
+          }
         }
       }
       duplicates.inc(seen - winners.size());
-      winners.values().forEach(out::output);
+      OutputReceiver<CauceRecord> kept = out.get(KEPT);
+      winners.values().forEach(kept::output);
+      if (losers != null) {
+        OutputReceiver<String> dropped = out.get(DROPPED);
+        losers.forEach((key, list) -> list.forEach(l -> dropped.output(lines.line(l, winners.get(key)))));
+      }
     }
   }
 }

@@ -16,7 +16,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}. File sources add line counts ({@code lines.*}); an HTTP
+ * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}, {@code changed.<step>.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}. File sources add line counts ({@code lines.*}); an HTTP
  * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
@@ -32,11 +32,15 @@ public final class CauceMetrics {
   public static final String REASON_PREFIX = "reason.";
   public static final String WARNED_PREFIX = "warned.";
   public static final String WRITTEN_PREFIX = "written.";
+  /** {@code aside.<name>}: lines of a side output ({@code dedupe.dropped}), outside conservation. */
+  public static final String ASIDE_PREFIX = "aside.";
   /** {@code mapped.<field>}: values a field's dictionary changed. */
   public static final String MAPPED_PREFIX = "mapped.";
   /** {@code lookup_filled.<field>}: lookups that found their reference row; {@code lookup_missed.<field>}: that found none. */
   public static final String LOOKUP_FILLED_PREFIX = "lookup_filled.";
   public static final String LOOKUP_MISSED_PREFIX = "lookup_missed.";
+  /** {@code changed.<step>.<field>}: values a cleaning step changed, e.g. {@code changed.trim.name}. */
+  public static final String CHANGED_PREFIX = "changed.";
   /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
   public static final String LINES_CONSUMED = "lines.consumed";
   /** File sources: physical lines spanned by the records read (good or rejected). */
@@ -131,6 +135,11 @@ public final class CauceMetrics {
     return WARNED_PREFIX + rule;
   }
 
+  /** {@code changed.<step>.<field>}: values a cleaning step changed (see clean.Cleaner.Changed). */
+  public static String changed(String step) {
+    return CHANGED_PREFIX + step;
+  }
+
   public static String mapped(String field) {
     return MAPPED_PREFIX + field;
   }
@@ -141,6 +150,11 @@ public final class CauceMetrics {
 
   public static String lookupMissed(String field) {
     return LOOKUP_MISSED_PREFIX + field;
+  }
+
+  /** {@code aside.<name>}: lines written to a side output that is not data (the duplicates dropped). */
+  public static String aside(String name) {
+    return ASIDE_PREFIX + name;
   }
 
   public static String written(String sink) {

@@ -27,6 +27,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param mapped values changed by each field's dictionary ({@code map}), per field
  * @param lookupsFilled lookups that found their reference row, per looked-up field
  * @param lookupsMissed lookups whose key is not in their reference, per looked-up field
+ * @param changedByStep values changed by each cleaning step, per {@code <step>.<field>} (e.g. {@code trim.name})
  */
 public record RunCounts(
     long read,
@@ -41,13 +42,14 @@ public record RunCounts(
     Lines lines,
     Map<String, Long> mapped,
     Map<String, Long> lookupsFilled,
-    Map<String, Long> lookupsMissed) {
+    Map<String, Long> lookupsMissed,
+    Map<String, Long> changedByStep) {
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
       Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
       Map<String, Long> source, long replaced, Lines lines, Map<String, Long> mapped) {
     this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of(),
-        Map.of());
+        Map.of(), Map.of());
   }
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
@@ -132,6 +134,7 @@ public record RunCounts(
     Map<String, Long> mapped = new TreeMap<>();
     Map<String, Long> filled = new TreeMap<>();
     Map<String, Long> missed = new TreeMap<>();
+    Map<String, Long> changed = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -142,6 +145,8 @@ public record RunCounts(
             warnings.put(name.substring(CauceMetrics.WARNED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.WRITTEN_PREFIX)) {
             written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.CHANGED_PREFIX) && value != 0) {
+            changed.put(name.substring(CauceMetrics.CHANGED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.MAPPED_PREFIX)) {
             mapped.put(name.substring(CauceMetrics.MAPPED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.LOOKUP_FILLED_PREFIX)) {
@@ -171,7 +176,8 @@ public record RunCounts(
         new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped),
         mapped,
         filled,
-        missed);
+        missed,
+        changed);
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

@@ -86,6 +86,10 @@ public final class Summary {
       row(out, "looked up", sum(c.lookupsFilled()), "(lookups that found a reference row) " + join(c.lookupsFilled()));
       row(out, "lookup missed", sum(c.lookupsMissed()), "(key not in the reference) " + join(c.lookupsMissed()));
     }
+    if (!c.changedByStep().isEmpty()) {
+      row(out, "changed", sum(c.changedByStep()),
+          "(values changed by cleaning steps) " + join(c.changedByStep()));
+    }
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }

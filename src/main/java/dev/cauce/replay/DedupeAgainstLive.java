@@ -2,7 +2,9 @@ package dev.cauce.replay;
 
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
+import dev.cauce.dedupe.Deduped;
 import dev.cauce.dedupe.Deduper;
+import dev.cauce.dedupe.DroppedLines;
 import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
@@ -57,13 +59,15 @@ import org.apache.beam.sdk.values.TupleTagList;
  * record whose key is live is counted in {@code duplicates} and dropped, unless it replaces the
  * live record ({@code latest}, a later {@code order_by} value): then it is kept, and every file
  * sink's live files holding that key are copied into the run's staging without it ({@link
- * LiveRewrite}), so the commit swaps them: never two records with one key.
+ * LiveRewrite}), so the commit swaps them: never two records with one key. A replayed record dropped
+ * is also a {@code dedupe.dropped} line when the spec asks for them, its winner the live record.
  */
-public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>> {
+public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>, Deduped> {
   private static final TupleTag<CauceRecord> REPLAYED = new TupleTag<>("replayed") {};
   private static final TupleTag<Row> LIVE = new TupleTag<>("live") {};
   private static final TupleTag<CauceRecord> KEPT = new TupleTag<>("kept") {};
   private static final TupleTag<String> REPLACED = new TupleTag<>("replaced keys") {};
+  private static final TupleTag<String> DROPPED = new TupleTag<>("dropped") {};
 
   /**
    * The live files of the sink the live keys are read from, and its format; {@code sinks}: every
@@ -111,7 +115,7 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
   }
 
   @Override
-  public PCollection<CauceRecord> expand(PCollection<CauceRecord> replayed) {
+  public Deduped expand(PCollection<CauceRecord> replayed) {
     Schema typed = Schemas.typed(spec);
     var recordCoder = Coders.cauceRecord(typed);
     var rowCoder = Coders.typedRow(typed);
@@ -129,7 +133,7 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
         .setCoder(KvCoder.of(StringUtf8Coder.of(), rowCoder));
     PCollectionTuple decided = KeyedPCollectionTuple.of(REPLAYED, keyedReplayed).and(LIVE, liveKeys)
         .apply("Join by key", CoGroupByKey.create())
-        .apply("Keep or count", ParDo.of(new DecideFn(spec)).withOutputTags(KEPT, TupleTagList.of(REPLACED)));
+        .apply("Keep or count", ParDo.of(new DecideFn(spec, runId)).withOutputTags(KEPT, TupleTagList.of(REPLACED).and(DROPPED)));
     PCollectionView<List<String>> replacedKeys = decided.get(REPLACED).setCoder(StringUtf8Coder.of())
         .apply("Replaced keys", View.asList());
     for (PipelineSpec.SinkSpec sink : spec.sinks()) {
@@ -141,7 +145,7 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
                 ParDo.of(new RewriteFn(spec, runId, sink.name(), sink.format(), replacedKeys)).withSideInputs(replacedKeys));
       }
     }
-    return decided.get(KEPT).setCoder(recordCoder);
+    return new Deduped(decided.get(KEPT).setCoder(recordCoder), decided.get(DROPPED).setCoder(StringUtf8Coder.of()));
   }
 
   /**
@@ -263,9 +267,19 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
   static final class DecideFn extends WithDeduper<KV<String, CoGbkResult>, CauceRecord> {
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
     private final Counter replaced = CauceMetrics.counter(CauceMetrics.REPLACED);
+    private final String runId;
+    private transient DroppedLines lines;
 
-    DecideFn(PipelineSpec spec) {
+    DecideFn(PipelineSpec spec, String runId) {
       super(spec, Deduplicate.Grouping.KEY);
+      this.runId = runId;
+    }
+
+    @Override
+    @Setup
+    public void setup() {
+      super.setup();
+      lines = Deduplicate.droppedLines(spec, deduper, runId);
     }
 
     @ProcessElement
@@ -295,6 +309,9 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
           replaced.inc();
         } else {
           duplicates.inc();
+          if (lines != null) { // the published record won: it is known by its key and order_by only
+            out.get(DROPPED).output(lines.lineAgainstLive(e.getValue(), l));
+          }
         }
       }
     }

@@ -386,7 +386,11 @@ public record PipelineSpec(
   }
 
   /** Keep one record per key: the first in source order, or the latest by {@code orderBy}. */
-  public record DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets) implements Serializable {
+  /**
+   * {@code dropped}: the folder {@code <output>/<dropped>/} that lists each record dropped as a
+   * duplicate with its key and the record kept instead (JSON Lines); null for none.
+   */
+  public record DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets, String dropped) implements Serializable {
     public enum Keep {
       FIRST,
       LATEST
@@ -394,6 +398,11 @@ public record PipelineSpec(
 
     public DedupeSpec {
       key = List.copyOf(key);
+    }
+
+    /** Dropped records not written anywhere. */
+    public DedupeSpec(List<String> key, Keep keep, String orderBy, int buckets) {
+      this(key, keep, orderBy, buckets, null);
     }
   }
 
@@ -447,13 +456,19 @@ public record PipelineSpec(
 
   /**
    * Where rejections go: {@code <output>/<name>/}, JSONL (default) or CSV; and, when {@code table}
-   * is set, to that PostgreSQL table as well.
+   * is set, to that PostgreSQL table as well. {@code warned}, when set, is the folder {@code <output>/<warned>/} that lists each record kept
+   * with warnings, with its warnings (JSON Lines, in the dead letter's mode).
    */
-  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table) implements Serializable {
+  public record DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table, String warned)
+      implements Serializable {
     public static final DeadLetterSpec DEFAULT = new DeadLetterSpec("rejected", SinkFormat.JSONL, WriteMode.OVERWRITE);
 
     public DeadLetterSpec(String name, SinkFormat format, WriteMode mode) {
-      this(name, format, mode, null);
+      this(name, format, mode, null, null);
+    }
+
+    public DeadLetterSpec(String name, SinkFormat format, WriteMode mode, JdbcSpec table) {
+      this(name, format, mode, table, null);
     }
   }
 

@@ -206,7 +206,10 @@ public final class Publisher {
     this.options = options;
   }
 
-  /** The spec's file targets: its file sinks in order, then its dead letter (jdbc sinks: see write.jdbc.JdbcPublisher). */
+  /**
+   * The spec's file targets: its file sinks in order, then its dead letter, then its dropped duplicates
+   * ({@code dedupe.dropped}) and warned records ({@code dead_letter.warned}), in the dead letter's mode (jdbc sinks: see write.jdbc.JdbcPublisher).
+   */
   public static List<Target> targets(PipelineSpec spec) {
     List<Target> targets = new ArrayList<>();
     for (SinkSpec s : spec.sinks()) {
@@ -216,6 +219,12 @@ public final class Publisher {
     }
     DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
     targets.add(Target.deadLetter(dl.name(), dl.mode()));
+    if (spec.dedupe() != null && spec.dedupe().dropped() != null) {
+      targets.add(new Target(spec.dedupe().dropped(), dl.mode())); // like the dead letter: it describes the run's records
+    }
+    if (dl.warned() != null) {
+      targets.add(new Target(dl.warned(), dl.mode()));
+    }
     return targets;
   }
 

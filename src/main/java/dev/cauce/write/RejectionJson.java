@@ -61,8 +61,14 @@ public final class RejectionJson {
     if (r.header() != null) {
       gen.writeStringField("header", r.header());
     }
-    gen.writeArrayFieldStart("errors");
-    for (Violation v : r.errors()) {
+    writeViolations(gen, "errors", r.errors());
+    gen.writeEndObject();
+  }
+
+  /** {@code name}: an array of {reason, rule, field, message} objects (also the warned records' warnings). */
+  static void writeViolations(JsonGenerator gen, String name, java.util.List<Violation> violations) throws IOException {
+    gen.writeArrayFieldStart(name);
+    for (Violation v : violations) {
       gen.writeStartObject();
       gen.writeStringField("reason", v.reason());
       gen.writeStringField("rule", v.rule());
@@ -71,7 +77,6 @@ public final class RejectionJson {
       gen.writeEndObject();
     }
     gen.writeEndArray();
-    gen.writeEndObject();
   }
 
   /**

@@ -1,6 +1,15 @@
 package dev.cauce.write;
 
+import dev.cauce.coders.Schemas;
+import dev.cauce.model.CauceRecord;
 import dev.cauce.model.Rejection;
+import dev.cauce.model.Violation;
+import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.schemas.Schema;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
 import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
@@ -49,6 +58,61 @@ public final class WriteDeadLetter extends PTransform<PCollection<Rejection>, PD
     this.deadLetter = deadLetter;
     this.runId = Layout.checkRunId(runId);
     this.shards = shards;
+  }
+
+  /**
+   * Writes lines made before (JSON Lines, one file, an empty one when there are none) to {@code
+   * <output>/_staging/<runId>/<name>/}, counted in {@code aside.<name>}, for the {@link Publisher} to
+   * publish with the sinks and the dead letter: the duplicates dropped ({@code dedupe.dropped}).
+   */
+  public static PTransform<PCollection<String>, PDone> lines(PipelineSpec spec, String folder, String runId) {
+    String output = spec.output();
+    String run = Layout.checkRunId(runId);
+    return new PTransform<>("Write " + folder) { // not "name": PTransform has a field of that name
+      @Override
+      public PDone expand(PCollection<String> lines) {
+        TextLineSink.LineFormat<String> format = () -> line -> line;
+        StagedWrite.FileSink<String> sink = StagedWrite.textSink(folder, null, format, CauceMetrics.aside(folder), output, run,
+            SinkFormat.JSONL.extension(), DEFAULT_SHARDS);
+        return StagedWrite.write(lines, java.util.List.of(sink), output, run);
+      }
+    };
+  }
+
+  /** Writes the records kept with warnings ({@code dead_letter.warned}) as {@link WarnedLines}, like {@link #lines}. */
+  public static PTransform<PCollection<KV<CauceRecord, List<Violation>>>, PDone> warned(PipelineSpec spec, String runId) {
+    String folder = spec.deadLetter().warned();
+    return new PTransform<>("Write " + folder) {
+      @Override
+      public PDone expand(PCollection<KV<CauceRecord, List<Violation>>> warned) {
+        return warned.apply("Format", ParDo.of(new WarnedFn(Schemas.typed(spec), runId, spec.name())))
+            .setCoder(StringUtf8Coder.of())
+            .apply(lines(spec, folder, runId));
+      }
+    };
+  }
+
+  private static final class WarnedFn extends DoFn<KV<CauceRecord, List<Violation>>, String> {
+    private final Schema typed;
+    private final String runId;
+    private final String pipeline;
+    private transient WarnedLines lines;
+
+    WarnedFn(Schema typed, String runId, String pipeline) {
+      this.typed = typed;
+      this.runId = runId;
+      this.pipeline = pipeline;
+    }
+
+    @Setup
+    public void setup() {
+      lines = new WarnedLines(typed, runId, pipeline);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<CauceRecord, List<Violation>> w, OutputReceiver<String> out) {
+      out.output(lines.line(w.getKey(), w.getValue()));
+    }
   }
 
   @Override

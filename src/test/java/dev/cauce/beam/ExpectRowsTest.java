@@ -89,4 +89,26 @@ public class ExpectRowsTest {
     });
     p.run().waitUntilFinish();
   }
+
+  @Test
+  public void withDeadLetterWarnedTheHeldRecordsKeptWithWarningsComeOutWithThem() {
+    PipelineSpec spec = ExpectTesting.spec("dead_letter: {warned: warned}\n" + """
+        expectations:
+          - {type: expect_column_values_to_not_be_null, column: email, mostly: 0.5}
+          - {type: expect_column_values_to_be_in_set, column: qty, value_set: [1, 2, 3], mostly: 0.25}
+          - {type: expect_column_values_to_be_null, column: email, severity: warn}
+          - {type: expect_column_values_to_be_between, column: amount, min_value: 0}
+        """);
+    PCollection<CauceRecord> in = p.apply(Create.of(records()).withCoder(Coders.cauceRecord(Schemas.typed(spec))));
+    ExpectRows.Out out = ExpectRows.apply(in, spec, "r1");
+    // row 4 is rejected (amount -1): its warnings are not a kept record's
+    PAssert.that(out.warned().apply("warned", MapElements.into(TypeDescriptors.strings())
+        .via(w -> w.getKey().origin().line() + " " + w.getValue().stream().map(v -> v.reason()).toList())))
+        .containsInAnyOrder(
+            "1 [expect_column_values_to_be_null:email]",
+            "2 [expect_column_values_to_not_be_null:email]",
+            "3 [expect_column_values_to_be_null:email]",
+            "5 [expect_column_values_to_not_be_null:email, expect_column_values_to_be_in_set:qty]");
+    p.run().waitUntilFinish();
+  }
 }

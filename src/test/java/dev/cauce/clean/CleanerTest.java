@@ -436,4 +436,34 @@ public class CleanerTest {
   public void strictYearsRewritesOnlyUnquotedLowerY() {
     assertThat(Temporals.strictYears("yyyy-MM-dd 'y' YYYY yy"), is("uuuu-MM-dd 'y' YYYY uu"));
   }
+
+  @Test
+  public void eachStepTellsTheValuesItChangedByStepAndField() {
+    PipelineSpec spec = dev.cauce.spec.load.SpecTesting.parse("""
+        name: m
+        source: {path: in/*.jsonl, format: jsonl}
+        schema:
+          - {name: name, type: string}
+          - {name: st, type: string, map: {"Calif.": CA}}
+          - {name: n, type: int}
+        clean:
+          all: [trim]
+          fields:
+            name: [collapse_whitespace, lower]
+            st: {steps: [null_if: ["?"]], default: "ZZ"}
+        """);
+    Cleaner c = Cleaner.create(spec);
+    List<String> changed = new java.util.ArrayList<>();
+    java.util.function.Function<List<String>, Result<Row>> clean = v -> c.clean(
+        Row.withSchema(dev.cauce.coders.Schemas.raw(spec)).attachValues(new java.util.ArrayList<Object>(v)), f -> {}, changed::add);
+    clean.apply(java.util.Arrays.asList(" Ann  Lee ", "Calif.", "1")); // trim, collapse, lower; map
+    clean.apply(java.util.Arrays.asList("ann lee", "?", " 2 ")); // unchanged name; null_if then default; trim on n
+    clean.apply(java.util.Arrays.asList("n/a", "CA", "x")); // null token (then nothing more); n rejected: still counted
+    clean.apply(java.util.Arrays.asList(null, null, null)); // a null changes nothing but takes the default
+    assertThat(changed, equalTo(List.of(
+        "trim.name", "collapse_whitespace.name", "lower.name", "map.st",
+        "null_if.st", "default.st", "trim.n",
+        "null_tokens.name",
+        "default.st")));
+  }
 }

@@ -42,18 +42,12 @@ public class DeduplicateTest {
   @Test
   public void keepsLatestPerKeyAndCountsDuplicates() {
     PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 3));
-    List<CauceRecord> input = new ArrayList<>();
     // 50 keys, each seen 3 times; the winner is the one with the greatest updated_at (line 2)
-    for (int k = 0; k < 50; k++) {
-      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 1, "k" + k, 1000L));
-      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 2, "k" + k, 3000L));
-      input.add(DeduperTest.rec(spec, "b.jsonl", k * 10 + 3, "k" + k, 2000L));
-    }
-    input.add(DeduperTest.rec(spec, "c.jsonl", 1, "single", null));
+    List<CauceRecord> input = threeVersions(spec, 50);
 
     PCollection<String> kept =
         p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-            .apply(new Deduplicate(spec, grouping))
+            .apply(new Deduplicate(spec, grouping)).kept()
             .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
 
     List<String> expected = new ArrayList<>();
@@ -66,5 +60,45 @@ public class DeduplicateTest {
     PipelineResult result = p.run();
     result.waitUntilFinish();
     assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(100L));
+  }
+
+  @Test
+  public void listsEachDroppedRecordWithTheRecordKeptAsManyAsDuplicates() {
+    PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 3, "dropped"));
+    // 20 keys, each seen 3 times: line k*10+2 (3000) wins over k*10+1 (1000) and b.jsonl k*10+3 (2000)
+    List<CauceRecord> input = threeVersions(spec, 20);
+
+    Deduped out = p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec)))).apply(new Deduplicate(spec, grouping, "r1"));
+    PCollection<String> dropped = out.dropped().apply(MapElements.into(TypeDescriptors.strings()).via(line -> {
+      try {
+        var d = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);
+        return d.get("key").asText() + " " + d.get("source").asText() + ":" + d.get("line").asInt()
+            + " lost to " + d.get("kept").get("source").asText() + ":" + d.get("kept").get("line").asInt();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }));
+    List<String> expected = new ArrayList<>();
+    for (int k = 0; k < 20; k++) {
+      expected.add("id=k" + k + " a.jsonl:" + (k * 10 + 1) + " lost to a.jsonl:" + (k * 10 + 2));
+      expected.add("id=k" + k + " b.jsonl:" + (k * 10 + 3) + " lost to a.jsonl:" + (k * 10 + 2));
+    }
+    PAssert.that(dropped).containsInAnyOrder(expected);
+
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat("one line per duplicate", RunCounts.from(result.metrics()).duplicates(), equalTo((long) expected.size()));
+  }
+
+  /** {@code keys} keys k0.. seen 3 times (a.jsonl k*10+1 at 1000, a.jsonl k*10+2 at 3000, b.jsonl k*10+3 at 2000), and one single. */
+  private static List<CauceRecord> threeVersions(PipelineSpec spec, int keys) {
+    List<CauceRecord> input = new ArrayList<>();
+    for (int k = 0; k < keys; k++) {
+      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 1, "k" + k, 1000L));
+      input.add(DeduperTest.rec(spec, "a.jsonl", k * 10 + 2, "k" + k, 3000L));
+      input.add(DeduperTest.rec(spec, "b.jsonl", k * 10 + 3, "k" + k, 2000L));
+    }
+    input.add(DeduperTest.rec(spec, "c.jsonl", 1, "single", null));
+    return input;
   }
 }

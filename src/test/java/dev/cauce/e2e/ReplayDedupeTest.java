@@ -163,6 +163,23 @@ public class ReplayDedupeTest {
   }
 
   @Test
+  public void aReplayedRecordDroppedAgainstTheLiveOneIsListedInDedupeDroppedWithTheLiveRecordAsWinner() throws IOException {
+    Path spec = publish("{key: [id], keep: latest, order_by: version, dropped: dupes}", TEXT_SINKS);
+    assertThat("the first run dropped nothing", live("dupes"), equalTo(List.of()));
+
+    // id 2: replayed version 1, live version 2: dropped, the live record won; id 4: not live, kept
+    CauceRun replay = CauceRun.run(out, "replay-1", "--spec=" + spec, "--replay=" + fixed("fix.jsonl", Set.of("2", "4")));
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    assertThat(replay.stdout, containsString("check: read 2 = written 1 + rejected 0 + duplicates 1  OK"));
+    List<String> dropped = live("dupes");
+    assertThat("one line per duplicate", (long) dropped.size(), equalTo(replay.count("duplicates")));
+    ObjectNode d = (ObjectNode) JSON.readTree(dropped.get(0));
+    assertThat(d.get("run_id").asText() + " " + d.get("key").asText() + " " + d.get("order_by").asText() + " " + d.get("kept")
+        + " " + d.get("record"), equalTo("replay-1 id=2 1 {\"live\":true,\"order_by\":\"2\"} {\"id\":\"2\",\"version\":1,\"amount\":5}"));
+    assertThat(LiveOutput.read(out.toString()).commit().get().sink("dupes").get().records(), equalTo(1L));
+  }
+
+  @Test
   public void keepLatestReplacesTheLiveRecordWithALaterReplayedOneInEveryFileSink() throws IOException {
     Path spec = publish("{key: [id], keep: latest, order_by: version}", TEXT_SINKS + ", {name: redo_parquet, format: parquet}");
 

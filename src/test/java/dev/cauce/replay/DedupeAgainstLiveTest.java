@@ -86,7 +86,7 @@ public class DedupeAgainstLiveTest {
 
   private PCollection<String> kept(PipelineSpec spec, List<CauceRecord> replay, SinkFormat format, List<String> files) {
     return p.apply(Create.of(replay).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-        .apply(new DedupeAgainstLive(spec, grouping, new DedupeAgainstLive.Live("simple", format, files), "replay-1"))
+        .apply(new DedupeAgainstLive(spec, grouping, new DedupeAgainstLive.Live("simple", format, files), "replay-1")).kept()
         .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
   }
 

@@ -2,18 +2,25 @@ package dev.cauce.spec.load;
 
 import dev.cauce.spec.JdbcSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
+import dev.cauce.spec.PipelineSpec.DedupeSpec;
+import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.SinkFormat;
 import dev.cauce.spec.PipelineSpec.WriteMode;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import java.util.List;
 
-/** Reads {@code dead_letter}: its name, format and mode, and an optional table ({@link JdbcSpecReader}). */
+/**
+ * Reads {@code dead_letter}: its name, format and mode, an optional table ({@link JdbcSpecReader}), and
+ * {@code warned}, the folder of the records kept with warnings.
+ */
 final class DeadLetterReader {
   static final List<String> DEAD_LETTER_KEYS =
-      List.of("name", "format", "mode", "table", "create", "batch_size", "retries", "breaker");
+      List.of("name", "format", "mode", "table", "create", "batch_size", "retries", "breaker", "warned");
   private static final List<String> DEAD_LETTER_FORMATS = List.of("jsonl", "csv");
 
   private final SpecReading s;
+  /** The {@code dead_letter} map when it sets {@code warned}, for {@link #checkWarnedName}. */
+  private MapView warnedAt;
 
   DeadLetterReader(SpecReading s) {
     this.s = s;
@@ -41,6 +48,26 @@ final class DeadLetterReader {
       mode = SpecReading.enumOf(WriteMode.class, m.oneOf("mode", SinksReader.WRITE_MODES, "mode"));
     }
     JdbcSpec table = s.jdbc().deadLetter(m);
-    return name == null || format == null || mode == null ? d : new DeadLetterSpec(name, format, mode, table);
+    String warned = m.text("warned");
+    if (warned != null && SinksReader.checkName(s, warned, m.path("warned"), m.line("warned"))) {
+      if (warned.equals(name)) {
+        m.problem("warned", "\"" + warned + "\" is the dead letter's name; the warned records need a folder of their own");
+      }
+      warnedAt = m;
+    }
+    return name == null || format == null || mode == null ? d : new DeadLetterSpec(name, format, mode, table, warned);
+  }
+
+  /** {@code dead_letter.warned} names a folder of its own: not a sink's, not the dropped duplicates'. */
+  void checkWarnedName(DeadLetterSpec deadLetter, List<SinkSpec> sinks, DedupeSpec dedupe) {
+    if (warnedAt == null) {
+      return;
+    }
+    String w = deadLetter.warned();
+    if (sinks.stream().anyMatch(k -> k.name().equals(w))) {
+      warnedAt.problem("warned", "\"" + w + "\" is a sink's name; the warned records need a folder of their own");
+    } else if (dedupe != null && w.equals(dedupe.dropped())) {
+      warnedAt.problem("warned", "\"" + w + "\" is also dedupe.dropped; the warned records need a folder of their own");
+    }
   }
 }

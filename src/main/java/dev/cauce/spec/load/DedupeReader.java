@@ -1,6 +1,8 @@
 package dev.cauce.spec.load;
 
+import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.DedupeSpec;
+import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.read.SpecNodes;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import dev.cauce.spec.read.YamlTree.ListNode;
@@ -10,13 +12,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads {@code dedupe}: the key fields, which record to keep, and the number of buckets. */
+/** Reads {@code dedupe}: the key fields, which record to keep, the number of buckets, the dropped records' folder. */
 final class DedupeReader {
-  static final List<String> DEDUPE_KEYS = List.of("key", "keep", "order_by", "buckets");
+  static final List<String> DEDUPE_KEYS = List.of("key", "keep", "order_by", "buckets", "dropped");
   static final int MAX_BUCKETS = 4096;
   private static final List<String> KEEPS = SpecReading.names(DedupeSpec.Keep.values());
 
   private final SpecReading s;
+  /** The {@code dedupe} map when it sets {@code dropped}, for {@link #checkDroppedName}. */
+  private MapView droppedAt;
 
   DedupeReader(SpecReading s) {
     this.s = s;
@@ -47,10 +51,28 @@ final class DedupeReader {
       s.checkField(orderBy, d.path("order_by"), d.line("order_by"));
     }
     Integer buckets = d.boundedInt("buckets", 1, MAX_BUCKETS, 16);
+    String dropped = d.text("dropped");
+    if (dropped != null && !SinksReader.checkName(s, dropped, d.path("dropped"), d.line("dropped"))) {
+      return null;
+    }
     if (key == null || keep == null || buckets == null) {
       return null;
     }
-    return new DedupeSpec(key, keep, orderBy, buckets);
+    droppedAt = dropped == null ? null : d;
+    return new DedupeSpec(key, keep, orderBy, buckets, dropped);
+  }
+
+  /** {@code dedupe.dropped} names a folder of its own: not a sink's, not the dead letter's. */
+  void checkDroppedName(DedupeSpec dedupe, List<SinkSpec> sinks, DeadLetterSpec deadLetter) {
+    if (droppedAt == null) {
+      return;
+    }
+    String name = dedupe.dropped();
+    if (name.equals(deadLetter.name())) {
+      droppedAt.problem("dropped", "\"" + name + "\" is the dead letter's name; the dropped records need a folder of their own");
+    } else if (sinks.stream().anyMatch(k -> k.name().equals(name))) {
+      droppedAt.problem("dropped", "\"" + name + "\" is a sink's name; the dropped records need a folder of their own");
+    }
   }
 
   private List<String> key(MapView d) {

@@ -125,10 +125,16 @@ public final class SpecLoader {
     CleanSpec clean = new CleanReader(s).read(r);
     List<RuleSpec> rules = new RulesReader(s).read(r);
     List<ExpectationSpec> expectations = new ExpectationsReader(s).read(r);
-    DedupeSpec dedupe = new DedupeReader(s).read(r);
+    DedupeReader dedupeReader = new DedupeReader(s);
+    DedupeSpec dedupe = dedupeReader.read(r);
     String output = output(r, name);
-    DeadLetterSpec deadLetter = new DeadLetterReader(s).read(r);
+    DeadLetterReader deadLetterReader = new DeadLetterReader(s);
+    DeadLetterSpec deadLetter = deadLetterReader.read(r);
     List<SinkSpec> sinks = new SinksReader(s).read(r, name, deadLetter);
+    if (dedupe != null) {
+      dedupeReader.checkDroppedName(dedupe, sinks, deadLetter);
+    }
+    deadLetterReader.checkWarnedName(deadLetter, sinks, dedupe);
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
     refs = references.keyTypes(refs, schema, rules);

@@ -281,6 +281,30 @@ public class SpecChecksTest {
         "the default sink would be named \"rejected\", the dead letter's name");
   }
 
+  @Test
+  public void droppedAndWarnedNameFoldersOfTheirOwn() {
+    PipelineSpec ok = parse(BASE + """
+        dedupe: {key: [order_id], dropped: duplicates}
+        dead_letter: {warned: warned}
+        """);
+    assertThat(ok.dedupe().dropped() + " " + ok.deadLetter().warned(), equalTo("duplicates warned"));
+    assertThat(parse(BASE).deadLetter().warned() == null, equalTo(true));
+
+    SpecException e = fails(BASE + """
+        dedupe: {key: [order_id], dropped: orders}
+        dead_letter: {warned: orders}
+        """);
+    assertProblem(problemAt(e, "dedupe.dropped"), 12, "\"orders\" is a sink's name; the dropped records need a folder of their own");
+    assertProblem(problemAt(e, "dead_letter.warned"), 13, "\"orders\" is a sink's name; the warned records need a folder of their own");
+    assertThat(e.problems().size(), equalTo(2));
+
+    assertOnlyProblem(BASE + "dedupe: {key: [order_id], dropped: rejected}\n", "dedupe.dropped", 12, "is the dead letter's name");
+    assertOnlyProblem(BASE + "dedupe: {key: [order_id], dropped: _d}\n", "dedupe.dropped", 12, "reserved");
+    assertOnlyProblem(BASE + "dead_letter: {warned: rejected}\n", "dead_letter.warned", 12, "is the dead letter's name");
+    assertOnlyProblem(BASE + "dedupe: {key: [order_id], dropped: x}\ndead_letter: {warned: x}\n", "dead_letter.warned", 13,
+        "is also dedupe.dropped");
+  }
+
   // ---- CSV ----
 
   @Test
