@@ -150,16 +150,17 @@ airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
 
 
 # ------------------------------------------------------------------------------------------ bench
-# `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
-# plain-Java single-thread baseline of the same logic (dev.cauce.bench.Baseline) and through cauce
-# on the Direct runner and embedded Flink p=1 and p=2, each run its own JVM, plus `make run`'s job;
-# medians of wall time, in-pipeline time, records/s, MB/s, ratio to the baseline, peak RSS and the
-# conservation check, and issue 7's targets met or missed, printed and written to
+# `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"] [JFR=1]
+# [JAVA_OPTS=...]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
+# running the same job in SQL (dev.cauce.bench.DuckDbPeer, test sources), a plain-Java single-thread
+# baseline of the same logic (dev.cauce.bench.Baseline) and cauce on the Direct runner and embedded
+# Flink p=1 and p=2, each run its own JVM, interleaved round-robin, plus `make run`'s job; medians of
+# wall time, CPU time, in-pipeline time, records/s, MB/s, ratios to DuckDB and the baseline, peak RSS
+# and the counts check, and issue 16's targets met or missed, printed and written to
 # target/bench/results.md and .json (runners/bench/bench.sh; needs python3 and /usr/bin/time).
 # JAVA_OPTS given here replaces the bench's per-runner heaps (see bench.sh).
 .PHONY: bench
 SIZES ?= 100000 1000000
 RUNS  ?= 3
-bench: $(CLASSPATH) target/classes/.compiled
+bench: $(CLASSPATH) $(TEST_CLASSPATH) target/test-classes/.compiled
 	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh

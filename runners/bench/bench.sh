@@ -24,10 +24,11 @@ cd "$(dirname "$0")/../.."
 
 SIZES=${SIZES:-"100000 1000000"}
 RUNS=${RUNS:-3}
-RUNNERS=${RUNNERS:-"baseline direct flink-p1 flink-p2"}
+RUNNERS=${RUNNERS:-"duckdb baseline direct flink-p1 flink-p2"}
 DIRT=${DIRT:-0.05}
 DUPS=${DUPS:-0.05}
 SEED=${SEED:-42}
+DUCKDB_OPTS=${JAVA_OPTS:--Xmx512m}   # DuckDB works outside the Java heap (its own memory limit: 80% of RAM)
 BASELINE_OPTS=${JAVA_OPTS:--Xmx4g}
 DIRECT_OPTS=${JAVA_OPTS:--Xmx1g}
 FLINK_OPTS=${JAVA_OPTS:--Xmx2g}
@@ -42,6 +43,11 @@ mkdir -p "$B/data" "$B/runs" "$B/jfr"
 # the runs use a copy of the compiled classes, so a rebuild while the bench runs cannot break it
 rm -rf "$B/classes" && cp -r target/classes "$B/classes"
 CP="$B/classes:$(cat target/classpath.txt)"
+# the DuckDB peer: the test classes (dev.cauce.bench.DuckDbPeer) and DuckDB's JDBC driver (test scope)
+case " $RUNNERS " in *" duckdb "*)
+  rm -rf "$B/test-classes" && mkdir -p "$B/test-classes/dev/cauce/bench" && cp target/test-classes/dev/cauce/bench/DuckDbPeer*.class "$B/test-classes/dev/cauce/bench/"
+  PEER_CP="$B/test-classes:$(tr ':' '\n' < target/test-classpath.txt | grep '/duckdb_jdbc-' | head -1)" ;;
+esac
 RAW="$B/runs/raw.tsv"
 : > "$RAW"
 
@@ -55,16 +61,17 @@ TIME=/usr/bin/time
 
 args_of() { grep -v '^\s*#' "runners/$1.args" | tr '\n' ' '; }
 
-# runs "$@" measuring wall seconds and peak RSS (KB) into $WALL and $RSS
+# runs "$@" measuring wall seconds, CPU seconds (user + sys) and peak RSS (KB) into $WALL, $CPU and $RSS
 measure() {
   local tf="$B/runs/time.txt" start end
   start=$(date +%s.%N)
   if [ -n "$TIME" ]; then
     set +e; "$TIME" -v -o "$tf" "$@" > "$B/runs/last.out" 2> "$B/runs/last.err"; RC=$?; set -e
     RSS=$(awk -F: '/Maximum resident set size/ {gsub(/ /,"",$2); print $2}' "$tf")
+    CPU=$(awk -F: '/User time|System time/ {s += $2} END {printf "%.2f", s}' "$tf")
   else
     # no GNU time: sample /proc/<pid>/status VmHWM until the process ends
-    set +e; "$@" > "$B/runs/last.out" 2> "$B/runs/last.err" & local pid=$!; RSS=0
+    set +e; "$@" > "$B/runs/last.out" 2> "$B/runs/last.err" & local pid=$!; RSS=0; CPU=-1
     while kill -0 $pid 2>/dev/null; do
       local h; h=$(awk '/VmHWM/ {print $2}' /proc/$pid/status 2>/dev/null || echo 0)
       [ -n "$h" ] && [ "$h" -gt "$RSS" ] && RSS=$h; sleep 0.2
@@ -74,7 +81,56 @@ measure() {
   WALL=$(echo "$end - $start" | bc -l)
 }
 
-echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED; JVM: baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
+# one run of $runner at $n records ($r-th round): measures it and appends a line to $RAW
+run_one() {
+  local runner=$1 n=$2 r=$3 data=$4 bytes=$5
+  local out="$B/out/$runner-$n-$r" jfr="" load tag="" report
+  rm -rf "$out" "$B/state"
+  [ "$JFR" = 1 ] && jfr="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$B/jfr/$runner-$n-$r.jfr,settings=profile"
+  load=$(cut -d' ' -f1 /proc/loadavg)
+  local job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
+  case $runner in
+    duckdb)   tag=DUCKDB;   measure java $DUCKDB_OPTS $jfr -cp "$PEER_CP" dev.cauce.bench.DuckDbPeer --input="$data" --output="$out" ;;
+    baseline) tag=BASELINE; measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" --sinks="$BASELINE_SINKS" ;;
+    direct)   measure java $DIRECT_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+    flink-p1) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+    flink-p2) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
+    *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
+  esac
+  if [ -n "$tag" ]; then
+    # the peers print one line "<TAG> {json}" with their counts and their own run time
+    read -r run_ms ok counts < <(grep "^$tag " "$B/runs/last.out" | cut -d' ' -f2- | python3 -c '
+import json, sys
+try:
+    d = json.load(sys.stdin)
+    print(d["run_ms"], "OK" if d["conservation"] else "BROKEN", "%d/%d/%d/%d" % (d["read"], d["written"], d["rejected"], d["duplicates"]))
+except Exception:
+    print(-1, "NO-COUNTS", "?")' || echo "-1 NO-COUNTS ?")
+  else
+    report=$(ls "$out"/_runs/*/run-report.json 2>/dev/null | head -1 || true)
+    if [ -n "$report" ]; then
+      cp "$report" "$B/runs/$runner-$n-$r.json"
+      read -r run_ms ok counts < <(python3 - "$report" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+c = d.get("counts", {})
+ok = "OK" if d.get("conservation", {}).get("holds") else "BROKEN"
+print(d.get("timings_ms", {}).get("run", -1), ok, "%s/%s/%s/%s" % (c.get("read"), (c.get("written") or {}).get("orders"), c.get("rejected"), c.get("duplicates")))
+PY
+)
+    else
+      run_ms=-1; ok="NO-REPORT"; counts="?"
+    fi
+  fi
+  [ "$RC" = 0 ] || ok="$ok(exit $RC)"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$runner" "$n" "$r" "$WALL" "$run_ms" "$RSS" "$ok" "$bytes" "$load" "$counts" "$CPU" >> "$RAW"
+  printf 'bench: %-9s %9d run %d: wall %6.2f s, cpu %6.2f s, in-pipeline %s ms, peak RSS %d MB, check %s, read/written/rejected/duplicates %s, load %s\n' \
+    "$runner" "$n" "$r" "$WALL" "$CPU" "$run_ms" $((RSS / 1024)) "$ok" "$counts" "$load"
+  [ "$RC" = 0 ] || { echo "--- last stderr:"; tail -20 "$B/runs/last.err"; }
+  rm -rf "$out"
+}
+
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
@@ -83,49 +139,13 @@ for n in $SIZES; do
   for runner in $RUNNERS; do
     if [ "$runner" = direct ] && [ "$n" -gt "$MAX_DIRECT" ]; then
       echo "bench: direct $n skipped (above MAX_DIRECT=$MAX_DIRECT: the Direct runner holds whole collections in memory)"
-      continue
     fi
-    for r in $(seq 1 "$RUNS"); do
-      out="$B/out/$runner-$n-$r"
-      rm -rf "$out" "$B/state"
-      jfr=""
-      [ "$JFR" = 1 ] && jfr="-XX:+FlightRecorder -XX:StartFlightRecording=filename=$B/jfr/$runner-$n-$r.jfr,settings=profile"
-      load=$(cut -d' ' -f1 /proc/loadavg)
-      job="--input=$data --output=$out --reprocess=true --stateStore=$B/state --runId=bench-$runner-$n-$r"
-      case $runner in
-        baseline) measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" --sinks="$BASELINE_SINKS" ;;
-        direct)   measure java $DIRECT_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
-        flink-p1) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
-        flink-p2) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
-        *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
-      esac
-      if [ "$runner" = baseline ]; then
-        line=$(grep '^BASELINE ' "$B/runs/last.out" | cut -d' ' -f2- || true)
-        run_ms=$(echo "$line" | python3 -c 'import json,sys; print(json.load(sys.stdin)["run_ms"])' 2>/dev/null || echo -1)
-        ok=$(echo "$line" | python3 -c 'import json,sys; print("OK" if json.load(sys.stdin)["conservation"] else "BROKEN")' 2>/dev/null || echo "?")
-        counts=$(echo "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("%d/%d/%d/%d" % (d["read"],d["written"],d["rejected"],d["duplicates"]))' 2>/dev/null || echo "?")
-      else
-        report=$(ls "$out"/_runs/*/run-report.json 2>/dev/null | head -1 || true)
-        if [ -n "$report" ]; then
-          cp "$report" "$B/runs/$runner-$n-$r.json"
-          read -r run_ms ok counts < <(python3 - "$report" <<'PY'
-import json, sys
-d = json.load(open(sys.argv[1]))
-c = d.get("counts", {})
-ok = "OK" if d.get("conservation", {}).get("holds") else "BROKEN"
-print(d.get("timings_ms", {}).get("run", -1), ok, "%s/%s/%s/%s" % (c.get("read"), (c.get("written") or {}).get("orders"), c.get("rejected"), c.get("duplicates")))
-PY
-)
-        else
-          run_ms=-1; ok="NO-REPORT"; counts="?"
-        fi
-      fi
-      [ "$RC" = 0 ] || ok="$ok(exit $RC)"
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$runner" "$n" "$r" "$WALL" "$run_ms" "$RSS" "$ok" "$bytes" "$load" "$counts" >> "$RAW"
-      printf 'bench: %-9s %9d run %d: wall %6.2f s, in-pipeline %s ms, peak RSS %d MB, check %s, read/written/rejected/duplicates %s, load %s\n' \
-        "$runner" "$n" "$r" "$WALL" "$run_ms" $((RSS / 1024)) "$ok" "$counts" "$load"
-      [ "$RC" = 0 ] || { echo "--- last stderr:"; tail -20 "$B/runs/last.err"; }
-      rm -rf "$out"
+  done
+  # round-robin: each round runs every runner once, so the machine's load hits every runner alike
+  for r in $(seq 1 "$RUNS"); do
+    for runner in $RUNNERS; do
+      [ "$runner" = direct ] && [ "$n" -gt "$MAX_DIRECT" ] && continue
+      run_one "$runner" "$n" "$r" "$data" "$bytes"
     done
   done
 done
@@ -137,8 +157,8 @@ if [ "$SAMPLE" = 1 ]; then
     measure java -Xmx2g -cp "$CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
     ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
     [ "$RC" = 0 ] || ok="$ok(exit $RC)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" >> "$RAW"
-    printf 'bench: sample (make run, orders, Direct) run %d: wall %6.2f s, peak RSS %d MB, check %s, load %s\n' "$r" "$WALL" $((RSS / 1024)) "$ok" "$load"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" "$CPU" >> "$RAW"
+    printf 'bench: sample (make run, orders, Direct) run %d: wall %6.2f s, cpu %6.2f s, peak RSS %d MB, check %s, load %s\n' "$r" "$WALL" "$CPU" $((RSS / 1024)) "$ok" "$load"
     rm -rf "$out"
   done
 fi
