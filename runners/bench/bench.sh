@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
-#   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
-#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1]
+#   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1] [CDS=1]
+#
+# Peers: duckdb, the same job in SQL through DuckDB's JDBC driver (dev.cauce.bench.DuckDbPeer, in the
+# test sources: DuckDB is a test-scope dependency); baseline, cauce's logic as one plain-Java thread.
 #
 # JVM options per runner, unless JAVA_OPTS sets them for all: the baseline -Xmx4g (it keeps every
 # kept row in one map: 4M records need more than 2 GB), direct -Xmx1g, flink -Xmx2g (embedded Flink
@@ -10,11 +13,12 @@
 # when it may, so peak RSS follows -Xmx as much as the data: these are the heaps each run needs.
 #
 # For every size it generates (once, cached in target/bench/data/) orders-like JSONL with
-# dev.cauce.bench.Generate, then runs each runner RUNS times, each run a separate JVM
-# (`java -cp target/classes:<classpath>` as `make run` does) under /usr/bin/time -v, with a fresh
+# dev.cauce.bench.Generate, then runs every runner once per round, RUNS rounds (interleaved, so the
+# machine's load hits all alike), each run a separate JVM under /usr/bin/time -v (cauce as `make run`
+# runs it: its classes as a jar, with a class-data sharing archive per runner; CDS=0: without), with a fresh
 # --output, --stateStore and --reprocess so the ledger never skips. It records whole-process wall
-# time, peak RSS, the in-pipeline time (run-report.json's timings_ms.run; the baseline's own timer)
-# and the conservation check, and prints the medians as a table, also written to
+# time, CPU time (user + sys), peak RSS, the in-pipeline time (run-report.json's timings_ms.run; the
+# peers' own timers), the conservation check and the counts, which must be the same for every runner, and prints the medians as a table, also written to
 # target/bench/results.md and results.json. JFR=1 adds a flight recording per run
 # (target/bench/jfr/<runner>-<size>-<run>.jfr). The spec is pipelines/orders.yaml with two bench
 # changes (target/bench/orders-bench.yaml): order ids may have 6-9 digits (more than a million
@@ -43,6 +47,27 @@ mkdir -p "$B/data" "$B/runs" "$B/jfr"
 # the runs use a copy of the compiled classes, so a rebuild while the bench runs cannot break it
 rm -rf "$B/classes" && cp -r target/classes "$B/classes"
 CP="$B/classes:$(cat target/classpath.txt)"
+# cauce's runs as `make run` does them: cauce's classes as a jar and a class-data sharing archive per
+# runner, written by one untimed run of the sample (CDS=0: neither, the classes directory)
+CDS=${CDS:-1}
+rm -f "$B"/cauce-run.jar "$B"/cds-*.jsa && jar cf "$B/cauce-run.jar" -C "$B/classes" .
+RUN_CP="$B/cauce-run.jar:$(cat target/classpath.txt)"
+[ "$CDS" = 1 ] || RUN_CP="$CP"
+# the JVM options of class-data sharing for cauce on runner $1 (direct, flink-p1, ...): the archive,
+# written first by a run of the sample when there is none
+cds_opts() {
+  [ "$CDS" = 1 ] || return 0
+  local jsa="$B/cds-$1.jsa" profile=direct more=""
+  case $1 in flink-p1) profile=flink-local; more=--parallelism=1 ;; flink-p2) profile=flink-local; more=--parallelism=2 ;; esac
+  if [ ! -s "$jsa" ]; then
+    rm -rf "$B/out/cds-$1" "$B/state"
+    java -Xmx1g -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$RUN_CP" dev.cauce.Cauce \
+      --spec=pipelines/orders.yaml $(args_of $profile) $more --output="$B/out/cds-$1" --stateStore="$B/state" --runId=bench-cds > /dev/null 2>&1 || true
+    rm -rf "$B/out/cds-$1" "$B/state"
+  fi
+  [ -s "$jsa" ] && echo "-XX:SharedArchiveFile=$jsa -Xlog:cds=off -Xlog:cds+dynamic=off"
+  return 0
+}
 # the DuckDB peer: the test classes (dev.cauce.bench.DuckDbPeer) and DuckDB's JDBC driver (test scope)
 case " $RUNNERS " in *" duckdb "*)
   rm -rf "$B/test-classes" && mkdir -p "$B/test-classes/dev/cauce/bench" && cp target/test-classes/dev/cauce/bench/DuckDbPeer*.class "$B/test-classes/dev/cauce/bench/"
@@ -92,9 +117,9 @@ run_one() {
   case $runner in
     duckdb)   tag=DUCKDB;   measure java $DUCKDB_OPTS $jfr -cp "$PEER_CP" dev.cauce.bench.DuckDbPeer --input="$data" --output="$out" ;;
     baseline) tag=BASELINE; measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" --sinks="$BASELINE_SINKS" ;;
-    direct)   measure java $DIRECT_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
-    flink-p1) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
-    flink-p2) measure java $FLINK_OPTS $jfr -cp "$CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
+    direct)   measure java $DIRECT_OPTS $jfr $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+    flink-p1) measure java $FLINK_OPTS $jfr $(cds_opts flink-p1) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+    flink-p2) measure java $FLINK_OPTS $jfr $(cds_opts flink-p2) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
     *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
   esac
   if [ -n "$tag" ]; then
@@ -150,11 +175,13 @@ for n in $SIZES; do
   done
 done
 if [ "$SAMPLE" = 1 ]; then
-  # what `make run` does after the build: the orders sample on the Direct runner, its own JVM
+  # what `make run` does after the build: the orders sample on the Direct runner, its own JVM, with
+  # cauce's classes as a jar and the class-data sharing archive its first run wrote (see the Makefile)
   for r in $(seq 1 "$RUNS"); do
     out="$B/out/sample-$r"; rm -rf "$out" "$B/state"
     load=$(cut -d' ' -f1 /proc/loadavg)
-    measure java -Xmx2g -cp "$CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
+    measure java -Xmx2g $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) \
+      --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
     ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
     [ "$RC" = 0 ] || ok="$ok(exit $RC)"
     printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" "$CPU" >> "$RAW"
