@@ -74,7 +74,8 @@ final class ParquetParts {
     };
   }
 
-  private static OutputFile output(WritableByteChannel channel) {
+  /** A Parquet output file over a channel, counting its position (as Beam's ParquetIO does). */
+  static OutputFile output(WritableByteChannel channel) {
     return new OutputFile() {
       @Override
       public PositionOutputStream create(long blockSizeHint) {
