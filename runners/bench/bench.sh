@@ -70,6 +70,8 @@ cds_opts() {
 }
 # the DuckDB peer: the test classes (dev.cauce.bench.DuckDbPeer) and DuckDB's JDBC driver (test scope)
 case " $RUNNERS " in *" duckdb "*)
+  [ -s target/test-classpath.txt ] && [ -f target/test-classes/dev/cauce/bench/DuckDbPeer.class ] || {
+    echo "bench: the duckdb runner needs the test classes and target/test-classpath.txt: run it through make bench" >&2; exit 2; }
   rm -rf "$B/test-classes" && mkdir -p "$B/test-classes/dev/cauce/bench" && cp target/test-classes/dev/cauce/bench/DuckDbPeer*.class "$B/test-classes/dev/cauce/bench/"
   PEER_CP="$B/test-classes:$(tr ':' '\n' < target/test-classpath.txt | grep '/duckdb_jdbc-' | head -1)" ;;
 esac

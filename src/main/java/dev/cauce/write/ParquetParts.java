@@ -4,7 +4,6 @@ import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.channels.WritableByteChannel;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -14,11 +13,8 @@ import org.apache.beam.sdk.util.MimeTypes;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.ParquetMetadata;
-import org.apache.parquet.io.DelegatingSeekableInputStream;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * Joins Parquet parts of one sink into one file by appending their row groups as they are (bytes
@@ -32,7 +28,7 @@ final class ParquetParts {
   /** Writes {@code out} from {@code parts} (at least one, all of the same schema); returns the bytes read. */
   static long merge(List<MatchResult.Metadata> parts, ResourceId out) throws IOException {
     ParquetMetadata first;
-    try (ParquetFileReader r = ParquetFileReader.open(input(parts.get(0)))) {
+    try (ParquetFileReader r = ParquetFileReader.open(LiveRewrite.inputFile(parts.get(0).resourceId()))) {
       first = r.getFooter();
     }
     long total = 0;
@@ -41,37 +37,12 @@ final class ParquetParts {
           ParquetFileWriter.Mode.OVERWRITE, org.apache.parquet.hadoop.ParquetWriter.DEFAULT_BLOCK_SIZE, 0);
       w.start();
       for (MatchResult.Metadata part : parts) {
-        w.appendFile(input(part));
+        w.appendFile(LiveRewrite.inputFile(part.resourceId()));
         total += part.sizeBytes();
       }
       w.end(first.getFileMetaData().getKeyValueMetaData());
     }
     return total;
-  }
-
-  private static InputFile input(MatchResult.Metadata part) {
-    return new InputFile() {
-      @Override
-      public long getLength() {
-        return part.sizeBytes();
-      }
-
-      @Override
-      public SeekableInputStream newStream() throws IOException {
-        SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(part.resourceId());
-        return new DelegatingSeekableInputStream(Channels.newInputStream(channel)) {
-          @Override
-          public long getPos() throws IOException {
-            return channel.position();
-          }
-
-          @Override
-          public void seek(long to) throws IOException {
-            channel.position(to);
-          }
-        };
-      }
-    };
   }
 
   /** A Parquet output file over a channel, counting its position (as Beam's ParquetIO does). */
