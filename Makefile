@@ -35,8 +35,24 @@ JAVA_OPTS ?= -Xmx2g
 BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
 CLASSPATH  = target/classpath.txt
 SOURCES   := $(shell find src/main -type f 2>/dev/null)
-JAVA_CP    = java $(JAVA_OPTS) -cp target/classes:$$(cat $(CLASSPATH))
+JAVA_CP    = java $(JAVA_OPTS) $(CDS) -cp $(RUN_JAR):$$(cat $(CLASSPATH))
 CAUCE      = $(JAVA_CP) dev.cauce.Cauce
+
+# Start-up: the JVM loads ~10,000 classes from ~200 jars for a run (Beam, the runner, Jackson,
+# Parquet...), about half of a sample run's CPU. Class-data sharing maps them from an archive
+# instead: the first run after a build writes it at exit (-XX:ArchiveClassesAtExit), later runs use
+# it (-XX:SharedArchiveFile; the JVM checks the jars against it and ignores a stale one). CDS cannot
+# archive classes from a directory, hence cauce's classes as a jar (target/cauce-run.jar).
+# CDS= (empty) turns it off.
+RUN_JAR := target/cauce-run.jar
+RUN_JSA := target/cauce-run.jsa
+# (expanded when a recipe runs, so after the jar is rebuilt)
+CDS ?= $(if $(shell [ $(RUN_JSA) -nt $(RUN_JAR) ] && [ $(RUN_JSA) -nt $(CLASSPATH) ] && echo fresh),\
+  -XX:SharedArchiveFile=$(RUN_JSA),-XX:ArchiveClassesAtExit=$(RUN_JSA)) -Xlog:cds=off -Xlog:cds+dynamic=off
+
+$(RUN_JAR): target/classes/.compiled
+	rm -f $(RUN_JSA)
+	jar cf $@ -C target/classes .
 
 $(CLASSPATH): pom.xml
 	$(MVN) dependency:build-classpath -Dmdep.outputFile=$(CLASSPATH) -Dmdep.includeScope=runtime
@@ -45,13 +61,13 @@ target/classes/.compiled: $(SOURCES) pom.xml
 	$(MVN) compile
 	@touch $@
 
-run: runner-file $(CLASSPATH) target/classes/.compiled
+run: runner-file $(CLASSPATH) $(RUN_JAR)
 	$(CAUCE) --spec=$(SPEC) $(RUNNER_ARGS) $(ARGS)
 
-check: runner-file $(CLASSPATH) target/classes/.compiled
+check: runner-file $(CLASSPATH) $(RUN_JAR)
 	$(CAUCE) --spec=$(SPEC) $(RUNNER_ARGS) --dryRun=true $(ARGS)
 
-options: $(CLASSPATH) target/classes/.compiled
+options: $(CLASSPATH) $(RUN_JAR)
 	@$(CAUCE) --help
 
 # unit tests (surefire), the shaded jar (package), then the integration tests against a real Flink
@@ -123,7 +139,7 @@ $(BUNDLED_JAR): pom.xml $(SOURCES)
 cluster-jar: $(CLUSTER_JAR)
 bundled-jar: $(BUNDLED_JAR)
 
-submit: spec-file $(CLASSPATH) target/classes/.compiled $(CLUSTER_JAR)
+submit: spec-file $(CLASSPATH) $(RUN_JAR) $(CLUSTER_JAR)
 	$(CAUCE) --spec=$(SPEC) $(FLINK_ARGS) --filesToStage=$(CLUSTER_JAR) $(ARGS)
 
 # Flink's `flink run` (main runs in Flink's client, the job on the cluster; --flinkMaster is Flink's -m)
@@ -136,31 +152,32 @@ flink-run: spec-file $(CLUSTER_JAR)
 # `make run-all` runs every pipelines/*.yaml in depends_on order, skipping what is downstream of a
 # failure and what has nothing new to ingest.
 .PHONY: status run-all
-status: $(CLASSPATH) target/classes/.compiled
+status: $(CLASSPATH) $(RUN_JAR)
 	@$(JAVA_CP) dev.cauce.orchestrate.Status --baseDir=$(CURDIR) $(ARGS)
 
-run-all: runner-profile $(CLASSPATH) target/classes/.compiled
+run-all: runner-profile $(CLASSPATH) $(RUN_JAR)
 	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)
 
 # `make airflow-dag`: out/airflow/cauce_dag.py (or ARGS=--dagFile=...), one task per pipelines/*.yaml
 # calling runners/cauce by its absolute path; ARGS adds --schedule=@daily, --retries=N, cauce options
 # for every task (e.g. --stateStore=redis://...). See "Orchestrating with Airflow" in the README.
 .PHONY: airflow-dag
-airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
+airflow-dag: runner-profile $(CLASSPATH) $(RUN_JAR)
 	$(JAVA_CP) dev.cauce.AirflowDag --launcher=$(CURDIR)/runners/cauce --runnerProfile=$(RUNNER) $(ARGS)
 
 
 # ------------------------------------------------------------------------------------------ bench
-# `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
-# plain-Java single-thread baseline of the same logic (dev.cauce.bench.Baseline) and through cauce
-# on the Direct runner and embedded Flink p=1 and p=2, each run its own JVM, plus `make run`'s job;
-# medians of wall time, in-pipeline time, records/s, MB/s, ratio to the baseline, peak RSS and the
-# conservation check, and issue 7's targets met or missed, printed and written to
+# `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"] [JFR=1]
+# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
+# running the same job in SQL (dev.cauce.bench.DuckDbPeer, test sources), a plain-Java single-thread
+# baseline of the same logic (dev.cauce.bench.Baseline) and cauce on the Direct runner and embedded
+# Flink p=1 and p=2, each run its own JVM, interleaved round-robin, plus `make run`'s job; medians of
+# wall time, CPU time, in-pipeline time, records/s, MB/s, ratios to DuckDB and the baseline, peak RSS
+# and the counts check, and issue 16's targets met or missed, printed and written to
 # target/bench/results.md and .json (runners/bench/bench.sh; needs python3 and /usr/bin/time).
 # JAVA_OPTS given here replaces the bench's per-runner heaps (see bench.sh).
 .PHONY: bench
 SIZES ?= 100000 1000000
 RUNS  ?= 3
-bench: $(CLASSPATH) target/classes/.compiled
+bench: $(CLASSPATH) $(TEST_CLASSPATH) target/test-classes/.compiled
 	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") runners/bench/bench.sh

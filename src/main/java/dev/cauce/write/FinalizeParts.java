@@ -38,7 +38,10 @@ import org.slf4j.LoggerFactory;
  *       made by concatenating the parts, spread so the files get about the same number of bytes,
  *       each starting with the CSV header when there is one (also an empty file);
  *   <li>{@link #rename}: one file per part, as many as the runner made ({@code shards: 0}); one
- *       empty but valid file (a CSV header, a Parquet footer) when there is no part at all.
+ *       empty but valid file (a CSV header, a Parquet footer) when there is no part at all. With a
+ *       {@link Joiner} (Parquet), parts that together hold at most {@link #SMALL_OUTPUT_BYTES} are
+ *       joined into one file instead: files are sized by the data, not by the runner's bundles
+ *       (the Direct runner made 16 Parquet files of the 116 rows of the orders sample).
  * </ul>
  *
  * <p>Retries: parts are deleted (concatenate) or renamed (rename) only once the files they go into
@@ -52,6 +55,15 @@ import org.slf4j.LoggerFactory;
  * byte copy.
  */
 final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Void>> {
+  /** Runner-decided parts that together hold at most this many bytes become one file (with a {@link Joiner}). */
+  static final long SMALL_OUTPUT_BYTES = 128L << 20;
+
+  /** Joins parts of one sink into one file ({@link ParquetParts#merge}); returns the bytes read. */
+  @FunctionalInterface
+  interface Joiner extends java.io.Serializable {
+    long join(List<MatchResult.Metadata> parts, ResourceId out) throws IOException;
+  }
+
   private final String target;
   private final String runId;
   private final String extension;
@@ -59,15 +71,17 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
   private final int shards;
   private final String header;
   private final BundleFiles.SinkFactory<?> emptySink;
+  private final Joiner joiner;
 
-  private FinalizeParts(
-      String target, String runId, String extension, int shards, String header, BundleFiles.SinkFactory<?> emptySink) {
+  private FinalizeParts(String target, String runId, String extension, int shards, String header,
+      BundleFiles.SinkFactory<?> emptySink, Joiner joiner) {
     this.target = target;
     this.runId = Layout.checkRunId(runId);
     this.extension = extension;
     this.shards = shards;
     this.header = header;
     this.emptySink = emptySink;
+    this.joiner = joiner;
   }
 
   /**
@@ -78,12 +92,16 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
     if (shards < 1) {
       throw new IllegalArgumentException("shards must be at least 1, got " + shards);
     }
-    return new FinalizeParts(target, runId, extension, shards, header, null);
+    return new FinalizeParts(target, runId, extension, shards, header, null, null);
   }
 
-  /** @param emptySink writes the one file of an empty output (opened and flushed with no element) */
-  static FinalizeParts rename(String target, String runId, String extension, BundleFiles.SinkFactory<?> emptySink) {
-    return new FinalizeParts(target, runId, extension, 0, null, emptySink);
+  /**
+   * @param emptySink writes the one file of an empty output (opened and flushed with no element)
+   * @param joiner joins small outputs' parts into one file; null: one file per part whatever their size
+   */
+  static FinalizeParts rename(
+      String target, String runId, String extension, BundleFiles.SinkFactory<?> emptySink, Joiner joiner) {
+    return new FinalizeParts(target, runId, extension, 0, null, emptySink, joiner);
   }
 
   @Override
@@ -93,7 +111,7 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
         .getPipeline()
         .apply("Once", Impulse.create())
         .apply(shards > 0 ? "Concatenate" : "Rename",
-            ParDo.of(new MergeFn(target, runId, extension, shards, header, emptySink, parts)).withSideInputs(parts));
+            ParDo.of(new MergeFn(target, runId, extension, shards, header, emptySink, joiner, parts)).withSideInputs(parts));
   }
 
   /** Which parts go into which file: the largest part first, each into the file with fewest bytes so far. */
@@ -132,16 +150,18 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
     private final int shards;
     private final String header;
     private final BundleFiles.SinkFactory<?> emptySink;
+    private final Joiner joiner;
     private final PCollectionView<List<String>> parts;
 
     MergeFn(String target, String runId, String extension, int shards, String header, BundleFiles.SinkFactory<?> emptySink,
-        PCollectionView<List<String>> parts) {
+        Joiner joiner, PCollectionView<List<String>> parts) {
       this.target = target;
       this.runId = runId;
       this.extension = extension;
       this.shards = shards;
       this.header = header;
       this.emptySink = emptySink;
+      this.joiner = joiner;
       this.parts = parts;
     }
 
@@ -160,6 +180,9 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
         }
         return;
       }
+      if (joiner != null && names.size() > 1 && joined(names)) {
+        return;
+      }
       List<ResourceId> from = new ArrayList<>();
       List<ResourceId> to = new ArrayList<>();
       List<MatchResult> found = FileSystems.match(names);
@@ -174,6 +197,41 @@ final class FinalizeParts extends PTransform<PCollection<String>, PCollection<Vo
       }
       FileSystems.rename(from, to);
       LOG.info("renamed {} part(s) into {}", from.size(), target);
+    }
+
+    /**
+     * Joins the parts into the one file {@code -00000-of-00001} when they hold at most {@link
+     * #SMALL_OUTPUT_BYTES} (true), or leaves them to be renamed (false). Parts are deleted only once
+     * that file is complete, so a retry that misses a part finds the file (no rename of more than
+     * one part gives that name) and only deletes what is left.
+     */
+    private boolean joined(List<String> names) throws IOException {
+      ResourceId one = file(0, 1);
+      List<MatchResult.Metadata> found = new ArrayList<>();
+      boolean partsGone = false;
+      for (MatchResult r : FileSystems.match(names)) {
+        if (r.status() == MatchResult.Status.OK) {
+          found.addAll(r.metadata());
+        } else {
+          partsGone = true;
+        }
+      }
+      if (partsGone) {
+        if (FileSystems.match(List.of(one.toString())).get(0).status() != MatchResult.Status.OK) {
+          return false; // an earlier attempt renamed some parts: the rename goes on
+        }
+        LOG.info("{}: already joined by an earlier attempt", target);
+      } else {
+        long bytes = found.stream().mapToLong(MatchResult.Metadata::sizeBytes).sum();
+        if (bytes > SMALL_OUTPUT_BYTES) {
+          return false;
+        }
+        long total = joiner.join(found, one);
+        LOG.info("joined {} part(s), {} bytes, into one file in {}", found.size(), total, target);
+      }
+      FileSystems.delete(
+          found.stream().map(MatchResult.Metadata::resourceId).toList(), MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+      return true;
     }
 
     @ProcessElement

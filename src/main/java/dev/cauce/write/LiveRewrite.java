@@ -183,7 +183,7 @@ public final class LiveRewrite {
   }
 
   /** A Parquet input over Beam's {@link FileSystems} (local or {@code gs://}). */
-  private static InputFile inputFile(ResourceId file) throws IOException {
+  static InputFile inputFile(ResourceId file) throws IOException {
     long length = FileSystems.matchSingleFileSpec(file.toString()).sizeBytes();
     return new InputFile() {
       @Override

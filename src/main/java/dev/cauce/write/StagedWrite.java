@@ -42,7 +42,8 @@ final class StagedWrite {
    * target}), how many files it ends as ({@code shards}, 0: one per part), the header a
    * concatenated file starts with, and the sink that writes the one file of an empty output.
    */
-  record FileSink<T>(BundleFiles.Target<T> target, int shards, String header, BundleFiles.SinkFactory<T> empty) {}
+  record FileSink<T>(BundleFiles.Target<T> target, int shards, String header, BundleFiles.SinkFactory<T> empty,
+      FinalizeParts.Joiner joiner) {}
 
   /**
    * A JSON Lines or CSV sink ({@code header}: the CSV header, at the top of every file; null for
@@ -53,13 +54,16 @@ final class StagedWrite {
       String output, String runId, String extension, int shards) {
     BundleFiles.SinkFactory<T> whole = () -> new TextLineSink<>(header, format);
     BundleFiles.SinkFactory<T> parts = shards > 0 ? () -> new TextLineSink<>(null, format) : whole;
-    return new FileSink<>(target(name, parts, MimeTypes.TEXT, output, runId, extension, counter), shards, header, whole);
+    return new FileSink<>(target(name, parts, MimeTypes.TEXT, output, runId, extension, counter), shards, header, whole, null);
   }
 
-  /** A sink of binary files that cannot be concatenated (Parquet): one file per part. */
+  /**
+   * A sink of binary files that cannot be concatenated (Parquet): one file per part, or one file
+   * of all parts when {@code joiner} joins them and they are small ({@link FinalizeParts#SMALL_OUTPUT_BYTES}).
+   */
   static <T> FileSink<T> binarySink(String name, BundleFiles.SinkFactory<T> sinks, String counter,
-      String output, String runId, String extension) {
-    return new FileSink<>(target(name, sinks, MimeTypes.BINARY, output, runId, extension, counter), 0, null, sinks);
+      String output, String runId, String extension, FinalizeParts.Joiner joiner) {
+    return new FileSink<>(target(name, sinks, MimeTypes.BINARY, output, runId, extension, counter), 0, null, sinks, joiner);
   }
 
   private static <T> BundleFiles.Target<T> target(String name, BundleFiles.SinkFactory<T> sinks, String mimeType,
@@ -84,7 +88,7 @@ final class StagedWrite {
               "Files of " + t.name(),
               sink.shards() > 0
                   ? FinalizeParts.concatenate(folder, runId, t.extension(), sink.shards(), sink.header())
-                  : FinalizeParts.rename(folder, runId, t.extension(), sink.empty()));
+                  : FinalizeParts.rename(folder, runId, t.extension(), sink.empty(), sink.joiner()));
     }
     return PDone.in(elements.getPipeline());
   }

@@ -121,8 +121,37 @@ public final class ValueText {
     return timestampMillis(value.getMillis());
   }
 
-  /** ISO-8601 in UTC with milliseconds of an epoch-millisecond instant. */
+  /**
+   * ISO-8601 in UTC with milliseconds of an epoch-millisecond instant. Years 0-9999 are written
+   * digit by digit, the very text of the formatter, which is used for the others (a sign, more
+   * digits): the formatter was 5.5% of embedded Flink's CPU samples at 1M records (JSON Lines).
+   */
   public static String timestampMillis(long epochMillis) {
-    return TIMESTAMP.format(java.time.Instant.ofEpochMilli(epochMillis));
+    long day = Math.floorDiv(epochMillis, 86_400_000L);
+    if (day < MIN_FAST_DAY || day > MAX_FAST_DAY) {
+      return TIMESTAMP.format(java.time.Instant.ofEpochMilli(epochMillis));
+    }
+    LocalDate date = LocalDate.ofEpochDay(day);
+    int ms = (int) Math.floorMod(epochMillis, 86_400_000L);
+    byte[] t = {'0', '0', '0', '0', '-', '0', '0', '-', '0', '0', 'T', '0', '0', ':', '0', '0', ':', '0', '0', '.', '0', '0', '0', 'Z'};
+    digits(t, 0, 4, date.getYear());
+    digits(t, 5, 2, date.getMonthValue());
+    digits(t, 8, 2, date.getDayOfMonth());
+    digits(t, 11, 2, ms / 3_600_000);
+    digits(t, 14, 2, ms / 60_000 % 60);
+    digits(t, 17, 2, ms / 1000 % 60);
+    digits(t, 20, 3, ms % 1000);
+    return new String(t, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  /** 0000-01-01 and 9999-12-31: the days whose timestamps {@link #timestampMillis} writes itself. */
+  private static final long MIN_FAST_DAY = LocalDate.of(0, 1, 1).toEpochDay();
+  private static final long MAX_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
+  private static void digits(byte[] t, int at, int width, int value) {
+    for (int i = at + width - 1; i >= at; i--) {
+      t[i] = (byte) ('0' + value % 10);
+      value /= 10;
+    }
   }
 }

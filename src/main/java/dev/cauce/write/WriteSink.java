@@ -81,7 +81,8 @@ public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
             sink.name(), RowCsv.header(schema), () -> new RowCsv(schema)::format, counter, output, runId, ext, sink.shards()));
         case PARQUET -> {
           if (sink.shards() == 0) {
-            bundled.add(StagedWrite.binarySink(sink.name(), () -> RowParquet.sink(schema, pipeline), counter, output, runId, ext));
+            bundled.add(StagedWrite.binarySink(
+                sink.name(), () -> RowParquet.sink(schema, pipeline), counter, output, runId, ext, ParquetParts::merge));
             continue;
           }
           // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard

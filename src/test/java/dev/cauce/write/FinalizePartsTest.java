@@ -109,9 +109,9 @@ public class FinalizePartsTest {
       names.add(part.toString());
     }
     BundleFiles.SinkFactory<String> csv = () -> new TextLineSink<String>("id,n", () -> line -> line);
-    p.apply("Parts", Create.of(names)).apply("Rename", FinalizeParts.rename(target + "/", "run-1", ".csv", csv));
+    p.apply("Parts", Create.of(names)).apply("Rename", FinalizeParts.rename(target + "/", "run-1", ".csv", csv, null));
     p.apply("None", Create.empty(org.apache.beam.sdk.coders.StringUtf8Coder.of()))
-        .apply("Rename none", FinalizeParts.rename(empty + "/", "run-1", ".csv", csv));
+        .apply("Rename none", FinalizeParts.rename(empty + "/", "run-1", ".csv", csv, null));
     p.run().waitUntilFinish();
 
     // parts in name order: a.csv is shard 0

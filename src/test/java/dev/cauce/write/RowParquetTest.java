@@ -131,6 +131,61 @@ public class RowParquetTest {
     assertThat(Arrays.equals(a, b), is(true));
   }
 
+  /** Small outputs' parts joined into one file ({@link ParquetParts#merge}): every row of every part, in part order, and the parts' metadata. */
+  @Test
+  public void joinedPartsHoldEveryRowOfEveryPartAndTheirMetadata() throws Exception {
+    Schema typed = TestSpecs.schema();
+    List<Row> rows = rows();
+    List<String> names = new ArrayList<>();
+    for (int part = 0; part < 3; part++) {
+      Path file = tmp.getRoot().toPath().resolve("part-" + part + ".parquet");
+      try (java.nio.channels.WritableByteChannel ch = Files.newByteChannel(file,
+          java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE)) {
+        org.apache.beam.sdk.io.FileIO.Sink<Row> sink = RowParquet.sink(typed, PIPELINE);
+        sink.open(ch);
+        for (int i = part; i < rows.size(); i += 3) {
+          sink.write(rows.get(i));
+        }
+        sink.flush();
+      }
+      names.add(file.toString());
+    }
+    List<org.apache.beam.sdk.io.fs.MatchResult.Metadata> parts = new ArrayList<>();
+    for (org.apache.beam.sdk.io.fs.MatchResult m : org.apache.beam.sdk.io.FileSystems.match(names)) {
+      parts.addAll(m.metadata());
+    }
+    Path joined = tmp.getRoot().toPath().resolve("joined.parquet");
+    ParquetParts.merge(parts, org.apache.beam.sdk.io.FileSystems.matchNewResource(joined.toString(), false));
+
+    List<String> expected = new ArrayList<>();
+    for (String name : names) {
+      expected.addAll(read(Path.of(name)));
+    }
+    assertThat(read(joined), is(expected));
+    assertThat(expected.size(), is(rows.size()));
+    try (org.apache.parquet.hadoop.ParquetFileReader a = org.apache.parquet.hadoop.ParquetFileReader.open(local(joined));
+        org.apache.parquet.hadoop.ParquetFileReader b = org.apache.parquet.hadoop.ParquetFileReader.open(local(Path.of(names.get(0))))) {
+      assertThat(a.getRowGroups().size(), is(3));
+      assertThat(a.getFooter().getFileMetaData().getKeyValueMetaData(), is(b.getFooter().getFileMetaData().getKeyValueMetaData()));
+      assertThat(a.getFooter().getFileMetaData().getSchema(), is(b.getFooter().getFileMetaData().getSchema()));
+    }
+  }
+
+  private static org.apache.parquet.io.InputFile local(Path file) throws java.io.IOException {
+    return org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration());
+  }
+
+  private static List<String> read(Path file) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (org.apache.parquet.hadoop.ParquetReader<GenericRecord> r =
+        org.apache.parquet.avro.AvroParquetReader.<GenericRecord>builder(local(file)).build()) {
+      for (GenericRecord g = r.read(); g != null; g = r.read()) {
+        out.add(g.toString());
+      }
+    }
+    return out;
+  }
+
   private byte[] parquet(org.apache.avro.Schema avro, List<GenericRecord> records, String name) throws Exception {
     Path file = tmp.getRoot().toPath().resolve(name);
     try (ParquetWriter<GenericRecord> w =
