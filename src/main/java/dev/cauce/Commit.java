@@ -2,6 +2,7 @@ package dev.cauce;
 
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.metrics.RunCounts;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;
@@ -66,6 +67,9 @@ final class Commit {
     Map<String, Long> records = new HashMap<>(counts.writtenBySink());
     Publisher.targets(plan.spec()).stream().filter(Publisher.Target::deadLetter)
         .forEach(t -> records.put(t.name(), counts.deadLettered()));
+    if (DependencySpec.anyRepairs(plan.spec().dependencies())) {
+      records.put(DependencySpec.REPAIRS, counts.repaired()); // a repairs line per repaired cell
+    }
     Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
     if (plan.ledgerApplies() || plan.options().getReplay() != null) { // a replay's files too: replayed once
       req = req.withInputs(read.stream().map(f -> IngestedInput.of(f.path(), f.sizeBytes(), f.lastModifiedMillis(), null)).toList());

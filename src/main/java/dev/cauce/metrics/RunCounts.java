@@ -25,6 +25,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param replaced live records a replay replaced with later replayed ones (not records of the run)
  * @param lines a file source's physical lines (zeros for an HTTP source)
  * @param mapped values changed by each field's dictionary ({@code map}), per field
+ * @param dependencies per functional dependency, its counts ({@link CauceMetrics#DEPENDENCY_COUNTS})
  */
 public record RunCounts(
     long read,
@@ -37,7 +38,14 @@ public record RunCounts(
     Map<String, Long> source,
     long replaced,
     Lines lines,
-    Map<String, Long> mapped) {
+    Map<String, Long> mapped,
+    Map<String, Map<String, Long>> dependencies) {
+
+  public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
+      Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
+      Map<String, Long> source, long replaced, Lines lines, Map<String, Long> mapped) {
+    this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of());
+  }
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
       Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
@@ -119,6 +127,7 @@ public record RunCounts(
     Map<String, Long> written = new TreeMap<>();
     Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> mapped = new TreeMap<>();
+    Map<String, Map<String, Long>> dependencies = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -131,6 +140,10 @@ public record RunCounts(
             written.put(name.substring(CauceMetrics.WRITTEN_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.MAPPED_PREFIX)) {
             mapped.put(name.substring(CauceMetrics.MAPPED_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.DEPENDENCY_PREFIX)) {
+            String rest = name.substring(CauceMetrics.DEPENDENCY_PREFIX.length());
+            int dot = rest.lastIndexOf('.');
+            dependencies.computeIfAbsent(rest.substring(0, dot), k -> zeros()).put(rest.substring(dot + 1), value);
           } else if (name.startsWith(CauceMetrics.LINES_SKIPPED_PREFIX) && value != 0) {
             skipped.put(name.substring(CauceMetrics.LINES_SKIPPED_PREFIX.length()), value);
           }
@@ -152,7 +165,19 @@ public record RunCounts(
         sourceCounters(byName),
         byName.getOrDefault(CauceMetrics.REPLACED, 0L),
         new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped),
-        mapped);
+        mapped,
+        dependencies);
+  }
+
+  /** Cells repaired by every functional dependency. */
+  public long repaired() {
+    return dependencies.values().stream().mapToLong(m -> m.getOrDefault("repaired", 0L)).sum();
+  }
+
+  private static Map<String, Long> zeros() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    CauceMetrics.DEPENDENCY_COUNTS.forEach(k -> m.put(k, 0L));
+    return m;
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

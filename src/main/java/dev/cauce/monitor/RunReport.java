@@ -107,18 +107,21 @@ public record RunReport(
   /**
    * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
    * replaced} (live records a replay replaced) only when above 0; {@code lines} (physical lines of
-   * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries) only when any.
+   * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries) only when any; {@code dependencies}
+   * (per functional dependency: violations, violating_records, repaired, unresolved) only when the spec has any.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
       Map<String, Map<String, Long>> violationsByStageAndReason, long duplicates, Map<String, Long> warningsByRule,
       long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source,
       @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced, Lines lines,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> mappedByField) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> mappedByField,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Long>> dependencies) {
     static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
           c.deadLettered(), c.source(), c.replaced(),
-          withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null, c.mapped());
+          withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null, c.mapped(),
+          c.dependencies());
     }
   }
 

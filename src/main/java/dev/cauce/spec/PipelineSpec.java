@@ -27,15 +27,26 @@ public record PipelineSpec(
     DeadLetterSpec deadLetter,
     QualitySpec quality,
     List<String> dependsOn,
-    List<ExpectationSpec> expectations)
+    List<ExpectationSpec> expectations,
+    List<DependencySpec> dependencies)
     implements Serializable {
 
   public PipelineSpec {
+    dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     schema = List.copyOf(schema);
     validate = List.copyOf(validate);
     sinks = List.copyOf(sinks);
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     expectations = expectations == null ? List.of() : List.copyOf(expectations);
+  }
+
+  /** A spec without dependencies. */
+  public PipelineSpec(
+      String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
+      List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
+      DeadLetterSpec deadLetter, QualitySpec quality, List<String> dependsOn, List<ExpectationSpec> expectations) {
+    this(name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations,
+        List.of());
   }
 
   /** A spec without expectations. */
@@ -67,7 +78,8 @@ public record PipelineSpec(
     SourceSpec src = inputPath == null ? source : source.withPath(inputPath);
     String out = outputDir == null ? output : outputDir;
     return new PipelineSpec(
-        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn, expectations);
+        name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn, expectations,
+        dependencies);
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.cauce.write;
 
 import dev.cauce.files.AtomicFiles;
 import dev.cauce.fault.FaultPoints;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
@@ -206,7 +207,10 @@ public final class Publisher {
     this.options = options;
   }
 
-  /** The spec's file targets: its file sinks in order, then its dead letter (jdbc sinks: see write.jdbc.JdbcPublisher). */
+  /**
+   * The spec's file targets: its file sinks in order, then its dead letter (jdbc sinks: see
+   * write.jdbc.JdbcPublisher), then, when a dependency repairs, the repaired cells ({@link WriteRepairs}, the dead letter's mode).
+   */
   public static List<Target> targets(PipelineSpec spec) {
     List<Target> targets = new ArrayList<>();
     for (SinkSpec s : spec.sinks()) {
@@ -216,6 +220,9 @@ public final class Publisher {
     }
     DeadLetterSpec dl = spec.deadLetter() == null ? DeadLetterSpec.DEFAULT : spec.deadLetter();
     targets.add(Target.deadLetter(dl.name(), dl.mode()));
+    if (DependencySpec.anyRepairs(spec.dependencies())) {
+      targets.add(new Target(DependencySpec.REPAIRS, dl.mode()));
+    }
     return targets;
   }
 

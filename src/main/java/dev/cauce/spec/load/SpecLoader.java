@@ -1,6 +1,7 @@
 package dev.cauce.spec.load;
 
 import dev.cauce.spec.ExpectationSpec;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
@@ -42,7 +43,7 @@ public final class SpecLoader {
   static final String FILE = "(file)";
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
-      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown");
+      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown", "dependencies");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
@@ -127,11 +128,12 @@ public final class SpecLoader {
     List<SinkSpec> sinks = new SinksReader(s).read(r, name, deadLetter);
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
+    List<DependencySpec> dependencies = new DependenciesReader(s).read(r, sinks, deadLetter);
     if (!s.nodes.problems().isEmpty()) {
       return null;
     }
     return new PipelineSpec(
-        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations);
+        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, dependencies);
   }
 
   /** {@code output}, by default {@code out/<name>}. */

@@ -1,0 +1,153 @@
+package dev.cauce.beam;
+
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.CauceMetrics;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.repair.DependencyRepair;
+import dev.cauce.repair.RepairJson;
+import dev.cauce.spec.DependencySpec;
+import dev.cauce.spec.PipelineSpec;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * The spec's functional dependencies, one after the other in spec order ({@link DependencyRepair}
+ * is the logic): each keys the records by its determinant, groups them by key (a GroupByKey, so
+ * memory is bounded by the largest group, on every runner), and repairs each group; records with a
+ * null determinant bypass the grouping untouched. No record is added or dropped. Every repaired cell
+ * becomes a JSON line ({@link RepairJson}) of {@link Out#repairs}.
+ */
+public final class RepairDependencies {
+  private RepairDependencies() {}
+
+  /** The records after every dependency, and the repaired cells' lines. */
+  public record Out(PCollection<CauceRecord> records, PCollection<String> repairs) {}
+
+  private static final TupleTag<CauceRecord> REPAIRED = new TupleTag<>("repaired") {};
+
+  public static Out apply(PCollection<CauceRecord> records, PipelineSpec spec, String runId) {
+    Coder<CauceRecord> coder = Coders.cauceRecord(Schemas.typed(spec));
+    List<PCollection<String>> repairs = new ArrayList<>();
+    for (DependencySpec dep : spec.dependencies()) {
+      TupleTag<KV<String, CauceRecord>> grouped = new TupleTag<>("grouped") {};
+      TupleTag<CauceRecord> loose = new TupleTag<>("loose") {};
+      PCollectionTuple keyed = records.apply("Key by " + dep.name(),
+          ParDo.of(new KeyFn(dep, grouped, loose)).withOutputTags(grouped, TupleTagList.of(loose)));
+      TupleTag<CauceRecord> repaired = REPAIRED;
+      TupleTag<String> cells = new TupleTag<>("cells") {};
+      PCollectionTuple out = keyed.get(grouped).setCoder(KvCoder.of(StringUtf8Coder.of(), coder))
+          .apply("Group by " + dep.name(), GroupByKey.create())
+          .apply("Repair " + dep.name(),
+              ParDo.of(new RepairFn(dep, runId, spec.name(), cells)).withOutputTags(repaired, TupleTagList.of(cells)));
+      records = PCollectionList.of(out.get(repaired).setCoder(coder)).and(keyed.get(loose).setCoder(coder))
+          .apply("Records after " + dep.name(), Flatten.pCollections()).setCoder(coder);
+      repairs.add(out.get(cells).setCoder(StringUtf8Coder.of()));
+    }
+    PCollection<String> lines = repairs.isEmpty()
+        ? records.getPipeline().apply("No repairs", Create.empty(StringUtf8Coder.of()))
+        : PCollectionList.of(repairs).apply("All repairs", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
+    return new Out(records, lines);
+  }
+
+  /** Keys a record by its determinant values; one with a null among them goes to {@code loose}. */
+  static final class KeyFn extends DoFn<CauceRecord, KV<String, CauceRecord>> {
+    private final DependencySpec dep;
+    private final TupleTag<KV<String, CauceRecord>> grouped;
+    private final TupleTag<CauceRecord> loose;
+    private transient DependencyRepair logic;
+
+    KeyFn(DependencySpec dep, TupleTag<KV<String, CauceRecord>> grouped, TupleTag<CauceRecord> loose) {
+      this.dep = dep;
+      this.grouped = grouped;
+      this.loose = loose;
+    }
+
+    @Setup
+    public void setup() {
+      logic = new DependencyRepair(dep);
+    }
+
+    @ProcessElement
+    public void process(@Element CauceRecord r, MultiOutputReceiver out) {
+      String key = logic.keyOf(r.row());
+      if (key == null) {
+        out.get(loose).output(r);
+      } else {
+        out.get(grouped).output(KV.of(key, r));
+      }
+    }
+  }
+
+  /** One group: held in memory (one group at a time), repaired, its records and repaired cells emitted, counted. */
+  static final class RepairFn extends DoFn<KV<String, Iterable<CauceRecord>>, CauceRecord> {
+    private final DependencySpec dep;
+    private final String runId;
+    private final String pipeline;
+    private final TupleTag<String> cells;
+    private final Counter violations;
+    private final Counter violatingRecords;
+    private final Counter repaired;
+    private final Counter unresolved;
+    private transient DependencyRepair logic;
+
+    RepairFn(DependencySpec dep, String runId, String pipeline, TupleTag<String> cells) {
+      this.dep = dep;
+      this.runId = runId;
+      this.pipeline = pipeline;
+      this.cells = cells;
+      this.violations = CauceMetrics.counter(CauceMetrics.dependency(dep.name(), "violations"));
+      this.violatingRecords = CauceMetrics.counter(CauceMetrics.dependency(dep.name(), "violating_records"));
+      this.repaired = CauceMetrics.counter(CauceMetrics.dependency(dep.name(), "repaired"));
+      this.unresolved = CauceMetrics.counter(CauceMetrics.dependency(dep.name(), "unresolved"));
+    }
+
+    @Setup
+    public void setup() {
+      logic = new DependencyRepair(dep);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<String, Iterable<CauceRecord>> group, MultiOutputReceiver out) {
+      List<CauceRecord> records = new ArrayList<>();
+      List<Row> rows = new ArrayList<>();
+      for (CauceRecord r : group.getValue()) {
+        records.add(r);
+        rows.add(r.row());
+      }
+      DependencyRepair.Outcome o = logic.repair(rows);
+      if (o.violation()) {
+        violations.inc();
+        violatingRecords.inc(records.size());
+        unresolved.inc(o.unresolved());
+        repaired.inc(o.cells().size());
+        for (DependencyRepair.Cell c : o.cells()) {
+          CauceRecord r = records.get(c.record());
+          out.get(cells).output(RepairJson.line(runId, pipeline, dep.name(), c, logic.groupOf(r.row()), r.origin().source(),
+              r.origin().line()));
+        }
+      }
+      for (int i = 0; i < records.size(); i++) {
+        CauceRecord r = records.get(i);
+        Row row = o.rows().get(i);
+        out.get(REPAIRED).output(row == r.row() ? r : new CauceRecord(r.origin(), row));
+      }
+    }
+  }
+}
