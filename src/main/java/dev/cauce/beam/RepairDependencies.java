@@ -106,6 +106,7 @@ public final class RepairDependencies {
     private final Counter repaired;
     private final Counter unresolved;
     private transient DependencyRepair logic;
+    private transient boolean reported;
 
     RepairFn(DependencySpec dep, String runId, String pipeline, TupleTag<String> cells) {
       this.dep = dep;
@@ -132,6 +133,13 @@ public final class RepairDependencies {
         rows.add(r.row());
       }
       DependencyRepair.Outcome o = logic.repair(rows);
+      if (!reported) { // so that a dependency without violations is reported with zeros
+        reported = true;
+        violations.inc(0);
+        violatingRecords.inc(0);
+        repaired.inc(0);
+        unresolved.inc(0);
+      }
       if (o.violation()) {
         violations.inc();
         violatingRecords.inc(records.size());
