@@ -123,7 +123,7 @@ public final class CauceJob {
     // repaired values are what dedupe keys on and what is published
     PCollection<String> repairs = null;
     if (!spec.dependencies().isEmpty()) {
-      RepairDependencies.Out repaired = RepairDependencies.apply(checked, spec, runId);
+      RepairDependencies.Out repaired = RepairDependencies.apply(checked, spec, runId, input.dedupeGrouping());
       checked = repaired.records();
       repairs = repaired.repairs();
     }

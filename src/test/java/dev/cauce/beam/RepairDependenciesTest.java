@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
+import dev.cauce.dedupe.Deduplicate;
 import dev.cauce.metrics.RunCounts;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.model.SourceRecord;
@@ -23,13 +24,27 @@ import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.Parameterized;
+import org.junit.runners.Parameterized.Parameter;
+import org.junit.runners.Parameterized.Parameters;
 
 /**
  * Dependencies applied one after the other: the second (city → state) groups by the cities the
- * first (zip → city) repaired; records with a null zip pass; no record is added or lost.
+ * first (zip → city) repaired; records with a null zip pass; no record is added or lost; the same
+ * with either grouping (by key, as on Flink; by hash bucket, as on the Direct runner).
  */
+@RunWith(Parameterized.class)
 public class RepairDependenciesTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Parameters(name = "{0}")
+  public static List<Object[]> groupings() {
+    return List.of(new Object[] {Deduplicate.Grouping.KEY}, new Object[] {Deduplicate.Grouping.BUCKET});
+  }
+
+  @Parameter(0)
+  public Deduplicate.Grouping grouping;
 
   static final PipelineSpec SPEC = SpecLoader.parse("""
       name: t
@@ -59,7 +74,7 @@ public class RepairDependenciesTest {
       in.add(rec(i, "z" + i, "C", "W")); // 100 groups of one for zip, one group of 101 for city C
     }
     RepairDependencies.Out out = RepairDependencies.apply(
-        p.apply(Create.of(in).withCoder(Coders.cauceRecord(Schemas.typed(SPEC)))), SPEC, "r1");
+        p.apply(Create.of(in).withCoder(Coders.cauceRecord(Schemas.typed(SPEC)))), SPEC, "r1", grouping);
     PCollection<String> firstFive = out.records()
         .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getInt32("id") <= 5
             ? r.row().getInt32("id") + " " + r.row().getString("city") + " " + r.row().getString("state") : "other"));
