@@ -147,6 +147,21 @@ public class DependencyRepairTest {
   }
 
   @Test
+  public void datesAndTimestampsAreRepairedAsTheirType() {
+    Schema s = Schema.builder().addNullableField("k", Schema.FieldType.STRING)
+        .addNullableField("d", Schema.FieldType.logicalType(org.apache.beam.sdk.schemas.logicaltypes.SqlTypes.DATE))
+        .addNullableField("t", Schema.FieldType.DATETIME).build();
+    java.time.LocalDate d1 = java.time.LocalDate.of(2024, 1, 5);
+    org.joda.time.Instant t1 = new org.joda.time.Instant(1_700_000_000_000L);
+    List<Row> in = List.of(Row.withSchema(s).addValues("k", d1, t1).build(), Row.withSchema(s).addValues("k", d1, t1).build(),
+        Row.withSchema(s).addValues("k", java.time.LocalDate.of(2024, 5, 1), new org.joda.time.Instant(0L)).build());
+    DependencyRepair.Outcome o = dep(List.of("k"), List.of("d", "t"), 0.5, 1).repair(in);
+    assertThat(o.cells().size(), equalTo(2));
+    assertThat(o.rows().get(2).getLogicalTypeValue("d", java.time.LocalDate.class), equalTo(d1));
+    assertThat(o.rows().get(2).getDateTime("t").getMillis(), equalTo(t1.getMillis()));
+  }
+
+  @Test
   public void repairNoneOnlyDetects() {
     DependencyRepair none = new DependencyRepair(new DependencySpec("d", List.of("zip"), List.of("city"), Repair.NONE, 0.5, 1));
     DependencyRepair.Outcome o = none.repair(List.of(row("1", null, "A", null), row("1", null, "A", null), row("1", null, "B", null)));
