@@ -131,12 +131,13 @@ flink-run: spec-file $(CLUSTER_JAR)
 	runners/flink/cluster.sh run -c dev.cauce.Cauce $(CLUSTER_JAR) --spec=$(abspath $(SPEC)) $(filter-out --flinkMaster=%,$(FLINK_ARGS)) $(ARGS)
 
 # ---- operating cauce: run state, dependencies ------------------------------------------------
-# `make status` reads the state store (default .cauce/state/; ARGS='--stateStore=redis://...');
+# `make status` reads the state store (default the repository's .cauce/state/, as runs of its specs;
+# ARGS='--stateStore=redis://...');
 # `make run-all` runs every pipelines/*.yaml in depends_on order, skipping what is downstream of a
 # failure and what has nothing new to ingest.
 .PHONY: status run-all
 status: $(CLASSPATH) target/classes/.compiled
-	@$(JAVA_CP) dev.cauce.orchestrate.Status $(ARGS)
+	@$(JAVA_CP) dev.cauce.orchestrate.Status --baseDir=$(CURDIR) $(ARGS)
 
 run-all: runner-profile $(CLASSPATH) target/classes/.compiled
 	$(JAVA_CP) dev.cauce.RunAll $(RUNNER_ARGS) $(ARGS)
@@ -151,7 +152,7 @@ airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
 
 # ------------------------------------------------------------------------------------------ bench
 # `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
+# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through a
 # plain-Java single-thread baseline of the same logic (dev.cauce.bench.Baseline) and through cauce
 # on the Direct runner and embedded Flink p=1 and p=2, each run its own JVM, plus `make run`'s job;
 # medians of wall time, in-pipeline time, records/s, MB/s, ratio to the baseline, peak RSS and the
@@ -162,4 +163,4 @@ airflow-dag: runner-profile $(CLASSPATH) target/classes/.compiled
 SIZES ?= 100000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) target/classes/.compiled
-	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") runners/bench/bench.sh
+	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") runners/bench/bench.sh

@@ -2,7 +2,7 @@
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
 #   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="baseline direct flink-p1 flink-p2"]
-#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1] [EXPECT=0|1]
 #
 # JVM options per runner, unless JAVA_OPTS sets them for all: the baseline -Xmx4g (it keeps every
 # kept row in one map: 4M records need more than 2 GB), direct -Xmx1g, flink -Xmx2g (embedded Flink
@@ -18,7 +18,10 @@
 # target/bench/results.md and results.json. JFR=1 adds a flight recording per run
 # (target/bench/jfr/<runner>-<size>-<run>.jfr). The spec is pipelines/orders.yaml with two bench
 # changes (target/bench/orders-bench.yaml): order ids may have 6-9 digits (more than a million
-# orders) and the quality gate keeps its ratio limits but not its absolute counts.
+# orders) and the quality gate keeps its ratio limits but not its absolute counts. EXPECT=1 adds 10
+# GX expectations to it (README, "Expectations": 4 row ones with mostly, the row count, mean,
+# median, stdev, proportion of unique emails, distinct currencies) and UNIQUE=1 one more, order_id
+# unique (a grouping by value after dedupe), to measure what they cost; the baseline runs none.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -35,6 +38,8 @@ BASELINE_SINKS=${BASELINE_SINKS:-spec}   # spec: the baseline writes every sink 
 MAX_DIRECT=${MAX_DIRECT:-1000000}   # the Direct runner keeps whole collections in memory: larger sizes are skipped
 SAMPLE=${SAMPLE:-1}   # also time `make run`'s job (pipelines/orders.yaml, Direct) RUNS times
 JFR=${JFR:-0}
+EXPECT=${EXPECT:-0}
+UNIQUE=${UNIQUE:-0}
 EXTRA=${EXTRA:-}   # more cauce/Beam options for every cauce run, e.g. EXTRA=--enforceImmutability=false
 
 B=target/bench
@@ -49,6 +54,26 @@ RAW="$B/runs/raw.tsv"
 SPEC="$B/orders-bench.yaml"
 sed -e 's/pattern: "\^ORD-\[0-9\]{6}\$"/pattern: "^ORD-[0-9]{6,9}$"/' -e '/^  limits:/,$d' pipelines/orders.yaml > "$SPEC"
 grep -q '{6,9}' "$SPEC" || { echo "bench: could not adapt pipelines/orders.yaml's order_id_format" >&2; exit 2; }
+if [ "$EXPECT" = 1 ] || [ "$UNIQUE" = 1 ]; then
+  echo "expectations:" >> "$SPEC"
+fi
+if [ "$EXPECT" = 1 ]; then
+  cat >> "$SPEC" <<'YAML'
+  - {type: expect_column_values_to_not_be_null, column: customer_email, mostly: 0.95}
+  - {type: expect_column_values_to_be_in_set, column: currency, value_set: [USD, EUR, GBP, CAD], mostly: 0.95}
+  - {type: expect_column_values_to_be_between, column: amount, min_value: 0, max_value: 10000, mostly: 0.95}
+  - {type: expect_column_values_to_be_between, column: quantity, min_value: 1, max_value: 9, mostly: 0.95}
+  - {type: expect_table_row_count_to_be_between, min_value: 1}
+  - {type: expect_column_mean_to_be_between, column: amount, min_value: 1, max_value: 10000}
+  - {type: expect_column_median_to_be_between, column: amount, min_value: 1, max_value: 10000}
+  - {type: expect_column_stdev_to_be_between, column: amount, max_value: 10000}
+  - {type: expect_column_proportion_of_unique_values_to_be_between, column: customer_email, min_value: 0}
+  - {type: expect_column_distinct_values_to_be_in_set, column: currency, value_set: [USD, EUR, GBP, CAD]}
+YAML
+fi
+if [ "$UNIQUE" = 1 ]; then
+  echo "  - {type: expect_column_values_to_be_unique, column: order_id}" >> "$SPEC"
+fi
 
 TIME=/usr/bin/time
 [ -x "$TIME" ] || TIME=""
@@ -74,7 +99,7 @@ measure() {
   WALL=$(echo "$end - $start" | bc -l)
 }
 
-echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED; JVM: baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS], dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE; JVM: baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"

@@ -2,6 +2,7 @@ package dev.cauce;
 
 import dev.cauce.beam.ExpectAggregates;
 import dev.cauce.beam.ExpectRows;
+import dev.cauce.beam.ExpectUnique;
 import dev.cauce.beam.FusedStages;
 import dev.cauce.beam.WriteExpectations;
 import dev.cauce.beam.RepairDependencies;
@@ -25,7 +26,12 @@ import dev.cauce.runner.RunnerProfile;
 import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
+import dev.cauce.beam.ReferenceViews;
+import dev.cauce.reference.ReferenceLoader;
+import dev.cauce.reference.ReferenceTable;
 import dev.cauce.validate.DeriveStage;
+import dev.cauce.validate.LookupStage;
+import dev.cauce.validate.Lookups;
 import dev.cauce.validate.ValidateStage;
 import dev.cauce.validate.rules.Derivation;
 import dev.cauce.write.Layout;
@@ -36,11 +42,13 @@ import dev.cauce.write.jdbc.JdbcRun;
 import dev.cauce.write.jdbc.WriteJdbc;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
@@ -70,50 +78,68 @@ public final class CauceJob {
    * runs read only the files not yet ingested).
    */
   public record Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
-      Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live) {
+      Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live, Map<String, ReferenceTable> references) {
+    public Input(int maxRecordBytes, String replayPattern, List<InputFiles.InputFile> files, long splitBytes,
+        Deduplicate.Grouping dedupeGrouping, DedupeAgainstLive.Live live) {
+      this(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, live, null);
+    }
+
     /** What the options ask for, split and grouped as {@code runner} needs. */
     public static Input of(CauceOptions o, RunnerProfile runner) {
       return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping(), null);
     }
 
     public Input withFiles(List<InputFiles.InputFile> chosen) {
-      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping, live);
+      return new Input(maxRecordBytes, replayPattern, chosen, splitBytes, dedupeGrouping, live, references);
     }
 
     public Input withSplitBytes(long bytes) {
-      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping, live);
+      return new Input(maxRecordBytes, replayPattern, files, bytes, dedupeGrouping, live, references);
+    }
+
+    /** The reference tables the plan read (null: {@link #build} reads the spec's file references itself). */
+    public Input withReferences(Map<String, ReferenceTable> tables) {
+      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, live, tables);
     }
 
     /** A replay's live dataset, whose keys the replayed records are deduplicated against (null: none). */
     public Input withLive(DedupeAgainstLive.Live liveKeys) {
-      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, liveKeys);
+      return new Input(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, liveKeys, references);
     }
   }
 
-  public static Outputs build(Pipeline p, PipelineSpec spec, String runId, Input input) {
+  public static Outputs build(Pipeline p, PipelineSpec given, String runId, Input input) {
+    // the reference tables: read once (by the plan, else here), shipped to the stages as side inputs
+    Map<String, ReferenceTable> tables = input.references() != null ? input.references()
+        : given.references().isEmpty() ? Map.of() : ReferenceLoader.loadAll(given, null);
+    PipelineSpec spec = ReferenceLoader.withColumns(given, tables);
+    Map<String, PCollectionView<Map<String, List<String>>>> refs = ReferenceViews.of(p, ReferenceLoader.rows(tables));
     List<PCollection<Rejection>> rejections = new ArrayList<>();
     Staged<CauceRecord> validated;
-    // a replay's few records are no dataset: expectations are the first run's (reported skipped)
+    // row expectations check every record entering the dataset, replayed ones too; a replay's few
+    // records are no dataset: its dataset and uniqueness expectations are the first run's (reported skipped)
+    boolean expectRows = !spec.expectations().isEmpty() && !ExpectRows.checks(spec).isEmpty();
     boolean expect = input.replayPattern() == null && !spec.expectations().isEmpty();
-    boolean expectRows = expect && !ExpectRows.checks(spec).isEmpty();
+    boolean expectUnique = expect && !ExpectUnique.checks(spec).isEmpty();
+    boolean keepText = expectRows || expectUnique; // their rejections carry the records' text
     if (input.replayPattern() == null && !spec.source().isHttp()) {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated =
           p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
-              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), expectRows));
+              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs));
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), expectRows));
+      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs));
     }
     rejections.add(validated.rejections());
     PCollection<CauceRecord> checked = validated.output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
-      ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId);
+      ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId, expectUnique);
       checked = rowsChecked.kept();
       rejections.add(rowsChecked.rejections());
       results.add(rowsChecked.results());
@@ -135,6 +161,12 @@ public final class CauceJob {
     if (spec.dedupe() != null && input.replayPattern() != null && input.live() != null) {
       kept = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
     }
+    if (expectUnique) { // over the records to publish: after dedupe, before the dataset expectations
+      ExpectRows.Out unique = ExpectUnique.apply(kept, spec, runId, input.dedupeGrouping() == Deduplicate.Grouping.KEY);
+      kept = unique.kept();
+      rejections.add(unique.rejections());
+      results.add(unique.results());
+    }
 
     PCollection<Row> rows =
         kept.apply("To rows", MapElements.into(TypeDescriptors.rows()).via(CauceRecord::row))
@@ -152,16 +184,29 @@ public final class CauceJob {
     return stages(name, spec, runId, front, false);
   }
 
-  /** The same; {@code keepText}: passed records keep their text for the row expectations ({@link ExpectRows}). */
+  /** The same; {@code keepText}: passed records keep their text for the expectations ({@link ExpectRows}, {@link ExpectUnique}). */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
       boolean keepText) {
+    return stages(name, spec, runId, front, keepText, FusedStages.NO_REFERENCES);
+  }
+
+  /**
+   * The same, with the reference tables' side inputs: derived fields are computed after cleaning, then
+   * the lookups set their fields (failures of both are clean rejections), then the rules run.
+   */
+  public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
+      boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> references) {
+    List<FusedStages.Next> next = new ArrayList<>();
+    next.add(new FusedStages.Next(Stage.CLEAN, CleanStage::logic));
+    if (Derivation.any(spec)) {
+      next.add(new FusedStages.Next(Stage.CLEAN, DeriveStage::logic));
+    }
+    if (Lookups.any(spec)) {
+      next.add(new FusedStages.Next(Stage.CLEAN, LookupStage::logic));
+    }
+    next.add(new FusedStages.Next(Stage.VALIDATE, (s, r) -> ValidateStage.logic(s, r)));
     return new FusedStages<>(
-        name, spec, runId, front, Stage.PARSE, ParseStage::logic,
-        Derivation.any(spec) // derived fields are computed after cleaning; their failures are clean rejections
-            ? List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.CLEAN, DeriveStage::logic),
-                new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic))
-            : List.of(new FusedStages.Next(Stage.CLEAN, CleanStage::logic), new FusedStages.Next(Stage.VALIDATE, ValidateStage::logic)),
-        Coders.cauceRecord(Schemas.typed(spec)), keepText);
+        name, spec, runId, front, Stage.PARSE, ParseStage::logic, next, Coders.cauceRecord(Schemas.typed(spec)), keepText, references);
   }
 
   /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */

@@ -1,9 +1,12 @@
 package dev.cauce;
 
 import dev.cauce.ingest.HttpSource;
+import dev.cauce.ingest.InputFiles;
+import dev.cauce.ingest.NoInputException;
 import dev.cauce.monitor.RunOutcome;
 import dev.cauce.orchestrate.Dependencies;
 import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.ProjectRoot;
 import dev.cauce.write.jdbc.JdbcPreflight;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -84,7 +87,7 @@ public final class RunAll {
     out.println("run-all: " + specs.size() + " pipeline(s) in dependency order: " + String.join(", ", specs.keySet()));
     Map<String, Outcome> outcomes = new LinkedHashMap<>();
     for (Map.Entry<String, PipelineSpec> e : specs.entrySet()) {
-      Outcome o = runOne(dir, e.getKey(), e.getValue(), passOn, env, outcomes, out, err);
+      Outcome o = runOne(dir, e.getKey(), e.getValue(), passOn, env, specs, outcomes, out, err);
       outcomes.put(e.getKey(), o);
       if (Objects.equals(o.exitCode(), ExitCode.TERMINATED.code) || Objects.equals(o.exitCode(), ExitCode.INTERRUPTED.code)) {
         break; // a signal stopped the run: the JVM is going down, start no other pipeline
@@ -131,7 +134,7 @@ public final class RunAll {
 
   /** Runs one pipeline, unless an upstream of it did not succeed or it needs what is not configured. */
   private static Outcome runOne(Path dir, String name, PipelineSpec spec, List<String> passOn, Function<String, String> env,
-      Map<String, Outcome> done, PrintStream out, PrintStream err) {
+      Map<String, PipelineSpec> specs, Map<String, Outcome> done, PrintStream out, PrintStream err) {
     Optional<Outcome> badUpstream = spec.dependsOn().stream().map(done::get).filter(u -> u != null && !u.letsDownstreamRun()).findFirst();
     if (badUpstream.isPresent()) {
       Outcome up = badUpstream.get();
@@ -145,12 +148,51 @@ public final class RunAll {
       out.println("run-all: " + name + " not run: " + why);
       return new Outcome(name, NOT_RUN, null, why, null);
     }
+    Optional<String> producer = inputOfADryRunUpstream(dir, name, spec, passOn, specs, done);
+    if (producer.isPresent()) {
+      String why = "input produced by " + producer.get() + ", which this dry run did not run: " + spec.source().path() + " matches no file yet";
+      out.println("run-all: " + name + " not checked: " + why);
+      return new Outcome(name, NOT_RUN, null, why, null);
+    }
     out.println();
     out.println("run-all: running " + name + (spec.dependsOn().isEmpty() ? "" : " (after " + String.join(", ", spec.dependsOn()) + ")"));
     List<String> cauceArgs = new ArrayList<>(passOn);
     cauceArgs.add(0, "--spec=" + dir.resolve(name + ".yaml"));
     RunOutcome o = Cauce.execute(cauceArgs.toArray(String[]::new), out, err);
     return new Outcome(name, status(o), o.exitCode(), detail(o), o.runId());
+  }
+
+  /**
+   * In a dry run, the upstream (in {@code done} as a dry run, so it wrote nothing) whose output folder
+   * holds {@code spec}'s input, when that input matches no file yet: a dry run cannot check it.
+   */
+  private static Optional<String> inputOfADryRunUpstream(Path dir, String name, PipelineSpec spec, List<String> passOn,
+      Map<String, PipelineSpec> specs, Map<String, Outcome> done) {
+    boolean dryRun = lastValue(passOn, "--dryRun").map(v -> v.isEmpty() || v.equalsIgnoreCase("true")).orElse(false);
+    if (spec.source().isHttp() || !dryRun) {
+      return Optional.empty();
+    }
+    ProjectRoot root = ProjectRoot.of(dir.resolve(name + ".yaml"), lastValue(passOn, "--baseDir").orElse(null));
+    String input = root.resolve(spec.source().path());
+    Optional<String> producer = spec.dependsOn().stream()
+        .filter(u -> done.containsKey(u) && done.get(u).status().equals(DRY_RUN) && specs.containsKey(u))
+        .filter(u -> input.startsWith(root.resolve(specs.get(u).output()) + "/"))
+        .findFirst();
+    if (producer.isEmpty()) {
+      return producer;
+    }
+    try {
+      InputFiles.match(input);
+      return Optional.empty(); // an earlier run published it: the dry run checks it as usual
+    } catch (NoInputException e) {
+      return producer;
+    }
+  }
+
+  /** The value of the last {@code option=value} (empty for a bare {@code option}), as cauce takes it. */
+  private static Optional<String> lastValue(List<String> args, String option) {
+    return args.stream().filter(a -> a.equals(option) || a.startsWith(option + "=")).reduce((x, y) -> y)
+        .map(a -> a.length() > option.length() ? a.substring(option.length() + 1) : "");
   }
 
   /**

@@ -42,9 +42,11 @@ final class RunJob {
     LOG.info("run {} of pipeline {}: {}, runner {}", plan.runId(), spec.name(),
         plan.fromApi() ? "the HTTP API " + HttpSource.describe(spec.source().http()) : start.inputs().size() + " input file(s)",
         plan.runner());
+    plan.references().values().forEach(t -> LOG.info("reference {}", t.describe()));
     plan.profile().prepare(plan.options());
     Pipeline pipeline = Pipeline.create(plan.options());
-    CauceJob.Input input = CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead());
+    CauceJob.Input input = CauceJob.Input.of(plan.options(), plan.profile()).withFiles(start.filesToRead())
+        .withReferences(plan.references());
     if (plan.options().getReplay() != null) {
       input = input.withLive(DedupeAgainstLive.Live.of(spec, start.live()).orElse(null));
     }

@@ -9,6 +9,8 @@ import dev.cauce.monitor.RunLogging;
 import dev.cauce.monitor.RunReport;
 import dev.cauce.orchestrate.Dependencies;
 import dev.cauce.runner.RunnerProfile;
+import dev.cauce.reference.ReferenceLoader;
+import dev.cauce.reference.ReferenceTable;
 import dev.cauce.secrets.Secrets;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.ProjectRoot;
@@ -20,6 +22,7 @@ import dev.cauce.write.Layout;
 import dev.cauce.write.OutputCheck;
 import dev.cauce.write.jdbc.JdbcPreflight;
 import dev.cauce.write.jdbc.JdbcRun;
+import dev.cauce.write.jdbc.JdbcSettings;
 import dev.cauce.write.jdbc.JdbcSetupException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -48,6 +51,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * @param headers the inputs whose CSV header differs from the schema in a way the spec allows
  * @param checkMillis how long gathering and checking took
  * @param maskedOptions the arguments as given, secrets masked, for the run report
+ * @param references the spec's reference tables, read once for the run (the spec holds their headers)
  */
 record RunPlan(
     CauceOptions options,
@@ -62,7 +66,8 @@ record RunPlan(
     List<InputHeaders.Finding> headers,
     JdbcRun jdbc,
     StateStore store,
-    Map<String, String> maskedOptions)
+    Map<String, String> maskedOptions,
+    Map<String, ReferenceTable> references)
     implements AutoCloseable {
 
   private static final DateTimeFormatter RUN_ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
@@ -99,6 +104,10 @@ record RunPlan(
     if (spec != null) {
       Dependencies.checkSpec(Path.of(options.getSpec()), spec).ifPresent(p -> problems.add("cauce: " + p));
     }
+    Map<String, ReferenceTable> references = spec == null ? Map.of() : references(spec, options, problems);
+    references.values().stream().filter(t -> t.duplicateKeys() > 0).forEach(t -> warnings.add("cauce: warning: reference "
+        + t.spec().name() + ": " + t.duplicateKeys() + " row(s) repeat a key of an earlier row; the first row of each key is used"));
+    spec = spec == null ? null : ReferenceLoader.withColumns(spec, references);
     StateStore store = store(options, root, problems, warnings);
     JdbcRun jdbc = spec == null || runId == null ? null : jdbc(spec, options, runId, problems);
     if (!problems.isEmpty()) {
@@ -114,7 +123,7 @@ record RunPlan(
       options.setJobName(jobName(spec.name(), runId));
     }
     return new Checked(new RunPlan(options, profile, spec, runId, givenRunId, root, started, checkMillis, inputs, headers, jdbc, store,
-        masked), List.of(), warnings);
+        masked, references), List.of(), warnings);
   }
 
   /** cauce's option values, and the operating options' (state, progress, alerts, logging). */
@@ -169,7 +178,8 @@ record RunPlan(
         options.setReplay(cwd.resolve(options.getReplay()));
       }
       return spec.withOverrides(root.resolve(spec.source().path()), root.resolve(spec.output()))
-          .withOverrides(cwd.resolve(options.getInput()), cwd.resolve(options.getOutput()));
+          .withOverrides(cwd.resolve(options.getInput()), cwd.resolve(options.getOutput()))
+          .withReferences(spec.references().stream().map(r -> r.isQuery() ? r : r.withPath(root.resolve(r.path()))).toList());
     } catch (SpecException e) {
       problems.add(e.getMessage());
       return null;
@@ -221,6 +231,19 @@ record RunPlan(
     return allowed;
   }
 
+  /** Reads the spec's reference tables (files, PostgreSQL queries): each one that cannot be used is a problem. */
+  private static Map<String, ReferenceTable> references(PipelineSpec spec, CauceOptions options, List<String> problems) {
+    if (spec.references().isEmpty()) {
+      return Map.of();
+    }
+    try {
+      return ReferenceLoader.loadAll(spec, JdbcSettings.of(options));
+    } catch (ReferenceLoader.ReferenceException e) {
+      problems.addAll(List.of(e.getMessage().split("\n")));
+      return Map.of();
+    }
+  }
+
   private static StateStore store(CauceOptions options, ProjectRoot root, List<String> problems, List<String> warnings) {
     try {
       return StateStores.open(options.getStateStore(), root.dir(), System::getenv, w -> warnings.add("cauce: warning: --stateStore: " + w));
@@ -248,6 +271,7 @@ record RunPlan(
     if (fromApi()) {
       out.printf("cauce: spec %s is valid; it reads from the HTTP API %s; dry run, nothing ran.%n", options.getSpec(),
           HttpSource.describe(spec.source().http()));
+      references.values().forEach(t -> out.printf("  reference %s%n", t.describe()));
       return;
     }
     out.printf("cauce: spec %s is valid; %d input file(s) match; dry run, nothing ran.%n", options.getSpec(), inputs.size());
@@ -257,6 +281,7 @@ record RunPlan(
           .forEach(h -> h.check().problems().forEach(p -> out.printf("    header: %s%n", p)));
     }
     jdbc.notes().forEach(n -> out.printf("  %s%n", n));
+    references.values().forEach(t -> out.printf("  reference %s%n", t.describe()));
   }
 
   /** True when the records come from an HTTP API (not files, not a replay). */

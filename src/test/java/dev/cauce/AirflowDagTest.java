@@ -185,7 +185,7 @@ public class AirflowDagTest {
   /**
    * The generated DAG's tasks run in dependency order from a directory outside the project, through
    * runners/cauce: a publishes, b (after a) reads a's output, gate is refused (3: failed, not retried)
-   * and after (downstream of gate) does not run.
+   * and after (downstream of gate) does not run; in the next DAG run a and b have nothing new (99: skipped).
    */
   @Test
   public void theTasksRunInDependencyOrderFromAnotherDirectory() throws IOException, InterruptedException {
@@ -214,6 +214,19 @@ public class AirflowDagTest {
         "{\"task\": \"after\", \"exit_codes\": [], \"state\": \"upstream_failed\"}")));
     String safeId = "manual__2026-12-03T14_00_00_00_00-a9a6c9ae";
     assertThat(Files.readAllLines(root.resolve("project/out/b/rows/" + safeId + "-00000-of-00001.jsonl")).size(), equalTo(18));
+    assertThat(Files.list(elsewhere).count(), equalTo(0L));
+
+    // the next DAG run: a and b have nothing new (99: skipped, b still runs after a skipped a), gate is refused again (3)
+    Result next = runDag(elsewhere, Map.of("CAUCE_CLASSPATH", System.getProperty("java.class.path"),
+        "JAVA_OPTS", "-Xmx512m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData", "NO_GCE_CHECK", "true"),
+        "run", "scheduled__2026-12-04T14:00:00+00:00");
+    assertThat(next.err(), next.code(), equalTo(0));
+    assertThat(next.out() + next.err(), next.out().lines().filter(l -> l.startsWith("{\"task\""))
+        .map(l -> l.replaceAll(", \"seconds\": [0-9.]+", "")).toList(), equalTo(List.of(
+        "{\"task\": \"a\", \"exit_codes\": [99], \"state\": \"skipped\"}",
+        "{\"task\": \"b\", \"exit_codes\": [99], \"state\": \"skipped\"}",
+        "{\"task\": \"gate\", \"exit_codes\": [3], \"state\": \"failed\"}",
+        "{\"task\": \"after\", \"exit_codes\": [], \"state\": \"upstream_failed\"}")));
     assertThat(Files.list(elsewhere).count(), equalTo(0L));
   }
 }

@@ -49,28 +49,49 @@ public final class ExpectRows {
   public record Out(PCollection<CauceRecord> kept, PCollection<Rejection> rejections, PCollection<ResultList> results) {}
 
   public static Out apply(PCollection<CauceRecord> validated, PipelineSpec spec, String runId) {
-    Coder<CauceRecord> recordCoder = Coders.cauceRecord(Schemas.typed(spec));
-    Coder<KV<CauceRecord, List<Integer>>> heldCoder = KvCoder.of(recordCoder, ListCoder.of(VarIntCoder.of()));
+    return apply(validated, spec, runId, false);
+  }
+
+  /** The same; {@code keepText}: kept records keep their text (a later step, {@link ExpectUnique}, may still reject them). */
+  public static Out apply(PCollection<CauceRecord> validated, PipelineSpec spec, String runId, boolean keepText) {
     TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
     TupleTag<KV<CauceRecord, List<Integer>>> held = new TupleTag<>("held") {};
     TupleTag<RowTally> tallies = new TupleTag<>("tallies") {};
     PCollectionTuple checked = validated.apply("Expectations: check rows",
-        ParDo.of(new CheckFn(spec, passed, held, tallies)).withOutputTags(passed, TupleTagList.of(held).and(tallies)));
-    int n = RowChecks.of(spec.expectations(), spec.schema(), Validator.zone(spec)).size();
-    PCollection<RowTally> tally = checked.get(tallies).setCoder(SerializableCoder.of(RowTally.class))
-        .apply("Expectations: count rows", Combine.globally(new TallyFn(n)));
-    PCollectionView<RowTally> view = tally.apply("Expectations: row counts", View.asSingleton());
+        ParDo.of(new CheckFn(spec, passed, held, tallies, keepText)).withOutputTags(passed, TupleTagList.of(held).and(tallies)));
+    return route("Expectations", spec, runId, false, keepText, checked.get(passed), checked.get(held), checked.get(tallies));
+  }
+
+  /**
+   * Steps (2) and (3): merges the {@code tallies} of the row ({@code unique} false) or uniqueness
+   * checks, and decides each {@code held} record with the dataset's tally; the {@code passed} ones
+   * join the kept records.
+   */
+  static Out route(String name, PipelineSpec spec, String runId, boolean unique, boolean keepText,
+      PCollection<CauceRecord> passed, PCollection<KV<CauceRecord, List<Integer>>> held, PCollection<RowTally> tallies) {
+    Coder<CauceRecord> recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    Coder<KV<CauceRecord, List<Integer>>> heldCoder = heldCoder(spec);
+    int n = checks(spec, unique).size();
+    PCollection<RowTally> tally = tallies.setCoder(SerializableCoder.of(RowTally.class))
+        .apply(name + ": count rows", Combine.globally(new TallyFn(n)));
+    PCollectionView<RowTally> view = tally.apply(name + ": row counts", View.asSingleton());
 
     TupleTag<CauceRecord> kept = new TupleTag<>("kept") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
-    PCollectionTuple decided = checked.get(held).setCoder(heldCoder).apply("Expectations: decide held rows",
-        ParDo.of(new DecideFn(spec, runId, view, rejected)).withSideInputs(view).withOutputTags(kept, TupleTagList.of(rejected)));
-    PCollection<CauceRecord> all = PCollectionList.of(checked.get(passed).setCoder(recordCoder))
+    PCollectionTuple decided = held.setCoder(heldCoder).apply(name + ": decide held rows",
+        ParDo.of(new DecideFn(spec, runId, unique, keepText, view, rejected)).withSideInputs(view)
+            .withOutputTags(kept, TupleTagList.of(rejected)));
+    PCollection<CauceRecord> all = PCollectionList.of(passed.setCoder(recordCoder))
         .and(decided.get(kept).setCoder(recordCoder))
-        .apply("Expectations: kept rows", Flatten.pCollections());
-    PCollection<ResultList> results = tally.apply("Expectations: row results", ParDo.of(new ResultsFn(spec)))
+        .apply(name + ": kept rows", Flatten.pCollections());
+    PCollection<ResultList> results = tally.apply(name + ": row results", ParDo.of(new ResultsFn(spec, unique)))
         .setCoder(SerializableCoder.of(ResultList.class));
     return new Out(all, decided.get(rejected).setCoder(Coders.rejection()), results);
+  }
+
+  /** A record with the positions of the checks it failed. */
+  static Coder<KV<CauceRecord, List<Integer>>> heldCoder(PipelineSpec spec) {
+    return KvCoder.of(Coders.cauceRecord(Schemas.typed(spec)), ListCoder.of(VarIntCoder.of()));
   }
 
   /** The spec's row expectations, compiled. */
@@ -78,18 +99,28 @@ public final class ExpectRows {
     return RowChecks.of(spec.expectations(), spec.schema(), Validator.zone(spec));
   }
 
-  /** Checks each record; holds those that fail something; one tally per bundle. */
-  static final class CheckFn extends DoFn<CauceRecord, CauceRecord> {
-    private final PipelineSpec spec;
-    private final TupleTag<CauceRecord> passedTag;
-    private final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
-    private final TupleTag<RowTally> tallyTag;
-    private transient RowChecks checks;
-    private transient RowTally tally;
+  /** The spec's row ({@code unique} false) or uniqueness expectations, compiled. */
+  static RowChecks checks(PipelineSpec spec, boolean unique) {
+    return unique ? RowChecks.unique(spec.expectations(), spec.schema(), Validator.zone(spec)) : checks(spec);
+  }
 
-    CheckFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
-        TupleTag<RowTally> tallyTag) {
+  /**
+   * A step that counts records into one {@link RowTally} per bundle (emitted when the bundle ends)
+   * and sends each on as passed or held: the row or uniqueness checks' first step.
+   */
+  abstract static class TallyingFn<I> extends DoFn<I, CauceRecord> {
+    private final PipelineSpec spec;
+    private final boolean unique;
+    final TupleTag<CauceRecord> passedTag;
+    final TupleTag<KV<CauceRecord, List<Integer>>> heldTag;
+    private final TupleTag<RowTally> tallyTag;
+    transient RowChecks checks;
+    transient RowTally tally;
+
+    TallyingFn(PipelineSpec spec, boolean unique, TupleTag<CauceRecord> passedTag,
+        TupleTag<KV<CauceRecord, List<Integer>>> heldTag, TupleTag<RowTally> tallyTag) {
       this.spec = spec;
+      this.unique = unique;
       this.passedTag = passedTag;
       this.heldTag = heldTag;
       this.tallyTag = tallyTag;
@@ -97,7 +128,7 @@ public final class ExpectRows {
 
     @Setup
     public void setup() {
-      checks = checks(spec);
+      checks = checks(spec, unique);
     }
 
     @StartBundle
@@ -105,20 +136,31 @@ public final class ExpectRows {
       tally = new RowTally(checks.size());
     }
 
-    @ProcessElement
-    public void process(@Element CauceRecord r, MultiOutputReceiver out) {
-      List<Integer> failed = checks.evaluate(r.row(), r.origin().source(), r.origin().line(), tally);
-      if (failed == null) {
-        out.get(passedTag).output(r.locatedOnly());
-      } else {
-        out.get(heldTag).output(KV.of(r, failed));
-      }
-    }
-
     @FinishBundle
     public void finish(FinishBundleContext c) {
       c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       tally = null;
+    }
+  }
+
+  /** Checks each record; holds those that fail something; one tally per bundle. */
+  static final class CheckFn extends TallyingFn<CauceRecord> {
+    private final boolean keepText;
+
+    CheckFn(PipelineSpec spec, TupleTag<CauceRecord> passedTag, TupleTag<KV<CauceRecord, List<Integer>>> heldTag,
+        TupleTag<RowTally> tallyTag, boolean keepText) {
+      super(spec, false, passedTag, heldTag, tallyTag);
+      this.keepText = keepText;
+    }
+
+    @ProcessElement
+    public void process(@Element CauceRecord r, MultiOutputReceiver out) {
+      List<Integer> failed = checks.evaluate(r.row(), r.origin().source(), r.origin().line(), tally);
+      if (failed == null) {
+        out.get(passedTag).output(keepText ? r : r.locatedOnly());
+      } else {
+        out.get(heldTag).output(KV.of(r, failed));
+      }
     }
   }
 
@@ -167,21 +209,26 @@ public final class ExpectRows {
   static final class DecideFn extends DoFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
+    private final boolean unique;
+    private final boolean keepText;
     private final PCollectionView<RowTally> view;
     private final TupleTag<Rejection> rejectedTag;
     private transient RowChecks checks;
     private transient CauceMetrics.RejectionCounters counters;
 
-    DecideFn(PipelineSpec spec, String runId, PCollectionView<RowTally> view, TupleTag<Rejection> rejectedTag) {
+    DecideFn(PipelineSpec spec, String runId, boolean unique, boolean keepText, PCollectionView<RowTally> view,
+        TupleTag<Rejection> rejectedTag) {
       this.spec = spec;
       this.runId = runId;
+      this.unique = unique;
+      this.keepText = keepText;
       this.view = view;
       this.rejectedTag = rejectedTag;
     }
 
     @Setup
     public void setup() {
-      checks = checks(spec);
+      checks = checks(spec, unique);
       counters = new CauceMetrics.RejectionCounters();
     }
 
@@ -191,7 +238,7 @@ public final class ExpectRows {
       RowChecks.Decision d = checks.decide(r.row(), c.element().getValue(), c.sideInput(view));
       if (d.errors().isEmpty()) {
         d.warnings().forEach(counters::countWarning);
-        c.output(r.locatedOnly());
+        c.output(keepText ? r : r.locatedOnly());
       } else {
         Rejection rejection = Rejection.of(runId, spec.name(), Stage.VALIDATE, r.origin(), d.errors());
         counters.count(rejection);
@@ -203,14 +250,16 @@ public final class ExpectRows {
   /** The row expectations' results from the dataset's tally. */
   static final class ResultsFn extends DoFn<RowTally, ResultList> {
     private final PipelineSpec spec;
+    private final boolean unique;
 
-    ResultsFn(PipelineSpec spec) {
+    ResultsFn(PipelineSpec spec, boolean unique) {
       this.spec = spec;
+      this.unique = unique;
     }
 
     @ProcessElement
     public void process(@Element RowTally tally, OutputReceiver<ResultList> out) {
-      out.output(new ResultList(checks(spec).results(tally)));
+      out.output(new ResultList(checks(spec, unique).results(tally)));
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.cauce.beam;
 import dev.cauce.coders.Coders;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.model.RecordSink;
+import dev.cauce.model.References;
 import dev.cauce.model.Rejection;
 import dev.cauce.model.SourceRecord;
 import dev.cauce.model.Stage;
@@ -12,13 +13,16 @@ import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -28,8 +32,16 @@ import org.apache.beam.sdk.values.TupleTagList;
  * {@link Rejection}, and passed records come out {@link CauceRecord#locatedOnly located only}.
  */
 public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<CauceRecord>> {
-  /** One stage of the chain after the first. */
-  public record Next(Stage stage, StageLogic.Factory<CauceRecord, CauceRecord> factory) implements Serializable {}
+  /** One stage of the chain after the first; its logic may read the run's reference tables. */
+  public record Next(Stage stage, StageLogic.ReferencingFactory<CauceRecord, CauceRecord> factory) implements Serializable {
+    /** A stage that reads no reference. */
+    public Next(Stage stage, StageLogic.Factory<CauceRecord, CauceRecord> factory) {
+      this(stage, (spec, references) -> factory.create(spec));
+    }
+  }
+
+  /** The side inputs of the run's reference tables, by reference name (see {@link ReferenceViews}). */
+  public static final Map<String, PCollectionView<Map<String, List<String>>>> NO_REFERENCES = Map.of();
 
   /** How each input element becomes source records; serializable so Beam can ship it. */
   @FunctionalInterface
@@ -57,6 +69,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
   private final List<Next> rest;
   private final Coder<CauceRecord> outputCoder;
   private final boolean keepText;
+  private final Map<String, PCollectionView<Map<String, List<String>>>> references;
 
   /** Passed records come out located only. */
   public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
@@ -70,7 +83,15 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
    */
   public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
       StageLogic.Factory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder, boolean keepText) {
+    this(name, spec, runId, front, firstStage, first, rest, outputCoder, keepText, NO_REFERENCES);
+  }
+
+  /** The same, with the reference tables' side inputs ({@code references}, by name) for the stages to read. */
+  public FusedStages(String name, PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
+      StageLogic.Factory<SourceRecord, CauceRecord> first, List<Next> rest, Coder<CauceRecord> outputCoder, boolean keepText,
+      Map<String, PCollectionView<Map<String, List<String>>>> references) {
     super(name);
+    this.references = Map.copyOf(references);
     this.spec = spec;
     this.runId = runId;
     this.front = front;
@@ -88,7 +109,8 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     PCollectionTuple out =
         input.apply(
             "Apply stages",
-            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, keepText))
+            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, keepText, references))
+                .withSideInputs(new ArrayList<>(references.values()))
                 .withOutputTags(passed, TupleTagList.of(rejected)));
     return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()));
   }
@@ -103,6 +125,8 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private final TupleTag<CauceRecord> passedTag;
     private final TupleTag<Rejection> rejectedTag;
     private final boolean keepText;
+    private final Map<String, PCollectionView<Map<String, List<String>>>> views;
+    private transient Map<String, Map<String, List<String>>> tables;
     private transient Reader<I> reader;
     private transient StageLogic<SourceRecord, CauceRecord> first;
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
@@ -111,8 +135,9 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
 
     ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
         StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
-        TupleTag<Rejection> rejectedTag, boolean keepText) {
+        TupleTag<Rejection> rejectedTag, boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> views) {
       this.spec = spec;
+      this.views = views;
       this.keepText = keepText;
       this.runId = runId;
       this.front = front;
@@ -127,16 +152,22 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     public void setup() {
       reader = front.create(spec);
       first = firstFactory.create(spec);
+      tables = new HashMap<>();
+      References refs = References.of(tables); // the tables are set from the side inputs at each element
       next = new ArrayList<>(rest.size());
       for (Next n : rest) {
-        next.add(n.factory().create(spec));
+        next.add(n.factory().create(spec, refs));
       }
       router = new OutcomeRouter(runId, spec.name(), rejectedTag);
       sink = new Sink();
     }
 
     @ProcessElement
-    public void process(@Element I input, MultiOutputReceiver out) {
+    public void process(ProcessContext c, MultiOutputReceiver out) {
+      I input = c.element();
+      for (Map.Entry<String, PCollectionView<Map<String, List<String>>>> v : views.entrySet()) {
+        tables.put(v.getKey(), c.sideInput(v.getValue()));
+      }
       sink.out = out;
       try {
         reader.read(input, sink);

@@ -44,7 +44,10 @@ public record ExpectationResult(int index, String id, String type, Map<String, O
 
   public Object observed() {
     if (result.containsKey("observed_value")) {
-      return result.get("observed_value");
+      Object v = result.get("observed_value");
+      return result.get("details") instanceof Map<?, ?> d && Boolean.TRUE.equals(d.get("approximate"))
+          ? v + (d.containsKey("relative_error") ? " (approximate: within " + d.get("relative_error") + " relative)"
+              : " (approximate: relative standard error " + d.get("relative_standard_error") + ")") : v;
     }
     if (!result.containsKey("unexpected_count")) {
       return null;

@@ -4,12 +4,15 @@ import java.util.List;
 
 /**
  * An expectation type as GX names it: whether it is checked row by row ({@link Kind#ROW}: failing
- * records are routed) or over the whole dataset ({@link Kind#AGGREGATE}: a Beam combiner), the
+ * records are routed), by grouping records by value ({@link Kind#UNIQUE}: routed too) or over the
+ * whole dataset ({@link Kind#AGGREGATE}: a Beam combiner), the
  * kwargs it takes, and the checks on them beyond their types.
  */
 public record ExpectationType(String name, Kind kind, List<Arg> args, Semantics semantics) {
   public enum Kind {
     ROW,
+    /** Judged by grouping the published records by value (uniqueness): failing records are routed like ROW's. */
+    UNIQUE,
     AGGREGATE
   }
 

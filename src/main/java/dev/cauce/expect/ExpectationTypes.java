@@ -20,6 +20,7 @@ import static dev.cauce.expect.ExpectationType.ArgType.VALUE;
 import static dev.cauce.expect.ExpectationType.ArgType.VALUES;
 import static dev.cauce.expect.ExpectationType.Kind.AGGREGATE;
 import static dev.cauce.expect.ExpectationType.Kind.ROW;
+import static dev.cauce.expect.ExpectationType.Kind.UNIQUE;
 
 import dev.cauce.expect.ExpectationType.Arg;
 import dev.cauce.expect.ExpectationType.ArgType;
@@ -78,6 +79,11 @@ public final class ExpectationTypes {
     row("expect_multicolumn_sum_to_equal", k -> k.columnsOf("column_list", FieldType::isNumeric, "numeric"),
         req("column_list", COLUMNS), req("sum_total", NUMBER), opt("ignore_row_if", LIST_IGNORE), MOSTLY);
 
+    // by grouping the records to publish by value: every record of a repeated value is routed as above
+    add("expect_column_values_to_be_unique", UNIQUE, Semantics.NONE, req("column", COLUMN), MOSTLY);
+    add("expect_compound_columns_to_be_unique", UNIQUE, Semantics.NONE, req("column_list", COLUMNS),
+        opt("ignore_row_if", LIST_IGNORE), MOSTLY);
+
     // over the whole dataset (what is published): Beam combiners
     agg("expect_table_row_count_to_be_between", k -> k.bounds(null, false, false), opt("min_value", COUNT),
         opt("max_value", COUNT), opt("strict_min", BOOLEAN), opt("strict_max", BOOLEAN));
@@ -104,9 +110,6 @@ public final class ExpectationTypes {
     agg("expect_column_proportion_of_unique_values_to_be_between", k -> k.bounds("column", false, false),
         req("column", COLUMN), opt("min_value", RATIO), opt("max_value", RATIO), opt("strict_min", BOOLEAN),
         opt("strict_max", BOOLEAN));
-    agg("expect_column_values_to_be_unique", Semantics.NONE, req("column", COLUMN), MOSTLY);
-    agg("expect_compound_columns_to_be_unique", Semantics.NONE, req("column_list", COLUMNS), opt("ignore_row_if", LIST_IGNORE),
-        MOSTLY);
     for (String set : List.of("be_in_set", "contain_set", "equal_set")) {
       agg("expect_column_distinct_values_to_" + set, k -> k.valuesFit("value_set", "column"), req("column", COLUMN),
           req("value_set", VALUES));

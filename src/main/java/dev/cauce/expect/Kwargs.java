@@ -4,6 +4,7 @@ import dev.cauce.expect.ExpectationType.Arg;
 import dev.cauce.expect.ExpectationType.ArgType;
 import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.FieldType;
+import dev.cauce.validate.rules.ExpressionRule;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -27,8 +28,6 @@ public final class Kwargs {
   public static final List<String> IGNORED = List.of("result_format", "include_config", "catch_exceptions", "batch_id", "meta");
   /** Kwargs GX has that cauce refuses when set: they would change what is checked. */
   public static final Map<String, String> REFUSED = Map.of(
-      "row_condition", "row_condition is not supported: filter records with validate rules instead",
-      "condition_parser", "condition_parser is not supported (nor row_condition)",
       "parse_strings_as_datetimes", "parse_strings_as_datetimes is not supported: declare the column as date or timestamp in the schema",
       "output_strftime_format", "output_strftime_format is not supported");
   public static final List<String> INTERPOLATIONS = List.of("linear", "lower", "higher", "midpoint", "nearest");
@@ -61,6 +60,10 @@ public final class Kwargs {
       if (type.arg(k) != null || IGNORED.contains(k)) {
         continue;
       }
+      if (k.equals("row_condition") || k.equals("condition_parser")) {
+        condition(k, e.getValue());
+        continue;
+      }
       if (REFUSED.containsKey(k)) {
         if (e.getValue() != null && !Boolean.FALSE.equals(e.getValue())) {
           problem(k, REFUSED.get(k));
@@ -83,6 +86,48 @@ public final class Kwargs {
       type.semantics().check(this);
     }
     return ok;
+  }
+
+  /** GX's row_condition (row and uniqueness types): a supported form for its parser, a valid cauce expression. */
+  private void condition(String k, Object v) {
+    if (v == null || k.equals("condition_parser") && !values.containsKey("row_condition")) {
+      return;
+    }
+    if (type.kind() == ExpectationType.Kind.AGGREGATE) {
+      problem(k, k + " is supported on row and uniqueness expectations only (GX's map expectations); for a dataset"
+          + " figure over some records, filter them with validate rules");
+      return;
+    }
+    if (k.equals("condition_parser")) {
+      if (!RowCondition.PARSERS.contains(v)) {
+        problem(k, "unknown condition_parser \"" + v + "\"; allowed: " + String.join(", ", RowCondition.PARSERS));
+      }
+      return;
+    }
+    if (!(v instanceof String text)) {
+      problem(k, "row_condition must be a string");
+      return;
+    }
+    String expr;
+    try {
+      expr = conditionExpression();
+    } catch (IllegalArgumentException e) {
+      problem(k, e.getMessage());
+      return;
+    }
+    for (String p : ExpressionRule.problems(expr, fields)) {
+      problem(k, "row_condition \"" + text + "\": " + p);
+    }
+  }
+
+  /** The row_condition as a cauce expression, or null when there is none. */
+  public String conditionExpression() {
+    String text = text("row_condition");
+    if (text == null) {
+      return null;
+    }
+    Object parser = values.get("condition_parser");
+    return RowCondition.expression(text, parser instanceof String p ? p : "great_expectations");
   }
 
   public void problem(String kwarg, String message) {

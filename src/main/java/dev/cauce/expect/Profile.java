@@ -1,5 +1,6 @@
 package dev.cauce.expect;
 
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -18,9 +19,8 @@ import java.util.TreeMap;
 /**
  * What the dataset expectations need to know of the records, gathered by a combiner: the row
  * count, per column what its expectations read (non-null count, min, max, exact sum and sum of
- * squares, every value for a median or quantiles, the count of each value for uniqueness and
- * distinct values), and per compound-uniqueness expectation the count of each key. Parts merge
- * into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
+ * squares, every value for a median or quantiles up to a limit and a {@link LogSketch} beyond it,
+ * the count of each value for unique counts and distinct values). Parts merge into the whole exactly (BigDecimal sums), so every runner and split gives the same figures.
  */
 public final class Profile implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -34,13 +34,49 @@ public final class Profile implements Serializable {
     BigDecimal sum;
     BigDecimal sumOfSquares;
     ArrayList<BigDecimal> values;
+    /** The values once more than {@code limit} of them: then {@code values} is null. */
+    LogSketch sketch;
     HashMap<Object, Long> counts;
+    /** The distinct values once more than {@code countsLimit}, when only their number is read: then {@code counts} is null. */
+    DistinctSketch distinct;
+    /** Whether only unique counts read {@code counts} (no set check, no most common value): they may be sketched. */
+    boolean countsApproximable;
+    /** How many values, and distinct values, are kept exactly: the smallest exact_limit of the expectations reading them. */
+    long limit;
+    long countsLimit;
+    /** The first expectation reading the distinct values, named when they are too many. */
+    String countsFor;
 
-    Column(boolean sums, boolean values, boolean counts) {
+    Column(boolean sums, boolean values, boolean counts, long limit, long countsLimit, String countsFor) {
       this.sum = sums ? BigDecimal.ZERO : null;
       this.sumOfSquares = sums ? BigDecimal.ZERO : null;
       this.values = values ? new ArrayList<>() : null;
       this.counts = counts ? new HashMap<>() : null;
+      this.limit = limit;
+      this.countsLimit = countsLimit;
+      this.countsFor = countsFor;
+    }
+
+    /** Past the limit, the values become a sketch (whatever the split: the sketch is its values' buckets). */
+    private void bound() {
+      if (values != null && values.size() > limit) {
+        sketch = new LogSketch();
+        values.forEach(sketch::add);
+        values = null;
+      }
+    }
+
+    /** Past the limit, distinct values become a sketch when only their number is read; else a clear error. */
+    private void boundCounts() {
+      if (counts != null && counts.size() > countsLimit && countsApproximable) {
+        distinct = new DistinctSketch();
+        counts.keySet().forEach(distinct::add);
+        counts = null;
+      } else if (counts != null && counts.size() > countsLimit) {
+        throw new IllegalStateException("expectation " + countsFor + ": more than " + countsLimit + " distinct values; this"
+            + " expectation reads the values themselves, so each is kept in memory (no sketch can stand in for them)."
+            + " Raise expectations_exact_limit (or the expectation's exact_limit) and the memory, or remove it");
+      }
     }
 
     void add(Object key) {
@@ -58,9 +94,14 @@ public final class Profile implements Serializable {
       }
       if (values != null) {
         values.add((BigDecimal) key);
+        bound();
+      } else if (sketch != null) {
+        sketch.add((BigDecimal) key);
       }
-      if (counts != null) {
-        counts.merge(key, 1L, Long::sum);
+      if (counts != null && counts.merge(key, 1L, Long::sum) == 1L) {
+        boundCounts();
+      } else if (distinct != null) {
+        distinct.add(key);
       }
     }
 
@@ -76,11 +117,35 @@ public final class Profile implements Serializable {
         sum = sum.add(o.sum);
         sumOfSquares = sumOfSquares.add(o.sumOfSquares);
       }
-      if (values != null) {
+      if (o.sketch != null || sketch != null) {
+        if (sketch == null && values != null) {
+          sketch = new LogSketch();
+          values.forEach(sketch::add);
+          values = null;
+        }
+        if (o.sketch != null) {
+          sketch.merge(o.sketch);
+        } else if (o.values != null) {
+          o.values.forEach(sketch::add);
+        }
+      } else if (values != null) {
         values.addAll(o.values);
+        bound();
       }
-      if (counts != null) {
+      if (o.distinct != null || distinct != null) {
+        if (distinct == null && counts != null) {
+          distinct = new DistinctSketch();
+          counts.keySet().forEach(distinct::add);
+          counts = null;
+        }
+        if (o.distinct != null) {
+          distinct.merge(o.distinct);
+        } else if (o.counts != null) {
+          o.counts.keySet().forEach(distinct::add);
+        }
+      } else if (counts != null) {
         o.counts.forEach((k, n) -> counts.merge(k, n, Long::sum));
+        boundCounts();
       }
     }
   }
@@ -88,19 +153,11 @@ public final class Profile implements Serializable {
   long rows;
   /** Column index → its figures. */
   final TreeMap<Integer, Column> columns = new TreeMap<>();
-  /** Compound expectation position → count of each key, and rows considered. */
-  final TreeMap<Integer, HashMap<List<Object>, Long>> keys = new TreeMap<>();
-  final TreeMap<Integer, Long> keyRows = new TreeMap<>();
 
   /** Adds {@code other}'s figures to this one's (both made by the same {@link Aggregates}); returns this. */
   public Profile merge(Profile other) {
     rows += other.rows;
     other.columns.forEach((i, c) -> columns.get(i).merge(c));
-    other.keys.forEach((i, m) -> {
-      HashMap<List<Object>, Long> mine = keys.get(i);
-      m.forEach((k, n) -> mine.merge(k, n, Long::sum));
-    });
-    other.keyRows.forEach((i, n) -> keyRows.merge(i, n, Long::sum));
     return this;
   }
 
@@ -141,19 +198,25 @@ public final class Profile implements Serializable {
       writeKey(out, c.max);
       writeKey(out, c.sum);
       writeKey(out, c.sumOfSquares);
+      out.writeLong(c.limit);
+      out.writeLong(c.countsLimit);
+      out.writeUTF(c.countsFor == null ? "" : c.countsFor);
       out.writeInt(c.values == null ? -1 : c.values.size());
       if (c.values != null) {
         for (BigDecimal v : c.values) {
           writeKey(out, v);
         }
       }
+      out.writeBoolean(c.sketch != null);
+      if (c.sketch != null) {
+        c.sketch.write(out);
+      }
+      out.writeBoolean(c.countsApproximable);
+      out.writeBoolean(c.distinct != null);
+      if (c.distinct != null) {
+        c.distinct.write(out);
+      }
       writeCounts(out, c.counts);
-    }
-    out.writeInt(keys.size());
-    for (Map.Entry<Integer, HashMap<List<Object>, Long>> e : keys.entrySet()) {
-      out.writeInt(e.getKey());
-      out.writeLong(keyRows.get(e.getKey()));
-      writeCounts(out, e.getValue());
     }
   }
 
@@ -164,12 +227,16 @@ public final class Profile implements Serializable {
     int columns = in.readInt();
     for (int i = 0; i < columns; i++) {
       int index = in.readInt();
-      Column c = new Column(false, false, false);
+      Column c = new Column(false, false, false, 0, 0, null);
       c.nonNull = in.readLong();
       c.min = readKey(in);
       c.max = readKey(in);
       c.sum = (BigDecimal) readKey(in);
       c.sumOfSquares = (BigDecimal) readKey(in);
+      c.limit = in.readLong();
+      c.countsLimit = in.readLong();
+      String countsFor = in.readUTF();
+      c.countsFor = countsFor.isEmpty() ? null : countsFor;
       int n = in.readInt();
       if (n >= 0) {
         c.values = new ArrayList<>(n);
@@ -177,16 +244,28 @@ public final class Profile implements Serializable {
           c.values.add((BigDecimal) readKey(in));
         }
       }
+      if (in.readBoolean()) {
+        c.sketch = LogSketch.read(in);
+      }
+      c.countsApproximable = in.readBoolean();
+      if (in.readBoolean()) {
+        c.distinct = DistinctSketch.read(in);
+      }
       c.counts = (HashMap<Object, Long>) (HashMap<?, Long>) readCounts(in);
       p.columns.put(index, c);
     }
-    int keys = in.readInt();
-    for (int i = 0; i < keys; i++) {
-      int index = in.readInt();
-      p.keyRows.put(index, in.readLong());
-      p.keys.put(index, (HashMap<List<Object>, Long>) (HashMap<?, Long>) readCounts(in));
-    }
     return p;
+  }
+
+  /** A key (a value, or a list of them) as bytes: equal keys, equal bytes (a grouping key). */
+  public static byte[] keyBytes(Object key) {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (DataOutputStream out = new DataOutputStream(bytes)) {
+      writeKey(out, key);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+    return bytes.toByteArray();
   }
 
   private static void writeCounts(DataOutputStream out, Map<?, Long> counts) throws IOException {

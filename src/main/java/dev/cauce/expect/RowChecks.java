@@ -6,6 +6,7 @@ import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.ExpectationSpec;
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.validate.rules.ExpressionRule;
 import java.math.BigDecimal;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
@@ -37,9 +38,20 @@ public final class RowChecks {
 
     /** The row's value(s) as the partial unexpected list shows them. */
     Object shown(Row row);
+
+    /** A uniqueness check's key of a considered row: its value, or the list of its values. */
+    default Object groupKey(Row row) {
+      throw new UnsupportedOperationException("not a uniqueness check");
+    }
   }
 
-  private record Compiled(int index, ExpectationSpec spec, Check check, BigDecimal mostly, String field) {}
+  /** {@code condition}: GX's row_condition (null: every record); records it does not keep are not evaluated. */
+  private record Compiled(int index, ExpectationSpec spec, Check check, BigDecimal mostly, String field,
+      Predicate<Row> condition) {
+    boolean applies(Row row) {
+      return condition == null || condition.test(row);
+    }
+  }
 
   private final List<Compiled> checks;
 
@@ -49,11 +61,23 @@ public final class RowChecks {
 
   /** The row expectations among {@code all} (skipped ones left out), compiled for {@code schema}. */
   public static RowChecks of(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone) {
+    return of(all, schema, zone, ExpectationType.Kind.ROW);
+  }
+
+  /**
+   * The uniqueness expectations among {@code all}: a record's failure is known only once the records
+   * are grouped by {@link #groupKey}; {@link #count} then counts it, and {@link #decide} routes it.
+   */
+  public static RowChecks unique(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone) {
+    return of(all, schema, zone, ExpectationType.Kind.UNIQUE);
+  }
+
+  private static RowChecks of(List<ExpectationSpec> all, List<FieldSpec> schema, ZoneId zone, ExpectationType.Kind kind) {
     List<Compiled> out = new ArrayList<>();
     for (int i = 0; i < all.size(); i++) {
       ExpectationSpec e = all.get(i);
       ExpectationType t = ExpectationTypes.named(e.type());
-      if (e.skipped() != null || t == null || t.kind() != ExpectationType.Kind.ROW) {
+      if (e.skipped() != null || t == null || t.kind() != kind) {
         continue;
       }
       Kwargs k = new Kwargs(t, e.kwargs(), types(schema), zone, (kw, m) -> {
@@ -61,7 +85,9 @@ public final class RowChecks {
       });
       k.check();
       BigDecimal mostly = k.number("mostly") == null ? BigDecimal.ONE : k.number("mostly");
-      out.add(new Compiled(i, e, compile(t.name(), k, schema), mostly, k.text("column")));
+      String condition = k.conditionExpression();
+      out.add(new Compiled(i, e, compile(t.name(), k, schema), mostly, k.text("column"),
+          condition == null ? null : ExpressionRule.condition(condition, schema)));
     }
     return new RowChecks(List.copyOf(out));
   }
@@ -97,7 +123,12 @@ public final class RowChecks {
     tally.row();
     List<Integer> failed = null;
     for (int i = 0; i < checks.size(); i++) {
-      Check c = checks.get(i).check();
+      Compiled compiled = checks.get(i);
+      if (!compiled.applies(row)) {
+        continue;
+      }
+      tally.element(i);
+      Check c = compiled.check();
       if (!c.considered(row)) {
         continue;
       }
@@ -108,6 +139,35 @@ public final class RowChecks {
       }
     }
     return failed;
+  }
+
+  /** Whether the i-th check counts {@code row} (uniqueness: a non-null value, a list not ignored). */
+  public boolean considered(int i, Row row) {
+    return checks.get(i).applies(row) && checks.get(i).check().considered(row);
+  }
+
+  /** The i-th uniqueness check's key of a considered {@code row} (equal keys: equal values). */
+  public Object groupKey(int i, Row row) {
+    return checks.get(i).check().groupKey(row);
+  }
+
+  /**
+   * Counts {@code row} into {@code tally} when its failures ({@code failed}, positions) are already
+   * known, as they are for uniqueness once its group was seen.
+   */
+  public void count(Row row, List<Integer> failed, String source, long line, RowTally tally) {
+    tally.row();
+    for (int i = 0; i < checks.size(); i++) {
+      if (!checks.get(i).applies(row)) {
+        continue;
+      }
+      tally.element(i);
+      Check c = checks.get(i).check();
+      if (c.considered(row)) {
+        boolean fails = failed.contains(i);
+        tally.considered(i, fails, source, line, fails ? c.shown(row) : null);
+      }
+    }
   }
 
   /** What a failing record's violations are: errors reject it, warnings are counted on the kept record. */
@@ -132,7 +192,7 @@ public final class RowChecks {
   private static String message(Compiled c, Row row) {
     Map<String, Object> shownKwargs = new LinkedHashMap<>(c.spec().kwargs());
     List.of("column", "column_A", "column_B", "column_list", "result_format", "include_config", "catch_exceptions",
-        "batch_id", "meta").forEach(shownKwargs::remove);
+        "batch_id", "meta", "condition_parser").forEach(shownKwargs::remove);
     String what = c.field() != null ? c.field() + " " + show(c.check().shown(row)) : show(c.check().shown(row));
     return what + " does not meet " + c.spec().type() + (shownKwargs.isEmpty() ? "" : " " + shownKwargs);
   }
@@ -238,23 +298,13 @@ public final class RowChecks {
         };
       }
       case "expect_multicolumn_sum_to_equal" -> {
-        List<String> cols = new ArrayList<>();
-        k.list("column_list").forEach(c -> cols.add((String) c));
-        int[] idx = cols.stream().mapToInt(c -> indexOf(schema, c)).toArray();
-        String ignore = k.text("ignore_row_if") == null ? "all_values_are_missing" : k.text("ignore_row_if");
+        Columns l = new Columns(k, schema);
+        int[] idx = l.idx();
         BigDecimal total = k.number("sum_total");
         yield new Check() {
           @Override
           public boolean considered(Row row) {
-            int nulls = 0;
-            for (int i : idx) {
-              nulls += row.getValue(i) == null ? 1 : 0;
-            }
-            return switch (ignore) {
-              case "any_value_is_missing" -> nulls == 0;
-              case "never" -> true;
-              default -> nulls < idx.length;
-            };
+            return l.considered(row);
           }
 
           @Override
@@ -272,16 +322,98 @@ public final class RowChecks {
 
           @Override
           public Object shown(Row row) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            for (int i = 0; i < idx.length; i++) {
-              m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+            return l.shown(row);
+          }
+        };
+      }
+      case "expect_column_values_to_be_unique" -> {
+        int i = indexOf(schema, k.text("column"));
+        yield new Check() {
+          @Override
+          public boolean considered(Row row) {
+            return row.getValue(i) != null; // GX counts repeats among the non-null values
+          }
+
+          @Override
+          public boolean passes(Row row) {
+            throw new UnsupportedOperationException("a uniqueness check is judged on its group");
+          }
+
+          @Override
+          public Object shown(Row row) {
+            return Values.json(groupKey(row));
+          }
+
+          @Override
+          public Object groupKey(Row row) {
+            return Values.key(row.getValue(i));
+          }
+        };
+      }
+      case "expect_compound_columns_to_be_unique" -> {
+        Columns l = new Columns(k, schema);
+        int[] idx = l.idx();
+        yield new Check() {
+          @Override
+          public boolean considered(Row row) {
+            return l.considered(row);
+          }
+
+          @Override
+          public boolean passes(Row row) {
+            throw new UnsupportedOperationException("a uniqueness check is judged on its group");
+          }
+
+          @Override
+          public Object shown(Row row) {
+            return l.shown(row);
+          }
+
+          @Override
+          public Object groupKey(Row row) {
+            List<Object> key = new ArrayList<>(idx.length);
+            for (int i : idx) {
+              key.add(Values.key(row.getValue(i))); // a null is a value of the key, as pandas' duplicated()
             }
-            return m;
+            return key;
           }
         };
       }
       default -> throw new IllegalArgumentException("no row check for " + type);
     };
+  }
+
+  /** A column_list with its ignore_row_if (default all_values_are_missing). */
+  private record Columns(List<String> cols, int[] idx, String ignore) {
+    Columns(Kwargs k, List<FieldSpec> schema) {
+      this(k.list("column_list").stream().map(c -> (String) c).toList(), schema, k.text("ignore_row_if"));
+    }
+
+    private Columns(List<String> cols, List<FieldSpec> schema, String ignore) {
+      this(cols, cols.stream().mapToInt(c -> indexOf(schema, c)).toArray(), ignore == null ? "all_values_are_missing" : ignore);
+    }
+
+    /** Whether GX counts the row: not ignored for its missing values. */
+    boolean considered(Row row) {
+      int nulls = 0;
+      for (int i : idx) {
+        nulls += row.getValue(i) == null ? 1 : 0;
+      }
+      return switch (ignore) {
+        case "any_value_is_missing" -> nulls == 0;
+        case "never" -> true;
+        default -> nulls < idx.length;
+      };
+    }
+
+    /** The values as GX shows them: {column: value, ...}. */
+    Map<String, Object> shown(Row row) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < idx.length; i++) {
+        m.put(cols.get(i), Values.json(Values.key(row.getValue(idx[i]))));
+      }
+      return m;
+    }
   }
 
   /** A check on one column's value (the row's value at the column's index). */

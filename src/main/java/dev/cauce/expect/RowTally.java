@@ -12,7 +12,7 @@ import java.util.Objects;
 
 /**
  * The counts of the row expectations over records: records seen, and per expectation the records
- * it considered (GX leaves nulls out of most of them), those that failed it, and the first {@value
+ * its row_condition kept (all without one), those it considered (GX leaves nulls out of most of them), those that failed it, and the first {@value
  * #PARTIAL} failing values by source file and line (GX's {@code partial_unexpected_list}, the same
  * on every runner). Tallies of parts of the data merge into the whole's ({@link #merge}).
  */
@@ -25,11 +25,14 @@ public final class RowTally implements Serializable {
   public record Partial(String source, long line, Object value) implements Serializable {}
 
   private long rows;
+  /** Per expectation, the records its row_condition kept (all of them without one): GX's element_count. */
+  private final long[] elements;
   private final long[] considered;
   private final long[] unexpected;
   private final List<ArrayList<Partial>> partial = new ArrayList<>();
 
   public RowTally(int expectations) {
+    elements = new long[expectations];
     considered = new long[expectations];
     unexpected = new long[expectations];
     for (int i = 0; i < expectations; i++) {
@@ -61,6 +64,14 @@ public final class RowTally implements Serializable {
     rows++;
   }
 
+  void element(int i) {
+    elements[i]++;
+  }
+
+  public long elements(int i) {
+    return elements[i];
+  }
+
   void considered(int i, boolean failed, String source, long line, Object shown) {
     considered[i]++;
     if (failed) {
@@ -85,19 +96,20 @@ public final class RowTally implements Serializable {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof RowTally t && rows == t.rows && Arrays.equals(considered, t.considered)
+    return o instanceof RowTally t && rows == t.rows && Arrays.equals(elements, t.elements) && Arrays.equals(considered, t.considered)
         && Arrays.equals(unexpected, t.unexpected) && partial.equals(t.partial);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(rows, Arrays.hashCode(considered), Arrays.hashCode(unexpected), partial);
+    return Objects.hash(rows, Arrays.hashCode(elements), Arrays.hashCode(considered), Arrays.hashCode(unexpected), partial);
   }
 
   /** Adds {@code other}'s counts to this one's; returns this. */
   public RowTally merge(RowTally other) {
     rows += other.rows;
     for (int i = 0; i < considered.length; i++) {
+      elements[i] += other.elements[i];
       considered[i] += other.considered[i];
       unexpected[i] += other.unexpected[i];
       for (Partial p : other.partial.get(i)) {
@@ -149,6 +161,6 @@ public final class RowTally implements Serializable {
   public Map<String, Object> result(int i) {
     List<Object> values = new ArrayList<>();
     partial.get(i).forEach(p -> values.add(p.value()));
-    return mapResult(rows, considered[i], unexpected[i], values);
+    return mapResult(elements[i], considered[i], unexpected[i], values);
   }
 }

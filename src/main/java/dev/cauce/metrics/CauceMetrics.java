@@ -2,10 +2,13 @@ package dev.cauce.metrics;
 
 import dev.cauce.model.Rejection;
 import dev.cauce.model.Violation;
+import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -13,7 +16,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}, {@code dependency.<name>.*}. File sources add line counts ({@code lines.*}); an HTTP
+ * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}; dependencies: {@code dependency.<name>.*}. File sources add line counts ({@code lines.*}); an HTTP
  * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
@@ -38,6 +41,9 @@ public final class CauceMetrics {
    */
   public static final String DEPENDENCY_PREFIX = "dependency.";
   public static final List<String> DEPENDENCY_COUNTS = List.of("violations", "violating_records", "repaired", "unresolved");
+  /** {@code lookup_filled.<field>}: lookups that found their reference row; {@code lookup_missed.<field>}: that found none. */
+  public static final String LOOKUP_FILLED_PREFIX = "lookup_filled.";
+  public static final String LOOKUP_MISSED_PREFIX = "lookup_missed.";
   /** File sources: physical lines in the inputs, counted from their bytes apart from the records. */
   public static final String LINES_CONSUMED = "lines.consumed";
   /** File sources: physical lines spanned by the records read (good or rejected). */
@@ -72,8 +78,52 @@ public final class CauceMetrics {
       HTTP_REQUESTS, HTTP_PAGES, HTTP_RETRIES, HTTP_THROTTLED, HTTP_TIMEOUTS, HTTP_SERVER_ERRORS,
       HTTP_CONNECTION_ERRORS, HTTP_BREAKER_OPENED, HTTP_MAX_PAGES_REACHED);
 
+  /** The counter {@code name} of namespace {@value #NAMESPACE}, also counted by the runner's {@link CounterMirror} when there is one. */
   public static Counter counter(String name) {
-    return Metrics.counter(NAMESPACE, name);
+    Counter beam = Metrics.counter(NAMESPACE, name);
+    return mirror() == null ? beam : new Mirrored(beam, name);
+  }
+
+  /** This JVM's mirror (the first {@link CounterMirror} service found), or null. */
+  static CounterMirror mirror() {
+    return MirrorHolder.MIRROR;
+  }
+
+  private static final class MirrorHolder {
+    static final CounterMirror MIRROR =
+        ServiceLoader.load(CounterMirror.class, CounterMirror.class.getClassLoader()).findFirst().orElse(null);
+  }
+
+  /** A Beam counter whose increments the JVM's mirror sees too (serializable: DoFns hold counters). */
+  private record Mirrored(Counter beam, String name) implements Counter, Serializable {
+    @Override
+    public void inc() {
+      inc(1);
+    }
+
+    @Override
+    public void inc(long n) {
+      beam.inc(n);
+      CounterMirror m = mirror();
+      if (m != null) {
+        m.inc(name, n);
+      }
+    }
+
+    @Override
+    public void dec() {
+      inc(-1);
+    }
+
+    @Override
+    public void dec(long n) {
+      inc(-n);
+    }
+
+    @Override
+    public MetricName getName() {
+      return beam.getName();
+    }
   }
 
   public static String rejected(String stage) {
@@ -95,6 +145,14 @@ public final class CauceMetrics {
   /** {@code dependency.<name>.<what>} (see {@link #DEPENDENCY_PREFIX}). */
   public static String dependency(String name, String what) {
     return DEPENDENCY_PREFIX + name + "." + what;
+  }
+
+  public static String lookupFilled(String field) {
+    return LOOKUP_FILLED_PREFIX + field;
+  }
+
+  public static String lookupMissed(String field) {
+    return LOOKUP_MISSED_PREFIX + field;
   }
 
   public static String written(String sink) {

@@ -25,6 +25,8 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param replaced live records a replay replaced with later replayed ones (not records of the run)
  * @param lines a file source's physical lines (zeros for an HTTP source)
  * @param mapped values changed by each field's dictionary ({@code map}), per field
+ * @param lookupsFilled lookups that found their reference row, per looked-up field
+ * @param lookupsMissed lookups whose key is not in their reference, per looked-up field
  * @param dependencies per functional dependency, its counts ({@link CauceMetrics#DEPENDENCY_COUNTS})
  */
 public record RunCounts(
@@ -39,12 +41,15 @@ public record RunCounts(
     long replaced,
     Lines lines,
     Map<String, Long> mapped,
+    Map<String, Long> lookupsFilled,
+    Map<String, Long> lookupsMissed,
     Map<String, Map<String, Long>> dependencies) {
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
       Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
       Map<String, Long> source, long replaced, Lines lines, Map<String, Long> mapped) {
-    this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of());
+    this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of(),
+        Map.of(), Map.of());
   }
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
@@ -128,6 +133,8 @@ public record RunCounts(
     Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> mapped = new TreeMap<>();
     Map<String, Map<String, Long>> dependencies = new TreeMap<>();
+    Map<String, Long> filled = new TreeMap<>();
+    Map<String, Long> missed = new TreeMap<>();
     byName.forEach(
         (name, value) -> {
           if (name.startsWith(CauceMetrics.REASON_PREFIX)) {
@@ -144,6 +151,10 @@ public record RunCounts(
             String rest = name.substring(CauceMetrics.DEPENDENCY_PREFIX.length());
             int dot = rest.lastIndexOf('.');
             dependencies.computeIfAbsent(rest.substring(0, dot), k -> zeros()).put(rest.substring(dot + 1), value);
+          } else if (name.startsWith(CauceMetrics.LOOKUP_FILLED_PREFIX)) {
+            filled.put(name.substring(CauceMetrics.LOOKUP_FILLED_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.LOOKUP_MISSED_PREFIX)) {
+            missed.put(name.substring(CauceMetrics.LOOKUP_MISSED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.LINES_SKIPPED_PREFIX) && value != 0) {
             skipped.put(name.substring(CauceMetrics.LINES_SKIPPED_PREFIX.length()), value);
           }
@@ -166,8 +177,11 @@ public record RunCounts(
         byName.getOrDefault(CauceMetrics.REPLACED, 0L),
         new Lines(byName.getOrDefault(CauceMetrics.LINES_CONSUMED, 0L), byName.getOrDefault(CauceMetrics.LINES_IN_RECORDS, 0L), skipped),
         mapped,
+        filled,
+        missed,
         dependencies);
   }
+
 
   /** Cells repaired by every functional dependency. */
   public long repaired() {

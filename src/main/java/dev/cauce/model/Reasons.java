@@ -97,4 +97,9 @@ public final class Reasons {
   public static final String CLEAN_FAILED = "clean_failed";
   /** A derived field's expression failed, or its result does not fit the field's type. */
   public static final String DERIVE_FAILED = "derive_failed";
+  /**
+   * A field's {@code lookup} found no row of its reference for the record's key, and the lookup
+   * says {@code on_missing: reject} (else the field stays null and {@code lookup_missed.<field>} counts it).
+   */
+  public static final String LOOKUP_MISSED = "lookup_missed";
 }

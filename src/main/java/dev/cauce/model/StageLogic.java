@@ -20,6 +20,12 @@ public interface StageLogic<I, O> {
     StageLogic<I, O> create(PipelineSpec spec);
   }
 
+  /** Builds a stage's logic that also reads the run's reference tables (lookups, {@code in_reference} rules). */
+  @FunctionalInterface
+  interface ReferencingFactory<I, O> extends Serializable {
+    StageLogic<I, O> create(PipelineSpec spec, References references);
+  }
+
   /** A value or rejecting violations, plus warnings that do not reject. */
   record Outcome<O>(O value, List<Violation> errors, List<Violation> warnings) {}
 }

@@ -107,7 +107,8 @@ public record RunReport(
   /**
    * The job's counts; {@code source} (an HTTP source's counters) only when there are any; {@code
    * replaced} (live records a replay replaced) only when above 0; {@code lines} (physical lines of
-   * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries) only when any; {@code dependencies}
+   * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries),
+   * {@code lookups_filled_by_field} and {@code lookups_missed_by_field} (lookups that found / did not find a row) only when any; {@code dependencies}
    * (per functional dependency: violations, violating_records, repaired, unresolved) only when the spec has any.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -116,12 +117,15 @@ public record RunReport(
       long deadLettered, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> source,
       @JsonInclude(JsonInclude.Include.NON_DEFAULT) long replaced, Lines lines,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> mappedByField,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> lookupsFilledByField,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> lookupsMissedByField,
+
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Long>> dependencies) {
     static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
           c.deadLettered(), c.source(), c.replaced(),
           withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null, c.mapped(),
-          c.dependencies());
+          c.lookupsFilled(), c.lookupsMissed(), c.dependencies());
     }
   }
 

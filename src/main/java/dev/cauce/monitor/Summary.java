@@ -82,12 +82,20 @@ public final class Summary {
     if (!c.mapped().isEmpty()) {
       row(out, "mapped", c.mapped().values().stream().mapToLong(Long::longValue).sum(), "(values changed by map) " + join(c.mapped()));
     }
+    if (!c.lookupsFilled().isEmpty() || !c.lookupsMissed().isEmpty()) {
+      row(out, "looked up", sum(c.lookupsFilled()), "(lookups that found a reference row) " + join(c.lookupsFilled()));
+      row(out, "lookup missed", sum(c.lookupsMissed()), "(key not in the reference) " + join(c.lookupsMissed()));
+    }
     c.dependencies().forEach((dep, n) -> row(out, "repaired", n.getOrDefault("repaired", 0L), "(cells, dependency " + dep + ") "
         + n.getOrDefault("violations", 0L) + " violating group(s) of " + n.getOrDefault("violating_records", 0L) + " record(s), "
         + n.getOrDefault("unresolved", 0L) + " unresolved"));
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }
+  }
+
+  private static long sum(Map<String, Long> m) {
+    return m.values().stream().mapToLong(Long::longValue).sum();
   }
 
   /** The first sink's count (every sink writes the same records). */

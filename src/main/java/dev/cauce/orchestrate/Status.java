@@ -1,11 +1,13 @@
 package dev.cauce.orchestrate;
 
 import dev.cauce.metrics.RunCounts;
+import dev.cauce.spec.ProjectRoot;
 import dev.cauce.state.LockInfo;
 import dev.cauce.state.RunRecord;
 import dev.cauce.state.StateStore;
 import dev.cauce.state.StateStores;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -17,7 +19,9 @@ import java.util.Optional;
 /**
  * {@code make status}: the latest runs of every pipeline from the state store, newest first, and
  * who holds each pipeline's lock. Usage: {@code dev.cauce.orchestrate.Status
- * [--stateStore=local|<folder>|redis://host:port/db] [--pipeline=<name>] [--limit=5]}.
+ * [--stateStore=local|<folder>|redis://host:port/db] [--baseDir=<project> | --spec=<a spec of it>]
+ * [--pipeline=<name>] [--limit=5]}. The default local store is the project's, as for a run ({@link
+ * ProjectRoot}): {@code make status} gives the repository; without either option, the working directory.
  */
 public final class Status {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -29,12 +33,23 @@ public final class Status {
   }
 
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    return run(args, System::getenv, out, err);
+  }
+
+  /** As {@link #run(String[], PrintStream, PrintStream)} with the environment {@code env} ({@code $CAUCE_STATE_DIR}, ...). */
+  static int run(String[] args, java.util.function.Function<String, String> env, PrintStream out, PrintStream err) {
     String storeSpec = null;
     String only = null;
+    String baseDir = null;
+    String spec = null;
     int limit = 5;
     for (String a : args) {
       if (a.startsWith("--stateStore=")) {
         storeSpec = a.substring("--stateStore=".length());
+      } else if (a.startsWith("--baseDir=")) {
+        baseDir = a.substring("--baseDir=".length());
+      } else if (a.startsWith("--spec=")) {
+        spec = a.substring("--spec=".length());
       } else if (a.startsWith("--pipeline=")) {
         only = a.substring("--pipeline=".length());
       } else if (a.startsWith("--limit=")) {
@@ -48,13 +63,16 @@ public final class Status {
           return 2;
         }
       } else if (!a.isBlank()) {
-        err.println("status: unknown argument \"" + a + "\"; allowed: --stateStore=..., --pipeline=<name>, --limit=<n>");
+        err.println("status: unknown argument \"" + a + "\"; allowed: --stateStore=..., --baseDir=<project>,"
+            + " --spec=<spec>, --pipeline=<name>, --limit=<n>");
         return 2;
       }
     }
     StateStore store;
     try {
-      store = StateStores.open(storeSpec, System::getenv, w -> err.println("status: warning: --stateStore: " + w));
+      ProjectRoot project = spec != null ? ProjectRoot.of(Path.of(spec), baseDir)
+          : new ProjectRoot(Path.of(baseDir == null || baseDir.isBlank() ? "" : baseDir));
+      store = StateStores.open(storeSpec, project.dir(), env, w -> err.println("status: warning: --stateStore: " + w));
     } catch (IllegalArgumentException | IllegalStateException e) {
       err.println("status: --stateStore: " + e.getMessage());
       return 2;

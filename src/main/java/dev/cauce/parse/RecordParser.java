@@ -100,8 +100,8 @@ public final class RecordParser implements Serializable {
     Map<String, List<Pointer>> pointers = new HashMap<>();
     for (int i = 0; i < spec.schema().size(); i++) {
       FieldSpec f = spec.schema().get(i);
-      if (f.derived()) {
-        continue; // computed after cleaning, never read
+      if (f.computed()) {
+        continue; // computed after cleaning (derived, looked up), never read
       }
       if (!csv && f.source().startsWith("/")) {
         JsonPointer ptr = JsonPointer.compile(f.source());
@@ -123,7 +123,7 @@ public final class RecordParser implements Serializable {
 
   /** The names fields are read by in the source, in schema order (derived fields have none). */
   public static List<String> sourceNames(PipelineSpec spec) {
-    return spec.schema().stream().filter(f -> !f.derived()).map(FieldSpec::source).toList();
+    return spec.schema().stream().filter(f -> !f.computed()).map(FieldSpec::source).toList();
   }
 
   /** A parser for the spec's source format and schema. */

@@ -28,10 +28,12 @@ public record PipelineSpec(
     QualitySpec quality,
     List<String> dependsOn,
     List<ExpectationSpec> expectations,
+    List<ReferenceSpec> references,
     List<DependencySpec> dependencies)
     implements Serializable {
 
   public PipelineSpec {
+    references = references == null ? List.of() : List.copyOf(references);
     dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     schema = List.copyOf(schema);
     validate = List.copyOf(validate);
@@ -41,6 +43,16 @@ public record PipelineSpec(
   }
 
   /** A spec without dependencies. */
+  public PipelineSpec(
+      String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
+      List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
+      DeadLetterSpec deadLetter, QualitySpec quality, List<String> dependsOn, List<ExpectationSpec> expectations,
+      List<ReferenceSpec> references) {
+    this(name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations,
+        references, List.of());
+  }
+
+  /** A spec without references. */
   public PipelineSpec(
       String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
       List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
@@ -79,7 +91,19 @@ public record PipelineSpec(
     String out = outputDir == null ? output : outputDir;
     return new PipelineSpec(
         name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn, expectations,
-        dependencies);
+        references, dependencies);
+  }
+
+  /** Returns a copy with these references (paths resolved, header read: see {@code ReferenceSpec}). */
+  public PipelineSpec withReferences(List<ReferenceSpec> refs) {
+    return new PipelineSpec(
+        name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations,
+        refs, dependencies);
+  }
+
+  /** The reference of that name, or null. */
+  public ReferenceSpec reference(String refName) {
+    return references.stream().filter(r -> r.name().equals(refName)).findFirst().orElse(null);
   }
 
   /**
@@ -177,12 +201,23 @@ public record PipelineSpec(
   /**
    * A schema field. {@code required}: a null after cleaning is a rejection (rule {@code <name>_required}).
    * {@code from}: the source name it is read from (null: its name); {@code derive}: an expression computing
-   * it after cleaning (then it is not read); {@code map}: a value dictionary applied after its cleaning steps.
+   * it after cleaning (then it is not read); {@code map}: a value dictionary applied after its cleaning steps;
+   * {@code lookup}: a column of a reference's matching row, set after derived fields (then it is not read).
    */
-  public record FieldSpec(String name, FieldType type, boolean required, String from, String derive, ValueMap map)
+  public record FieldSpec(String name, FieldType type, boolean required, String from, String derive, ValueMap map,
+      LookupSpec lookup)
       implements Serializable {
     public FieldSpec(String name, FieldType type, boolean required) {
-      this(name, type, required, null, null, null);
+      this(name, type, required, null, null, null, null);
+    }
+
+    public FieldSpec(String name, FieldType type, boolean required, String from, String derive, ValueMap map) {
+      this(name, type, required, from, derive, map, null);
+    }
+
+    /** Whether the field is computed (derived or looked up) rather than read from the source. */
+    public boolean computed() {
+      return derive != null || lookup != null;
     }
 
     /** The name the field is read by in the source (a JSON key or pointer, a CSV header text). */
@@ -192,6 +227,17 @@ public record PipelineSpec(
 
     public boolean derived() {
       return derive != null;
+    }
+  }
+
+  /**
+   * A field's {@code lookup}: the {@code column} of the row of {@code reference} whose key equals the
+   * record's fields {@code on} (in key order); a miss leaves null, or rejects the record ({@code
+   * reject}, reason {@code lookup_missed}). A null in {@code on} looks nothing up (null, not a miss).
+   */
+  public record LookupSpec(String reference, List<String> on, String column, boolean reject) implements Serializable {
+    public LookupSpec {
+      on = List.copyOf(on);
     }
   }
 
@@ -326,6 +372,14 @@ public record PipelineSpec(
      * @throws IllegalArgumentException when the rule does not fit the schema
      */
     Check check(List<FieldSpec> schema, ZoneId zone);
+
+    /**
+     * The same, for a rule that reads the run's reference tables ({@code in_reference}; others ignore
+     * them): {@code tables} gives a reference's rows by key, by reference name.
+     */
+    default Check check(List<FieldSpec> schema, ZoneId zone, java.util.function.Function<String, Map<String, List<String>>> tables) {
+      return check(schema, zone);
+    }
 
     /** A failure's message: the spec's message if it has one, else {@code generated}. */
     default String fail(String generated) {

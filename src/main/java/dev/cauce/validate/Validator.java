@@ -1,5 +1,6 @@
 package dev.cauce.validate;
 
+import dev.cauce.model.References;
 import dev.cauce.model.Violation;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
@@ -48,6 +49,11 @@ public final class Validator {
    *     expression; the spec loader normally refuses these first)
    */
   public static Validator create(PipelineSpec spec) {
+    return create(spec, References.NONE);
+  }
+
+  /** The same, with the run's reference tables, which {@code in_reference} rules read at each record. */
+  public static Validator create(PipelineSpec spec, References references) {
     ZoneId zone = zone(spec);
     List<RuleSpec> rules = new ArrayList<>();
     for (FieldSpec f : spec.schema()) {
@@ -58,7 +64,7 @@ public final class Validator {
     rules.addAll(spec.validate());
     List<Compiled> checks = new ArrayList<>();
     for (RuleSpec rule : rules) {
-      checks.add(new Compiled(rule, rule.check(spec.schema(), zone), rule.severity() != Severity.WARN));
+      checks.add(new Compiled(rule, rule.check(spec.schema(), zone, references::table), rule.severity() != Severity.WARN));
     }
     return new Validator(List.copyOf(checks));
   }

@@ -10,20 +10,20 @@ import dev.cauce.write.LiveOutput;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
  * Expectations that are not evaluated are reported, never dropped: an unknown type under {@code
- * expectations_unknown: skip}, and every expectation of a {@code --replay}.
+ * expectations_unknown: skip}, and the dataset ones of a {@code --replay} (its row ones check the
+ * replayed records).
  */
 public class ExpectationsSkippedTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   @Test
-  public void unknownTypesAndReplaysAreReportedSkipped() throws IOException {
+  public void unknownTypesAndAReplaysDatasetExpectationsAreReportedSkipped() throws IOException {
     Path root = tmp.getRoot().toPath();
     Path in = Files.createDirectories(root.resolve("in"));
     Files.writeString(in.resolve("a.jsonl"), """
@@ -61,11 +61,22 @@ public class ExpectationsSkippedTest {
     assertThat(e.get("results").get(1).get("result").get("observed_value").asLong(), equalTo(2L));
     assertThat(run.stdout, containsString("expectations: 2 passed, 0 failed, 1 skipped"));
 
-    List<String> dead = LiveOutput.read(out.toString()).files("rejected");
-    CauceRun replay = CauceRun.run(out, "replay", "--spec=" + spec, "--replay=" + dead.get(0));
-    assertThat(replay.toString(), replay.code, equalTo(ExitCode.OK));
+    // the rejected record "fixed" into one without an id: on the replay, the row expectation checks it
+    Path dead = Path.of(LiveOutput.read(out.toString()).files("rejected").get(0));
+    Path fixed = root.resolve("fixed.jsonl");
+    Files.writeString(fixed, Files.readString(dead).replace("\\\"id\\\":\\\"2\\\"", "\\\"id\\\":null")
+        .replace("\\\"amount\\\":\\\"-3\\\"", "\\\"amount\\\":\\\"4\\\""));
+    CauceRun replay = CauceRun.run(out, "replay", "--spec=" + spec, "--replay=" + fixed);
+    assertThat(replay.toString(), replay.code, equalTo(ExitCode.REFUSED));
+    assertThat(replay.stdout, containsString("check: read 1 = written 0 + rejected 1 + duplicates 0  OK"));
     JsonNode r = replay.report().get("expectations");
-    assertThat(r.get("statistics").get("skipped_expectations").asLong(), equalTo(3L));
-    assertThat(r.get("results").get(1).get("cauce").get("note").asText(), containsString("not evaluated on a --replay"));
+    assertThat(r.get("statistics").get("skipped_expectations").asLong(), equalTo(2L));
+    assertThat(r.get("results").get(1).get("cauce").get("note").asText(), containsString("not evaluated on a --replay: dataset and"
+        + " uniqueness expectations describe a whole dataset"));
+    JsonNode notNull = r.get("results").get(2);
+    assertThat(notNull.get("cauce").get("status").asText(), equalTo("failed"));
+    assertThat(notNull.get("result").get("unexpected_count").asLong() + "/" + notNull.get("result").get("element_count").asLong(),
+        equalTo("1/1"));
+    assertThat(replay.count("violations_by_stage_and_reason", "validate", "expect_column_values_to_not_be_null:id"), equalTo(1L));
   }
 }

@@ -103,13 +103,15 @@ public class RunAllTest {
     assertThat(second.out(), containsString("  e              NOT RUN           upstream d was REFUSED\n"));
 
     // a dry run after d was refused says what the dry run did, not that d succeeded; e's input (d's
-    // output) was never published, which its dry run finds. With Airflow's nothing-new code a run with
+    // output) was never published and a dry run of d writes nothing, so e is not checked (not a failure);
+    // b's input (a's published output) exists and is checked. With Airflow's nothing-new code a run with
     // nothing new is still SKIPPED, and run-all exits 1 for d only
     Result dry = runAll(pipelines, "--dryRun=true");
-    assertThat(dry.toString(), dry.code(), equalTo(1));
+    assertThat(dry.toString(), dry.code(), equalTo(0));
+    assertThat(dry.out(), containsString("  b              DRY RUN   exit 0  checks passed, nothing ran  run "));
     assertThat(dry.out(), containsString("  d              DRY RUN   exit 0  checks passed, nothing ran  run "));
-    assertThat(dry.out(), containsString("  e              USAGE     exit 2  could not start: no input files match \"" + out.resolve("d/d")
-        + "/*.jsonl\"; check the path (source.path in the spec, or --input) and that the files exist\n"));
+    assertThat(dry.out(), containsString("  e              NOT RUN           input produced by d, which this dry run did not run: "
+        + out.resolve("d/d") + "/*.jsonl matches no file yet\n"));
     assertThat(dry.out(), not(containsString("SUCCEEDED")));
     Result third = runAll(pipelines, "--nothingNewExitCode=99");
     assertThat(third.toString(), third.code(), equalTo(1));
@@ -144,6 +146,14 @@ public class RunAllTest {
         }
       }
     }
+    // a dry run first: customers reads orders' output, which does not exist yet: not checked, exit 0
+    Result dry = runAll(pipelines, "--dryRun=true");
+    assertThat(dry.toString(), dry.code(), equalTo(0));
+    assertThat(dry.out(), containsString("  orders         DRY RUN   exit 0  checks passed, nothing ran  run "));
+    assertThat(dry.out(), containsString("  customers      NOT RUN           input produced by orders, which this dry run did not run:"
+        + " out/orders/orders/*.jsonl matches no file yet\n"));
+    assertThat(dry.out(), containsString("  trips          DRY RUN   exit 0  checks passed, nothing ran  run "));
+    assertThat(Files.exists(clone.resolve("out/orders/orders")), equalTo(false));
     Result r = runAll(pipelines, "--enforceImmutability=false", "--enforceEncodability=false");
     assertThat(r.toString(), r.code(), equalTo(0));
     String apiNeeds = "needs the environment variable(s) CAUCE_DEMO_TOKEN (read by source.http) and the API at"

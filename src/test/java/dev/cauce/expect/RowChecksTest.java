@@ -188,4 +188,33 @@ public class RowChecksTest {
     assertThat(ba.partial(0), equalTo(ab.partial(0)));
     assertThat(ab.unexpected(0), equalTo(30L));
   }
+
+  /**
+   * GX's row_condition: records it does not keep are not evaluated, nor counted in element_count
+   * (qty: 1, 2, null, 4, 5; amount 10.00, 20.50, 600, -1, null; email a@x.io, null, bad, c@x.io, null;
+   * day null in row 4).
+   */
+  @Test
+  public void aRowConditionLeavesOutTheRecordsItDoesNotKeep() {
+    PipelineSpec spec = ExpectTesting.spec("""
+        expectations:
+          - {type: expect_column_values_to_be_between, column: amount, min_value: 0, max_value: 500, row_condition: 'col("qty")>1', condition_parser: great_expectations}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'qty>=4 | id=="id1"', condition_parser: pandas}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'col("day").notNull() & ~(col("id")=="id5")'}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'qty == 2 || is_null(qty)', condition_parser: cauce}
+        """);
+    RowChecks c = RowChecks.of(spec.expectations(), spec.schema(), ZoneOffset.UTC);
+    List<List<Integer>> failed = new ArrayList<>();
+    RowTally t = tally(c, ExpectTesting.rows(spec), failed);
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < c.size(); i++) {
+      got.add(t.elements(i) + " " + t.considered(i) + " " + t.unexpected(i) + " " + t.result(i).get("missing_count"));
+    }
+    assertThat(got, equalTo(List.of(
+        "3 2 1 1", // qty 2, 4, 5 (null qty is no match): amount 20.50, -1 fails, null missing
+        "3 3 1 0", // rows 1, 4, 5: row 5's email is null
+        "3 3 1 0", // day not null and not id5: rows 1, 2, 3; row 2's email is null
+        "2 2 1 0"))); // qty 2 or null: rows 2 and 3 (null, "bad" is not null: only row 2 fails)
+    assertThat(failed, equalTo(List.of(List.of(), List.of(2, 3), List.of(), List.of(0), List.of(1))));
+  }
 }

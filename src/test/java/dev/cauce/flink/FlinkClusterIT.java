@@ -28,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,8 +55,8 @@ import org.junit.runners.MethodSorters;
  * of the lean cluster jar, then {@code /jars/<id>/run}: main runs inside the JobManager). Both must
  * give the Direct runner's results: the counts and published records that {@code
  * src/test/resources/expected/} holds for the sample pipelines, and cauce's counters as Flink's REST
- * API shows them per operator (the {@code __metricscontainers} accumulator of each vertex) must
- * equal the run report's. A TaskManager killed in the middle of a job must end in exact output or in
+ * API shows them (accumulators {@code cauce.<counter>} per vertex and per job) must equal the run
+ * report's. Flink's {@code flink run} command line gives the same. A TaskManager killed in the middle of a job must end in exact output or in
  * a failed run that publishes nothing; a cluster that is not there must be reported at once. Every
  * wait is bounded.
  *
@@ -212,14 +211,37 @@ public class FlinkClusterIT {
     assertThat("POST /jars/" + jarId + "/run: " + r.body(), r.statusCode(), equalTo(200));
     String job = JSON.readTree(r.body()).get("jobid").asText();
     assertThat(newJobs(before), equalTo(Map.of(job, "FINISHED")));
-    assertThat(getJson("/jobs/" + job).get("name").asText(), equalTo("cauce-orders-" + runId));
+    assertOrdersAsByBeamClient(job, out, runId, "Flink's REST API");
+  }
 
+  /** An orders job run another way than by Beam's client: its name, oracle, REST counters, and the same counts. */
+  private static void assertOrdersAsByBeamClient(String job, Path out, String runId, String how) throws Exception {
+    assertThat(getJson("/jobs/" + job).get("name").asText(), equalTo("cauce-orders-" + runId));
     JsonNode report = assertMatchesOracle("orders", out, runId, "orders", List.of("orders", "orders_parquet"));
-    assertThat(report.get("runner").asText(), equalTo("FlinkRunner"));
     assertRestCountersMatch(job, report);
     if (ordersByBeamClient != null) {
-      assertThat("counts by Flink's REST API vs by Beam's client", report.get("counts"), equalTo(ordersByBeamClient));
+      assertThat("counts by " + how + " vs by Beam's client", report.get("counts"), equalTo(ordersByBeamClient));
     }
+  }
+
+  /**
+   * Flink's own command line: {@code runners/flink/cluster.sh run -c dev.cauce.Cauce <cluster jar>
+   * ...} ({@code make flink-run}, Flink's CliFrontend from the same Maven jars): main runs in that
+   * client, the job on the cluster. Same counts, output and accumulators as by Beam's client.
+   */
+  @Test
+  public void g_ordersThroughFlinkRun() throws Exception {
+    Set<String> before = jobs().keySet();
+    Path out = TMP.newFolder("orders-flink-run-out").toPath();
+    String runId = "orders-by-flink-run";
+    long t0 = System.nanoTime();
+    Proc run = Proc.run("flink-run-orders", RUN_LIMIT, CLUSTER_SH, "run", "-c", "dev.cauce.Cauce", clusterJar.toString(),
+        "--spec=" + ROOT.resolve("pipelines/orders.yaml"), "--output=" + out, "--runId=" + runId, "--parallelism=2");
+    log("flink run: orders submitted and run in %.1f s", seconds(t0));
+    assertThat("flink run failed\n" + run, run.exit(), equalTo(0));
+    Map<String, String> ran = newJobs(before);
+    assertThat(new ArrayList<>(ran.values()), equalTo(List.of("FINISHED")));
+    assertOrdersAsByBeamClient(ran.keySet().iterator().next(), out, runId, "flink run");
   }
 
   /** A run that cannot start answers the REST call (HTTP 400) with cauce's reason, and the JobManager lives on. */
@@ -234,29 +256,40 @@ public class FlinkClusterIT {
   }
 
   /**
-   * cauce's counters as Flink's REST API shows them per operator: each vertex's {@code
-   * __metricscontainers} accumulator ({@code /jobs/<id>/vertices/<vid>/accumulators}) lists Beam's
-   * counters with their step; summed over vertices they must equal the run report's.
+   * cauce's counters as Flink's REST API shows them: accumulators {@code cauce.<counter>} of each
+   * vertex that counts them ({@code /jobs/<id>/vertices/<vid>/accumulators}, summed over vertices) and
+   * of the job ({@code /jobs/<id>/accumulators}); both must equal the run report's.
    */
   private static void assertRestCountersMatch(String job, JsonNode report) throws Exception {
     JsonNode counts = report.get("counts");
-    List<String> wanted = new ArrayList<>(List.of("read", "duplicates"));
-    counts.get("written").fieldNames().forEachRemaining(w -> wanted.add("written." + w));
+    Map<String, Long> wanted = new TreeMap<>(Map.of("cauce.read", counts.get("read").asLong(), "cauce.duplicates",
+        counts.get("duplicates").asLong(), "cauce.dead_lettered", counts.get("dead_lettered").asLong()));
+    counts.get("written").fields().forEachRemaining(w -> wanted.put("cauce.written." + w.getKey(), w.getValue().asLong()));
     // the REST API serves a cached execution graph (web.refresh-interval): right after a job ends a
     // vertex's accumulators can still be missing, so read again (bounded) until every counter is there
-    Map<String, Long> byName = new TreeMap<>();
-    Map<String, String> stepOf = new TreeMap<>();
+    Map<String, Long> byVertex = new TreeMap<>();
+    Map<String, String> vertexOf = new TreeMap<>();
+    Map<String, Long> ofJob = new TreeMap<>();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     do {
-      byName.clear();
-      readRestCounters(job, byName, stepOf);
-    } while (!byName.keySet().containsAll(wanted) && System.nanoTime() < deadline && pause());
-    assertThat("cauce's counters in " + REST + "/jobs/" + job + "/vertices/*/accumulators: " + byName, byName.get("read"),
-        equalTo(counts.get("read").asLong()));
-    assertThat(byName.get("duplicates"), equalTo(counts.get("duplicates").asLong()));
-    counts.get("written").fields().forEachRemaining(w -> assertThat(w.getKey(), byName.get("written." + w.getKey()), equalTo(w.getValue().asLong())));
-    log("REST counters of job %s: read %d (step %s), written %s, duplicates %d", job, byName.get("read"), stepOf.get("read"),
-        byName.entrySet().stream().filter(e -> e.getKey().startsWith("written.")).map(Object::toString).toList(), byName.get("duplicates"));
+      byVertex.clear();
+      ofJob.clear();
+      readRestCounters(job, byVertex, vertexOf, ofJob);
+    } while (!(byVertex.keySet().containsAll(wanted.keySet()) && ofJob.keySet().containsAll(wanted.keySet()))
+        && System.nanoTime() < deadline && pause());
+    byVertex.keySet().retainAll(wanted.keySet());
+    ofJob.keySet().retainAll(wanted.keySet());
+    vertexOf.keySet().retainAll(wanted.keySet());
+    assertThat("cauce's accumulators in " + REST + "/jobs/" + job + "/vertices/*/accumulators", byVertex, equalTo(wanted));
+    assertThat("cauce's accumulators in " + REST + "/jobs/" + job + "/accumulators", ofJob, equalTo(wanted));
+    List<JsonNode> shown = new ArrayList<>(); // as Flink's REST API shows them, for the record
+    getJson("/jobs/" + job + "/accumulators").path("user-task-accumulators").forEach(a -> {
+      if (wanted.containsKey(a.get("name").asText())) {
+        shown.add(a);
+      }
+    });
+    log("REST /jobs/%s/accumulators: %s; counted in vertices: %s", job, shown, vertexOf.entrySet().stream()
+        .map(e -> e.getKey() + " in " + e.getValue().substring(0, Math.min(60, e.getValue().length())) + "...").toList());
     logLiveMetricNames(job);
   }
 
@@ -266,33 +299,24 @@ public class FlinkClusterIT {
     return true;
   }
 
-  private static void readRestCounters(String job, Map<String, Long> byName, Map<String, String> stepOf) throws Exception {
+  /** The {@code cauce.*} accumulators of every vertex (summed by name; the vertex names kept) and of the job. */
+  private static void readRestCounters(String job, Map<String, Long> byVertex, Map<String, String> vertexOf, Map<String, Long> ofJob)
+      throws Exception {
     for (JsonNode v : getJson("/jobs/" + job).get("vertices")) {
       for (JsonNode acc : getJson("/jobs/" + job + "/vertices/" + v.get("id").asText() + "/accumulators").path("user-accumulators")) {
-        if (!acc.get("name").asText().equals("__metricscontainers")) {
-          continue;
-        }
-        for (JsonNode m : JSON.readTree(acc.get("value").asText()).path("metrics").path("attempted")) {
-          JsonNode labels = m.get("labels");
-          if (m.get("urn").asText().equals("beam:metric:user:sum_int64:v1") && labels.get("NAMESPACE").asText().equals("cauce")) {
-            byName.merge(labels.get("NAME").asText(), varint(Base64.getDecoder().decode(m.get("payload").asText())), Long::sum);
-            stepOf.put(labels.get("NAME").asText(), labels.get("PTRANSFORM").asText());
-          }
+        String name = acc.get("name").asText();
+        if (name.startsWith("cauce.")) {
+          byVertex.merge(name, Long.parseLong(acc.get("value").asText()), Long::sum);
+          vertexOf.merge(name, v.get("name").asText(), (a, b) -> a + " + " + b);
         }
       }
     }
-  }
-
-  /** Beam's encoding of a sum_int64 payload: a base-128 varint. */
-  private static long varint(byte[] b) {
-    long v = 0;
-    for (int i = 0; i < b.length; i++) {
-      v |= (long) (b[i] & 0x7f) << (7 * i);
-      if ((b[i] & 0x80) == 0) {
-        break;
+    for (JsonNode acc : getJson("/jobs/" + job + "/accumulators").path("user-task-accumulators")) {
+      if (acc.get("name").asText().startsWith("cauce.")) {
+        assertThat(acc.toString(), acc.get("type").asText(), equalTo("LongCounter"));
+        ofJob.put(acc.get("name").asText(), Long.parseLong(acc.get("value").asText()));
       }
     }
-    return v;
   }
 
   /**

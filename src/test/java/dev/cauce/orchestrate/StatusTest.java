@@ -22,10 +22,11 @@ import org.junit.rules.TemporaryFolder;
 public class StatusTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
+  /** Status as make runs it, with no $CAUCE_STATE_DIR (surefire sets one for the runs of other tests). */
   private String status(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8)) {
-      assertThat(Status.run(args, o, o), equalTo(0));
+      assertThat(Status.run(args, name -> null, o, o), equalTo(0));
     }
     return out.toString(StandardCharsets.UTF_8);
   }
@@ -53,6 +54,20 @@ public class StatusTest {
     assertThat(text, containsString("trips        t1                         RUNNING   job"));
     assertThat(text, containsString("lock held by run t1 (pid 77 on host-a"));
     assertThat(status("--stateStore=" + dir, "--pipeline=trips").contains("orders"), equalTo(false));
+  }
+
+  /** The default store is the project's .cauce/state (as a run of its specs writes it), not the working directory's. */
+  @Test
+  public void theDefaultStoreIsTheProjects() throws java.io.IOException {
+    Path project = tmp.newFolder("project").toPath();
+    Instant t = Instant.parse("2024-05-01T10:00:00Z");
+    try (LocalStateStore s = new LocalStateStore(project.resolve(".cauce/state"))) {
+      s.putRun(RunRecord.started("orders", "p1", t, "DirectRunner", "out/orders").ended(RunStatus.SUCCEEDED, null, t.plusSeconds(2)));
+    }
+    String byBaseDir = status("--baseDir=" + project);
+    assertThat(byBaseDir, containsString("cauce status from the local state store " + project.resolve(".cauce/state")));
+    assertThat(byBaseDir, containsString("orders       p1                         SUCCEEDED"));
+    assertThat(status("--spec=" + project.resolve("pipelines/orders.yaml")), containsString(" p1 "));
   }
 
   @Test

@@ -40,7 +40,7 @@ import java.util.Map;
 final class ExpectationsReader {
   static final List<String> UNKNOWN = List.of("error", "skip");
   /** An expectation's own keys; every other key is a kwarg (GX 1.x writes them flattened). */
-  static final List<String> KEYS = List.of("expectation_type", "type", "kwargs", "meta", "severity", "name");
+  static final List<String> KEYS = List.of("expectation_type", "type", "kwargs", "meta", "severity", "name", "exact_limit");
   /** Keys GX writes beside an expectation that say nothing about what it checks. */
   static final List<String> GX_NOTES = List.of("id", "ge_cloud_id", "notes", "description", "rendered_content",
       "expectation_context", "windows");
@@ -49,6 +49,7 @@ final class ExpectationsReader {
 
   private final SpecReading s;
   private final Map<String, Integer> ids = new HashMap<>();
+  private long exactLimit = ExpectationSpec.EXACT_LIMIT;
 
   ExpectationsReader(SpecReading s) {
     this.s = s;
@@ -57,6 +58,7 @@ final class ExpectationsReader {
   List<ExpectationSpec> read(MapView r) {
     List<ExpectationSpec> out = new ArrayList<>();
     boolean skipUnknown = "skip".equals(r.oneOf("expectations_unknown", UNKNOWN, "expectations_unknown value"));
+    exactLimit = exactLimit(r, "expectations_exact_limit", ExpectationSpec.EXACT_LIMIT);
     String suite = r.text("expectation_suite");
     if (suite != null) {
       readSuite(suite, r, skipUnknown, out);
@@ -180,7 +182,24 @@ final class ExpectationsReader {
     };
     boolean ok = new Kwargs(type, kwargs, s.schemaKnown ? s.fieldTypes : null, s.zone, problems).check();
     String id = id(m, type.name(), kwargs);
-    return ok ? new ExpectationSpec(id, type.name(), kwargs, meta, warn, null) : null;
+    return ok ? new ExpectationSpec(id, type.name(), kwargs, meta, warn, null, exactLimit(m, "exact_limit", exactLimit)) : null;
+  }
+
+  /** A count of values kept exactly: a whole number of 1 or more. */
+  private static long exactLimit(MapView m, String key, long dflt) {
+    if (!m.has(key)) {
+      return dflt;
+    }
+    Long n = m.integer(key);
+    if (n == null) {
+      return dflt; // not a whole number: told already
+    }
+    if (n < 1) {
+      m.problem(key, key + " must be a whole number of 1 or more (values kept exactly before a median or quantile"
+          + " is approximated)");
+      return dflt;
+    }
+    return n;
   }
 
   /** {@code severity} (cauce's warn/error, GX 1.x's critical/warning/info), else {@code meta.severity}. */

@@ -75,8 +75,18 @@ final class RulesReader {
       return null;
     }
     RuleSpec rule = type.reader().apply(
-        new RuleEntry(m, name, severity, message, field, fieldType, s.fieldTypes, s.schemaKnown, s.zone));
+        new RuleEntry(m, name, severity, message, field, fieldType, s.fieldTypes, s.schemaKnown, s.zone, referenceKeys()));
     return name == null || severity == null ? null : rule;
+  }
+
+  /** The declared references' key columns by name; null when they are not known (a problem was reported). */
+  private Map<String, List<String>> referenceKeys() {
+    if (!s.referencesKnown) {
+      return null;
+    }
+    Map<String, List<String>> keys = new java.util.LinkedHashMap<>();
+    s.references.forEach((n, ref) -> keys.put(n, ref.key()));
+    return keys;
   }
 
   private void checkKeys(MapView m, RuleType type) {

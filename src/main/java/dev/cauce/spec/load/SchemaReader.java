@@ -2,6 +2,7 @@ package dev.cauce.spec.load;
 
 import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
+import dev.cauce.spec.PipelineSpec.LookupSpec;
 import dev.cauce.spec.PipelineSpec.ValueMap;
 import dev.cauce.validate.rules.Derivation;
 import dev.cauce.spec.read.SpecNodes;
@@ -17,7 +18,7 @@ import java.util.regex.Pattern;
 /** Reads {@code schema}: the fields, each with a valid unique name and a known type. */
 final class SchemaReader {
   static final List<String> FIELD_KEYS =
-      List.of("name", "type", "required", "from", "derive", "map", "map_file", "map_case", "map_nearest");
+      List.of("name", "type", "required", "from", "derive", "map", "map_file", "map_case", "map_nearest", "lookup");
   /** The most edits {@code map_nearest} allows: beyond that, unrelated short values match. */
   static final int MAX_MAP_NEAREST = 3;
   static final Pattern FIELD_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -53,6 +54,7 @@ final class SchemaReader {
       }
     }
     checkDerivations(fields, views);
+    new ReferencesReader(s).checkLookups(fields, views);
     return fields;
   }
 
@@ -60,7 +62,7 @@ final class SchemaReader {
   private void checkDerivations(List<FieldSpec> fields, List<MapView> views) {
     Map<String, FieldType> readable = new LinkedHashMap<>();
     for (FieldSpec f : fields) {
-      if (!f.derived()) {
+      if (!f.computed()) { // looked-up fields are set after the derivations
         readable.put(f.name(), f.type());
       }
     }
@@ -105,7 +107,7 @@ final class SchemaReader {
     if (derive != null && derive.isBlank()) {
       f.problem("derive", "must be an expression");
     }
-    if (name != null && derive == null) {
+    if (name != null && derive == null && !f.written("lookup")) {
       String source = from == null ? name : from;
       String first = sources.putIfAbsent(source, path);
       if (first != null) {
@@ -117,16 +119,20 @@ final class SchemaReader {
     if (map != null && derive != null) {
       f.problem("map", "a dictionary maps values read from the source; a derived field is computed (map its inputs)");
     }
+    LookupSpec lookup = name == null ? null : new ReferencesReader(s).lookup(f, name);
+    if (f.written("lookup") && (derive != null || from != null || map != null)) {
+      f.problem("lookup", "a looked-up field is set from a reference, not read, derived or mapped: remove from, derive or map");
+    }
     if (name != null) {
       s.fieldTypes.put(name, type);
       if (Boolean.TRUE.equals(required)) {
         s.requiredFields.add(name);
       }
-      if (derive != null) {
-        s.derivedFields.add(name);
+      if (derive != null || f.written("lookup")) {
+        s.derivedFields.add(name); // not read from the source
       }
       if (type != null) {
-        fields.add(new FieldSpec(name, type, Boolean.TRUE.equals(required), from, derive, map));
+        fields.add(new FieldSpec(name, type, Boolean.TRUE.equals(required), from, derive, map, lookup));
         return true;
       }
     }

@@ -11,6 +11,7 @@ import dev.cauce.spec.PipelineSpec.QualitySpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.spec.PipelineSpec.SourceSpec;
+import dev.cauce.spec.ReferenceSpec;
 import dev.cauce.spec.SpecException;
 import dev.cauce.spec.read.SpecNodes.MapView;
 import dev.cauce.spec.read.SpecProblem;
@@ -43,7 +44,8 @@ public final class SpecLoader {
   static final String FILE = "(file)";
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
-      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown", "dependencies");
+      "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown",
+      "expectations_exact_limit", "references", "dependencies");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
@@ -117,6 +119,8 @@ public final class SpecLoader {
     }
     String description = r.text("description");
 
+    ReferencesReader references = new ReferencesReader(s);
+    List<ReferenceSpec> refs = references.read(r); // before the schema and rules, which use them
     List<FieldSpec> schema = new SchemaReader(s).read(r);
     SourceSpec source = new SourceReader(s).read(r);
     CleanSpec clean = new CleanReader(s).read(r);
@@ -129,11 +133,13 @@ public final class SpecLoader {
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
     List<DependencySpec> dependencies = new DependenciesReader(s).read(r, sinks, deadLetter);
+    refs = references.keyTypes(refs, schema, rules);
     if (!s.nodes.problems().isEmpty()) {
       return null;
     }
     return new PipelineSpec(
-        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, dependencies);
+        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, refs,
+        dependencies);
   }
 
   /** {@code output}, by default {@code out/<name>}. */

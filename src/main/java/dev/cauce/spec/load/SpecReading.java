@@ -33,6 +33,12 @@ final class SpecReading {
   /** {@code clean.timezone}, in which bounds and defaults without offset are read. */
   ZoneId zone = ZoneOffset.UTC;
   final Set<String> ruleNames = new LinkedHashSet<>();
+  /** {@code references} by name (each read without a problem), with where each is. */
+  final Map<String, dev.cauce.spec.ReferenceSpec> references = new LinkedHashMap<>();
+  final Map<String, String> referencePaths = new LinkedHashMap<>();
+  final Map<String, Integer> referenceLines = new LinkedHashMap<>();
+  /** Whether {@code references} was read without problems (else reference names are not checked). */
+  boolean referencesKnown = true;
   private JdbcSpecReader jdbc;
 
   SpecReading(String file, Path specDir) {

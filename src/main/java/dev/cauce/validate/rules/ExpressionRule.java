@@ -1,13 +1,16 @@
 package dev.cauce.validate.rules;
 
+import dev.cauce.spec.FieldType;
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
 import dev.cauce.spec.read.YamlTree;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Predicate;
 import org.apache.beam.sdk.values.Row;
 import org.apache.commons.jexl3.JexlException;
 import org.apache.commons.jexl3.JexlScript;
@@ -34,25 +37,51 @@ public record ExpressionRule(String name, String expr, Severity severity, String
   }
 
   private static void checkExpression(RuleEntry e, String expr) {
+    problems(expr, e.schemaKnown() ? e.fieldTypes() : null).forEach(p -> e.problem("expr", p));
+  }
+
+  /** What is wrong with {@code expr} over {@code fields} (null: the schema is unknown); empty when nothing. */
+  public static List<String> problems(String expr, Map<String, FieldType> fields) {
     JexlScript script;
     try {
       script = Expressions.compile(expr);
     } catch (IllegalArgumentException x) {
       String shown = expr.length() > 60 ? expr.substring(0, 60) + "..." : expr;
-      e.problem("expr", "invalid expression \"" + shown + "\": " + YamlTree.firstLine(x.getMessage()));
-      return;
+      return List.of("invalid expression \"" + shown + "\": " + YamlTree.firstLine(x.getMessage()));
     }
-    if (e.schemaKnown()) {
+    List<String> out = new ArrayList<>();
+    if (fields != null) {
       for (String v : Expressions.variables(script)) {
-        if (!e.fieldTypes().containsKey(v)) {
-          e.problem("expr", "expression uses \"" + v + "\", which is not a schema field; schema fields: "
-              + String.join(", ", e.fieldTypes().keySet()));
+        if (!fields.containsKey(v)) {
+          out.add("expression uses \"" + v + "\", which is not a schema field; schema fields: " + String.join(", ", fields.keySet()));
         }
       }
     }
-    for (String problem : ExpressionCheck.problems(script, e.schemaKnown() ? e.fieldTypes() : Map.of())) {
-      e.problem("expr", problem);
-    }
+    out.addAll(ExpressionCheck.problems(script, fields != null ? fields : Map.of()));
+    return out;
+  }
+
+  /**
+   * {@code expr} as a condition on typed rows (GX's row_condition): true only when it evaluates to
+   * true; a null field it reads (unless it handles nulls itself) or an evaluation error is false.
+   */
+  public static Predicate<Row> condition(String expr, List<FieldSpec> schema) {
+    JexlScript script = Expressions.compile(expr);
+    List<String> names = schema.stream().map(FieldSpec::name).toList();
+    int[] indexes = Expressions.variables(script).stream().mapToInt(names::indexOf).toArray();
+    boolean nullAware = ExpressionCheck.nullAware(expr, script);
+    return row -> {
+      for (int index : indexes) {
+        if (index < 0 || row.getValue(index) == null && !nullAware) {
+          return false;
+        }
+      }
+      try {
+        return Boolean.TRUE.equals(script.execute(new RowContext(row)));
+      } catch (JexlException e) {
+        return false;
+      }
+    };
   }
 
   @Override

@@ -15,6 +15,7 @@ public final class RuleTypes {
       LengthRule.TYPE,
       RegexRule.TYPE,
       InRule.TYPE,
+      InReferenceRule.TYPE,
       ExpressionRule.TYPE);
 
   /** The keys every rule takes. */

@@ -156,7 +156,7 @@ public class SpecChecksTest {
     assertProblem(problemAt(e, "schema[0].type"), 4,
         "unknown type \"text\"; allowed: string, int, long, double, decimal, boolean, date, timestamp");
     assertProblem(problemAt(e, "validate[0].rule"), 7,
-        "unknown rule \"between\"; allowed: not_null, range, length, regex, in, expression");
+        "unknown rule \"between\"; allowed: not_null, range, length, regex, in, in_reference, expression");
     assertProblem(problemAt(e, "validate[1].severity"), 8, "unknown severity \"fatal\"; allowed: error, warn");
     assertProblem(problemAt(e, "dedupe.keep"), 9, "unknown keep \"last\"; allowed: first, latest");
     assertProblem(problemAt(e, "sinks[0].format"), 11, "unknown sink format \"avro\"; allowed: jsonl, csv, parquet");

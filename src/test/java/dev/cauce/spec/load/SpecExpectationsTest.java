@@ -144,7 +144,8 @@ public class SpecExpectationsTest {
     assertThat(regex.problems().stream().filter(p -> p.path().equals("expectations[4].kwargs.regex")).count(), equalTo(1L));
     assertProblem(problemAt(e, "expectations[4].kwargs.mostly"), 26, "mostly must be between 0 and 1, got 1.5");
     assertProblem(problemAt(e, "expectations[5].kwargs.min_value"), 28, "min_value must be an ISO date (yyyy-MM-dd) for date column ordered_on");
-    assertProblem(problemAt(e, "expectations[6].kwargs.row_condition"), 30, "row_condition is not supported");
+    assertProblem(problemAt(e, "expectations[6].kwargs.row_condition"), 30, "row_condition \"qty > 1\": not supported from"
+        + " \"qty > 1\" (condition_parser great_expectations supports col(\"name\") compared");
     assertProblem(problemAt(e, "expectations[6].kwargs.colum"), 30, "unknown kwarg \"colum\" for expect_column_values_to_not_be_null; it takes column, mostly");
     assertProblem(problemAt(e, "expectations[7].max_value"), 34, "max_value is less than min_value");
     assertThat(e.getMessage(), e.problems().size(), equalTo(10));
@@ -161,5 +162,56 @@ public class SpecExpectationsTest {
   public void aMissingSuiteFileSaysWhereItWasLookedFor() {
     assertOnlyProblem(BASE + "expectation_suite: nowhere/suite.json\n", "expectation_suite", 12,
         "cannot read the suite nowhere/suite.json");
+  }
+
+  @Test
+  public void rowConditionsAreCheckedForTheirParserBeforeTheJob() {
+    PipelineSpec ok = parse(BASE + """
+        expectations:
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'col("qty")>1 & col("email").notNull()', condition_parser: great_expectations}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'qty >= 2 and order_id != "x"', condition_parser: pandas}
+          - {type: expect_column_values_to_be_unique, column: email, row_condition: 'qty > 1 && is_not_null(amount)', condition_parser: cauce}
+        """);
+    assertThat(ok.expectations().size(), equalTo(3));
+    SpecException e = fails(BASE + """
+        expectations:
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'col("qty").isin([1, 2])', condition_parser: great_expectations}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'col("qty") > 1', condition_parser: pandas}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'quty > 1', condition_parser: cauce}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'col("email") > 1'}
+          - {type: expect_column_mean_to_be_between, column: amount, min_value: 1, row_condition: 'col("qty") > 1'}
+          - {type: expect_column_values_to_not_be_null, column: email, row_condition: 'x', condition_parser: spark}
+        """);
+    assertProblem(problemAt(e, "expectations[0].row_condition"), 13, "row_condition \"col(\"qty\").isin([1, 2])\": not supported"
+        + " from \".isin([1, 2])\" (condition_parser great_expectations supports col(\"name\") compared (==, !=, <, <=, >, >=)"
+        + " with a number, a quoted string, True or False; col(\"name\").notNull() or .isNull(); combined with &, |, ~ and"
+        + " parentheses; condition_parser: cauce takes a cauce expression)");
+    assertProblem(problemAt(e, "expectations[1].row_condition"), 14, "not supported from \"col(\"qty\") > 1\" (condition_parser"
+        + " pandas supports name compared");
+    assertProblem(problemAt(e, "expectations[2].row_condition"), 15, "row_condition \"quty > 1\": expression uses \"quty\","
+        + " which is not a schema field");
+    assertProblem(problemAt(e, "expectations[3].row_condition"), 16, "row_condition \"col(\"email\") > 1\": ");
+    assertProblem(problemAt(e, "expectations[4].row_condition"), 17, "row_condition is supported on row and uniqueness"
+        + " expectations only");
+    assertProblem(problemAt(e, "expectations[5].condition_parser"), 18, "unknown condition_parser \"spark\"; allowed:"
+        + " great_expectations, great_expectations__experimental__, pandas, cauce");
+  }
+
+  @Test
+  public void exactLimitsAreWholeNumbersOfOneOrMore() {
+    PipelineSpec spec = parse(BASE + """
+        expectations_exact_limit: 1000
+        expectations:
+          - {type: expect_column_median_to_be_between, column: amount, min_value: 1}
+          - {type: expect_column_median_to_be_between, column: amount, min_value: 1, exact_limit: 10}
+        """);
+    assertThat(spec.expectations().get(0).exactLimit(), equalTo(1000L));
+    assertThat(spec.expectations().get(1).exactLimit(), equalTo(10L));
+    assertThat(parse(BASE + "expectations: [{type: expect_column_median_to_be_between, column: amount, min_value: 1}]\n")
+        .expectations().get(0).exactLimit(), equalTo(5_000_000L));
+    assertOnlyProblem(BASE + """
+        expectations_exact_limit: 0
+        expectations: [{type: expect_column_median_to_be_between, column: amount, min_value: 1}]
+        """, "expectations_exact_limit", 12, "expectations_exact_limit must be a whole number of 1 or more");
   }
 }
