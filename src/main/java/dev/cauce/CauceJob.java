@@ -5,6 +5,7 @@ import dev.cauce.beam.ExpectRows;
 import dev.cauce.beam.ExpectUnique;
 import dev.cauce.beam.FusedStages;
 import dev.cauce.beam.WriteExpectations;
+import dev.cauce.beam.RepairDependencies;
 import dev.cauce.beam.Staged;
 import dev.cauce.clean.CleanStage;
 import dev.cauce.coders.Coders;
@@ -24,6 +25,7 @@ import dev.cauce.parse.ParseStage;
 import dev.cauce.replay.DedupeAgainstLive;
 import dev.cauce.replay.ReplayDeadLetter;
 import dev.cauce.runner.RunnerProfile;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import dev.cauce.beam.ReferenceViews;
@@ -36,6 +38,7 @@ import dev.cauce.validate.ValidateStage;
 import dev.cauce.validate.rules.Derivation;
 import dev.cauce.write.Layout;
 import dev.cauce.write.WriteDeadLetter;
+import dev.cauce.write.WriteRepairs;
 import dev.cauce.write.WriteSink;
 import dev.cauce.write.jdbc.JdbcRun;
 import dev.cauce.write.jdbc.WriteJdbc;
@@ -55,7 +58,7 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Assembles one job from a spec: Ingest → Parse → Clean → Validate (one fused step, {@link FusedStages})
- * → Deduplicate (a replay's also against the live keys, {@link DedupeAgainstLive}) → Write, with the
+ * → functional dependencies ({@link RepairDependencies}) → Deduplicate (a replay's also against the live keys, {@link DedupeAgainstLive}) → Write, with the
  * rejections of every stage flattened into one dead letter. {@link #build} returns the collections
  * before writing, so tests can assert on them with {@code PAssert}; {@link #write} adds the sinks.
  */
@@ -67,9 +70,10 @@ public final class CauceJob {
    * with their origins (the rows' source; jdbc sinks key their staging rows by it).
    */
   public record Outputs(PCollection<Row> records, PCollection<Rejection> rejections, PCollection<CauceRecord> kept,
-      PCollectionList<ResultList> expectations, PCollection<String> dropped, PCollection<KV<CauceRecord, List<Violation>>> warned) {
+      PCollectionList<ResultList> expectations, PCollection<String> dropped, PCollection<KV<CauceRecord, List<Violation>>> warned,
+      PCollection<String> repairs) {
     public Outputs(PCollection<Row> records, PCollection<Rejection> rejections) {
-      this(records, rejections, null, null, null, null);
+      this(records, rejections, null, null, null, null, null);
     }
   }
 
@@ -148,6 +152,15 @@ public final class CauceJob {
       warned.add(rowsChecked.warned());
     }
 
+    // functional dependencies after validation, before dedupe: only valid records vote, and the
+    // repaired values are what dedupe keys on and what is published
+    PCollection<String> repairs = null;
+    if (!spec.dependencies().isEmpty()) {
+      RepairDependencies.Out repaired = RepairDependencies.apply(checked, spec, runId, input.dedupeGrouping());
+      checked = repaired.records();
+      repairs = repaired.repairs();
+    }
+
     PCollection<CauceRecord> kept = checked;
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
@@ -183,7 +196,7 @@ public final class CauceJob {
         : PCollectionList.of(warned).apply("All warned", Flatten.pCollections())
             .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
     return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
-        allWarned);
+        allWarned, repairs);
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */
@@ -248,6 +261,9 @@ public final class CauceJob {
     }
     if (outputs.expectations() != null) {
       outputs.expectations().apply(new WriteExpectations(Layout.expectations(spec.output(), runId).toString()));
+    }
+    if (outputs.repairs() != null && DependencySpec.anyRepairs(spec.dependencies())) {
+      outputs.repairs().apply(new WriteRepairs(spec.output(), runId));
     }
     if (jdbc.deadLetter().isPresent()) {
       outputs.rejections().apply("Dead letter table", new WriteJdbc.DeadLetter(jdbc));

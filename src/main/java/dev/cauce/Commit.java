@@ -2,6 +2,7 @@ package dev.cauce;
 
 import dev.cauce.ingest.InputFiles.InputFile;
 import dev.cauce.metrics.RunCounts;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.write.Commit.IngestedInput;
 import dev.cauce.write.DeadLetterRewrite;
 import dev.cauce.write.Publisher;
@@ -68,6 +69,9 @@ final class Commit {
         .forEach(t -> records.put(t.name(), counts.deadLettered()));
     if (plan.spec().dedupe() != null && plan.spec().dedupe().dropped() != null) {
       records.put(plan.spec().dedupe().dropped(), counts.duplicates()); // one line per duplicate dropped
+    }
+    if (DependencySpec.anyRepairs(plan.spec().dependencies())) {
+      records.put(DependencySpec.REPAIRS, counts.repaired()); // a repairs line per repaired cell
     }
     Publisher.Request req = Publisher.Request.of(plan.spec(), plan.runId()).withFencingToken(token).withRecords(records);
     if (plan.ledgerApplies() || plan.options().getReplay() != null) { // a replay's files too: replayed once

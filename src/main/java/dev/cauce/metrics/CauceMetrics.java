@@ -16,7 +16,7 @@ import org.apache.beam.sdk.metrics.Metrics;
  * {@value #NAMESPACE}. Record counts: {@code read} (every record taken from an input, good or bad),
  * {@code rejected.<stage>} (records), {@code duplicates}, {@code written.<sink>}, {@code
  * dead_lettered}. Violation counts (a record may have several): {@code reason.<stage>.<code>},
- * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}, {@code changed.<step>.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}. File sources add line counts ({@code lines.*}); an HTTP
+ * {@code warned.<rule>} (records kept only). Values changed: {@code mapped.<field>}, {@code changed.<step>.<field>}; lookups: {@code lookup_filled.<field>}, {@code lookup_missed.<field>}; dependencies: {@code dependency.<name>.*}. File sources add line counts ({@code lines.*}); an HTTP
  * source adds {@code http.*} (see {@link #HTTP_COUNTERS}).
  */
 public final class CauceMetrics {
@@ -36,6 +36,13 @@ public final class CauceMetrics {
   public static final String ASIDE_PREFIX = "aside.";
   /** {@code mapped.<field>}: values a field's dictionary changed. */
   public static final String MAPPED_PREFIX = "mapped.";
+  /**
+   * {@code dependency.<name>.<what>}: a functional dependency's violating groups ({@code violations}),
+   * the records in them ({@code violating_records}), cells repaired ({@code repaired}) and disagreeing
+   * fields of a group left as they were for want of a winner ({@code unresolved}).
+   */
+  public static final String DEPENDENCY_PREFIX = "dependency.";
+  public static final List<String> DEPENDENCY_COUNTS = List.of("violations", "violating_records", "repaired", "unresolved");
   /** {@code lookup_filled.<field>}: lookups that found their reference row; {@code lookup_missed.<field>}: that found none. */
   public static final String LOOKUP_FILLED_PREFIX = "lookup_filled.";
   public static final String LOOKUP_MISSED_PREFIX = "lookup_missed.";
@@ -142,6 +149,11 @@ public final class CauceMetrics {
 
   public static String mapped(String field) {
     return MAPPED_PREFIX + field;
+  }
+
+  /** {@code dependency.<name>.<what>} (see {@link #DEPENDENCY_PREFIX}). */
+  public static String dependency(String name, String what) {
+    return DEPENDENCY_PREFIX + name + "." + what;
   }
 
   public static String lookupFilled(String field) {

@@ -28,6 +28,7 @@ import org.apache.beam.sdk.metrics.MetricNameFilter;
  * @param lookupsFilled lookups that found their reference row, per looked-up field
  * @param lookupsMissed lookups whose key is not in their reference, per looked-up field
  * @param changedByStep values changed by each cleaning step, per {@code <step>.<field>} (e.g. {@code trim.name})
+ * @param dependencies per functional dependency, its counts ({@link CauceMetrics#DEPENDENCY_COUNTS})
  */
 public record RunCounts(
     long read,
@@ -43,13 +44,14 @@ public record RunCounts(
     Map<String, Long> mapped,
     Map<String, Long> lookupsFilled,
     Map<String, Long> lookupsMissed,
-    Map<String, Long> changedByStep) {
+    Map<String, Long> changedByStep,
+    Map<String, Map<String, Long>> dependencies) {
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
       Map<String, Long> warnings, long duplicates, Map<String, Long> writtenBySink, long deadLettered,
       Map<String, Long> source, long replaced, Lines lines, Map<String, Long> mapped) {
     this(read, rejectedByStage, reasons, warnings, duplicates, writtenBySink, deadLettered, source, replaced, lines, mapped, Map.of(),
-        Map.of(), Map.of());
+        Map.of(), Map.of(), Map.of());
   }
 
   public RunCounts(long read, Map<String, Long> rejectedByStage, Map<String, Map<String, Long>> reasons,
@@ -132,6 +134,7 @@ public record RunCounts(
     Map<String, Long> written = new TreeMap<>();
     Map<String, Long> skipped = new TreeMap<>();
     Map<String, Long> mapped = new TreeMap<>();
+    Map<String, Map<String, Long>> dependencies = new TreeMap<>();
     Map<String, Long> filled = new TreeMap<>();
     Map<String, Long> missed = new TreeMap<>();
     Map<String, Long> changed = new TreeMap<>();
@@ -149,6 +152,10 @@ public record RunCounts(
             changed.put(name.substring(CauceMetrics.CHANGED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.MAPPED_PREFIX)) {
             mapped.put(name.substring(CauceMetrics.MAPPED_PREFIX.length()), value);
+          } else if (name.startsWith(CauceMetrics.DEPENDENCY_PREFIX)) {
+            String rest = name.substring(CauceMetrics.DEPENDENCY_PREFIX.length());
+            int dot = rest.lastIndexOf('.');
+            dependencies.computeIfAbsent(rest.substring(0, dot), k -> zeros()).put(rest.substring(dot + 1), value);
           } else if (name.startsWith(CauceMetrics.LOOKUP_FILLED_PREFIX)) {
             filled.put(name.substring(CauceMetrics.LOOKUP_FILLED_PREFIX.length()), value);
           } else if (name.startsWith(CauceMetrics.LOOKUP_MISSED_PREFIX)) {
@@ -177,7 +184,20 @@ public record RunCounts(
         mapped,
         filled,
         missed,
-        changed);
+        changed,
+        dependencies);
+  }
+
+
+  /** Cells repaired by every functional dependency. */
+  public long repaired() {
+    return dependencies.values().stream().mapToLong(m -> m.getOrDefault("repaired", 0L)).sum();
+  }
+
+  private static Map<String, Long> zeros() {
+    Map<String, Long> m = new LinkedHashMap<>();
+    CauceMetrics.DEPENDENCY_COUNTS.forEach(k -> m.put(k, 0L));
+    return m;
   }
 
   private static Map<String, Long> sourceCounters(Map<String, Long> byName) {

@@ -109,7 +109,8 @@ public record RunReport(
    * replaced} (live records a replay replaced) only when above 0; {@code lines} (physical lines of
    * the input files) only when the run read files; {@code mapped_by_field} (values changed by dictionaries),
    * {@code lookups_filled_by_field} and {@code lookups_missed_by_field} (lookups that found / did not find a row) and
-   * {@code changed_by_step} (values changed per cleaning step and field, {@code <step>.<field>}) only when any.
+   * {@code changed_by_step} (values changed per cleaning step and field, {@code <step>.<field>}) only when any; {@code dependencies}
+   * (per functional dependency: violations, violating_records, repaired, unresolved) only when the spec has any.
    */
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record Counts(long read, Map<String, Long> written, long rejected, Map<String, Long> rejectedByStage,
@@ -119,12 +120,13 @@ public record RunReport(
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> mappedByField,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> lookupsFilledByField,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> lookupsMissedByField,
-      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> changedByStep) {
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Long> changedByStep,
+      @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, Map<String, Long>> dependencies) {
     static Counts of(RunCounts c, boolean withLines) {
       return new Counts(c.read(), c.writtenBySink(), c.rejected(), c.rejectedByStage(), c.reasons(), c.duplicates(), c.warnings(),
           c.deadLettered(), c.source(), c.replaced(),
           withLines ? new Lines(c.lines().consumed(), c.lines().inRecords(), c.lines().skipped()) : null, c.mapped(),
-          c.lookupsFilled(), c.lookupsMissed(), c.changedByStep());
+          c.lookupsFilled(), c.lookupsMissed(), c.changedByStep(), c.dependencies());
     }
   }
 

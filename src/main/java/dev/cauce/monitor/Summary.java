@@ -90,6 +90,9 @@ public final class Summary {
       row(out, "changed", sum(c.changedByStep()),
           "(values changed by cleaning steps) " + join(c.changedByStep()));
     }
+    c.dependencies().forEach((dep, n) -> row(out, "repaired", n.getOrDefault("repaired", 0L), "(cells, dependency " + dep + ") "
+        + n.getOrDefault("violations", 0L) + " violating group(s) of " + n.getOrDefault("violating_records", 0L) + " record(s), "
+        + n.getOrDefault("unresolved", 0L) + " unresolved"));
     if (!c.warnings().isEmpty()) {
       row(out, "warnings", c.warnings().values().stream().mapToLong(Long::longValue).sum(), "(records kept) " + join(c.warnings()));
     }

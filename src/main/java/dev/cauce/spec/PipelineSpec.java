@@ -28,16 +28,28 @@ public record PipelineSpec(
     QualitySpec quality,
     List<String> dependsOn,
     List<ExpectationSpec> expectations,
-    List<ReferenceSpec> references)
+    List<ReferenceSpec> references,
+    List<DependencySpec> dependencies)
     implements Serializable {
 
   public PipelineSpec {
     references = references == null ? List.of() : List.copyOf(references);
+    dependencies = dependencies == null ? List.of() : List.copyOf(dependencies);
     schema = List.copyOf(schema);
     validate = List.copyOf(validate);
     sinks = List.copyOf(sinks);
     dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
     expectations = expectations == null ? List.of() : List.copyOf(expectations);
+  }
+
+  /** A spec without dependencies. */
+  public PipelineSpec(
+      String name, String description, SourceSpec source, List<FieldSpec> schema, CleanSpec clean,
+      List<RuleSpec> validate, DedupeSpec dedupe, String output, List<SinkSpec> sinks,
+      DeadLetterSpec deadLetter, QualitySpec quality, List<String> dependsOn, List<ExpectationSpec> expectations,
+      List<ReferenceSpec> references) {
+    this(name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations,
+        references, List.of());
   }
 
   /** A spec without references. */
@@ -79,14 +91,14 @@ public record PipelineSpec(
     String out = outputDir == null ? output : outputDir;
     return new PipelineSpec(
         name, description, src, schema, clean, validate, dedupe, out, sinks, deadLetter, quality, dependsOn, expectations,
-        references);
+        references, dependencies);
   }
 
   /** Returns a copy with these references (paths resolved, header read: see {@code ReferenceSpec}). */
   public PipelineSpec withReferences(List<ReferenceSpec> refs) {
     return new PipelineSpec(
         name, description, source, schema, clean, validate, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations,
-        refs);
+        refs, dependencies);
   }
 
   /** The reference of that name, or null. */

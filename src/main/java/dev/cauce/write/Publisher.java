@@ -2,6 +2,7 @@ package dev.cauce.write;
 
 import dev.cauce.files.AtomicFiles;
 import dev.cauce.fault.FaultPoints;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
@@ -208,7 +209,8 @@ public final class Publisher {
 
   /**
    * The spec's file targets: its file sinks in order, then its dead letter, then its dropped duplicates
-   * ({@code dedupe.dropped}) and warned records ({@code dead_letter.warned}), in the dead letter's mode (jdbc sinks: see write.jdbc.JdbcPublisher).
+   * ({@code dedupe.dropped}), warned records ({@code dead_letter.warned}) and, when a dependency repairs, the repaired cells
+   * ({@link WriteRepairs}), all in the dead letter's mode (jdbc sinks: see write.jdbc.JdbcPublisher).
    */
   public static List<Target> targets(PipelineSpec spec) {
     List<Target> targets = new ArrayList<>();
@@ -224,6 +226,9 @@ public final class Publisher {
     }
     if (dl.warned() != null) {
       targets.add(new Target(dl.warned(), dl.mode()));
+    }
+    if (DependencySpec.anyRepairs(spec.dependencies())) {
+      targets.add(new Target(DependencySpec.REPAIRS, dl.mode()));
     }
     return targets;
   }

@@ -133,7 +133,7 @@ public class RunAllTest {
         Files.copy(f, pipelines.resolve(f.getFileName()));
       }
     }
-    for (String data : List.of("orders", "trips", "gx_orders")) {
+    for (String data : List.of("orders", "trips", "gx_orders", "reshape")) {
       Path from = Path.of("pipelines/data", data);
       try (Stream<Path> files = Files.walk(from)) { // gx_orders has a folder per batch
         for (Path f : files.toList()) {
@@ -168,11 +168,14 @@ public class RunAllTest {
     assertThat(r.out(), containsString("  orders_pg      NOT RUN           " + pgNeeds + "\n"));
     assertThat(r.out(), containsString("  trips          SUCCEEDED exit 0  published  run "));
     assertThat(r.out(), containsString("  gx_orders      SUCCEEDED exit 0  published  run "));
+    assertThat(r.out(), containsString("  reshape        SUCCEEDED exit 0  published  run "));
     Path out = clone.resolve("out");
     assertThat(CauceRun.published(out.resolve("orders/orders")).size(), equalTo(116));
     assertThat(CauceRun.published(out.resolve("customers/customers")).size(), equalTo(37));
     assertThat(CauceRun.published(out.resolve("trips/trips")).size(), equalTo(177)); // a CSV header line and 176 rows
     assertThat(CauceRun.published(out.resolve("gx_orders/gx_orders")).size(), equalTo(20)); // March passes its suite
+    assertThat(CauceRun.published(out.resolve("reshape/reshape")).size(), equalTo(37));
+    assertThat(CauceRun.published(out.resolve("reshape/repairs")).size(), equalTo(7)); // a line per repaired cell
   }
 
   @Test

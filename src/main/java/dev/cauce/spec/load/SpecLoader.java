@@ -1,6 +1,7 @@
 package dev.cauce.spec.load;
 
 import dev.cauce.spec.ExpectationSpec;
+import dev.cauce.spec.DependencySpec;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.CleanSpec;
 import dev.cauce.spec.PipelineSpec.DeadLetterSpec;
@@ -44,7 +45,7 @@ public final class SpecLoader {
   static final List<String> ROOT_KEYS = List.of(
       "name", "description", "source", "schema", "clean", "validate", "dedupe", "output", "sinks",
       "dead_letter", "quality", "depends_on", "expectations", "expectation_suite", "expectations_unknown",
-      "expectations_exact_limit", "references");
+      "expectations_exact_limit", "references", "dependencies");
   static final Pattern SPEC_NAME = Pattern.compile("[a-z][a-z0-9_-]*");
   /** The largest spec file read, in bytes (the largest sample spec is 4 KB). */
   public static final int MAX_SPEC_BYTES = YamlTree.MAX_CODE_POINTS;
@@ -137,12 +138,14 @@ public final class SpecLoader {
     deadLetterReader.checkWarnedName(deadLetter, sinks, dedupe);
     QualitySpec quality = new QualityReader(s).read(r);
     List<String> dependsOn = new DependsOnReader(s).read(r, name);
+    List<DependencySpec> dependencies = new DependenciesReader(s).read(r, sinks, deadLetter, dedupe);
     refs = references.keyTypes(refs, schema, rules);
     if (!s.nodes.problems().isEmpty()) {
       return null;
     }
     return new PipelineSpec(
-        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, refs);
+        name, description, source, schema, clean, rules, dedupe, output, sinks, deadLetter, quality, dependsOn, expectations, refs,
+        dependencies);
   }
 
   /** {@code output}, by default {@code out/<name>}. */
