@@ -176,6 +176,11 @@ public class RunAllTest {
     assertThat(CauceRun.published(out.resolve("gx_orders/gx_orders")).size(), equalTo(20)); // March passes its suite
     assertThat(CauceRun.published(out.resolve("reshape/reshape")).size(), equalTo(37));
     assertThat(CauceRun.published(out.resolve("reshape/repairs")).size(), equalTo(7)); // a line per repaired cell
+    // zip_city looked up in zips.csv: null for the 2 records of zip 35660 (not listed) and the one without a zip
+    assertThat(CauceRun.published(out.resolve("reshape/reshape")).stream().filter(l -> l.contains("\"zip_city\":null")).count(),
+        equalTo(3L));
+    assertThat(r.out(), containsString("  lookup missed         2  (key not in the reference) zip_city 2\n"));
+    assertThat(r.out(), containsString("  warnings              2  (records kept) zip_known 2\n"));
   }
 
   @Test
