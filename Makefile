@@ -168,7 +168,7 @@ airflow-dag: runner-profile $(CLASSPATH) $(RUN_JAR)
 
 # ------------------------------------------------------------------------------------------ bench
 # `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
+# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1] [DEPS=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
 # running the same job in SQL (dev.cauce.bench.DuckDbPeer, test sources), a plain-Java single-thread
 # baseline of the same logic (dev.cauce.bench.Baseline) and cauce on the Direct runner and embedded
 # Flink p=1 and p=2, each run its own JVM, interleaved round-robin, plus `make run`'s job; medians of
@@ -180,4 +180,4 @@ airflow-dag: runner-profile $(CLASSPATH) $(RUN_JAR)
 SIZES ?= 100000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) $(TEST_CLASSPATH) target/test-classes/.compiled
-	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") runners/bench/bench.sh
+	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") $(if $(DEPS),DEPS="$(DEPS)") runners/bench/bench.sh

@@ -2,7 +2,7 @@
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
 #   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"]
-#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1] [CDS=1] [EXPECT=0|1] [UNIQUE=0|1]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1] [CDS=1] [EXPECT=0|1] [UNIQUE=0|1] [DEPS=0|1]
 #
 # Peers: duckdb, the same job in SQL through DuckDB's JDBC driver (dev.cauce.bench.DuckDbPeer, in the
 # test sources: DuckDB is a test-scope dependency); baseline, cauce's logic as one plain-Java thread.
@@ -25,7 +25,9 @@
 # orders) and the quality gate keeps its ratio limits but not its absolute counts. EXPECT=1 adds 10
 # GX expectations to it (README, "Expectations": 4 row ones with mostly, the row count, mean,
 # median, stdev, proportion of unique emails, distinct currencies) and UNIQUE=1 one more, order_id
-# unique (a grouping by value after dedupe), to measure what they cost; the baseline runs none.
+# unique (a grouping by value after dedupe), to measure what they cost; DEPS=1 adds a functional
+# dependency, customer_id -> customer_email repaired by majority (a grouping per customer before
+# dedupe). The baseline and DuckDB run none of these.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -107,6 +109,9 @@ fi
 if [ "$UNIQUE" = 1 ]; then
   echo "  - {type: expect_column_values_to_be_unique, column: order_id}" >> "$SPEC"
 fi
+if [ "${DEPS:-0}" = 1 ]; then
+  printf 'dependencies:\n  - {determinant: [customer_id], dependent: [customer_email], repair: majority}\n' >> "$SPEC"
+fi
 
 TIME=/usr/bin/time
 [ -x "$TIME" ] || TIME=""
@@ -182,7 +187,7 @@ PY
   rm -rf "$out"
 }
 
-echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE, dependencies ${DEPS:-0}; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
