@@ -6,6 +6,8 @@ MVN      ?= mvn -B -q -Dstyle.color=never
 
 SPEC        := pipelines/$(PIPELINE).yaml
 RUNNER_ARGS := $(shell cat runners/$(RUNNER).args 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')
+# the runner's JVM options (runners/<runner>.jvm, if any), before JAVA_OPTS so JAVA_OPTS can override them
+RUNNER_JVM  := $(shell cat runners/$(RUNNER).jvm 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')
 
 .PHONY: help run check test build clean demo-api
 
@@ -35,7 +37,7 @@ JAVA_OPTS ?= -Xmx2g
 BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
 CLASSPATH  = target/classpath.txt
 SOURCES   := $(shell find src/main -type f 2>/dev/null)
-JAVA_CP    = java $(JAVA_OPTS) $(CDS) -cp $(RUN_JAR):$$(cat $(CLASSPATH))
+JAVA_CP    = java $(RUNNER_JVM) $(JAVA_OPTS) $(CDS) -cp $(RUN_JAR):$$(cat $(CLASSPATH))
 CAUCE      = $(JAVA_CP) dev.cauce.Cauce
 
 # Start-up: the JVM loads ~10,000 classes from ~200 jars for a run (Beam, the runner, Jackson,
