@@ -6,6 +6,8 @@ MVN      ?= mvn -B -q -Dstyle.color=never
 
 SPEC        := pipelines/$(PIPELINE).yaml
 RUNNER_ARGS := $(shell cat runners/$(RUNNER).args 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')
+# the runner's JVM options (runners/<runner>.jvm, if any), before JAVA_OPTS so JAVA_OPTS can override them
+RUNNER_JVM_OPTS := $(shell cat runners/$(RUNNER).jvm 2>/dev/null | grep -v '^\s*\#' | tr '\n' ' ')
 
 .PHONY: help run check test build clean demo-api
 
@@ -35,7 +37,7 @@ JAVA_OPTS ?= -Xmx2g
 BUNDLED_JAR := target/cauce-0.1.0-SNAPSHOT-bundled.jar
 CLASSPATH  = target/classpath.txt
 SOURCES   := $(shell find src/main -type f 2>/dev/null)
-JAVA_CP    = java $(JAVA_OPTS) $(CDS) -cp $(RUN_JAR):$$(cat $(CLASSPATH))
+JAVA_CP    = java $(RUNNER_JVM_OPTS) $(JAVA_OPTS) $(CDS) -cp $(RUN_JAR):$$(cat $(CLASSPATH))
 CAUCE      = $(JAVA_CP) dev.cauce.Cauce
 
 # Start-up: the JVM loads ~10,000 classes from ~200 jars for a run (Beam, the runner, Jackson,
@@ -168,7 +170,7 @@ airflow-dag: runner-profile $(CLASSPATH) $(RUN_JAR)
 
 # ------------------------------------------------------------------------------------------ bench
 # `make bench [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"] [JFR=1]
-# [JAVA_OPTS=...] [EXPECT=1] [UNIQUE=1] [DEPS=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
+# [JAVA_OPTS=...] [RUNNER_JVM=0] [EXPECT=1] [UNIQUE=1] [DEPS=1]`: generated orders-like JSONL (dev.cauce.bench.Generate, seeded) through DuckDB
 # running the same job in SQL (dev.cauce.bench.DuckDbPeer, test sources), a plain-Java single-thread
 # baseline of the same logic (dev.cauce.bench.Baseline) and cauce on the Direct runner and embedded
 # Flink p=1 and p=2, each run its own JVM, interleaved round-robin, plus `make run`'s job; medians of
@@ -176,8 +178,9 @@ airflow-dag: runner-profile $(CLASSPATH) $(RUN_JAR)
 # and the counts check, and issue 16's targets met or missed, printed and written to
 # target/bench/results.md and .json (runners/bench/bench.sh; needs python3 and /usr/bin/time).
 # JAVA_OPTS given here replaces the bench's per-runner heaps (see bench.sh).
+# cauce runs get their runner profile's JVM options (runners/*.jvm); RUNNER_JVM=0 leaves them out.
 .PHONY: bench
 SIZES ?= 100000 1000000
 RUNS  ?= 3
 bench: $(CLASSPATH) $(TEST_CLASSPATH) target/test-classes/.compiled
-	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") $(if $(DEPS),DEPS="$(DEPS)") runners/bench/bench.sh
+	SIZES="$(SIZES)" RUNS="$(RUNS)" $(if $(filter command line environment,$(origin JAVA_OPTS)),JAVA_OPTS="$(JAVA_OPTS)") $(if $(RUNNERS),RUNNERS="$(RUNNERS)") $(if $(JFR),JFR="$(JFR)") $(if $(EXPECT),EXPECT="$(EXPECT)") $(if $(UNIQUE),UNIQUE="$(UNIQUE)") $(if $(DEPS),DEPS="$(DEPS)") $(if $(RUNNER_JVM),RUNNER_JVM="$(RUNNER_JVM)") runners/bench/bench.sh

@@ -2,7 +2,7 @@
 # `make bench`: cauce against a plain-Java run of the same logic, on every runner.
 #
 #   runners/bench/bench.sh [SIZES="100000 1000000"] [RUNS=3] [RUNNERS="duckdb baseline direct flink-p1 flink-p2"]
-#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [JFR=0|1] [SAMPLE=1] [CDS=1] [EXPECT=0|1] [UNIQUE=0|1] [DEPS=0|1]
+#                          [DIRT=0.05] [DUPS=0.05] [SEED=42] [JAVA_OPTS=...] [RUNNER_JVM=1] [JFR=0|1] [SAMPLE=1] [CDS=1] [EXPECT=0|1] [UNIQUE=0|1] [DEPS=0|1]
 #
 # Peers: duckdb, the same job in SQL through DuckDB's JDBC driver (dev.cauce.bench.DuckDbPeer, in the
 # test sources: DuckDB is a test-scope dependency); baseline, cauce's logic as one plain-Java thread.
@@ -11,6 +11,8 @@
 # kept row in one map: 4M records need more than 2 GB), direct -Xmx1g, flink -Xmx2g (embedded Flink
 # adds its network buffers and managed memory outside the heap). A JVM grows its heap towards -Xmx
 # when it may, so peak RSS follows -Xmx as much as the data: these are the heaps each run needs.
+# cauce's runs also get their runner profile's JVM options (runners/direct.jvm, runners/flink-local.jvm:
+# GC and JIT settings, as make run and runners/cauce give them) before these; RUNNER_JVM=0 leaves them out.
 #
 # For every size it generates (once, cached in target/bench/data/) orders-like JSONL with
 # dev.cauce.bench.Generate, then runs every runner once per round, RUNS rounds (interleaved, so the
@@ -68,7 +70,7 @@ cds_opts() {
   case $1 in flink-p1) profile=flink-local; more=--parallelism=1 ;; flink-p2) profile=flink-local; more=--parallelism=2 ;; esac
   if [ ! -s "$jsa" ]; then
     rm -rf "$B/out/cds-$1" "$B/state"
-    java -Xmx1g -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$RUN_CP" dev.cauce.Cauce \
+    java $(jvm_of $profile) -Xmx1g -XX:ArchiveClassesAtExit="$jsa" -Xlog:cds=off -Xlog:cds+dynamic=off -cp "$RUN_CP" dev.cauce.Cauce \
       --spec=pipelines/orders.yaml $(args_of $profile) $more --output="$B/out/cds-$1" --stateStore="$B/state" --runId=bench-cds > /dev/null 2>&1 || true
     rm -rf "$B/out/cds-$1" "$B/state"
   fi
@@ -117,6 +119,9 @@ TIME=/usr/bin/time
 [ -x "$TIME" ] || TIME=""
 
 args_of() { grep -v '^\s*#' "runners/$1.args" | tr '\n' ' '; }
+# the JVM options of runner profile $1 (runners/$1.jvm), unless RUNNER_JVM=0
+RUNNER_JVM=${RUNNER_JVM:-1}
+jvm_of() { [ "$RUNNER_JVM" = 1 ] && [ -f "runners/$1.jvm" ] && grep -v '^\s*#' "runners/$1.jvm" | tr '\n' ' '; return 0; }
 
 # runs "$@" measuring wall seconds, CPU seconds (user + sys) and peak RSS (KB) into $WALL, $CPU and $RSS
 measure() {
@@ -149,9 +154,9 @@ run_one() {
   case $runner in
     duckdb)   tag=DUCKDB;   measure java $DUCKDB_OPTS $jfr -cp "$PEER_CP" dev.cauce.bench.DuckDbPeer --input="$data" --output="$out" ;;
     baseline) tag=BASELINE; measure java $BASELINE_OPTS $jfr -cp "$CP" dev.cauce.bench.Baseline --spec="$SPEC" --input="$data" --output="$out" --sinks="$BASELINE_SINKS" ;;
-    direct)   measure java $DIRECT_OPTS $jfr $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
-    flink-p1) measure java $FLINK_OPTS $jfr $(cds_opts flink-p1) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
-    flink-p2) measure java $FLINK_OPTS $jfr $(cds_opts flink-p2) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
+    direct)   measure java $(jvm_of direct) $DIRECT_OPTS $jfr $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of direct) $EXTRA ;;
+    flink-p1) measure java $(jvm_of flink-local) $FLINK_OPTS $jfr $(cds_opts flink-p1) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=1 $EXTRA ;;
+    flink-p2) measure java $(jvm_of flink-local) $FLINK_OPTS $jfr $(cds_opts flink-p2) -cp "$RUN_CP" dev.cauce.Cauce --spec="$SPEC" $job $(args_of flink-local) --parallelism=2 $EXTRA ;;
     *) echo "bench: unknown runner $runner" >&2; exit 2 ;;
   esac
   if [ -n "$tag" ]; then
@@ -187,7 +192,7 @@ PY
   rm -rf "$out"
 }
 
-echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE, dependencies ${DEPS:-0}; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $DIRECT_OPTS, flink $FLINK_OPTS"
+echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE, dependencies ${DEPS:-0}; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $(jvm_of direct)$DIRECT_OPTS, flink $(jvm_of flink-local)$FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
@@ -212,7 +217,7 @@ if [ "$SAMPLE" = 1 ]; then
   for r in $(seq 1 "$RUNS"); do
     out="$B/out/sample-$r"; rm -rf "$out" "$B/state"
     load=$(cut -d' ' -f1 /proc/loadavg)
-    measure java -Xmx2g $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) \
+    measure java $(jvm_of direct) -Xmx2g $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) \
       --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
     ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
     [ "$RC" = 0 ] || ok="$ok(exit $RC)"
