@@ -253,6 +253,16 @@ public final class HtmlReport {
       long w = warnings.values().stream().mapToLong(Long::longValue).sum();
       row(h, "warnings (records kept)", "warnings", w, joined(warnings));
     }
+    // values changed on the way (kept records and rejected ones alike), per field or step
+    sumRow(h, "values mapped by dictionaries", "mapped", counts.mappedByField());
+    sumRow(h, "lookups that found a reference row", "lookup_filled", counts.lookupsFilledByField());
+    sumRow(h, "lookups whose key is not in the reference", "lookup_missed", counts.lookupsMissedByField());
+    sumRow(h, "values changed by cleaning steps", "changed", counts.changedByStep());
+    if (counts.dependencies() != null) {
+      counts.dependencies().forEach((dep, n) -> row(h, "cells repaired by " + dep, "repaired." + dep, n.getOrDefault("repaired", 0L),
+          n.getOrDefault("violations", 0L) + " violating group(s) of " + n.getOrDefault("violating_records", 0L) + " record(s), "
+              + n.getOrDefault("unresolved", 0L) + " unresolved"));
+    }
     h.append("</tbody>\n</table>\n</section>\n");
   }
 
@@ -442,6 +452,13 @@ public final class HtmlReport {
   private static void row(StringBuilder h, String label, String key, Object n, String detail) {
     h.append("<tr><td>").append(esc(label)).append("</td><td class=\"n\" data-count=\"").append(esc(key)).append("\">").append(esc(n))
         .append("</td><td>").append(esc(detail)).append("</td></tr>\n");
+  }
+
+  /** A row with the sum of {@code byName} and each name's count, when there is any. */
+  private static void sumRow(StringBuilder h, String label, String key, Map<String, Long> byName) {
+    if (byName != null && !byName.isEmpty()) {
+      row(h, label, key, byName.values().stream().mapToLong(Long::longValue).sum(), joined(byName));
+    }
   }
 
   private static String num(String key, Object n) {

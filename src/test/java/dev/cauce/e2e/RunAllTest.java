@@ -181,6 +181,15 @@ public class RunAllTest {
         equalTo(3L));
     assertThat(r.out(), containsString("  lookup missed         2  (key not in the reference) zip_city 2\n"));
     assertThat(r.out(), containsString("  warnings              2  (records kept) zip_known 2\n"));
+    // the HTML report shows what changed on the way: dictionaries, lookups, cleaning steps, repairs
+    String html;
+    try (Stream<Path> runs = Files.list(out.resolve("reshape/_runs"))) {
+      html = Files.readString(runs.findFirst().orElseThrow().resolve("run-report.html"));
+    }
+    assertThat(html, containsString("data-count=\"mapped\">2</td><td>state 2</td>"));
+    assertThat(html, containsString("data-count=\"lookup_missed\">2</td><td>zip_city 2</td>"));
+    assertThat(html, containsString("data-count=\"repaired.zip_city_state\">5</td><td>5 violating group(s) of 25 record(s), 0 unresolved"));
+    assertThat(html, containsString("data-count=\"repaired.provider_details\">2</td><td>3 violating group(s) of 12 record(s), 1 unresolved"));
   }
 
   @Test
