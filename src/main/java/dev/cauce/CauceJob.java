@@ -141,7 +141,10 @@ public final class CauceJob {
       validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs));
     }
     rejections.add(validated.rejections());
-    List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(List.of(validated.warned()));
+    List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(); // with dead_letter.warned only
+    if (validated.warned() != null) {
+      warned.add(validated.warned());
+    }
     PCollection<CauceRecord> checked = validated.output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
@@ -166,11 +169,11 @@ public final class CauceJob {
     if (spec.dedupe() != null) {
       Deduped d = checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
       kept = d.kept();
-      dropped.add(d.dropped());
+      addIfAny(dropped, d.dropped());
       if (input.replayPattern() != null && input.live() != null) {
         d = kept.apply(new DedupeAgainstLive(spec, input.dedupeGrouping(), input.live(), runId));
         kept = d.kept();
-        dropped.add(d.dropped());
+        addIfAny(dropped, d.dropped());
       }
     }
     if (expectUnique) { // over the records to publish: after dedupe, before the dataset expectations
@@ -197,6 +200,12 @@ public final class CauceJob {
             .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
     return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
         allWarned, repairs);
+  }
+
+  private static <T> void addIfAny(List<PCollection<T>> to, PCollection<T> c) {
+    if (c != null) {
+      to.add(c);
+    }
   }
 
   /** Parse, clean and validate in one step, fed by {@code front}: the stages every source's records go through. */

@@ -112,14 +112,17 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
     TupleTag<KV<CauceRecord, List<Violation>>> warned = new TupleTag<>("warned") {};
+    // only the outputs something reads: on Flink every output of a step is another consumer of all
+    // its elements (each decodes every one), and a step with one consumer is chained to it
+    boolean withWarned = wantsWarned(spec);
     PCollectionTuple out =
         input.apply(
             "Apply stages",
             ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, warned, keepText, references))
                 .withSideInputs(new ArrayList<>(references.values()))
-                .withOutputTags(passed, TupleTagList.of(rejected).and(warned)));
+                .withOutputTags(passed, withWarned ? TupleTagList.of(rejected).and(warned) : TupleTagList.of(rejected)));
     return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()),
-        out.get(warned).setCoder(warnedCoder(outputCoder)));
+        withWarned ? out.get(warned).setCoder(warnedCoder(outputCoder)) : null);
   }
 
   /** The coder of a record with its warnings. */

@@ -19,7 +19,7 @@ import org.apache.beam.sdk.values.TupleTag;
  * What a source or a stage transform yields: its records and the rejections it produced (every
  * source, files, HTTP API or replay, yields one). Call sites chain the {@link #output()} and hand
  * every {@link #rejections()} to the dead letter. The record stages also yield {@link #warned()}: each
- * record they kept with warnings, with those warnings (null for a source; empty unless the spec sets
+ * record they kept with warnings, with those warnings (null for a source, and unless the spec sets
  * {@code dead_letter.warned}).
  */
 public record Staged<T>(PCollection<T> output, PCollection<Rejection> rejections,

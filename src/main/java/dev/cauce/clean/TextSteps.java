@@ -71,7 +71,40 @@ final class TextSteps {
         set.add(v);
       }
     }
-    return set;
+    return new CaseInsensitiveSet(set);
+  }
+
+  /**
+   * A case-insensitive set that answers most values by their length: two strings equal under {@link
+   * String#CASE_INSENSITIVE_ORDER} have the same length, and most values are longer than any null token.
+   */
+  private static final class CaseInsensitiveSet extends java.util.AbstractSet<String> {
+    private final Set<String> set;
+    private final long lengths; // bit n: a member has n chars (n < 63); bit 63: a member has 63 or more
+
+    CaseInsensitiveSet(Set<String> set) {
+      this.set = java.util.Collections.unmodifiableSet(set);
+      long bits = 0;
+      for (String s : set) {
+        bits |= 1L << Math.min(s.length(), 63);
+      }
+      this.lengths = bits;
+    }
+
+    @Override
+    public boolean contains(Object o) {
+      return o instanceof String s && (lengths & (1L << Math.min(s.length(), 63))) != 0 && set.contains(s);
+    }
+
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return set.iterator();
+    }
+
+    @Override
+    public int size() {
+      return set.size();
+    }
   }
 
   /** Removes leading and trailing Unicode white space (including no-break spaces). */

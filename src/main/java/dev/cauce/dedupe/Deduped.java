@@ -13,7 +13,7 @@ import org.apache.beam.sdk.values.TupleTag;
 
 /**
  * What a dedupe step yields: the records kept, and one {@link DroppedLines} line per record it
- * counted in {@code duplicates} (empty unless the spec sets {@code dedupe.dropped}).
+ * counted in {@code duplicates} (null unless the spec sets {@code dedupe.dropped}).
  */
 public record Deduped(PCollection<CauceRecord> kept, PCollection<String> dropped) implements POutput {
   private static final TupleTag<?> KEPT = new TupleTag<>("kept");
@@ -28,7 +28,9 @@ public record Deduped(PCollection<CauceRecord> kept, PCollection<String> dropped
   public Map<TupleTag<?>, PValue> expand() {
     Map<TupleTag<?>, PValue> m = new LinkedHashMap<>();
     m.put(KEPT, kept);
-    m.put(DROPPED, dropped);
+    if (dropped != null) {
+      m.put(DROPPED, dropped);
+    }
     return m;
   }
 

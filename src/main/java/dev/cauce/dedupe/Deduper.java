@@ -57,6 +57,23 @@ public final class Deduper {
     return Math.floorMod(key.hashCode(), spec.buckets());
   }
 
+  /**
+   * A 64-bit hash of a key (FNV-1a over its chars, then murmur3's finalizer): what records are grouped
+   * by on runners that sort to group, 8 bytes to compare instead of the key's text. Specified here, so
+   * every JVM agrees; keys that collide share a group, and the keep step tells them apart.
+   */
+  public static long hashOf(String key) {
+    long h = 0xcbf29ce484222325L;
+    for (int i = 0; i < key.length(); i++) {
+      h = (h ^ key.charAt(i)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+
   /** Of two records with the same key, the one to keep. */
   public CauceRecord keep(CauceRecord a, CauceRecord b) {
     if (orderByIndex < 0) {

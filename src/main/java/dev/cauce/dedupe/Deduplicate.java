@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -51,8 +52,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     BUCKET
   }
 
-  private static final TupleTag<CauceRecord> KEPT = new TupleTag<>("kept") {};
-  private static final TupleTag<String> DROPPED = new TupleTag<>("dropped") {};
+  static final TupleTag<CauceRecord> KEPT = new TupleTag<>("kept") {};
+  static final TupleTag<String> DROPPED = new TupleTag<>("dropped") {};
 
   private final PipelineSpec spec;
   private final Grouping grouping;
@@ -74,21 +75,26 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   @Override
   public Deduped expand(PCollection<CauceRecord> input) {
     var recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    // the dropped lines only when the spec asks for them: on Flink an output nothing reads still gets a
+    // consumer of every element, and the keep step's one output is then chained to the writers
+    boolean withDropped = spec.dedupe().dropped() != null;
+    TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
     PCollectionTuple out;
     if (grouping == Grouping.KEY) {
       out = input
           .apply("Key", ParDo.of(new KeyFn(spec)))
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), recordCoder))
+          .setCoder(KvCoder.of(BigEndianLongCoder.of(), recordCoder))
           .apply("Group by key", GroupByKey.create())
-          .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId)).withOutputTags(KEPT, TupleTagList.of(DROPPED)));
+          .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId)).withOutputTags(KEPT, more));
     } else {
       out = input
           .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
           .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
           .apply("Group buckets", GroupByKey.create())
-          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId)).withOutputTags(KEPT, TupleTagList.of(DROPPED)));
+          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId)).withOutputTags(KEPT, more));
     }
-    return new Deduped(out.get(KEPT).setCoder(recordCoder), out.get(DROPPED).setCoder(StringUtf8Coder.of()));
+    return new Deduped(out.get(KEPT).setCoder(recordCoder),
+        withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
   }
 
   /** The dropped records' lines, or null when the spec does not ask for them. */
@@ -146,7 +152,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     }
   }
 
-  static final class KeyFn extends DoFn<CauceRecord, KV<String, CauceRecord>> {
+  /** Keys each record by its key's 64-bit hash ({@link Deduper#hashOf}): the sort compares 8 bytes, not the key's text. */
+  static final class KeyFn extends DoFn<CauceRecord, KV<Long, CauceRecord>> {
     private final PipelineSpec spec;
     private transient Deduper deduper;
 
@@ -160,16 +167,16 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     }
 
     @ProcessElement
-    public void process(@Element CauceRecord r, OutputReceiver<KV<String, CauceRecord>> out) {
-      out.output(KV.of(deduper.keyOf(r.row()), r));
+    public void process(@Element CauceRecord r, OutputReceiver<KV<Long, CauceRecord>> out) {
+      out.output(KV.of(Deduper.hashOf(deduper.keyOf(r.row())), r));
     }
   }
 
   /**
-   * One key's records: keeps one, counts the rest. With {@code dedupe.dropped} the losers are held
-   * until the key's winner is known (memory: one key's duplicates).
+   * One hash's records, nearly always one key's: keeps one per key, counts the rest. With {@code
+   * dedupe.dropped} the losers are held until their key's winner is known (memory: one key's duplicates).
    */
-  static final class KeepOneFn extends DoFn<KV<String, Iterable<CauceRecord>>, CauceRecord> {
+  static final class KeepOneFn extends DoFn<KV<Long, Iterable<CauceRecord>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
@@ -187,16 +194,15 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
       lines = droppedLines(spec, deduper, runId);
     }
 
-    @ProcessElement
-    public void process(@Element KV<String, Iterable<CauceRecord>> group, MultiOutputReceiver out) {
-      CauceRecord kept = null;
-      long seen = 0;
-      List<CauceRecord> losers = lines == null ? null : new ArrayList<>();
-      for (CauceRecord r : group.getValue()) {
-        seen++;
+    /** One key's winner so far and its losers (held only for the dropped lines). */
+    private final class Key {
+      CauceRecord kept;
+      final List<CauceRecord> losers = lines == null ? null : new ArrayList<>();
+
+      void add(CauceRecord r) {
         if (kept == null) {
           kept = r;
-          continue;
+          return;
         }
         CauceRecord winner = deduper.keep(kept, r);
         if (losers != null) {
@@ -204,13 +210,38 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
         }
         kept = winner;
       }
-      if (seen > 1) {
-        duplicates.inc(seen - 1);
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Long, Iterable<CauceRecord>> group, MultiOutputReceiver out) {
+      String firstKey = null;
+      Key first = new Key();
+      Map<String, Key> others = null; // the keys whose hash collides with the first's, in order of arrival
+      long seen = 0;
+      for (CauceRecord r : group.getValue()) {
+        seen++;
+        String key = deduper.keyOf(r.row());
+        if (firstKey == null || firstKey.equals(key)) {
+          firstKey = key;
+          first.add(r);
+        } else {
+          others = others == null ? new java.util.LinkedHashMap<>() : others;
+          others.computeIfAbsent(key, k -> new Key()).add(r);
+        }
       }
-      out.get(KEPT).output(kept);
-      if (losers != null) {
-        for (CauceRecord l : losers) {
-          out.get(DROPPED).output(lines.line(l, kept));
+      List<Key> keys = new ArrayList<>(List.of(first));
+      if (others != null) {
+        keys.addAll(others.values());
+      }
+      if (seen > keys.size()) {
+        duplicates.inc(seen - keys.size());
+      }
+      for (Key k : keys) {
+        out.get(KEPT).output(k.kept);
+        if (k.losers != null) {
+          for (CauceRecord l : k.losers) {
+            out.get(DROPPED).output(lines.line(l, k.kept));
+          }
         }
       }
     }

@@ -1,0 +1,70 @@
+package dev.cauce.dedupe;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.Assert.assertNotEquals;
+
+import dev.cauce.TestSpecs;
+import dev.cauce.coders.Coders;
+import dev.cauce.coders.Schemas;
+import dev.cauce.metrics.RunCounts;
+import dev.cauce.model.CauceRecord;
+import dev.cauce.spec.PipelineSpec;
+import dev.cauce.spec.PipelineSpec.DedupeSpec;
+import java.util.List;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.IterableCoder;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.junit.Rule;
+import org.junit.Test;
+
+/** Grouping by key hash: keys whose hashes collide share a group and are still deduplicated apart. */
+public class HashGroupTest {
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  @Test
+  public void theHashIsSpecifiedAndSpreadsSimilarKeys() {
+    assertThat(Deduper.hashOf(""), equalTo(Deduper.hashOf("")));
+    assertNotEquals(Deduper.hashOf("ORD-0000001"), Deduper.hashOf("ORD-0000002"));
+    assertNotEquals(Deduper.hashOf("ab"), Deduper.hashOf("ba"));
+    // fixed: every JVM and runner must agree on it
+    assertThat(Deduper.hashOf("ORD-123456"), equalTo(Deduper.hashOf(new String("ORD-123456"))));
+  }
+
+  @Test
+  public void collidingKeysInOneGroupAreKeptApart() {
+    PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 3, "dropped"));
+    var coder = Coders.cauceRecord(Schemas.typed(spec));
+    // one group (as if "x" and "y" had the same hash): x three times, y twice, z once, interleaved
+    List<CauceRecord> group = List.of(
+        DeduperTest.rec(spec, "a.jsonl", 1, "x", 1000L),
+        DeduperTest.rec(spec, "a.jsonl", 2, "y", 5000L),
+        DeduperTest.rec(spec, "a.jsonl", 3, "x", 3000L),
+        DeduperTest.rec(spec, "a.jsonl", 4, "z", 1000L),
+        DeduperTest.rec(spec, "a.jsonl", 5, "y", 4000L),
+        DeduperTest.rec(spec, "a.jsonl", 6, "x", 2000L));
+    PCollectionTuple out = p.apply(Create.of(KV.of(7L, (Iterable<CauceRecord>) group))
+            .withCoder(KvCoder.of(BigEndianLongCoder.of(), IterableCoder.of(coder))))
+        .apply(ParDo.of(new Deduplicate.KeepOneFn(spec, "r1"))
+            .withOutputTags(Deduplicate.KEPT, TupleTagList.of(Deduplicate.DROPPED)));
+    PAssert.that(out.get(Deduplicate.KEPT).setCoder(coder)
+            .apply("kept", MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + ":" + r.origin().line())))
+        .containsInAnyOrder("x:3", "y:2", "z:4");
+    PAssert.that(out.get(Deduplicate.DROPPED)
+            .apply("dropped", MapElements.into(TypeDescriptors.strings()).via(line -> line.replaceAll(".*\"key\":\"([^\"]*)\".*\"line\":(\\d+).*\"kept\".*", "$1 $2"))))
+        .containsInAnyOrder("id=x 1", "id=x 6", "id=y 5");
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(3L));
+  }
+}
