@@ -120,32 +120,36 @@ public final class CauceJob {
     PipelineSpec spec = ReferenceLoader.withColumns(given, tables);
     Map<String, PCollectionView<Map<String, List<String>>>> refs = ReferenceViews.of(p, ReferenceLoader.rows(tables));
     List<PCollection<Rejection>> rejections = new ArrayList<>();
-    Staged<CauceRecord> validated;
     // row expectations check every record entering the dataset, replayed ones too; a replay's few
     // records are no dataset: its dataset and uniqueness expectations are the first run's (reported skipped)
     boolean expectRows = !spec.expectations().isEmpty() && !ExpectRows.checks(spec).isEmpty();
     boolean expect = input.replayPattern() == null && !spec.expectations().isEmpty();
     boolean expectUnique = expect && !ExpectUnique.checks(spec).isEmpty();
     boolean keepText = expectRows || expectUnique; // their rejections carry the records' text
+    // nothing between the stages and a dedupe that groups by key: the records leave the stage step
+    // keyed and encoded, and stay bytes until the keep step (Flink: two hand-overs and a sort)
+    boolean keyed = spec.dedupe() != null && input.dedupeGrouping() == Deduplicate.Grouping.KEY && !expectRows
+        && spec.dependencies().isEmpty();
+    StagesOut validated;
     if (input.replayPattern() == null && !spec.source().isHttp()) {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
-      validated =
-          p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes()))
-              .apply(stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs));
+      validated = StagesOut.of(
+          p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes())),
+          stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs), keyed);
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = ingested.output().apply(stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs));
+      validated = StagesOut.of(ingested.output(), stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs), keyed);
     }
     rejections.add(validated.rejections());
     List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(); // with dead_letter.warned only
     if (validated.warned() != null) {
       warned.add(validated.warned());
     }
-    PCollection<CauceRecord> checked = validated.output();
+    PCollection<CauceRecord> checked = validated.records() == null ? null : validated.records().output();
     List<PCollection<ResultList>> results = new ArrayList<>();
     if (expectRows) {
       ExpectRows.Out rowsChecked = ExpectRows.apply(checked, spec, runId, expectUnique);
@@ -167,7 +171,8 @@ public final class CauceJob {
     PCollection<CauceRecord> kept = checked;
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
-      Deduped d = checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
+      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId))
+          : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
       kept = d.kept();
       addIfAny(dropped, d.dropped());
       if (input.replayPattern() != null && input.live() != null) {
@@ -200,6 +205,22 @@ public final class CauceJob {
             .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
     return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
         allWarned, repairs);
+  }
+
+  /** The stage step's output: its records, or the same records {@link Deduplicate#keying keyed} for the dedupe. */
+  private record StagesOut(Staged<CauceRecord> records, Staged<KV<Long, byte[]>> keyed) {
+    static <I> StagesOut of(PCollection<I> in, FusedStages<I> stages, boolean keyed) {
+      return keyed ? new StagesOut(null, in.apply(stages.exiting(Deduplicate.keying(), Deduplicate.KEYED_CODER)))
+          : new StagesOut(in.apply(stages), null);
+    }
+
+    PCollection<Rejection> rejections() {
+      return records != null ? records.rejections() : keyed.rejections();
+    }
+
+    PCollection<KV<CauceRecord, List<Violation>>> warned() {
+      return records != null ? records.warned() : keyed.warned();
+    }
   }
 
   private static <T> void addIfAny(List<PCollection<T>> to, PCollection<T> c) {

@@ -61,6 +61,15 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     void read(I element, RecordSink sink);
   }
 
+  /**
+   * What each passed record becomes as it leaves the step, built once per DoFn instance ({@code @Setup}):
+   * by default the record itself; a following step may take it in the form it needs (keyed, encoded).
+   */
+  @FunctionalInterface
+  public interface Exit<O> extends Serializable {
+    java.util.function.Function<CauceRecord, O> create(PipelineSpec spec);
+  }
+
   /** The front for elements that already are source records (read by an earlier step). */
   public static Front<SourceRecord> records() {
     return spec -> (record, sink) -> sink.record(record);
@@ -109,7 +118,22 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
 
   @Override
   public Staged<CauceRecord> expand(PCollection<I> input) {
-    TupleTag<CauceRecord> passed = new TupleTag<>("passed") {};
+    return expand(input, spec -> record -> record, outputCoder);
+  }
+
+  /** The same step, whose passed records leave it as {@code exit} makes them, encoded by {@code coder}. */
+  public <O> PTransform<PCollection<I>, Staged<O>> exiting(Exit<O> exit, Coder<O> coder) {
+    FusedStages<I> stages = this;
+    return new PTransform<>(getName()) {
+      @Override
+      public Staged<O> expand(PCollection<I> input) {
+        return stages.expand(input, exit, coder);
+      }
+    };
+  }
+
+  private <O> Staged<O> expand(PCollection<I> input, Exit<O> exit, Coder<O> passedCoder) {
+    TupleTag<O> passed = new TupleTag<>("passed") {};
     TupleTag<Rejection> rejected = new TupleTag<>("rejected") {};
     TupleTag<KV<CauceRecord, List<Violation>>> warned = new TupleTag<>("warned") {};
     // only the outputs something reads: on Flink every output of a step is another consumer of all
@@ -118,10 +142,10 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     PCollectionTuple out =
         input.apply(
             "Apply stages",
-            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, passed, rejected, warned, keepText, references))
+            ParDo.of(new ChainFn<>(spec, runId, front, firstStage, first, rest, exit, passed, rejected, warned, keepText, references))
                 .withSideInputs(new ArrayList<>(references.values()))
                 .withOutputTags(passed, withWarned ? TupleTagList.of(rejected).and(warned) : TupleTagList.of(rejected)));
-    return new Staged<>(out.get(passed).setCoder(outputCoder), out.get(rejected).setCoder(Coders.rejection()),
+    return new Staged<>(out.get(passed).setCoder(passedCoder), out.get(rejected).setCoder(Coders.rejection()),
         withWarned ? out.get(warned).setCoder(warnedCoder(outputCoder)) : null);
   }
 
@@ -135,14 +159,15 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     return spec.deadLetter() != null && spec.deadLetter().warned() != null;
   }
 
-  static final class ChainFn<I> extends DoFn<I, CauceRecord> {
+  static final class ChainFn<I, O> extends DoFn<I, O> {
     private final PipelineSpec spec;
     private final String runId;
     private final Front<I> front;
     private final Stage firstStage;
     private final StageLogic.Factory<SourceRecord, CauceRecord> firstFactory;
     private final List<Next> rest;
-    private final TupleTag<CauceRecord> passedTag;
+    private final Exit<O> exitFactory;
+    private final TupleTag<O> passedTag;
     private final TupleTag<Rejection> rejectedTag;
     private final TupleTag<KV<CauceRecord, List<Violation>>> warnedTag;
     private final boolean keepText;
@@ -154,9 +179,10 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     private transient List<StageLogic<CauceRecord, CauceRecord>> next;
     private transient OutcomeRouter router;
     private transient Sink sink;
+    private transient java.util.function.Function<CauceRecord, O> exit;
 
     ChainFn(PipelineSpec spec, String runId, Front<I> front, Stage firstStage,
-        StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, TupleTag<CauceRecord> passedTag,
+        StageLogic.Factory<SourceRecord, CauceRecord> firstFactory, List<Next> rest, Exit<O> exitFactory, TupleTag<O> passedTag,
         TupleTag<Rejection> rejectedTag, TupleTag<KV<CauceRecord, List<Violation>>> warnedTag, boolean keepText,
         Map<String, PCollectionView<Map<String, List<String>>>> views) {
       this.spec = spec;
@@ -169,6 +195,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
       this.firstStage = firstStage;
       this.firstFactory = firstFactory;
       this.rest = rest;
+      this.exitFactory = exitFactory;
       this.passedTag = passedTag;
       this.rejectedTag = rejectedTag;
     }
@@ -185,6 +212,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
       }
       router = new OutcomeRouter(runId, spec.name(), rejectedTag);
       sink = new Sink();
+      exit = exitFactory.create(spec);
     }
 
     @ProcessElement
@@ -221,7 +249,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
           record = outcome.value();
         }
         List<Violation> warnings = router.kept();
-        out.get(passedTag).output(keepText ? record : record.locatedOnly()); // else nothing rejects it any more
+        out.get(passedTag).output(exit.apply(keepText ? record : record.locatedOnly())); // else nothing rejects it any more
         if (warned && !warnings.isEmpty()) {
           out.get(warnedTag).output(KV.of(record.locatedOnly(), warnings));
         }

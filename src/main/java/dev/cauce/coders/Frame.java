@@ -85,6 +85,11 @@ final class Frame {
       }
     }
 
+    /** The frame's bytes, without their length. */
+    byte[] toByteArray() {
+      return Arrays.copyOf(buf, len);
+    }
+
     /** Writes the frame: its length, then its bytes. */
     void writeTo(OutputStream out) throws IOException {
       VarInt.encode(len, out);
@@ -99,6 +104,11 @@ final class Frame {
 
     private In(byte[] buf) {
       this.buf = buf;
+    }
+
+    /** A frame's bytes (as {@link Out#toByteArray} gave them), read in place. */
+    static In of(byte[] frame) {
+      return new In(frame);
     }
 
     static In readFrom(InputStream in) throws IOException {

@@ -81,11 +81,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
     PCollectionTuple out;
     if (grouping == Grouping.KEY) {
-      out = input
-          .apply("Key", ParDo.of(new KeyFn(spec)))
-          .setCoder(KvCoder.of(BigEndianLongCoder.of(), recordCoder))
-          .apply("Group by key", GroupByKey.create())
-          .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId)).withOutputTags(KEPT, more));
+      return input.apply("Key", ParDo.of(new KeyFn(spec))).setCoder(KEYED_CODER).apply(keyed(spec, runId));
     } else {
       out = input
           .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
@@ -95,6 +91,39 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     }
     return new Deduped(out.get(KEPT).setCoder(recordCoder),
         withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
+  }
+
+  /** Records keyed by their key's hash, each as its encoded bytes ({@link #keying}). */
+  public static final KvCoder<Long, byte[]> KEYED_CODER = KvCoder.of(BigEndianLongCoder.of(), ByteArrayCoder.of());
+
+  /**
+   * Each record keyed by its key's 64-bit hash ({@link Deduper#hashOf}: the sort compares 8 bytes, not
+   * the key's text) and encoded once: up to the keep step, which decodes it, the runner only copies bytes
+   * (Flink: through every hand-over, into its sort and out). A step that makes the records can hand them
+   * on in this form ({@link dev.cauce.beam.FusedStages#exiting}) for {@link #keyed}.
+   */
+  public static dev.cauce.beam.FusedStages.Exit<KV<Long, byte[]>> keying() {
+    return spec -> {
+      Deduper deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      Coders.CauceRecordCoder coder = Coders.cauceRecord(Schemas.typed(spec));
+      return r -> KV.of(Deduper.hashOf(deduper.keyOf(r.row())), coder.toBytes(r));
+    };
+  }
+
+  /** Deduplicates records already {@link #keying keyed} (grouping by key). */
+  public static PTransform<PCollection<KV<Long, byte[]>>, Deduped> keyed(PipelineSpec spec, String runId) {
+    return new PTransform<>("Deduplicate") {
+      @Override
+      public Deduped expand(PCollection<KV<Long, byte[]>> input) {
+        boolean withDropped = spec.dedupe().dropped() != null;
+        PCollectionTuple out = input
+            .apply("Group by key", GroupByKey.create())
+            .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId))
+                .withOutputTags(KEPT, withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty()));
+        return new Deduped(out.get(KEPT).setCoder(Coders.cauceRecord(Schemas.typed(spec))),
+            withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
+      }
+    };
   }
 
   /** The dropped records' lines, or null when the spec does not ask for them. */
@@ -152,10 +181,10 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     }
   }
 
-  /** Keys each record by its key's 64-bit hash ({@link Deduper#hashOf}): the sort compares 8 bytes, not the key's text. */
-  static final class KeyFn extends DoFn<CauceRecord, KV<Long, CauceRecord>> {
+  /** Keys and encodes each record ({@link #keying}). */
+  static final class KeyFn extends DoFn<CauceRecord, KV<Long, byte[]>> {
     private final PipelineSpec spec;
-    private transient Deduper deduper;
+    private transient java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying;
 
     KeyFn(PipelineSpec spec) {
       this.spec = spec;
@@ -163,12 +192,12 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
 
     @Setup
     public void setup() {
-      deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      keying = keying().create(spec);
     }
 
     @ProcessElement
-    public void process(@Element CauceRecord r, OutputReceiver<KV<Long, CauceRecord>> out) {
-      out.output(KV.of(Deduper.hashOf(deduper.keyOf(r.row())), r));
+    public void process(@Element CauceRecord r, OutputReceiver<KV<Long, byte[]>> out) {
+      out.output(keying.apply(r));
     }
   }
 
@@ -176,11 +205,12 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
    * One hash's records, nearly always one key's: keeps one per key, counts the rest. With {@code
    * dedupe.dropped} the losers are held until their key's winner is known (memory: one key's duplicates).
    */
-  static final class KeepOneFn extends DoFn<KV<Long, Iterable<CauceRecord>>, CauceRecord> {
+  static final class KeepOneFn extends DoFn<KV<Long, Iterable<byte[]>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
     private transient Deduper deduper;
+    private transient Coders.CauceRecordCoder coder;
     private transient DroppedLines lines;
 
     KeepOneFn(PipelineSpec spec, String runId) {
@@ -191,6 +221,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+      coder = Coders.cauceRecord(Schemas.typed(spec));
       lines = droppedLines(spec, deduper, runId);
     }
 
@@ -213,12 +244,13 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     }
 
     @ProcessElement
-    public void process(@Element KV<Long, Iterable<CauceRecord>> group, MultiOutputReceiver out) {
+    public void process(@Element KV<Long, Iterable<byte[]>> group, MultiOutputReceiver out) throws IOException {
       String firstKey = null;
       Key first = new Key();
       Map<String, Key> others = null; // the keys whose hash collides with the first's, in order of arrival
       long seen = 0;
-      for (CauceRecord r : group.getValue()) {
+      for (byte[] bytes : group.getValue()) {
+        CauceRecord r = coder.fromBytes(bytes);
         seen++;
         String key = deduper.keyOf(r.row());
         if (firstKey == null || firstKey.equals(key)) {

@@ -68,6 +68,21 @@ public class CodersTest {
   }
 
   @Test
+  public void recordsAsBytesRoundTripAndEqualTheFramesInside() throws Exception {
+    Coders.CauceRecordCoder coder = Coders.cauceRecord(TYPED);
+    for (Row row : ROWS) {
+      CauceRecord r = new CauceRecord(new SourceRecord("/in/a.csv", 7, "", null), row);
+      byte[] bytes = coder.toBytes(r);
+      org.junit.Assert.assertEquals(r, coder.fromBytes(bytes));
+      // the same bytes the coder frames on a stream, after their length
+      byte[] framed = CoderUtils.encodeToByteArray(coder, r);
+      org.junit.Assert.assertArrayEquals(bytes, java.util.Arrays.copyOfRange(framed, framed.length - bytes.length, framed.length));
+    }
+    byte[] truncated = java.util.Arrays.copyOf(coder.toBytes(new CauceRecord(new SourceRecord("/a", 1, "", null), ROWS.get(0))), 5);
+    assertThrows(java.io.IOException.class, () -> coder.fromBytes(truncated));
+  }
+
+  @Test
   public void aTruncatedRowIsACoderErrorNotAWrongRow() throws Exception {
     byte[] bytes = CoderUtils.encodeToByteArray(Coders.typedRow(TYPED), ROWS.get(0));
     // CoderUtils wraps the coder's IOException

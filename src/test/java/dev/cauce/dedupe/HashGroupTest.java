@@ -14,6 +14,7 @@ import dev.cauce.spec.PipelineSpec.DedupeSpec;
 import java.util.List;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.BigEndianLongCoder;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.IterableCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -53,8 +54,9 @@ public class HashGroupTest {
         DeduperTest.rec(spec, "a.jsonl", 4, "z", 1000L),
         DeduperTest.rec(spec, "a.jsonl", 5, "y", 4000L),
         DeduperTest.rec(spec, "a.jsonl", 6, "x", 2000L));
-    PCollectionTuple out = p.apply(Create.of(KV.of(7L, (Iterable<CauceRecord>) group))
-            .withCoder(KvCoder.of(BigEndianLongCoder.of(), IterableCoder.of(coder))))
+    List<byte[]> encoded = group.stream().map(coder::toBytes).toList();
+    PCollectionTuple out = p.apply(Create.of(KV.of(7L, (Iterable<byte[]>) encoded))
+            .withCoder(KvCoder.of(BigEndianLongCoder.of(), IterableCoder.of(ByteArrayCoder.of()))))
         .apply(ParDo.of(new Deduplicate.KeepOneFn(spec, "r1"))
             .withOutputTags(Deduplicate.KEPT, TupleTagList.of(Deduplicate.DROPPED)));
     PAssert.that(out.get(Deduplicate.KEPT).setCoder(coder)
