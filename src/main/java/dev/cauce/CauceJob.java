@@ -210,7 +210,7 @@ public final class CauceJob {
   /** The stage step's output: its records, or the same records {@link Deduplicate#keying keyed} for the dedupe. */
   private record StagesOut(Staged<CauceRecord> records, Staged<KV<Long, byte[]>> keyed) {
     static <I> StagesOut of(PCollection<I> in, FusedStages<I> stages, boolean keyed) {
-      return keyed ? new StagesOut(null, in.apply(stages.exiting(Deduplicate.keying(), Deduplicate.KEYED_CODER)))
+      return keyed ? new StagesOut(null, in.apply(stages.exiting(Deduplicate::keying, Deduplicate.KEYED_CODER)))
           : new StagesOut(in.apply(stages), null);
     }
 

@@ -100,14 +100,12 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
    * Each record keyed by its key's 64-bit hash ({@link Deduper#hashOf}: the sort compares 8 bytes, not
    * the key's text) and encoded once: up to the keep step, which decodes it, the runner only copies bytes
    * (Flink: through every hand-over, into its sort and out). A step that makes the records can hand them
-   * on in this form ({@link dev.cauce.beam.FusedStages#exiting}) for {@link #keyed}.
+   * on in this form (the stage step: {@code FusedStages#exiting}) for {@link #keyed}.
    */
-  public static dev.cauce.beam.FusedStages.Exit<KV<Long, byte[]>> keying() {
-    return spec -> {
-      Deduper deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-      Coders.CauceRecordCoder coder = Coders.cauceRecord(Schemas.typed(spec));
-      return r -> KV.of(Deduper.hashOf(deduper.keyOf(r.row())), coder.toBytes(r));
-    };
+  public static java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying(PipelineSpec spec) {
+    Deduper deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
+    Coders.CauceRecordCoder coder = Coders.cauceRecord(Schemas.typed(spec));
+    return r -> KV.of(Deduper.hashOf(deduper.keyOf(r.row())), coder.toBytes(r));
   }
 
   /** Deduplicates records already {@link #keying keyed} (grouping by key). */
@@ -192,7 +190,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
 
     @Setup
     public void setup() {
-      keying = keying().create(spec);
+      keying = keying(spec);
     }
 
     @ProcessElement
