@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one place that compiles the regexes a spec holds (the {@code regex} rule, the {@code strip},
  * {@code replace} and {@code extract} clean steps, {@code =~} and {@code !~} in expressions). They run
  * on RE2/J, whose matching time is linear in the input whatever the pattern, so no value can make a
- * match hang and no per-match budget is needed. Patterns that need backtracking (backreferences,
+ * match hang and no per-match budget is needed; yes/no questions ({@link #matcher}) first try a lazy
+ * DFA, linear too and cheaper per character. Patterns that need backtracking (backreferences,
  * lookaround, possessive quantifiers, atomic groups) are refused with the reason.
  */
 public final class UserRegex {

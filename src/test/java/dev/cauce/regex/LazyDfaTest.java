@@ -215,6 +215,30 @@ public class LazyDfaTest {
   }
 
   @Test
+  public void threadsSharingAMatcherBuildItsStatesSafely() throws Exception {
+    String regex = "^[a-z0-9._%+-]+@[a-z0-9.-]+\\.[a-z]{2,}$";
+    TextMatcher shared = UserRegex.matcher(regex, false);
+    Pattern re2 = Pattern.compile(regex);
+    java.util.List<java.util.concurrent.Future<Integer>> wrong = new java.util.ArrayList<>();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      Random random = new Random(t);
+      wrong.add(pool.submit(() -> {
+        int differ = 0;
+        for (int i = 0; i < 20_000; i++) {
+          String text = text(random) + "@" + text(random) + "." + text(random);
+          differ += re2.matcher(text).matches() == shared.matches(text) && re2.matcher(text).find() == shared.find(text) ? 0 : 1;
+        }
+        return differ;
+      }));
+    }
+    pool.shutdown();
+    for (java.util.concurrent.Future<Integer> w : wrong) {
+      assertThat(w.get(), is(0));
+    }
+  }
+
+  @Test
   public void invalidPatternsFailAsCompileDoes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserRegex.matcher("(\\w)\\1", false));
     assertThat(e.getMessage(), is(UserRegex.problem("(\\w)\\1")));
