@@ -1,7 +1,7 @@
 package dev.cauce.expect;
 
-import com.google.re2j.Pattern;
 import dev.cauce.model.Violation;
+import dev.cauce.regex.TextMatcher;
 import dev.cauce.regex.UserRegex;
 import dev.cauce.spec.ExpectationSpec;
 import dev.cauce.spec.FieldType;
@@ -232,9 +232,9 @@ public final class RowChecks {
         yield single(schema, k, v -> v != null, v -> between(Values.key(v), lo, hi, sMin, sMax));
       }
       case "expect_column_values_to_match_regex", "expect_column_values_to_not_match_regex" -> {
-        Pattern p = UserRegex.compile(k.text("regex"), false);
+        TextMatcher p = UserRegex.matcher(k.text("regex"), false);
         boolean match = type.equals("expect_column_values_to_match_regex");
-        yield single(schema, k, v -> v != null, v -> p.matcher((String) v).find() == match); // GX searches
+        yield single(schema, k, v -> v != null, v -> p.find((String) v) == match); // GX searches
       }
       case "expect_column_values_to_match_strftime_format" -> {
         DateTimeFormatter f = Strftime.parser(k.text("strftime_format"));

@@ -9,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The one place that compiles the regexes a spec holds (the {@code regex} rule, the {@code strip},
  * {@code replace} and {@code extract} clean steps, {@code =~} and {@code !~} in expressions). They run
  * on RE2/J, whose matching time is linear in the input whatever the pattern, so no value can make a
- * match hang and no per-match budget is needed. Patterns that need backtracking (backreferences,
+ * match hang and no per-match budget is needed; yes/no questions ({@link #matcher}) first try a lazy
+ * DFA, linear too and cheaper per character. Patterns that need backtracking (backreferences,
  * lookaround, possessive quantifiers, atomic groups) are refused with the reason.
  */
 public final class UserRegex {
@@ -38,15 +39,36 @@ public final class UserRegex {
     }
   }
 
+  /**
+   * {@link #compile}d {@code regex} for yes/no questions (whole value, contains a match): a lazily
+   * built DFA ({@link LazyDfa}) when the pattern is within its subset, RE2/J otherwise; both linear.
+   *
+   * @throws IllegalArgumentException as {@link #compile} does
+   */
+  public static TextMatcher matcher(String regex, boolean ignoreCase) {
+    return LazyDfa.of(regex, ignoreCase, compile(regex, ignoreCase));
+  }
+
   /** {@link #compile} through a bounded cache: for patterns that arrive as text at each evaluation. */
   public static Pattern cached(String regex) {
-    Pattern p = CACHE.get(regex);
+    return cached(CACHE, regex, r -> compile(r, false));
+  }
+
+  /** {@link #matcher} through a bounded cache, like {@link #cached}. */
+  public static TextMatcher cachedMatcher(String regex) {
+    return cached(MATCHERS, regex, r -> matcher(r, false));
+  }
+
+  private static final Map<String, TextMatcher> MATCHERS = new ConcurrentHashMap<>();
+
+  private static <T> T cached(Map<String, T> cache, String regex, java.util.function.Function<String, T> make) {
+    T p = cache.get(regex);
     if (p == null) {
-      p = compile(regex, false);
-      if (CACHE.size() >= MAX_CACHED) {
-        CACHE.clear();
+      p = make.apply(regex);
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
       }
-      CACHE.put(regex, p);
+      cache.put(regex, p);
     }
     return p;
   }

@@ -18,7 +18,7 @@ final class ExpressionArithmetic extends JexlArithmetic {
   public Boolean contains(Object container, Object value) {
     if (value != null && (container instanceof CharSequence || container instanceof java.util.regex.Pattern)) {
       String regex = container instanceof java.util.regex.Pattern p ? p.pattern() : container.toString();
-      return UserRegex.cached(regex).matcher(value.toString()).matches();
+      return UserRegex.cachedMatcher(regex).matches(value.toString());
     }
     return super.contains(container, value);
   }

@@ -4,7 +4,7 @@ import static dev.cauce.validate.rules.RuleValues.quote;
 
 import dev.cauce.spec.PipelineSpec.FieldSpec;
 import dev.cauce.spec.PipelineSpec.RuleSpec;
-import com.google.re2j.Pattern;
+import dev.cauce.regex.TextMatcher;
 import dev.cauce.regex.UserRegex;
 import java.time.ZoneId;
 import java.util.List;
@@ -45,9 +45,9 @@ public record RegexRule(String name, String field, String pattern, boolean ignor
     if (pattern == null) {
       throw new IllegalArgumentException(where + ": regex needs a pattern");
     }
-    Pattern compiled;
+    TextMatcher compiled;
     try {
-      compiled = UserRegex.compile(pattern, ignoreCase);
+      compiled = UserRegex.matcher(pattern, ignoreCase);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
     }
@@ -57,7 +57,7 @@ public record RegexRule(String name, String field, String pattern, boolean ignor
         return null;
       }
       String s = RuleValues.text(raw);
-      return compiled.matcher(s).matches() ? null : fail(field + " " + quote(s) + " does not match " + pattern);
+      return compiled.matches(s) ? null : fail(field + " " + quote(s) + " does not match " + pattern);
     };
   }
 }
