@@ -39,7 +39,8 @@ final class TextSteps {
       case UPPER -> new TextStep(name, s -> s.toUpperCase(Locale.ROOT));
       case STRIP -> {
         Pattern p = regex(step.pattern(), where);
-        yield new TextStep(name, s -> p.matcher(s).replaceAll(""));
+        String chars = literalClass(step.pattern());
+        yield new TextStep(name, chars != null ? s -> stripChars(s, chars) : s -> p.matcher(s).replaceAll(""));
       }
       case REPLACE -> {
         Pattern p = regex(step.pattern(), where);
@@ -62,6 +63,40 @@ final class TextSteps {
         yield new TextStep(name, s -> tokens.contains(s) ? null : s);
       }
     };
+  }
+
+  /**
+   * The characters of a pattern that is one class of plain characters ({@code [$€£]}), or null: such
+   * a strip removes those characters, without a regex run per value (RE2/J's was 2% of a job's time).
+   */
+  static String literalClass(String pattern) {
+    if (pattern.length() < 3 || pattern.charAt(0) != '[' || pattern.charAt(pattern.length() - 1) != ']') {
+      return null;
+    }
+    String inner = pattern.substring(1, pattern.length() - 1);
+    for (int i = 0; i < inner.length(); i++) {
+      char c = inner.charAt(i);
+      if ("^-\\[]".indexOf(c) >= 0 || Character.isSurrogate(c)) {
+        return null; // negation, ranges, escapes, nested classes: the regex decides
+      }
+    }
+    return inner;
+  }
+
+  /** {@code s} without any of {@code chars} (the same instance when it has none). */
+  static String stripChars(String s, String chars) {
+    StringBuilder sb = null;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (chars.indexOf(c) >= 0) {
+        if (sb == null) {
+          sb = new StringBuilder(s.length()).append(s, 0, i);
+        }
+      } else if (sb != null) {
+        sb.append(c);
+      }
+    }
+    return sb == null ? s : sb.toString();
   }
 
   static Set<String> caseInsensitiveSet(List<String> values) {
