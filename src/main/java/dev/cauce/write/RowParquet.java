@@ -16,7 +16,7 @@ import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.values.Row;
 
 /**
- * Typed rows as Avro records for Parquet. The Avro schema is Beam's {@link AvroUtils#toAvroSchema}
+ * Typed rows in Parquet files read as Avro records. The Avro schema is Beam's {@link AvroUtils#toAvroSchema}
  * of {@link #parquetSchema}. Field types map as AvroUtils maps them, all nullable: string →
  * string, int → int, long → long, double → double, boolean → boolean, date → int with logical type
  * {@code date} (days since 1970-01-01), timestamp → long with logical type {@code

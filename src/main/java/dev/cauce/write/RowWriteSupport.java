@@ -18,7 +18,7 @@ import org.joda.time.ReadableInstant;
 
 /**
  * Writes typed rows straight to Parquet's record consumer, as parquet-avro's {@code AvroWriteSupport}
- * writes the records {@link RowParquet#toGenericRecord} makes of them, without those records: the
+ * writes the Avro records of them described in {@link RowParquet}, without those records: the
  * same Parquet schema (parquet-avro's conversion of the Avro schema), the same footer metadata (the
  * Avro schema under {@code parquet.avro.schema}, model name {@code avro}), the same values: strings
  * and decimal text as UTF-8 binary, a date as int32 epoch days, a timestamp as int64 epoch millis;
