@@ -8,9 +8,7 @@ import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.spec.PipelineSpec;
 import dev.cauce.spec.PipelineSpec.SinkSpec;
 import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.parquet.ParquetIO;
 import org.apache.beam.sdk.schemas.Schema;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
@@ -25,7 +23,8 @@ import org.apache.beam.sdk.values.Row;
  *
  * <p>Formats: {@code jsonl} ({@link RowJson}) and {@code csv} ({@link RowCsv}, with the header line
  * at the top of every file) through {@link org.apache.beam.sdk.io.TextIO#sink()}; {@code parquet}
- * through {@link ParquetIO#sink} with the Avro schema of {@link RowParquet} (decimals as strings).
+ * through {@link RowParquet#sink} (the files Beam's ParquetIO sink writes with the Avro schema of
+ * {@link RowParquet}, decimals as strings).
  *
  * <p>One step writes every sink ({@link BundleFiles}): each bundle's rows into one part per sink,
  * so a row is handed to the writers once, however many sinks there are. The parts then become the
@@ -87,10 +86,7 @@ public final class WriteSink extends PTransform<PCollection<Row>, PDone> {
           }
           // a fixed number of Parquet files: Parquet files cannot be concatenated, Beam groups by shard
           FileIO.Write<Void, Row> write =
-              FileIO.<Row>write()
-                  .via(
-                      Contextful.fn(RowParquet.toGenericRecord(schema, pipeline)),
-                      ParquetIO.sink(RowParquet.avroSchema(schema, pipeline)));
+              FileIO.<Row>write().via(RowParquet.sink(schema, pipeline));
           rows.apply("Count " + sink.name(), ParDo.of(new CountEach<Row>(counter)))
               .setCoder(Coders.typedRow(schema))
               .apply("Files of " + sink.name(),

@@ -65,7 +65,7 @@ public class LiveRowsTest {
   @Test
   public void parquetRecordsReadBackExactly() {
     LiveRows live = new LiveRows(SCHEMA, ALL);
-    var toRecord = RowParquet.toGenericRecord(SCHEMA, "p");
+    var toRecord = AvroRecords.toGenericRecord(SCHEMA, "p");
     List<Row> back = ROWS.stream().map(r -> live.fromParquet(toRecord.apply(r))).toList();
     assertThat(back, equalTo(ROWS));
   }

@@ -31,7 +31,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * {@link RowParquet#toGenericRecord} puts exactly the values Beam's {@code AvroUtils.toGenericRecord}
+ * {@link AvroRecords#toGenericRecord} (the record path RowParquet wrote Parquet through before {@link
+ * RowWriteSupport}) puts exactly the values Beam's {@code AvroUtils.toGenericRecord}
  * puts for the row with its decimals made text (the conversion it replaced), and so writes the same
  * Parquet bytes.
  */
@@ -40,7 +41,7 @@ public class RowParquetTest {
 
   private static final String PIPELINE = "my-orders";
 
-  private static List<Row> rows() {
+  static List<Row> rows() {
     return List.of(
         TestSpecs.full(),
         TestSpecs.nulls(),
@@ -77,7 +78,7 @@ public class RowParquetTest {
   public void putsWhatAvroUtilsPuts() throws Exception {
     Schema typed = TestSpecs.schema();
     // serialized and back, as a runner ships it: the per-field plan is built after deserializing
-    SerializableFunction<Row, GenericRecord> fn = SerializableUtils.clone(RowParquet.toGenericRecord(typed, PIPELINE));
+    SerializableFunction<Row, GenericRecord> fn = SerializableUtils.clone(AvroRecords.toGenericRecord(typed, PIPELINE));
     org.apache.avro.Schema avro = RowParquet.avroSchema(typed, PIPELINE);
     for (Row row : rows()) {
       GenericRecord expected = viaAvroUtils(typed, row);
@@ -103,7 +104,7 @@ public class RowParquetTest {
   @Test
   public void valuesHaveTheAvroUtilsJavaTypes() {
     Schema typed = TestSpecs.schema();
-    GenericRecord r = RowParquet.toGenericRecord(typed, PIPELINE)
+    GenericRecord r = AvroRecords.toGenericRecord(typed, PIPELINE)
         .apply(TestSpecs.row("é", 3, 4L, 0.5, "-12.50", true, "1969-12-31", "1969-12-31T23:59:59.999Z"));
     assertThat(r.get("id"), is(new Utf8("é")));
     assertThat(r.get("qty"), is(3));
@@ -119,7 +120,7 @@ public class RowParquetTest {
   public void writesTheSameParquetBytes() throws Exception {
     Schema typed = TestSpecs.schema();
     org.apache.avro.Schema avro = RowParquet.avroSchema(typed, PIPELINE);
-    SerializableFunction<Row, GenericRecord> fn = RowParquet.toGenericRecord(typed, PIPELINE);
+    SerializableFunction<Row, GenericRecord> fn = AvroRecords.toGenericRecord(typed, PIPELINE);
     List<GenericRecord> before = new ArrayList<>();
     List<GenericRecord> after = new ArrayList<>();
     for (Row row : rows()) {
