@@ -209,12 +209,12 @@ public final class Coders {
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CauceRecordCoder c && c.rowCoder.equals(rowCoder) && c.sources.equals(sources);
+      return o instanceof CauceRecordCoder c && c.rowCoder.equals(rowCoder) && c.sources.paths().equals(sources.paths());
     }
 
     @Override
     public int hashCode() {
-      return 31 * rowCoder.hashCode() + sources.hashCode();
+      return 31 * rowCoder.hashCode() + sources.paths().hashCode();
     }
   }
 

@@ -75,14 +75,4 @@ final class SourceTable implements Serializable {
   private Object readResolve() {
     return paths.isEmpty() ? NONE : new SourceTable(paths);
   }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof SourceTable t && t.paths.equals(paths);
-  }
-
-  @Override
-  public int hashCode() {
-    return paths.hashCode();
-  }
 }
