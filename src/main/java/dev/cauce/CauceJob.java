@@ -89,6 +89,11 @@ public final class CauceJob {
       this(maxRecordBytes, replayPattern, files, splitBytes, dedupeGrouping, live, null);
     }
 
+    /** The paths of the listed files, the records' source table (null when the pipeline matches the source itself). */
+    public List<String> sources() {
+      return files == null ? null : files.stream().map(InputFiles.InputFile::path).toList();
+    }
+
     /** What the options ask for, split and grouped as {@code runner} needs. */
     public static Input of(CauceOptions o, RunnerProfile runner) {
       return new Input(o.getMaxRecordBytes(), o.getReplay(), null, runner.splitBytes(o.getSplitBytes()), runner.dedupeGrouping(), null);
@@ -130,19 +135,25 @@ public final class CauceJob {
     // keyed and encoded, and stay bytes until the keep step (Flink: two hand-overs and a sort)
     boolean keyed = spec.dedupe() != null && input.dedupeGrouping() == Deduplicate.Grouping.KEY && !expectRows
         && spec.dependencies().isEmpty();
+    boolean listed = input.replayPattern() == null && !spec.source().isHttp();
+    // the records' coder, set here once and taken by every later step from its input: its table holds
+    // the files the plan listed, so records carry their source's index, not its path
+    Coders.CauceRecordCoder recordCoder = Coders.cauceRecord(Schemas.typed(spec), listed ? input.sources() : null);
     StagesOut validated;
-    if (input.replayPattern() == null && !spec.source().isHttp()) {
+    if (listed) {
       // Files: each part of a file is read in the same step as the stages (no hand-over between them).
       validated = StagesOut.of(
           p.apply("ReadInputs", new ReadInputs.Plan(spec, input.maxRecordBytes(), input.files(), input.splitBytes())),
-          stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs), keyed);
+          stages("Read, parse, clean, validate", spec, runId, ReadInputs.front(input.maxRecordBytes()), keepText, refs, recordCoder),
+          keyed, recordCoder);
     } else {
       Staged<SourceRecord> ingested =
           input.replayPattern() == null
               ? p.apply(new HttpSource(spec, runId, input.maxRecordBytes()))
               : p.apply(new ReplayDeadLetter(spec, runId, input.replayPattern()));
       rejections.add(ingested.rejections());
-      validated = StagesOut.of(ingested.output(), stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs), keyed);
+      validated = StagesOut.of(ingested.output(),
+          stages("Parse, clean, validate", spec, runId, FusedStages.records(), keepText, refs, recordCoder), keyed, recordCoder);
     }
     rejections.add(validated.rejections());
     List<PCollection<KV<CauceRecord, List<Violation>>>> warned = new ArrayList<>(); // with dead_letter.warned only
@@ -171,7 +182,7 @@ public final class CauceJob {
     PCollection<CauceRecord> kept = checked;
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
-      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId))
+      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder))
           : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
       kept = d.kept();
       addIfAny(dropped, d.dropped());
@@ -202,15 +213,15 @@ public final class CauceJob {
     PCollection<KV<CauceRecord, List<Violation>>> allWarned = spec.deadLetter() == null || spec.deadLetter().warned() == null
         ? null
         : PCollectionList.of(warned).apply("All warned", Flatten.pCollections())
-            .setCoder(FusedStages.warnedCoder(Coders.cauceRecord(Schemas.typed(spec))));
+            .setCoder(FusedStages.warnedCoder(recordCoder));
     return new Outputs(rows, allRejections, kept, results.isEmpty() ? null : PCollectionList.of(results), droppedLines,
         allWarned, repairs);
   }
 
   /** The stage step's output: its records, or the same records {@link Deduplicate#keying keyed} for the dedupe. */
   private record StagesOut(Staged<CauceRecord> records, Staged<KV<Long, byte[]>> keyed) {
-    static <I> StagesOut of(PCollection<I> in, FusedStages<I> stages, boolean keyed) {
-      return keyed ? new StagesOut(null, in.apply(stages.exiting(Deduplicate::keying, Deduplicate.KEYED_CODER)))
+    static <I> StagesOut of(PCollection<I> in, FusedStages<I> stages, boolean keyed, Coders.CauceRecordCoder coder) {
+      return keyed ? new StagesOut(null, in.apply(stages.exiting(s -> Deduplicate.keying(s, coder), Deduplicate.KEYED_CODER)))
           : new StagesOut(in.apply(stages), null);
     }
 
@@ -237,15 +248,16 @@ public final class CauceJob {
   /** The same; {@code keepText}: passed records keep their text for the expectations ({@link ExpectRows}, {@link ExpectUnique}). */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
       boolean keepText) {
-    return stages(name, spec, runId, front, keepText, FusedStages.NO_REFERENCES);
+    return stages(name, spec, runId, front, keepText, FusedStages.NO_REFERENCES, Coders.cauceRecord(Schemas.typed(spec)));
   }
 
   /**
    * The same, with the reference tables' side inputs: derived fields are computed after cleaning, then
-   * the lookups set their fields (failures of both are clean rejections), then the rules run.
+   * the lookups set their fields (failures of both are clean rejections), then the rules run. The
+   * passed records are encoded by {@code recordCoder} (its source table: {@link Input#sources}).
    */
   public static <I> FusedStages<I> stages(String name, PipelineSpec spec, String runId, FusedStages.Front<I> front,
-      boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> references) {
+      boolean keepText, Map<String, PCollectionView<Map<String, List<String>>>> references, Coders.CauceRecordCoder recordCoder) {
     List<FusedStages.Next> next = new ArrayList<>();
     next.add(new FusedStages.Next(Stage.CLEAN, CleanStage::logic));
     if (Derivation.any(spec)) {
@@ -256,7 +268,7 @@ public final class CauceJob {
     }
     next.add(new FusedStages.Next(Stage.VALIDATE, (s, r) -> ValidateStage.logic(s, r)));
     return new FusedStages<>(
-        name, spec, runId, front, Stage.PARSE, ParseStage::logic, next, Coders.cauceRecord(Schemas.typed(spec)), keepText, references);
+        name, spec, runId, front, Stage.PARSE, ParseStage::logic, next, recordCoder, keepText, references);
   }
 
   /** Writes every sink and the dead letter to this run's staging folders (a spec without jdbc sinks). */

@@ -4,6 +4,7 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.cauce.clean.CleanStage;
+import dev.cauce.ingest.InputFiles;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.coders.Coders;
 import dev.cauce.model.Rejection;
@@ -149,5 +150,33 @@ public class StagesTest {
     assertThat(c.read(), equalTo(7L));
     assertThat(c.duplicates(), equalTo(1L));
     assertThat(c.rejected(), equalTo(4L));
+  }
+
+  @Test
+  public void listedFilesAreTheRecordsSourceTableThroughEveryStepAndSourcesStayTheirPaths() throws Exception {
+    Path in = tmp.newFolder("in").toPath();
+    Files.write(in.resolve("a.jsonl"), INPUT.stream().map(SourceRecord::text).toList());
+    Files.write(in.resolve("b.jsonl"), List.of("{\"id\":\"a1\",\"amount\":\"3\"}", "{\"id\":\"b2\",\"amount\":\"-2\"}",
+        "{\"id\":\"b3\",\"amount\":\"4\"}"));
+    PipelineSpec spec = SPEC.withOverrides(in + "/*.jsonl", tmp.getRoot() + "/out");
+    List<InputFiles.InputFile> files = InputFiles.match(spec.source().path());
+    String a = in.resolve("a.jsonl").toString();
+    String b = in.resolve("b.jsonl").toString();
+    assertThat(files.stream().map(InputFiles.InputFile::path).toList(), equalTo(List.of(a, b)));
+
+    CauceOptions options = p.getOptions().as(CauceOptions.class);
+    CauceJob.Input input = CauceJob.Input.of(options, RunnerProfile.of(options)).withFiles(files);
+    CauceJob.Outputs out = CauceJob.build(p, spec, "r3", input);
+
+    // the stage step's coder carries the table, and dedupe hands the same coder on
+    assertThat(out.kept().getCoder(), equalTo(Coders.cauceRecord(Schemas.typed(spec), List.of(a, b))));
+    // a1 is in both files on line 1: the source order (a before b) keeps a's
+    PAssert.that(out.kept().apply("origins", MapElements.into(TypeDescriptors.strings())
+            .via(r -> r.row().getString("id") + "@" + r.origin().source() + ":" + r.origin().line())))
+        .containsInAnyOrder("a1@" + a + ":1", "a6@" + a + ":6", "b3@" + b + ":3");
+    PAssert.that(out.rejections().apply("rejected at", MapElements.into(TypeDescriptors.strings())
+            .via(r -> r.source() + ":" + r.line())))
+        .containsInAnyOrder(a + ":2", a + ":3", a + ":4", a + ":5", b + ":2");
+    p.run().waitUntilFinish();
   }
 }

@@ -1,7 +1,6 @@
 package dev.cauce.beam;
 
 import dev.cauce.coders.Coders;
-import dev.cauce.coders.Schemas;
 import dev.cauce.expect.ResultList;
 import dev.cauce.expect.RowChecks;
 import dev.cauce.expect.RowTally;
@@ -62,18 +61,18 @@ public final class ExpectRows {
     TupleTag<RowTally> tallies = new TupleTag<>("tallies") {};
     PCollectionTuple checked = validated.apply("Expectations: check rows",
         ParDo.of(new CheckFn(spec, passed, held, tallies, keepText)).withOutputTags(passed, TupleTagList.of(held).and(tallies)));
-    return route("Expectations", spec, runId, false, keepText, checked.get(passed), checked.get(held), checked.get(tallies));
+    return route("Expectations", spec, runId, false, keepText, validated.getCoder(), checked.get(passed), checked.get(held),
+        checked.get(tallies));
   }
 
   /**
    * Steps (2) and (3): merges the {@code tallies} of the row ({@code unique} false) or uniqueness
    * checks, and decides each {@code held} record with the dataset's tally; the {@code passed} ones
-   * join the kept records.
+   * join the kept records. {@code recordCoder}: the checked records' coder.
    */
-  static Out route(String name, PipelineSpec spec, String runId, boolean unique, boolean keepText,
+  static Out route(String name, PipelineSpec spec, String runId, boolean unique, boolean keepText, Coder<CauceRecord> recordCoder,
       PCollection<CauceRecord> passed, PCollection<KV<CauceRecord, List<Integer>>> held, PCollection<RowTally> tallies) {
-    Coder<CauceRecord> recordCoder = Coders.cauceRecord(Schemas.typed(spec));
-    Coder<KV<CauceRecord, List<Integer>>> heldCoder = heldCoder(spec);
+    Coder<KV<CauceRecord, List<Integer>>> heldCoder = heldCoder(recordCoder);
     int n = checks(spec, unique).size();
     PCollection<RowTally> tally = tallies.setCoder(SerializableCoder.of(RowTally.class))
         .apply(name + ": count rows", Combine.globally(new TallyFn(n)));
@@ -95,8 +94,8 @@ public final class ExpectRows {
   }
 
   /** A record with the positions of the checks it failed. */
-  static Coder<KV<CauceRecord, List<Integer>>> heldCoder(PipelineSpec spec) {
-    return KvCoder.of(Coders.cauceRecord(Schemas.typed(spec)), ListCoder.of(VarIntCoder.of()));
+  static Coder<KV<CauceRecord, List<Integer>>> heldCoder(Coder<CauceRecord> recordCoder) {
+    return KvCoder.of(recordCoder, ListCoder.of(VarIntCoder.of()));
   }
 
   /** The spec's row expectations, compiled. */

@@ -50,7 +50,7 @@ public final class ExpectUnique {
   }
 
   public static ExpectRows.Out apply(PCollection<CauceRecord> records, PipelineSpec spec, String runId, boolean byKey) {
-    Coder<KV<CauceRecord, List<Integer>>> markedCoder = ExpectRows.heldCoder(spec);
+    Coder<KV<CauceRecord, List<Integer>>> markedCoder = ExpectRows.heldCoder(records.getCoder());
     PCollection<KV<CauceRecord, List<Integer>>> marked = records
         .apply("Expectations: unique, start", ParDo.of(new DoFn<CauceRecord, KV<CauceRecord, List<Integer>>>() {
           @ProcessElement
@@ -79,7 +79,7 @@ public final class ExpectUnique {
     TupleTag<RowTally> tallies = new TupleTag<>("tallies") {};
     PCollectionTuple counted = marked.apply("Expectations: unique, count",
         ParDo.of(new CountFn(spec, passed, held, tallies)).withOutputTags(passed, TupleTagList.of(held).and(tallies)));
-    return ExpectRows.route("Expectations: unique", spec, runId, true, false, counted.get(passed), counted.get(held),
+    return ExpectRows.route("Expectations: unique", spec, runId, true, false, records.getCoder(), counted.get(passed), counted.get(held),
         counted.get(tallies));
   }
 

@@ -1,7 +1,5 @@
 package dev.cauce.beam;
 
-import dev.cauce.coders.Coders;
-import dev.cauce.coders.Schemas;
 import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.repair.DependencyRepair;
@@ -66,7 +64,7 @@ public final class RepairDependencies {
    * memory anyway). The repaired cells do not depend on it.
    */
   public static Out apply(PCollection<CauceRecord> records, PipelineSpec spec, String runId, Deduplicate.Grouping grouping) {
-    Coder<CauceRecord> coder = Coders.cauceRecord(Schemas.typed(spec));
+    Coder<CauceRecord> coder = records.getCoder();
     List<PCollection<String>> repairs = new ArrayList<>();
     for (DependencySpec dep : spec.dependencies()) {
       TupleTag<KV<String, CauceRecord>> grouped = new TupleTag<>("grouped") {};

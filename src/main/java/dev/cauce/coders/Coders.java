@@ -33,8 +33,17 @@ public final class Coders {
     return RejectionCoder.INSTANCE;
   }
 
+  /** Records whose sources travel as path text (no table: a replay, an HTTP API, a pattern matched in the pipeline). */
   public static CauceRecordCoder cauceRecord(Schema schema) {
-    return new CauceRecordCoder(schema);
+    return new CauceRecordCoder(schema, SourceTable.NONE);
+  }
+
+  /**
+   * Records whose sources are mostly {@code sources} (the files the plan listed; null: none): those
+   * travel as their index in the table, any other as its path text ({@link SourceTable}).
+   */
+  public static CauceRecordCoder cauceRecord(Schema schema, List<String> sources) {
+    return new CauceRecordCoder(schema, SourceTable.of(sources));
   }
 
   public static final class SourceRecordCoder extends CustomCoder<SourceRecord> {
@@ -139,20 +148,28 @@ public final class Coders {
     }
   }
 
-  /** A record with its origin, the row encoded with {@link TypedRowCoder}. */
+  /**
+   * A record with its origin, the row encoded with {@link TypedRowCoder}. The origin's source is
+   * encoded through the coder's {@link SourceTable} (its index when listed, else its path), so
+   * every step handed the same coder, on every worker, reads the same table.
+   */
   public static final class CauceRecordCoder extends CustomCoder<CauceRecord> {
     private final TypedRowCoder rowCoder;
+    private final SourceTable sources;
 
-    CauceRecordCoder(Schema schema) {
+    CauceRecordCoder(Schema schema, SourceTable sources) {
       this.rowCoder = new TypedRowCoder(schema);
+      this.sources = sources;
+    }
+
+    /** The sources encoded by index, in index order (empty: every source as its path). */
+    public List<String> sources() {
+      return sources.paths();
     }
 
     @Override
     public void encode(CauceRecord r, OutputStream out) throws IOException {
-      Frame.Out f = Frame.Out.local();
-      SourceRecordCoder.put(r.origin(), f);
-      rowCoder.put(r.row(), f);
-      f.writeTo(out);
+      put(r, Frame.Out.local()).writeTo(out);
     }
 
     @Override
@@ -165,10 +182,7 @@ public final class Coders {
      * copies a byte array between steps (and into its sort) far faster than it encodes a record.
      */
     public byte[] toBytes(CauceRecord r) {
-      Frame.Out f = Frame.Out.local();
-      SourceRecordCoder.put(r.origin(), f);
-      rowCoder.put(r.row(), f);
-      return f.toByteArray();
+      return put(r, Frame.Out.local()).toByteArray();
     }
 
     /** The record {@link #toBytes} gave {@code bytes} for. */
@@ -176,20 +190,31 @@ public final class Coders {
       return take(Frame.In.of(bytes));
     }
 
+    private Frame.Out put(CauceRecord r, Frame.Out f) {
+      SourceRecord o = r.origin();
+      sources.put(o.source(), f);
+      f.varLong(o.line());
+      f.string(o.text());
+      f.nullableString(o.header());
+      rowCoder.put(r.row(), f);
+      return f;
+    }
+
     private CauceRecord take(Frame.In f) throws IOException {
-      CauceRecord r = new CauceRecord(SourceRecordCoder.take(f), rowCoder.take(f));
+      SourceRecord o = new SourceRecord(sources.take(f), f.varLong(), f.string(), f.nullableString());
+      CauceRecord r = new CauceRecord(o, rowCoder.take(f));
       f.end();
       return r;
     }
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof CauceRecordCoder c && c.rowCoder.equals(rowCoder);
+      return o instanceof CauceRecordCoder c && c.rowCoder.equals(rowCoder) && c.sources.paths().equals(sources.paths());
     }
 
     @Override
     public int hashCode() {
-      return rowCoder.hashCode();
+      return 31 * rowCoder.hashCode() + sources.paths().hashCode();
     }
   }
 

@@ -74,20 +74,22 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
 
   @Override
   public Deduped expand(PCollection<CauceRecord> input) {
-    var recordCoder = Coders.cauceRecord(Schemas.typed(spec));
+    if (!(input.getCoder() instanceof Coders.CauceRecordCoder recordCoder)) { // its table decodes the sources
+      throw new IllegalArgumentException("Deduplicate needs records encoded by Coders.cauceRecord, not " + input.getCoder());
+    }
     // the dropped lines only when the spec asks for them: on Flink an output nothing reads still gets a
     // consumer of every element, and the keep step's one output is then chained to the writers
     boolean withDropped = spec.dedupe().dropped() != null;
     TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
     PCollectionTuple out;
     if (grouping == Grouping.KEY) {
-      return input.apply("Key", ParDo.of(new KeyFn(spec))).setCoder(KEYED_CODER).apply(keyed(spec, runId));
+      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder));
     } else {
       out = input
-          .apply("Bucket by key", ParDo.of(new BucketFn(spec)))
+          .apply("Bucket by key", ParDo.of(new BucketFn(spec, recordCoder)))
           .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
           .apply("Group buckets", GroupByKey.create())
-          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId)).withOutputTags(KEPT, more));
+          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId, recordCoder)).withOutputTags(KEPT, more));
     }
     return new Deduped(out.get(KEPT).setCoder(recordCoder),
         withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
@@ -100,25 +102,25 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
    * Each record keyed by its key's 64-bit hash ({@link Deduper#hashOf}: the sort compares 8 bytes, not
    * the key's text) and encoded once: up to the keep step, which decodes it, the runner only copies bytes
    * (Flink: through every hand-over, into its sort and out). A step that makes the records can hand them
-   * on in this form (the stage step: {@code FusedStages#exiting}) for {@link #keyed}.
+   * on in this form (the stage step: {@code FusedStages#exiting}) for {@link #keyed} with the same {@code coder}.
    */
-  public static java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying(PipelineSpec spec) {
+  public static java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying(PipelineSpec spec, Coders.CauceRecordCoder coder) {
     Deduper deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-    Coders.CauceRecordCoder coder = Coders.cauceRecord(Schemas.typed(spec));
     return r -> KV.of(Deduper.hashOf(deduper.keyOf(r.row())), coder.toBytes(r));
   }
 
-  /** Deduplicates records already {@link #keying keyed} (grouping by key). */
-  public static PTransform<PCollection<KV<Long, byte[]>>, Deduped> keyed(PipelineSpec spec, String runId) {
+  /** Deduplicates records already {@link #keying keyed} by {@code coder} (grouping by key); the kept ones are encoded by it too. */
+  public static PTransform<PCollection<KV<Long, byte[]>>, Deduped> keyed(PipelineSpec spec, String runId,
+      Coders.CauceRecordCoder coder) {
     return new PTransform<>("Deduplicate") {
       @Override
       public Deduped expand(PCollection<KV<Long, byte[]>> input) {
         boolean withDropped = spec.dedupe().dropped() != null;
         PCollectionTuple out = input
             .apply("Group by key", GroupByKey.create())
-            .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId))
+            .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId, coder))
                 .withOutputTags(KEPT, withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty()));
-        return new Deduped(out.get(KEPT).setCoder(Coders.cauceRecord(Schemas.typed(spec))),
+        return new Deduped(out.get(KEPT).setCoder(coder),
             withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
       }
     };
@@ -140,18 +142,19 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     static final int BATCH_BYTES = 4 << 20;
 
     private final PipelineSpec spec;
+    private final Coders.CauceRecordCoder coder;
     private transient Deduper deduper;
-    private transient Coders.CauceRecordCoder coder;
     private transient Map<Integer, ByteArrayOutputStream> batches;
 
-    BucketFn(PipelineSpec spec) {
+    /** {@code coder}: the input's, which {@link KeepFn} decodes the batches with. */
+    BucketFn(PipelineSpec spec, Coders.CauceRecordCoder coder) {
       this.spec = spec;
+      this.coder = coder;
     }
 
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-      coder = Coders.cauceRecord(Schemas.typed(spec));
     }
 
     @StartBundle
@@ -182,15 +185,17 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   /** Keys and encodes each record ({@link #keying}). */
   static final class KeyFn extends DoFn<CauceRecord, KV<Long, byte[]>> {
     private final PipelineSpec spec;
+    private final Coders.CauceRecordCoder coder;
     private transient java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying;
 
-    KeyFn(PipelineSpec spec) {
+    KeyFn(PipelineSpec spec, Coders.CauceRecordCoder coder) {
       this.spec = spec;
+      this.coder = coder;
     }
 
     @Setup
     public void setup() {
-      keying = keying(spec);
+      keying = keying(spec, coder);
     }
 
     @ProcessElement
@@ -207,19 +212,19 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
+    private final Coders.CauceRecordCoder coder;
     private transient Deduper deduper;
-    private transient Coders.CauceRecordCoder coder;
     private transient DroppedLines lines;
 
-    KeepOneFn(PipelineSpec spec, String runId) {
+    KeepOneFn(PipelineSpec spec, String runId, Coders.CauceRecordCoder coder) {
       this.spec = spec;
       this.runId = runId;
+      this.coder = coder;
     }
 
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-      coder = Coders.cauceRecord(Schemas.typed(spec));
       lines = droppedLines(spec, deduper, runId);
     }
 
@@ -282,19 +287,19 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
+    private final Coders.CauceRecordCoder coder;
     private transient Deduper deduper;
-    private transient Coders.CauceRecordCoder coder;
     private transient DroppedLines lines;
 
-    KeepFn(PipelineSpec spec, String runId) {
+    KeepFn(PipelineSpec spec, String runId, Coders.CauceRecordCoder coder) {
       this.spec = spec;
       this.runId = runId;
+      this.coder = coder;
     }
 
     @Setup
     public void setup() {
       deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-      coder = Coders.cauceRecord(Schemas.typed(spec));
       lines = droppedLines(spec, deduper, runId);
     }
 

@@ -117,7 +117,7 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
   @Override
   public Deduped expand(PCollection<CauceRecord> replayed) {
     Schema typed = Schemas.typed(spec);
-    var recordCoder = Coders.cauceRecord(typed);
+    var recordCoder = replayed.getCoder();
     var rowCoder = Coders.typedRow(typed);
     PCollection<KV<String, CauceRecord>> keyedReplayed = replayed
         .apply("Key replayed", ParDo.of(new KeyRecordFn(spec, grouping)))

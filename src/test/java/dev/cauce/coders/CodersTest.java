@@ -10,10 +10,12 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.schemas.Schema;
 import org.apache.beam.sdk.schemas.logicaltypes.SqlTypes;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.util.SerializableUtils;
 import org.apache.beam.sdk.values.Row;
 import org.joda.time.Instant;
 import org.junit.Test;
@@ -65,6 +67,82 @@ public class CodersTest {
     Coders.CauceRecordCoder coder = Coders.cauceRecord(TYPED);
     CoderProperties.coderDecodeEncodeEqual(coder, new CauceRecord(new SourceRecord("/in/a.csv", 7, "a,b", "x,y"), ROWS.get(0)));
     CoderProperties.coderDecodeEncodeEqual(coder, new CauceRecord(SourceRecord.of("gs://b/o.jsonl", 1, ""), ROWS.get(1)));
+  }
+
+  private static final String BENCH = "target/bench/data/orders-1000000-0.05-0.05-42.jsonl";
+  private static final List<String> TABLE = List.of("/in/a.csv", BENCH, "/in/a.csv.gz");
+
+  private static CauceRecord located(String source, long line) {
+    return new CauceRecord(new SourceRecord(source, line, "", null), ROWS.get(0));
+  }
+
+  @Test
+  public void aListedSourceTravelsAsItsIndexAndComesBackAsTheTablesOwnString() throws Exception {
+    Coders.CauceRecordCoder coder = Coders.cauceRecord(TYPED, TABLE);
+    for (String source : TABLE) {
+      // a copy of the path, not the table's instance: found by value
+      CauceRecord r = located(new String(source.toCharArray()), 7);
+      CoderProperties.coderDecodeEncodeEqual(coder, r);
+      CauceRecord back = CoderUtils.decodeFromByteArray(coder, CoderUtils.encodeToByteArray(coder, r));
+      assertThat(back.origin().source() == coder.sources().get(TABLE.indexOf(source)), equalTo(true));
+    }
+    // one byte (the index) instead of three fields: the 0 marker, the path's length and its text
+    int inline = CoderUtils.encodeToByteArray(Coders.cauceRecord(TYPED), located(BENCH, 7)).length;
+    int indexed = CoderUtils.encodeToByteArray(coder, located(BENCH, 7)).length;
+    assertThat(inline - indexed, equalTo(1 + 1 + BENCH.length() - 1));
+  }
+
+  @Test
+  public void aSourceOutsideTheTableOrWithoutOneTravelsAsItsPath() throws Exception {
+    // prefixes and extensions of listed paths are other sources
+    for (String source : List.of("/in/a", "/in/a.csv.g", "/in/a.csv.gz.1", "", "héllo/✓.jsonl")) {
+      for (Coders.CauceRecordCoder coder : List.of(Coders.cauceRecord(TYPED, TABLE), Coders.cauceRecord(TYPED, null),
+          Coders.cauceRecord(TYPED, List.of()), Coders.cauceRecord(TYPED))) {
+        CoderProperties.coderDecodeEncodeEqual(coder, located(source, 3));
+      }
+    }
+    assertThat(Coders.cauceRecord(TYPED, null).sources(), equalTo(List.of()));
+    assertThat(Coders.cauceRecord(TYPED, List.of()), equalTo(Coders.cauceRecord(TYPED)));
+  }
+
+  @Test
+  public void coderEqualityIncludesTheTableAndAnIndexBeyondItIsACoderError() throws Exception {
+    assertThat(Coders.cauceRecord(TYPED, TABLE), equalTo(Coders.cauceRecord(TYPED, List.copyOf(TABLE))));
+    assertThat(Coders.cauceRecord(TYPED, TABLE).hashCode(), equalTo(Coders.cauceRecord(TYPED, List.copyOf(TABLE)).hashCode()));
+    assertThat(Coders.cauceRecord(TYPED, TABLE).equals(Coders.cauceRecord(TYPED, TABLE.subList(0, 2))), equalTo(false));
+    assertThat(Coders.cauceRecord(TYPED, TABLE).equals(Coders.cauceRecord(TYPED)), equalTo(false));
+    // written with index 3 (the third path), read with a table of two
+    byte[] bytes = CoderUtils.encodeToByteArray(Coders.cauceRecord(TYPED, TABLE), located("/in/a.csv.gz", 1));
+    CoderException e = assertThrows(CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(Coders.cauceRecord(TYPED, TABLE.subList(0, 2)), bytes));
+    assertThat(e.getMessage(), equalTo("source 3 beyond the table of 2"));
+  }
+
+  @Test
+  public void theTableTravelsWithTheSerializedCoder() throws Exception {
+    Coders.CauceRecordCoder coder = Coders.cauceRecord(TYPED, TABLE);
+    CoderProperties.coderSerializable(coder);
+    SerializableUtils.ensureSerializable(coder);
+    Coders.CauceRecordCoder copy = SerializableUtils.clone(coder);
+    assertThat(copy, equalTo(coder));
+    assertThat(copy.sources(), equalTo(TABLE));
+    // what one worker encodes another decodes, to the copy's own instances
+    byte[] bytes = CoderUtils.encodeToByteArray(coder, located(BENCH, 9));
+    CauceRecord a = CoderUtils.decodeFromByteArray(copy, bytes);
+    CauceRecord b = CoderUtils.decodeFromByteArray(copy, bytes);
+    assertThat(a, equalTo(located(BENCH, 9)));
+    assertThat(a.origin().source() == copy.sources().get(1) && b.origin().source() == a.origin().source(), equalTo(true));
+    assertThat(CoderUtils.encodeToByteArray(copy, a), equalTo(bytes));
+  }
+
+  @Test
+  public void aTableHoldsAtMostMaxPathsTheRestTravelInline() throws Exception {
+    List<String> many = java.util.stream.IntStream.range(0, SourceTable.MAX_PATHS + 2).mapToObj(i -> "/in/" + i + ".csv").toList();
+    Coders.CauceRecordCoder coder = Coders.cauceRecord(TYPED, many);
+    assertThat(coder.sources(), equalTo(many.subList(0, SourceTable.MAX_PATHS)));
+    for (String source : List.of(many.get(0), many.get(SourceTable.MAX_PATHS - 1), many.get(SourceTable.MAX_PATHS + 1))) {
+      CoderProperties.coderDecodeEncodeEqual(coder, located(source, 1));
+    }
   }
 
   @Test

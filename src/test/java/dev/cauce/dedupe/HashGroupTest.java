@@ -57,7 +57,7 @@ public class HashGroupTest {
     List<byte[]> encoded = group.stream().map(coder::toBytes).toList();
     PCollectionTuple out = p.apply(Create.of(KV.of(7L, (Iterable<byte[]>) encoded))
             .withCoder(KvCoder.of(BigEndianLongCoder.of(), IterableCoder.of(ByteArrayCoder.of()))))
-        .apply(ParDo.of(new Deduplicate.KeepOneFn(spec, "r1"))
+        .apply(ParDo.of(new Deduplicate.KeepOneFn(spec, "r1", coder))
             .withOutputTags(Deduplicate.KEPT, TupleTagList.of(Deduplicate.DROPPED)));
     PAssert.that(out.get(Deduplicate.KEPT).setCoder(coder)
             .apply("kept", MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + ":" + r.origin().line())))
