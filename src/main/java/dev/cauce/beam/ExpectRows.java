@@ -1,5 +1,6 @@
 package dev.cauce.beam;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
 import dev.cauce.expect.ResultList;
@@ -138,6 +139,7 @@ public final class ExpectRows {
 
     @StartBundle
     public void start() {
+      CauceMetrics.startBundle();
       tally = new RowTally(checks.size());
     }
 
@@ -145,6 +147,7 @@ public final class ExpectRows {
     public void finish(FinishBundleContext c) {
       c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       tally = null;
+      CauceMetrics.finishBundle();
     }
   }
 
@@ -211,7 +214,7 @@ public final class ExpectRows {
   }
 
   /** Rejects or keeps each held record, once the dataset's tally is known. */
-  static final class DecideFn extends DoFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
+  static final class DecideFn extends CountingFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final boolean unique;
@@ -260,7 +263,7 @@ public final class ExpectRows {
   }
 
   /** The row expectations' results from the dataset's tally. */
-  static final class ResultsFn extends DoFn<RowTally, ResultList> {
+  static final class ResultsFn extends CountingFn<RowTally, ResultList> {
     private final PipelineSpec spec;
     private final boolean unique;
 

@@ -79,10 +79,8 @@ final class BufferedCounter implements Counter, Serializable {
     b.pending.add(this);
   }
 
+  /** Adds {@code n} to Beam's counter and the mirror (0 too: {@code inc(0)} makes a counter show as 0). */
   private void push(long n) {
-    if (n == 0) {
-      return;
-    }
     beam.inc(n);
     CounterMirror m = CauceMetrics.mirror();
     if (m != null) {

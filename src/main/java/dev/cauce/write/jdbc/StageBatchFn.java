@@ -72,6 +72,7 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
 
   @StartBundle
   public void startBundle() {
+    CauceMetrics.startBundle();
     batch = new ArrayList<>();
   }
 
@@ -86,6 +87,7 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
   @FinishBundle
   public void finishBundle() {
     flush();
+    CauceMetrics.finishBundle();
   }
 
   @Teardown
