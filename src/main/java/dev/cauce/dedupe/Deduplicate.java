@@ -181,7 +181,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   }
 
   /** Keys and encodes each record ({@link #keying}). */
-  static final class KeyFn extends DoFn<CauceRecord, KV<Long, byte[]>> {
+  static final class KeyFn extends CountingFn<CauceRecord, KV<Long, byte[]>> {
     private final PipelineSpec spec;
     private transient java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying;
 
