@@ -28,24 +28,23 @@ final class BufferedCounter implements Counter, Serializable {
   }
 
   /**
-   * The cauce bundle this thread runs, if any, and the counters it has pending. A thread runs one
-   * bundle at a time: true of the Direct runner and of Flink's batch tasks (one per thread).
+   * The cauce bundles open on this thread and the counts they hold. Bundles may interleave on one
+   * thread (Flink chains DoFns: a writer's bundle starts inside the keep step's): a bundle's finish
+   * hands every count the thread holds to Beam, and only a start with no bundle open drops counts.
    */
   static final class Bundle {
-    private boolean open;
+    private int open;
     private final List<BufferedCounter> pending = new ArrayList<>();
 
-    /** Starts a bundle: forgets what a bundle that failed before on this thread left pending. */
+    /** Starts a bundle; with none open, first drops what a failed bundle left pending on this thread. */
     void start() {
-      for (BufferedCounter c : pending) {
-        c.pending = 0;
-        c.listed = false;
+      if (open == 0) {
+        abandon();
       }
-      pending.clear();
-      open = true;
+      open++;
     }
 
-    /** Ends the bundle: every pending count goes to Beam's counter (in the container the runner commits). */
+    /** Ends a bundle: every pending count goes to Beam's counter (in the container the runner commits). */
     void finish() {
       for (BufferedCounter c : pending) {
         long n = c.pending;
@@ -54,7 +53,17 @@ final class BufferedCounter implements Counter, Serializable {
         c.push(n);
       }
       pending.clear();
-      open = false;
+      open = Math.max(0, open - 1);
+    }
+
+    /** Drops every pending count and forgets the open bundles (a DoFn torn down after a failure). */
+    void abandon() {
+      for (BufferedCounter c : pending) {
+        c.pending = 0;
+        c.listed = false;
+      }
+      pending.clear();
+      open = 0;
     }
   }
 
@@ -70,7 +79,7 @@ final class BufferedCounter implements Counter, Serializable {
       return;
     }
     Bundle b = BUNDLE.get();
-    if (!b.open) {
+    if (b.open == 0) {
       push(n);
       return;
     }

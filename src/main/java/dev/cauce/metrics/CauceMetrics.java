@@ -91,8 +91,8 @@ public final class CauceMetrics {
 
   /**
    * Call first in a counting DoFn's {@code @StartBundle}: from here this thread's cauce counters hold
-   * their increments; counts a failed bundle left pending on this thread are dropped (the runner
-   * commits only the metrics of bundles that finished).
+   * their increments; with no other bundle open on the thread, counts a failed bundle left pending
+   * are dropped (the runner commits only the metrics of bundles that finished).
    */
   public static void startBundle() {
     BufferedCounter.bundle().start();
@@ -105,6 +105,14 @@ public final class CauceMetrics {
    */
   public static void finishBundle() {
     BufferedCounter.bundle().finish();
+  }
+
+  /**
+   * Call in a counting DoFn's {@code @Teardown}, which Beam runs after a failed bundle: drops the
+   * counts this thread holds, so they never reach a later bundle's commit.
+   */
+  public static void abandonBundle() {
+    BufferedCounter.bundle().abandon();
   }
 
   /** This JVM's mirror (the first {@link CounterMirror} service found), or null. */

@@ -4,7 +4,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 
 /**
  * A DoFn that counts: its bundles start and finish cauce's counts ({@link CauceMetrics#startBundle()},
- * {@link CauceMetrics#finishBundle()}). A DoFn with bundle methods of its own calls the two itself.
+ * {@link CauceMetrics#finishBundle()}) and its teardown drops what a failed bundle held. A DoFn with bundle methods of its own calls the two itself.
  */
 public abstract class CountingFn<I, O> extends DoFn<I, O> {
   @StartBundle
@@ -15,5 +15,10 @@ public abstract class CountingFn<I, O> extends DoFn<I, O> {
   @FinishBundle
   public void finishCounts() {
     CauceMetrics.finishBundle();
+  }
+
+  @Teardown
+  public void abandonCounts() {
+    CauceMetrics.abandonBundle();
   }
 }

@@ -133,6 +133,7 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<KV<Str
 
     @Teardown
     public void teardown() throws IOException {
+      CauceMetrics.abandonBundle();
       abandon();
     }
 

@@ -89,6 +89,7 @@ public class BufferedCounterTest {
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(first)) {
       CauceMetrics.startBundle();
       c.inc(5); // the bundle throws here: no finishBundle
+      CauceMetrics.abandonBundle(); // Beam tears the failed DoFn down
     }
     MetricsContainerImpl second = new MetricsContainerImpl("second");
     try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(second)) {
@@ -100,6 +101,26 @@ public class BufferedCounterTest {
     }
     assertThat(cumulative(first, "test.c"), equalTo(0L));
     assertThat(cumulative(second, "test.c"), equalTo(3L));
+  }
+
+  @Test
+  public void interleavedBundlesOnOneThreadLoseNothing() throws IOException {
+    Counter kept = CauceMetrics.counter("test.kept");
+    Counter written = CauceMetrics.counter("test.written");
+    MetricsContainerImpl container = new MetricsContainerImpl("chained");
+    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(container)) {
+      CauceMetrics.startBundle(); // the keep step's bundle
+      kept.inc(2);
+      CauceMetrics.startBundle(); // a chained writer's bundle starts inside it
+      written.inc();
+      kept.inc();
+      CauceMetrics.finishBundle(); // the writer's bundle ends first
+      kept.inc(4);
+      assertThat(cumulative(container, "test.kept"), equalTo(3L));
+      CauceMetrics.finishBundle();
+    }
+    assertThat(cumulative(container, "test.kept"), equalTo(7L));
+    assertThat(cumulative(container, "test.written"), equalTo(1L));
   }
 
   @Test

@@ -92,6 +92,7 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
 
   @Teardown
   public void teardown() {
+    CauceMetrics.abandonBundle();
     closeConnection();
     if (policy != null) {
       Policy.release(breakerKey(runId, target));
