@@ -1,5 +1,6 @@
 package dev.cauce.beam;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.expect.ResultList;
 import dev.cauce.expect.RowChecks;
@@ -137,6 +138,7 @@ public final class ExpectRows {
 
     @StartBundle
     public void start() {
+      CauceMetrics.startBundle();
       tally = new RowTally(checks.size());
     }
 
@@ -144,6 +146,7 @@ public final class ExpectRows {
     public void finish(FinishBundleContext c) {
       c.output(tallyTag, tally, GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
       tally = null;
+      CauceMetrics.finishBundle();
     }
   }
 
@@ -210,7 +213,7 @@ public final class ExpectRows {
   }
 
   /** Rejects or keeps each held record, once the dataset's tally is known. */
-  static final class DecideFn extends DoFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
+  static final class DecideFn extends CountingFn<KV<CauceRecord, List<Integer>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final boolean unique;
@@ -259,7 +262,7 @@ public final class ExpectRows {
   }
 
   /** The row expectations' results from the dataset's tally. */
-  static final class ResultsFn extends DoFn<RowTally, ResultList> {
+  static final class ResultsFn extends CountingFn<RowTally, ResultList> {
     private final PipelineSpec spec;
     private final boolean unique;
 

@@ -1,5 +1,6 @@
 package dev.cauce.beam;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.expect.Profile;
 import dev.cauce.expect.RowChecks;
 import dev.cauce.expect.RowTally;
@@ -84,7 +85,7 @@ public final class ExpectUnique {
   }
 
   /** Keys each considered record by its value's bytes (or their hash bucket); the others go on unmarked. */
-  static final class KeyFn extends DoFn<KV<CauceRecord, List<Integer>>, KV<byte[], KV<CauceRecord, List<Integer>>>> {
+  static final class KeyFn extends CountingFn<KV<CauceRecord, List<Integer>>, KV<byte[], KV<CauceRecord, List<Integer>>>> {
     private final PipelineSpec spec;
     private final int check;
     private final boolean byKey;
@@ -119,7 +120,7 @@ public final class ExpectUnique {
   }
 
   /** Marks every record of a value seen more than once in its group as failing the check. */
-  static final class MarkFn extends DoFn<KV<byte[], Iterable<KV<CauceRecord, List<Integer>>>>, KV<CauceRecord, List<Integer>>> {
+  static final class MarkFn extends CountingFn<KV<byte[], Iterable<KV<CauceRecord, List<Integer>>>>, KV<CauceRecord, List<Integer>>> {
     private final PipelineSpec spec;
     private final int check;
     private final boolean byKey;

@@ -1,5 +1,6 @@
 package dev.cauce.beam;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.model.RecordSink;
@@ -159,7 +160,7 @@ public final class FusedStages<I> extends PTransform<PCollection<I>, Staged<Cauc
     return spec.deadLetter() != null && spec.deadLetter().warned() != null;
   }
 
-  static final class ChainFn<I, O> extends DoFn<I, O> {
+  static final class ChainFn<I, O> extends CountingFn<I, O> {
     private final PipelineSpec spec;
     private final String runId;
     private final Front<I> front;

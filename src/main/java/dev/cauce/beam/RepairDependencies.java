@@ -1,5 +1,6 @@
 package dev.cauce.beam;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.metrics.CauceMetrics;
 import dev.cauce.model.CauceRecord;
 import dev.cauce.repair.DependencyRepair;
@@ -124,7 +125,7 @@ public final class RepairDependencies {
   }
 
   /** Repairs one group at a time: held in memory, repaired, its records and repaired cells emitted, counted. */
-  abstract static class GroupsFn<I> extends DoFn<I, CauceRecord> {
+  abstract static class GroupsFn<I> extends CountingFn<I, CauceRecord> {
     private final DependencySpec dep;
     private final String runId;
     private final String pipeline;

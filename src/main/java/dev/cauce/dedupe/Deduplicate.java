@@ -1,5 +1,6 @@
 package dev.cauce.dedupe;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
 import dev.cauce.metrics.CauceMetrics;
@@ -183,7 +184,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   }
 
   /** Keys and encodes each record ({@link #keying}). */
-  static final class KeyFn extends DoFn<CauceRecord, KV<Long, byte[]>> {
+  static final class KeyFn extends CountingFn<CauceRecord, KV<Long, byte[]>> {
     private final PipelineSpec spec;
     private final Coders.CauceRecordCoder coder;
     private transient java.util.function.Function<CauceRecord, KV<Long, byte[]>> keying;
@@ -208,7 +209,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
    * One hash's records, nearly always one key's: keeps one per key, counts the rest. With {@code
    * dedupe.dropped} the losers are held until their key's winner is known (memory: one key's duplicates).
    */
-  static final class KeepOneFn extends DoFn<KV<Long, Iterable<byte[]>>, CauceRecord> {
+  static final class KeepOneFn extends CountingFn<KV<Long, Iterable<byte[]>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);
@@ -283,7 +284,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   }
 
   /** One bucket: the winner per key; with {@code dedupe.dropped}, the losers per key too, until the bucket ends. */
-  static final class KeepFn extends DoFn<KV<Integer, Iterable<byte[]>>, CauceRecord> {
+  static final class KeepFn extends CountingFn<KV<Integer, Iterable<byte[]>>, CauceRecord> {
     private final PipelineSpec spec;
     private final String runId;
     private final Counter duplicates = CauceMetrics.counter(CauceMetrics.DUPLICATES);

@@ -1,5 +1,6 @@
 package dev.cauce.ingest;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.beam.Staged;
 import dev.cauce.coders.Coders;
 import dev.cauce.ingest.http.EnvPlaceholders;
@@ -97,7 +98,7 @@ public final class HttpSource extends PTransform<PBegin, Staged<SourceRecord>> {
   }
 
   /** Reads every page of the source; the element is only a trigger. */
-  static final class FetchPagesFn extends DoFn<String, SourceRecord> {
+  static final class FetchPagesFn extends CountingFn<String, SourceRecord> {
     private static final Logger LOG = LoggerFactory.getLogger(FetchPagesFn.class);
 
     private final PipelineSpec spec;

@@ -1,5 +1,6 @@
 package dev.cauce.ingest;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.model.RecordSink;
 import dev.cauce.beam.FusedStages;
 import dev.cauce.model.Reasons;
@@ -217,7 +218,7 @@ public final class ReadInputs {
   }
 
   /** Plans each matched file's splits: one for a small or compressed file, else parts of about {@code splitBytes}. */
-  static final class PlanFn extends DoFn<MatchResult.Metadata, FileSplit> {
+  static final class PlanFn extends CountingFn<MatchResult.Metadata, FileSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(PlanFn.class);
 
     private final PipelineSpec spec;

@@ -2,13 +2,11 @@ package dev.cauce.metrics;
 
 import dev.cauce.model.Rejection;
 import dev.cauce.model.Violation;
-import java.io.Serializable;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricName;
 import org.apache.beam.sdk.metrics.Metrics;
 
 /**
@@ -82,10 +80,39 @@ public final class CauceMetrics {
       HTTP_REQUESTS, HTTP_PAGES, HTTP_RETRIES, HTTP_THROTTLED, HTTP_TIMEOUTS, HTTP_SERVER_ERRORS,
       HTTP_CONNECTION_ERRORS, HTTP_BREAKER_OPENED, HTTP_MAX_PAGES_REACHED);
 
-  /** The counter {@code name} of namespace {@value #NAMESPACE}, also counted by the runner's {@link CounterMirror} when there is one. */
+  /**
+   * The counter {@code name} of namespace {@value #NAMESPACE}, also counted by the runner's {@link
+   * CounterMirror} when there is one. Inside a DoFn its increments are held until the bundle ends:
+   * every DoFn that counts calls {@link #startBundle()} and {@link #finishBundle()}.
+   */
   public static Counter counter(String name) {
-    Counter beam = Metrics.counter(NAMESPACE, name);
-    return mirror() == null ? beam : new Mirrored(beam, name);
+    return new BufferedCounter(Metrics.counter(NAMESPACE, name), name);
+  }
+
+  /**
+   * Call first in a counting DoFn's {@code @StartBundle}: from here this thread's cauce counters hold
+   * their increments; with no other bundle open on the thread, counts a failed bundle left pending
+   * are dropped (the runner commits only the metrics of bundles that finished).
+   */
+  public static void startBundle() {
+    BufferedCounter.bundle().start();
+  }
+
+  /**
+   * Call last in a counting DoFn's {@code @FinishBundle}: adds every count this thread holds to Beam's
+   * counters (and the mirror), which the runner then commits with the bundle; later increments go
+   * straight through until the next {@link #startBundle()}.
+   */
+  public static void finishBundle() {
+    BufferedCounter.bundle().finish();
+  }
+
+  /**
+   * Call in a counting DoFn's {@code @Teardown}, which Beam runs after a failed bundle: drops the
+   * counts this thread holds, so they never reach a later bundle's commit.
+   */
+  public static void abandonBundle() {
+    BufferedCounter.bundle().abandon();
   }
 
   /** This JVM's mirror (the first {@link CounterMirror} service found), or null. */
@@ -96,38 +123,6 @@ public final class CauceMetrics {
   private static final class MirrorHolder {
     static final CounterMirror MIRROR =
         ServiceLoader.load(CounterMirror.class, CounterMirror.class.getClassLoader()).findFirst().orElse(null);
-  }
-
-  /** A Beam counter whose increments the JVM's mirror sees too (serializable: DoFns hold counters). */
-  private record Mirrored(Counter beam, String name) implements Counter, Serializable {
-    @Override
-    public void inc() {
-      inc(1);
-    }
-
-    @Override
-    public void inc(long n) {
-      beam.inc(n);
-      CounterMirror m = mirror();
-      if (m != null) {
-        m.inc(name, n);
-      }
-    }
-
-    @Override
-    public void dec() {
-      inc(-1);
-    }
-
-    @Override
-    public void dec(long n) {
-      inc(-n);
-    }
-
-    @Override
-    public MetricName getName() {
-      return beam.getName();
-    }
   }
 
   public static String rejected(String stage) {

@@ -1,5 +1,6 @@
 package dev.cauce.replay;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.coders.Schemas;
 import dev.cauce.dedupe.Deduped;
@@ -184,7 +185,7 @@ public final class DedupeAgainstLive extends PTransform<PCollection<CauceRecord>
     return grouping == Deduplicate.Grouping.KEY ? key : Integer.toString(deduper.bucketOf(key));
   }
 
-  private abstract static class WithDeduper<I, O> extends DoFn<I, O> {
+  private abstract static class WithDeduper<I, O> extends CountingFn<I, O> {
     final PipelineSpec spec;
     final Deduplicate.Grouping grouping;
     transient Deduper deduper;

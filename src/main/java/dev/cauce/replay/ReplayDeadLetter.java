@@ -1,5 +1,6 @@
 package dev.cauce.replay;
 
+import dev.cauce.metrics.CountingFn;
 import dev.cauce.coders.Coders;
 import dev.cauce.model.Reasons;
 import dev.cauce.model.Rejection;
@@ -56,7 +57,7 @@ public final class ReplayDeadLetter extends PTransform<PBegin, Staged<SourceReco
     return new Staged<>(out.get(RECORDS), out.get(REJECTIONS));
   }
 
-  static final class ToSourceFn extends DoFn<String, SourceRecord> {
+  static final class ToSourceFn extends CountingFn<String, SourceRecord> {
     private final String pipeline;
     private final String runId;
     private final String pattern;

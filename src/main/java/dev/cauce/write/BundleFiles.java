@@ -94,6 +94,7 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<KV<Str
 
     @StartBundle
     public void start() throws IOException {
+      CauceMetrics.startBundle();
       abandon();
     }
 
@@ -127,10 +128,12 @@ final class BundleFiles<T> extends PTransform<PCollection<T>, PCollection<KV<Str
         channels[i] = null;
         files[i] = null;
       }
+      CauceMetrics.finishBundle(); // after every file closed: a bundle that fails to close counts nothing
     }
 
     @Teardown
     public void teardown() throws IOException {
+      CauceMetrics.abandonBundle();
       abandon();
     }
 

@@ -72,6 +72,7 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
 
   @StartBundle
   public void startBundle() {
+    CauceMetrics.startBundle();
     batch = new ArrayList<>();
   }
 
@@ -86,10 +87,12 @@ final class StageBatchFn<T> extends DoFn<T, Void> {
   @FinishBundle
   public void finishBundle() {
     flush();
+    CauceMetrics.finishBundle();
   }
 
   @Teardown
   public void teardown() {
+    CauceMetrics.abandonBundle();
     closeConnection();
     if (policy != null) {
       Policy.release(breakerKey(runId, target));
