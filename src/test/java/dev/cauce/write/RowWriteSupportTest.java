@@ -93,6 +93,26 @@ public class RowWriteSupportTest {
     sameFiles(generated(20_000, 42), "many");
   }
 
+  /** A writer keeps one row group's pages on the heap: past {@link RowParquet#ROW_GROUP_BYTES} it starts another. */
+  @Test
+  public void rowGroupsStayNearTheirBound() throws Exception {
+    Random random = new Random(7);
+    List<Row> rows = new ArrayList<>();
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 12_000; i++) { // 12,000 x 4 KB of incompressible text: ~46 MiB of pages
+      text.setLength(0);
+      random.ints(4096, 'A', 'z' + 1).forEach(c -> text.append((char) c));
+      rows.add(TestSpecs.row(text.toString(), i, (long) i, i / 7.0, "1.5", true, "2024-01-02", "2024-01-02T03:04:05Z"));
+    }
+    Path file = viaRows(rows, "groups");
+    try (ParquetFileReader r = ParquetFileReader.open(input(file))) {
+      List<Long> sizes = r.getFooter().getBlocks().stream().map(b -> b.getCompressedSize()).toList();
+      assertThat(sizes.toString(), sizes.size() >= 2, is(true));
+      assertThat(sizes.toString(), sizes.stream().allMatch(s -> s <= RowParquet.ROW_GROUP_BYTES * 5 / 4), is(true));
+      assertThat(r.getRecordCount(), is(12_000L));
+    }
+  }
+
   @Test
   public void schemaAndFooterAreParquetAvros() throws Exception {
     Path file = viaRows(List.of(TestSpecs.full()), "one");
@@ -153,7 +173,7 @@ public class RowWriteSupportTest {
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withWriteMode(ParquetFileWriter.Mode.OVERWRITE)
             .withConf(new Configuration())
-            .withRowGroupSize(ParquetWriter.DEFAULT_BLOCK_SIZE)
+            .withRowGroupSize(RowParquet.ROW_GROUP_BYTES)
             .build()) {
       for (Row row : rows) {
         w.write(toRecord.apply(row));
