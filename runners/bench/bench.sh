@@ -194,6 +194,22 @@ PY
 
 echo "bench: sizes [$SIZES], $RUNS run(s) each, runners [$RUNNERS] interleaved (each round runs every runner once), dirt $DIRT, duplicates $DUPS, seed $SEED, expectations $EXPECT, unique $UNIQUE, dependencies ${DEPS:-0}; JVM: duckdb $DUCKDB_OPTS, baseline $BASELINE_OPTS, direct $(jvm_of direct)$DIRECT_OPTS, flink $(jvm_of flink-local)$FLINK_OPTS"
 echo "bench: load before: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) cores"
+if [ "$SAMPLE" = 1 ]; then
+  # what `make run` does after the build: the orders sample on the Direct runner, its own JVM, with
+  # cauce's classes as a jar and the class-data sharing archive its first run wrote (see the Makefile);
+  # first, as after a build, not after minutes of large runs
+  for r in $(seq 1 "$RUNS"); do
+    out="$B/out/sample-$r"; rm -rf "$out" "$B/state"
+    load=$(cut -d' ' -f1 /proc/loadavg)
+    measure java $(jvm_of direct) -Xmx2g $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) \
+      --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
+    ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
+    [ "$RC" = 0 ] || ok="$ok(exit $RC)"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" "$CPU" >> "$RAW"
+    printf 'bench: sample (make run, orders, Direct) run %d: wall %6.2f s, cpu %6.2f s, peak RSS %d MB, check %s, load %s\n' "$r" "$WALL" "$CPU" $((RSS / 1024)) "$ok" "$load"
+    rm -rf "$out"
+  done
+fi
 for n in $SIZES; do
   data="$B/data/orders-$n-$DIRT-$DUPS-$SEED.jsonl"
   [ -s "$data" ] || java -cp "$CP" dev.cauce.bench.Generate --records="$n" --dirt="$DIRT" --duplicates="$DUPS" --seed="$SEED" --out="$data"
@@ -211,20 +227,5 @@ for n in $SIZES; do
     done
   done
 done
-if [ "$SAMPLE" = 1 ]; then
-  # what `make run` does after the build: the orders sample on the Direct runner, its own JVM, with
-  # cauce's classes as a jar and the class-data sharing archive its first run wrote (see the Makefile)
-  for r in $(seq 1 "$RUNS"); do
-    out="$B/out/sample-$r"; rm -rf "$out" "$B/state"
-    load=$(cut -d' ' -f1 /proc/loadavg)
-    measure java $(jvm_of direct) -Xmx2g $(cds_opts direct) -cp "$RUN_CP" dev.cauce.Cauce --spec=pipelines/orders.yaml $(args_of direct) \
-      --output="$out" --stateStore="$B/state" --runId=bench-sample-$r
-    ok=$(grep -q 'check: read 157 = written 116 + rejected 33 + duplicates 8  OK' "$B/runs/last.out" && echo OK || echo BROKEN)
-    [ "$RC" = 0 ] || ok="$ok(exit $RC)"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' sample 157 "$r" "$WALL" -1 "$RSS" "$ok" 0 "$load" "157/116/33/8" "$CPU" >> "$RAW"
-    printf 'bench: sample (make run, orders, Direct) run %d: wall %6.2f s, cpu %6.2f s, peak RSS %d MB, check %s, load %s\n' "$r" "$WALL" "$CPU" $((RSS / 1024)) "$ok" "$load"
-    rm -rf "$out"
-  done
-fi
 echo "bench: load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 runners/bench/table.py "$RAW" "$B/results.md" "$B/results.json" "$RUNS"
