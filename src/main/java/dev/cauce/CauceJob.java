@@ -182,7 +182,8 @@ public final class CauceJob {
     PCollection<CauceRecord> kept = checked;
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
-      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder))
+      long inputBytes = listed && input.files() != null ? input.files().stream().mapToLong(InputFiles.InputFile::sizeBytes).sum() : 0;
+      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder, Deduplicate.bucketsFor(spec, inputBytes)))
           : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
       kept = d.kept();
       addIfAny(dropped, d.dropped());

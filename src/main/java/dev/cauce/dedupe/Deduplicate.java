@@ -42,7 +42,9 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   public enum Grouping {
     /**
      * By the key itself: one group per key. A runner that sorts to group (Flink batch) then hands
-     * the keep step one key's records at a time, so memory stays flat however large the input.
+     * the keep step one key's records at a time, so memory stays flat however large the input. When
+     * the stage step hands the records on keyed and the input's size is known, {@link #keyed} groups
+     * them by hash buckets instead, as many as that size needs to stay flat ({@link #bucketsFor}).
      */
     KEY,
     /**
@@ -84,7 +86,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
     PCollectionTuple out;
     if (grouping == Grouping.KEY) {
-      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder));
+      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder, 0));
     } else {
       out = input
           .apply("Bucket by key", ParDo.of(new BucketFn(spec, recordCoder)))
@@ -110,21 +112,95 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     return r -> KV.of(Deduper.hashOf(deduper.keyOf(r.row())), coder.toBytes(r));
   }
 
-  /** Deduplicates records already {@link #keying keyed} by {@code coder} (grouping by key); the kept ones are encoded by it too. */
+  /**
+   * Input bytes per bucket of {@link #keyed}: a bucket's records are held, decoded, by the keep step
+   * (~14,000 of the bench's orders: 15-25 MB of heap), so the buckets grow in number with the input.
+   */
+  static final long BUCKET_INPUT_BYTES = 4L << 20;
+
+  /**
+   * The buckets {@link #keyed} spreads {@code inputBytes} of input over: at least the spec's, one more
+   * per {@value #BUCKET_INPUT_BYTES} bytes, at most {@link dev.cauce.spec.load.DedupeReader}'s 4,096;
+   * 0 (one group per key) when the size is unknown (an API, a replay).
+   */
+  public static int bucketsFor(PipelineSpec spec, long inputBytes) {
+    if (inputBytes <= 0) {
+      return 0;
+    }
+    long n = (inputBytes + BUCKET_INPUT_BYTES - 1) / BUCKET_INPUT_BYTES;
+    return (int) Math.min(4096, Math.max(spec.dedupe().buckets(), n));
+  }
+
+  /**
+   * Deduplicates records already {@link #keying keyed} by {@code coder}; the kept ones are encoded by it
+   * too. With {@code buckets} above 0 they meet their duplicates in hash buckets, sent in batches
+   * ({@link BatchFn}): a runner that sorts to group (Flink batch) sorts a few thousand batches instead
+   * of every record, and its sort compares keys slowly (Beam's Flink key comparator has no normalized
+   * keys: each comparison decodes both keys; a quarter of a 1M run's CPU). With 0, one group per key.
+   */
   public static PTransform<PCollection<KV<Long, byte[]>>, Deduped> keyed(PipelineSpec spec, String runId,
-      Coders.CauceRecordCoder coder) {
+      Coders.CauceRecordCoder coder, int buckets) {
     return new PTransform<>("Deduplicate") {
       @Override
       public Deduped expand(PCollection<KV<Long, byte[]>> input) {
         boolean withDropped = spec.dedupe().dropped() != null;
-        PCollectionTuple out = input
-            .apply("Group by key", GroupByKey.create())
-            .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId, coder))
-                .withOutputTags(KEPT, withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty()));
-        return new Deduped(out.get(KEPT).setCoder(coder),
-            withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
+        TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
+        PCollectionTuple out = buckets > 0
+            ? input
+                .apply("Batch by bucket", ParDo.of(new BatchFn(buckets)))
+                .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
+                .apply("Group buckets", GroupByKey.create())
+                .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId, coder)).withOutputTags(KEPT, more))
+            : input
+                .apply("Group by key", GroupByKey.create())
+                .apply("Keep one", ParDo.of(new KeepOneFn(spec, runId, coder)).withOutputTags(KEPT, more));
+        return new Deduped(out.get(KEPT).setCoder(coder), withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
       }
     };
+  }
+
+  /**
+   * Keyed records into batches per hash bucket, in {@link KeepFn}'s format (each record's bytes after
+   * their length): a batch leaves once it holds {@value #BATCH_BYTES} bytes, or when the bundle ends
+   * (on Flink a bundle is a whole partition, so at most {@code buckets} x {@value #BATCH_BYTES} wait).
+   */
+  static final class BatchFn extends DoFn<KV<Long, byte[]>, KV<Integer, byte[]>> {
+    static final int BATCH_BYTES = 32 << 10;
+
+    private final int buckets;
+    private transient Map<Integer, ByteArrayOutputStream> batches;
+
+    BatchFn(int buckets) {
+      this.buckets = buckets;
+    }
+
+    @StartBundle
+    public void start() {
+      batches = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(@Element KV<Long, byte[]> keyed, OutputReceiver<KV<Integer, byte[]>> out) throws IOException {
+      int bucket = (int) Math.floorMod(keyed.getKey(), (long) buckets);
+      ByteArrayOutputStream batch = batches.computeIfAbsent(bucket, b -> new ByteArrayOutputStream(BATCH_BYTES + 1024));
+      byte[] record = keyed.getValue();
+      org.apache.beam.sdk.util.VarInt.encode(record.length, batch);
+      batch.write(record);
+      if (batch.size() >= BATCH_BYTES) {
+        out.output(KV.of(bucket, batch.toByteArray()));
+        batch.reset();
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext c) {
+      batches.forEach((bucket, batch) -> {
+        if (batch.size() > 0) {
+          c.output(KV.of(bucket, batch.toByteArray()), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
+        }
+      });
+      batches = null;
+    }
   }
 
   /** The dropped records' lines, or null when the spec does not ask for them. */

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
@@ -26,18 +27,30 @@ import org.junit.runners.Parameterized;
 import org.junit.runners.Parameterized.Parameter;
 import org.junit.runners.Parameterized.Parameters;
 
-/** Both groupings (by key, as on Flink; by hash bucket, as on the Direct runner) keep the same records. */
+/**
+ * Every grouping keeps the same records: by key, by hash bucket (the Direct runner), and for records
+ * the stage step hands on keyed by hash (Flink): one group per hash, or batches per hash bucket.
+ */
 @RunWith(Parameterized.class)
 public class DeduplicateTest {
   @Rule public final transient TestPipeline p = TestPipeline.create();
 
   @Parameters(name = "{0}")
   public static List<Object[]> groupings() {
-    return List.of(new Object[] {Deduplicate.Grouping.KEY}, new Object[] {Deduplicate.Grouping.BUCKET});
+    return List.of(new Object[] {"KEY"}, new Object[] {"BUCKET"}, new Object[] {"KEYED"}, new Object[] {"KEYED_BATCHED"});
   }
 
   @Parameter(0)
-  public Deduplicate.Grouping grouping;
+  public String grouping;
+
+  private Deduped dedupe(PCollection<CauceRecord> in, PipelineSpec spec, String runId) {
+    Coders.CauceRecordCoder coder = (Coders.CauceRecordCoder) in.getCoder();
+    return switch (grouping) {
+      case "KEYED", "KEYED_BATCHED" -> in.apply(ParDo.of(new Deduplicate.KeyFn(spec, coder))).setCoder(Deduplicate.KEYED_CODER)
+          .apply(Deduplicate.keyed(spec, runId, coder, grouping.equals("KEYED") ? 0 : 3));
+      default -> in.apply(new Deduplicate(spec, Deduplicate.Grouping.valueOf(grouping), runId));
+    };
+  }
 
   @Test
   public void keepsLatestPerKeyAndCountsDuplicates() {
@@ -47,7 +60,12 @@ public class DeduplicateTest {
 
     PCollection<String> kept =
         p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec))))
-            .apply(new Deduplicate(spec, grouping)).kept()
+            .apply("Dedupe", new org.apache.beam.sdk.transforms.PTransform<PCollection<CauceRecord>, PCollection<CauceRecord>>() {
+              @Override
+              public PCollection<CauceRecord> expand(PCollection<CauceRecord> in) {
+                return dedupe(in, spec, "run").kept();
+              }
+            })
             .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().line()));
 
     List<String> expected = new ArrayList<>();
@@ -68,7 +86,7 @@ public class DeduplicateTest {
     // 20 keys, each seen 3 times: line k*10+2 (3000) wins over k*10+1 (1000) and b.jsonl k*10+3 (2000)
     List<CauceRecord> input = threeVersions(spec, 20);
 
-    Deduped out = p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec)))).apply(new Deduplicate(spec, grouping, "r1"));
+    Deduped out = dedupe(p.apply(Create.of(input).withCoder(Coders.cauceRecord(Schemas.typed(spec)))), spec, "r1");
     PCollection<String> dropped = out.dropped().apply(MapElements.into(TypeDescriptors.strings()).via(line -> {
       try {
         var d = new com.fasterxml.jackson.databind.ObjectMapper().readTree(line);

@@ -69,4 +69,37 @@ public class HashGroupTest {
     result.waitUntilFinish();
     assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(3L));
   }
+
+  /** Batches per bucket fill and leave many times over; every key still meets all its versions. */
+  @Test
+  public void bucketBatchesSpanManyFlushes() {
+    PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 1));
+    var coder = Coders.cauceRecord(Schemas.typed(spec));
+    List<CauceRecord> input = new java.util.ArrayList<>();
+    List<String> expected = new java.util.ArrayList<>();
+    for (int k = 0; k < 3000; k++) { // two versions each, far apart in the input: ~600 KB over 2 buckets of 32 KB batches
+      input.add(DeduperTest.rec(spec, "a.jsonl", k + 1, "key-" + k, 2000L));
+      expected.add("key-" + k + "@b.jsonl");
+    }
+    for (int k = 0; k < 3000; k++) {
+      input.add(DeduperTest.rec(spec, "b.jsonl", k + 1, "key-" + k, 3000L));
+    }
+    var kept = p.apply(Create.of(input).withCoder(coder))
+        .apply(ParDo.of(new Deduplicate.KeyFn(spec, coder))).setCoder(Deduplicate.KEYED_CODER)
+        .apply(Deduplicate.keyed(spec, "r1", coder, 2)).kept()
+        .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.row().getString("id") + "@" + r.origin().source()));
+    PAssert.that(kept).containsInAnyOrder(expected);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(RunCounts.from(result.metrics()).duplicates(), equalTo(3000L));
+  }
+
+  @Test
+  public void bucketsGrowWithTheInput() {
+    PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 16));
+    assertThat(Deduplicate.bucketsFor(spec, 0), equalTo(0)); // unknown size: one group per key
+    assertThat(Deduplicate.bucketsFor(spec, 1), equalTo(16));
+    assertThat(Deduplicate.bucketsFor(spec, 281_751_269L), equalTo(68)); // the bench's 1M orders
+    assertThat(Deduplicate.bucketsFor(spec, 1L << 40), equalTo(4096));
+  }
 }
