@@ -183,8 +183,9 @@ public final class CauceJob {
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
       long inputBytes = listed && input.files() != null ? input.files().stream().mapToLong(InputFiles.InputFile::sizeBytes).sum() : 0;
-      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder, Deduplicate.bucketsFor(spec, inputBytes)))
-          : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId));
+      int buckets = Deduplicate.bucketsFor(spec, input.dedupeGrouping(), inputBytes);
+      Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder, buckets))
+          : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId, buckets));
       kept = d.kept();
       addIfAny(dropped, d.dropped());
       if (input.replayPattern() != null && input.live() != null) {

@@ -61,18 +61,25 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   private final PipelineSpec spec;
   private final Grouping grouping;
   private final String runId;
+  private final int buckets;
 
   /** {@code grouping}: the runner's choice (its runner profile); the kept records do not depend on it. Dropped lines name run "run". */
   public Deduplicate(PipelineSpec spec, Grouping grouping) {
     this(spec, grouping, "run");
   }
 
-  /** {@code runId}: the run the dropped records' lines name. */
+  /** {@code runId}: the run the dropped records' lines name; the input's size not known ({@link #bucketsFor}). */
   public Deduplicate(PipelineSpec spec, Grouping grouping, String runId) {
+    this(spec, grouping, runId, bucketsFor(spec, grouping, 0));
+  }
+
+  /** {@code buckets}: {@link #bucketsFor} the grouping and the input's size. */
+  public Deduplicate(PipelineSpec spec, Grouping grouping, String runId, int buckets) {
     super("Deduplicate");
     this.spec = spec;
     this.grouping = Objects.requireNonNull(grouping, "grouping");
     this.runId = Objects.requireNonNull(runId, "runId");
+    this.buckets = buckets;
   }
 
   @Override
@@ -86,10 +93,10 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
     PCollectionTuple out;
     if (grouping == Grouping.KEY) {
-      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder, 0));
+      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder, buckets));
     } else {
       out = input
-          .apply("Bucket by key", ParDo.of(new BucketFn(spec, recordCoder)))
+          .apply("Bucket by key", ParDo.of(new BucketFn(spec, recordCoder, buckets)))
           .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
           .apply("Group buckets", GroupByKey.create())
           .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId, recordCoder)).withOutputTags(KEPT, more));
@@ -119,16 +126,19 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   static final long BUCKET_INPUT_BYTES = 4L << 20;
 
   /**
-   * The buckets {@link #keyed} spreads {@code inputBytes} of input over: at least the spec's, one more
-   * per {@value #BUCKET_INPUT_BYTES} bytes, at most {@link dev.cauce.spec.load.DedupeReader}'s 4,096;
-   * 0 (one group per key) when the size is unknown (an API, a replay).
+   * Hash buckets for {@code inputBytes} of input (0: not known, as from an API or a replay), one per
+   * {@value #BUCKET_INPUT_BYTES} bytes. {@link Grouping#BUCKET} (the Direct runner): the spec's {@code
+   * buckets}, fewer for a small input (each group costs a bundle of every later step: the sample's
+   * 30 KB in 16 buckets took 0.4-0.9 s longer than in 2). {@link Grouping#KEY}: at least the spec's,
+   * more for a large input, at most 4,096 (as {@code dedupe.buckets}); 0, one group per key, when
+   * the size is not known.
    */
-  public static int bucketsFor(PipelineSpec spec, long inputBytes) {
-    if (inputBytes <= 0) {
-      return 0;
+  public static int bucketsFor(PipelineSpec spec, Grouping grouping, long inputBytes) {
+    long n = (Math.max(inputBytes, 0) + BUCKET_INPUT_BYTES - 1) / BUCKET_INPUT_BYTES;
+    if (grouping == Grouping.BUCKET) {
+      return inputBytes <= 0 ? spec.dedupe().buckets() : (int) Math.max(1, Math.min(spec.dedupe().buckets(), n));
     }
-    long n = (inputBytes + BUCKET_INPUT_BYTES - 1) / BUCKET_INPUT_BYTES;
-    return (int) Math.min(4096, Math.max(spec.dedupe().buckets(), n));
+    return inputBytes <= 0 ? 0 : (int) Math.min(4096, Math.max(spec.dedupe().buckets(), n));
   }
 
   /**
@@ -221,12 +231,14 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     private final PipelineSpec spec;
     private final Coders.CauceRecordCoder coder;
     private transient Deduper deduper;
+    private final int buckets;
     private transient Map<Integer, ByteArrayOutputStream> batches;
 
     /** {@code coder}: the input's, which {@link KeepFn} decodes the batches with. */
-    BucketFn(PipelineSpec spec, Coders.CauceRecordCoder coder) {
+    BucketFn(PipelineSpec spec, Coders.CauceRecordCoder coder, int buckets) {
       this.spec = spec;
       this.coder = coder;
+      this.buckets = buckets;
     }
 
     @Setup
@@ -241,7 +253,7 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
 
     @ProcessElement
     public void process(@Element CauceRecord r, OutputReceiver<KV<Integer, byte[]>> out) throws IOException {
-      int bucket = deduper.bucketOf(deduper.keyOf(r.row()));
+      int bucket = Deduper.bucketOf(deduper.keyOf(r.row()), buckets);
       ByteArrayOutputStream batch = batches.computeIfAbsent(bucket, b -> new ByteArrayOutputStream(8192));
       coder.encode(r, batch);
       if (batch.size() >= BATCH_BYTES) {

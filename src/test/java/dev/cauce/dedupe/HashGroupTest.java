@@ -95,11 +95,18 @@ public class HashGroupTest {
   }
 
   @Test
-  public void bucketsGrowWithTheInput() {
+  public void bucketsFollowTheInputsSize() {
     PipelineSpec spec = TestSpecs.simple(new DedupeSpec(List.of("id"), DedupeSpec.Keep.LATEST, "updated_at", 16));
-    assertThat(Deduplicate.bucketsFor(spec, 0), equalTo(0)); // unknown size: one group per key
-    assertThat(Deduplicate.bucketsFor(spec, 1), equalTo(16));
-    assertThat(Deduplicate.bucketsFor(spec, 281_751_269L), equalTo(68)); // the bench's 1M orders
-    assertThat(Deduplicate.bucketsFor(spec, 1L << 40), equalTo(4096));
+    Deduplicate.Grouping key = Deduplicate.Grouping.KEY;
+    assertThat(Deduplicate.bucketsFor(spec, key, 0), equalTo(0)); // unknown size: one group per key
+    assertThat(Deduplicate.bucketsFor(spec, key, 1), equalTo(16));
+    assertThat(Deduplicate.bucketsFor(spec, key, 281_751_269L), equalTo(68)); // the bench's 1M orders
+    assertThat(Deduplicate.bucketsFor(spec, key, 1L << 40), equalTo(4096));
+    // the Direct runner: the spec's buckets, fewer for a small input
+    Deduplicate.Grouping bucket = Deduplicate.Grouping.BUCKET;
+    assertThat(Deduplicate.bucketsFor(spec, bucket, 0), equalTo(16));
+    assertThat(Deduplicate.bucketsFor(spec, bucket, 30_000), equalTo(1));
+    assertThat(Deduplicate.bucketsFor(spec, bucket, 9L << 20), equalTo(3));
+    assertThat(Deduplicate.bucketsFor(spec, bucket, 281_751_269L), equalTo(16));
   }
 }
