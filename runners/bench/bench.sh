@@ -8,7 +8,7 @@
 # test sources: DuckDB is a test-scope dependency); baseline, cauce's logic as one plain-Java thread.
 #
 # JVM options per runner, unless JAVA_OPTS sets them for all: the baseline -Xmx4g (it keeps every
-# kept row in one map: 4M records need more than 2 GB), direct -Xmx1g, flink -Xmx2g (embedded Flink
+# kept row in one map: 4M records need more than 2 GB), direct -Xmx768m, flink -Xmx2g (embedded Flink
 # adds its network buffers and managed memory outside the heap). A JVM grows its heap towards -Xmx
 # when it may, so peak RSS follows -Xmx as much as the data: these are the heaps each run needs.
 # cauce's runs also get their runner profile's JVM options (runners/direct.jvm, runners/flink-local.jvm:
