@@ -54,12 +54,7 @@ public final class Deduper {
 
   /** The bucket a key belongs to; String.hashCode is specified, so every JVM agrees. */
   public int bucketOf(String key) {
-    return bucketOf(key, spec.buckets());
-  }
-
-  /** The bucket of {@code buckets} that {@code key} hashes to. */
-  public static int bucketOf(String key, int buckets) {
-    return Math.floorMod(key.hashCode(), buckets);
+    return Math.floorMod(key.hashCode(), spec.buckets());
   }
 
   /**

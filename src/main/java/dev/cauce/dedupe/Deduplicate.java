@@ -43,12 +43,12 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     /**
      * By the key itself: one group per key. A runner that sorts to group (Flink batch) then hands
      * the keep step one key's records at a time, so memory stays flat however large the input. When
-     * the stage step hands the records on keyed and the input's size is known, {@link #keyed} groups
-     * them by hash buckets instead, as many as that size needs to stay flat ({@link #bucketsFor}).
+     * the input's size is known they meet in hash buckets instead, as many as that size needs for a
+     * bucket to stay a few MB ({@link #bucketsFor}): a few thousand batches to sort, not every record.
      */
     KEY,
     /**
-     * By a hash bucket of the key (the spec's {@code buckets}): a few large groups, each holding the
+     * By a hash bucket of the key (the spec's {@code buckets}, fewer for a small input): a few large groups, each holding the
      * current winner per key in memory. The Direct runner pays a fixed cost per group and keeps
      * every group in memory anyway, so few groups are what keeps it usable.
      */
@@ -87,22 +87,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     if (!(input.getCoder() instanceof Coders.CauceRecordCoder recordCoder)) { // its table decodes the sources
       throw new IllegalArgumentException("Deduplicate needs records encoded by Coders.cauceRecord, not " + input.getCoder());
     }
-    // the dropped lines only when the spec asks for them: on Flink an output nothing reads still gets a
-    // consumer of every element, and the keep step's one output is then chained to the writers
-    boolean withDropped = spec.dedupe().dropped() != null;
-    TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
-    PCollectionTuple out;
-    if (grouping == Grouping.KEY) {
-      return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder, buckets));
-    } else {
-      out = input
-          .apply("Bucket by key", ParDo.of(new BucketFn(spec, recordCoder, buckets)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
-          .apply("Group buckets", GroupByKey.create())
-          .apply("Keep one per key", ParDo.of(new KeepFn(spec, runId, recordCoder)).withOutputTags(KEPT, more));
-    }
-    return new Deduped(out.get(KEPT).setCoder(recordCoder),
-        withDropped ? out.get(DROPPED).setCoder(StringUtf8Coder.of()) : null);
+    // both groupings key and encode each record once; they differ in the buckets (bucketsFor)
+    return input.apply("Key", ParDo.of(new KeyFn(spec, recordCoder))).setCoder(KEYED_CODER).apply(keyed(spec, runId, recordCoder, buckets));
   }
 
   /** Records keyed by their key's hash, each as its encoded bytes ({@link #keying}). */
@@ -153,6 +139,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
     return new PTransform<>("Deduplicate") {
       @Override
       public Deduped expand(PCollection<KV<Long, byte[]>> input) {
+        // the dropped lines only when the spec asks for them: on Flink an output nothing reads still gets a
+        // consumer of every element, and the keep step's one output is then chained to the writers
         boolean withDropped = spec.dedupe().dropped() != null;
         TupleTagList more = withDropped ? TupleTagList.of(DROPPED) : TupleTagList.empty();
         PCollectionTuple out = buckets > 0
@@ -173,6 +161,8 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
    * Keyed records into batches per hash bucket, in {@link KeepFn}'s format (each record's bytes after
    * their length): a batch leaves once it holds {@value #BATCH_BYTES} bytes, or when the bundle ends
    * (on Flink a bundle is a whole partition, so at most {@code buckets} x {@value #BATCH_BYTES} wait).
+   * The Direct runner copies a group's whole state each time a bundle adds to it: a few thousand
+   * batches copy far faster than every record.
    */
   static final class BatchFn extends DoFn<KV<Long, byte[]>, KV<Integer, byte[]>> {
     static final int BATCH_BYTES = 32 << 10;
@@ -217,58 +207,6 @@ public final class Deduplicate extends PTransform<PCollection<CauceRecord>, Dedu
   public static DroppedLines droppedLines(PipelineSpec spec, Deduper deduper, String runId) {
     return spec.dedupe().dropped() == null ? null
         : new DroppedLines(deduper, Schemas.typed(spec), runId, spec.name(), spec.dedupe().orderBy());
-  }
-
-  /**
-   * Keys records by bucket, in batches: the records of one bundle for one bucket are encoded, one
-   * after the other, into one byte array emitted once it holds {@value #BATCH_BYTES} bytes or more,
-   * or when the bundle ends. The Direct runner copies a group's whole state through its coder each
-   * time a bundle adds to it: a few large byte arrays copy far faster than every record.
-   */
-  static final class BucketFn extends DoFn<CauceRecord, KV<Integer, byte[]>> {
-    static final int BATCH_BYTES = 4 << 20;
-
-    private final PipelineSpec spec;
-    private final Coders.CauceRecordCoder coder;
-    private transient Deduper deduper;
-    private final int buckets;
-    private transient Map<Integer, ByteArrayOutputStream> batches;
-
-    /** {@code coder}: the input's, which {@link KeepFn} decodes the batches with. */
-    BucketFn(PipelineSpec spec, Coders.CauceRecordCoder coder, int buckets) {
-      this.spec = spec;
-      this.coder = coder;
-      this.buckets = buckets;
-    }
-
-    @Setup
-    public void setup() {
-      deduper = new Deduper(spec.dedupe(), Schemas.typed(spec));
-    }
-
-    @StartBundle
-    public void start() {
-      batches = new HashMap<>();
-    }
-
-    @ProcessElement
-    public void process(@Element CauceRecord r, OutputReceiver<KV<Integer, byte[]>> out) throws IOException {
-      int bucket = Deduper.bucketOf(deduper.keyOf(r.row()), buckets);
-      ByteArrayOutputStream batch = batches.computeIfAbsent(bucket, b -> new ByteArrayOutputStream(8192));
-      coder.encode(r, batch);
-      if (batch.size() >= BATCH_BYTES) {
-        out.output(KV.of(bucket, batch.toByteArray()));
-        batches.remove(bucket);
-      }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext c) {
-      for (Map.Entry<Integer, ByteArrayOutputStream> e : batches.entrySet()) {
-        c.output(KV.of(e.getKey(), e.getValue().toByteArray()), GlobalWindow.INSTANCE.maxTimestamp(), GlobalWindow.INSTANCE);
-      }
-      batches = null;
-    }
   }
 
   /** Keys and encodes each record ({@link #keying}). */
