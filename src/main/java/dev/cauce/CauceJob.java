@@ -182,7 +182,7 @@ public final class CauceJob {
     PCollection<CauceRecord> kept = checked;
     List<PCollection<String>> dropped = new ArrayList<>(); // the duplicates' lines (dedupe.dropped)
     if (spec.dedupe() != null) {
-      long inputBytes = listed && input.files() != null ? input.files().stream().mapToLong(InputFiles.InputFile::sizeBytes).sum() : 0;
+      long inputBytes = listed && input.files() != null ? input.files().stream().mapToLong(InputFiles.InputFile::recordBytes).sum() : 0;
       int buckets = Deduplicate.bucketsFor(spec, input.dedupeGrouping(), inputBytes);
       Deduped d = keyed ? validated.keyed().output().apply(Deduplicate.keyed(spec, runId, recordCoder, buckets))
           : checked.apply(new Deduplicate(spec, input.dedupeGrouping(), runId, buckets));

@@ -37,6 +37,15 @@ public final class InputFiles {
       this(path, sizeBytes, lastModifiedMillis, null);
     }
 
+    /** What a compressed file ({@code .gz}, {@code .bz2}, by extension) is taken to expand by: text such as JSON Lines or CSV. */
+    static final int COMPRESSED_RATIO = 8;
+
+    /** The bytes of records the file holds: its size, or for a compressed file an estimate ({@value #COMPRESSED_RATIO} x). */
+    public long recordBytes() {
+      boolean compressed = org.apache.beam.sdk.io.Compression.detect(path) != org.apache.beam.sdk.io.Compression.UNCOMPRESSED;
+      return compressed ? sizeBytes * COMPRESSED_RATIO : sizeBytes;
+    }
+
     static InputFile of(MatchResult.Metadata m) {
       return new InputFile(m.resourceId().toString(), m.sizeBytes(), m.lastModifiedMillis(), m.checksum());
     }

@@ -35,6 +35,14 @@ public class InputFilesTest {
     return f;
   }
 
+  /** Dedupe sizes its buckets by the records' bytes: a compressed file counts as its estimated text. */
+  @Test
+  public void compressedFilesCountAsTheTextTheyHold() {
+    assertThat(new InputFile("/d/a.jsonl", 1000, 0).recordBytes(), is(1000L));
+    assertThat(new InputFile("/d/a.jsonl.gz", 1000, 0).recordBytes(), is(1000L * InputFile.COMPRESSED_RATIO));
+    assertThat(new InputFile("gs://b/a.csv.bz2", 10, 0).recordBytes(), is(10L * InputFile.COMPRESSED_RATIO));
+  }
+
   @Test
   public void matchesAGlobSortedByPathWithSizes() throws IOException {
     File dir = tmp.newFolder("in");
